@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: guest driver for virtio-gpu devices whose host offers an
+ * Intel Xe native context. Devices without one are declined at probe, so the
+ * in-tree virtio_gpu driver binds them as usual; the modprobe.d softdep
+ * shipped with this module makes sure we are asked first.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <uapi/linux/virtio_gpu.h>
+#include <uapi/linux/virtio_ids.h>
+
+#include "vxp_drv.h"
+
+static bool enable = true;
+module_param(enable, bool, 0444);
+MODULE_PARM_DESC(enable,
+		 "Bind virtio-gpu devices that offer an XE native context (default: true; false leaves every device to virtio_gpu)");
+
+static int vxp_probe(struct virtio_device *vdev)
+{
+	struct vxp_device *vxp;
+	int ret;
+
+	if (!enable) {
+		dev_info(&vdev->dev, "declining: disabled by module parameter enable=0\n");
+		return -ENODEV;
+	}
+	if (!virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL) ||
+	    !virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT)) {
+		dev_info(&vdev->dev, "declining: the device lacks %s; leaving it to virtio_gpu\n",
+			 virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL) ?
+			 "context init" : "3D (virgl) support");
+		return -ENODEV;
+	}
+
+	vxp = kzalloc(sizeof(*vxp), GFP_KERNEL);
+	if (!vxp)
+		return -ENOMEM;
+	vxp->vdev = vdev;
+	vdev->priv = vxp;
+
+	ret = vxp_vq_init(vxp);
+	if (ret) {
+		dev_err(&vdev->dev, "cannot set up the control queue: %d\n", ret);
+		goto err_free;
+	}
+	virtio_device_ready(vdev);
+
+	ret = vxp_capset_probe(vxp);
+	if (ret)
+		goto err_vq;
+
+	dev_info(&vdev->dev, "XE native context: host GPU 8086:%04x rev %02x at %04x:%02x:%02x.%x, drm %u.%u.%u, protocol %u, features 0x%llx\n",
+		 le32_to_cpu(vxp->capset.u.xe.pci_device_id),
+		 le32_to_cpu(vxp->capset.u.xe.pci_revision_id),
+		 le32_to_cpu(vxp->capset.u.xe.pci_domain),
+		 le32_to_cpu(vxp->capset.u.xe.pci_bus),
+		 le32_to_cpu(vxp->capset.u.xe.pci_dev),
+		 le32_to_cpu(vxp->capset.u.xe.pci_func),
+		 le32_to_cpu(vxp->capset.version_major),
+		 le32_to_cpu(vxp->capset.version_minor),
+		 le32_to_cpu(vxp->capset.version_patchlevel),
+		 le32_to_cpu(vxp->capset.u.xe.protocol_version),
+		 le64_to_cpu(vxp->capset.u.xe.features));
+	return 0;
+
+err_vq:
+	vxp_vq_fini(vxp);
+err_free:
+	vdev->priv = NULL;
+	kfree(vxp);
+	if (ret != -ENODEV && ret != -ENOMEM)
+		dev_err(&vdev->dev, "probe failed: %d\n", ret);
+	return ret;
+}
+
+static void vxp_remove(struct virtio_device *vdev)
+{
+	struct vxp_device *vxp = vdev->priv;
+
+	vxp_vq_fini(vxp);
+	vdev->priv = NULL;
+	kfree(vxp);
+}
+
+static const struct virtio_device_id vxp_id_table[] = {
+	{ VIRTIO_ID_GPU, VIRTIO_DEV_ANY_ID },
+	{ },
+};
+MODULE_DEVICE_TABLE(virtio, vxp_id_table);
+
+static const unsigned int vxp_features[] = {
+	VIRTIO_GPU_F_VIRGL,
+	VIRTIO_GPU_F_RESOURCE_BLOB,
+	VIRTIO_GPU_F_CONTEXT_INIT,
+};
+
+static struct virtio_driver vxp_virtio_driver = {
+	.feature_table = vxp_features,
+	.feature_table_size = ARRAY_SIZE(vxp_features),
+	.driver.name = KBUILD_MODNAME,
+	.id_table = vxp_id_table,
+	.probe = vxp_probe,
+	.remove = vxp_remove,
+};
+module_virtio_driver(vxp_virtio_driver);
+
+MODULE_DESCRIPTION("Intel Xe uAPI over virtio-gpu native context (guest)");
+MODULE_AUTHOR("virtio-xe-proxy developers");
+MODULE_LICENSE("GPL");

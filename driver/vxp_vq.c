@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the virtio-gpu control queue.
+ *
+ * Commands are copied into one kmalloc'd buffer (DMA-safe, unlike the
+ * caller's stack) that also receives the response. The submitter sleeps on
+ * a completion that the queue's interrupt callback signals; nothing polls.
+ */
+#include <linux/completion.h>
+#include <linux/overflow.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include "vxp_drv.h"
+
+/* A healthy host answers control commands in microseconds. */
+#define VXP_CMD_TIMEOUT		(10 * HZ)
+
+/**
+ * struct vxp_cmd - one control command in flight
+ * @done: completed by the queue callback when the device returned it
+ * @abandoned: the submitter timed out and left; the callback frees it
+ * @written: bytes of response the device wrote
+ * @cmd_len: bytes of command at the start of @buf
+ * @buf: the command followed by room for the response
+ */
+struct vxp_cmd {
+	struct completion done;
+	bool abandoned;
+	u32 written;
+	size_t cmd_len;
+	u8 buf[];
+};
+
+static void vxp_ctrlq_done(struct virtqueue *vq)
+{
+	struct vxp_device *vxp = vq->vdev->priv;
+	struct vxp_cmd *cmd;
+	unsigned long flags;
+	unsigned int len;
+
+	spin_lock_irqsave(&vxp->ctrlq_lock, flags);
+	do {
+		virtqueue_disable_cb(vq);
+		while ((cmd = virtqueue_get_buf(vq, &len))) {
+			if (cmd->abandoned) {
+				kfree(cmd);
+				continue;
+			}
+			cmd->written = len;
+			complete(&cmd->done);
+		}
+	} while (!virtqueue_enable_cb(vq));
+	spin_unlock_irqrestore(&vxp->ctrlq_lock, flags);
+
+	wake_up(&vxp->ctrlq_space);
+}
+
+/**
+ * vxp_vq_init() - find the control queue
+ * @vxp: the device
+ *
+ * Return: 0 or a negative errno from the virtio transport.
+ */
+int vxp_vq_init(struct vxp_device *vxp)
+{
+	struct virtqueue *vq;
+
+	spin_lock_init(&vxp->ctrlq_lock);
+	init_waitqueue_head(&vxp->ctrlq_space);
+
+	vq = virtio_find_single_vq(vxp->vdev, vxp_ctrlq_done, "control");
+	if (IS_ERR(vq))
+		return PTR_ERR(vq);
+	vxp->ctrlq = vq;
+	return 0;
+}
+
+/**
+ * vxp_vq_fini() - reset the device and free the queues
+ * @vxp: the device
+ *
+ * Resets the device first so it owns no buffer any more, then frees the
+ * commands that were still queued (including abandoned ones).
+ */
+void vxp_vq_fini(struct vxp_device *vxp)
+{
+	struct virtio_device *vdev = vxp->vdev;
+	struct vxp_cmd *cmd;
+
+	virtio_reset_device(vdev);
+	while ((cmd = virtqueue_detach_unused_buf(vxp->ctrlq)))
+		kfree(cmd);
+	vdev->config->del_vqs(vdev);
+	vxp->ctrlq = NULL;
+}
+
+static int vxp_cmd_queue(struct vxp_device *vxp, struct vxp_cmd *cmd,
+			 size_t resp_len)
+{
+	struct scatterlist out, in, *sgs[] = { &out, &in };
+	bool notify;
+	int ret;
+
+	sg_init_one(&out, cmd->buf, cmd->cmd_len);
+	sg_init_one(&in, cmd->buf + cmd->cmd_len, resp_len);
+
+	spin_lock_irq(&vxp->ctrlq_lock);
+	for (;;) {
+		if (vxp->broken) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = virtqueue_add_sgs(vxp->ctrlq, sgs, 1, 1, cmd, GFP_ATOMIC);
+		if (ret != -ENOSPC)
+			break;
+		spin_unlock_irq(&vxp->ctrlq_lock);
+		ret = wait_event_killable(vxp->ctrlq_space,
+					  vxp->ctrlq->num_free >= 2 ||
+					  READ_ONCE(vxp->broken));
+		spin_lock_irq(&vxp->ctrlq_lock);
+		if (ret)
+			break;
+	}
+	notify = !ret && virtqueue_kick_prepare(vxp->ctrlq);
+	spin_unlock_irq(&vxp->ctrlq_lock);
+
+	if (notify)
+		virtqueue_notify(vxp->ctrlq);
+	return ret;
+}
+
+/**
+ * vxp_ctrl_cmd() - send one control command and wait for its response
+ * @vxp: the device
+ * @cmd: the command, starting with a struct virtio_gpu_ctrl_hdr
+ * @cmd_len: size of @cmd
+ * @resp: where the response goes, starting with a struct virtio_gpu_ctrl_hdr
+ * @resp_len: size of @resp; bytes the device did not write are zeroed
+ * @ok_type: the VIRTIO_GPU_RESP_OK_* type that means success
+ *
+ * Sleeps; must not be called from atomic context.
+ *
+ * Return: 0 on success, -ENODEV once the device is broken, -ETIMEDOUT if
+ * the device did not answer (it is then marked broken), -EPROTO on a short
+ * response, -EIO on an error response, -ENOMEM, or -EINTR if killed while
+ * waiting for queue space.
+ */
+int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
+		 void *resp, size_t resp_len, u32 ok_type)
+{
+	const struct virtio_gpu_ctrl_hdr *hdr = resp;
+	struct vxp_cmd *c;
+	u32 cmd_type, type;
+	int ret;
+
+	if (WARN_ON(cmd_len < sizeof(*hdr) || resp_len < sizeof(*hdr)))
+		return -EINVAL;
+	cmd_type = le32_to_cpu(((const struct virtio_gpu_ctrl_hdr *)cmd)->type);
+
+	c = kzalloc(struct_size(c, buf, size_add(cmd_len, resp_len)),
+		    GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	init_completion(&c->done);
+	c->cmd_len = cmd_len;
+	memcpy(c->buf, cmd, cmd_len);
+
+	ret = vxp_cmd_queue(vxp, c, resp_len);
+	if (ret) {
+		kfree(c);
+		return ret;
+	}
+
+	if (!wait_for_completion_timeout(&c->done, VXP_CMD_TIMEOUT)) {
+		spin_lock_irq(&vxp->ctrlq_lock);
+		if (!completion_done(&c->done)) {
+			/* The device still owns the buffer. */
+			c->abandoned = true;
+			vxp->broken = true;
+			spin_unlock_irq(&vxp->ctrlq_lock);
+			wake_up(&vxp->ctrlq_space);
+			dev_err(&vxp->vdev->dev,
+				"control command 0x%x timed out; device marked broken\n",
+				cmd_type);
+			return -ETIMEDOUT;
+		}
+		spin_unlock_irq(&vxp->ctrlq_lock);
+	}
+
+	memcpy(resp, c->buf + cmd_len, min_t(size_t, c->written, resp_len));
+	if (c->written < resp_len)
+		memset(resp + c->written, 0, resp_len - c->written);
+
+	type = le32_to_cpu(hdr->type);
+	if (c->written < sizeof(*hdr)) {
+		dev_err_ratelimited(&vxp->vdev->dev,
+				    "short response (%u bytes) to command 0x%x\n",
+				    c->written, cmd_type);
+		ret = -EPROTO;
+	} else if (type != ok_type) {
+		dev_err_ratelimited(&vxp->vdev->dev,
+				    "command 0x%x failed: response 0x%x\n",
+				    cmd_type, type);
+		ret = -EIO;
+	}
+	kfree(c);
+	return ret;
+}
