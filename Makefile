@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# virtio-xe-proxy top-level Makefile.
+#
+#   make                 build virtio_xe_proxy.ko (KDIR=<kernel build dir>, or
+#                        the cached sid guest kernel when this machine has none)
+#   make modules-all     build the module for both cached guest kernels
+#   make demo            boot a guest with the module and show what it does
+#   make check           run every test; ends with "N passed, N failed"
+#   make setup           build/refresh the cached test root (tests/env/setup)
+#   make clean
+#
+# The kernel build itself is driven by ./Kbuild.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TOP := $(CURDIR)
+
+.PHONY: all module modules-all setup demo check clean
+
+all: module
+
+module:
+	@if [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C "$(KDIR)" M="$(TOP)" modules; \
+	else \
+		echo "make: no kernel build dir at $(KDIR); building for the cached sid guest kernel"; \
+		tests/env/setup >/dev/null && tests/env/kbuild sid && \
+		echo "module: build/sid/virtio_xe_proxy.ko"; \
+	fi
+
+modules-all: setup
+	tests/env/kbuild sid
+	tests/env/kbuild trixie
+
+setup:
+	tests/env/setup
+
+demo: setup
+	tests/demo
+
+check:
+	tests/check
+
+clean:
+	rm -rf build
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(TOP)" clean; fi
