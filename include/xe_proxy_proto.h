@@ -24,6 +24,11 @@
 #define XE_PROXY_STATIC_ASSERT(e, msg) static_assert(e, msg)
 #endif
 
+/* The wire is little-endian and so is every supported peer (x86-64, arm64). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "virtio-xe-proxy's wire protocol needs a little-endian machine"
+#endif
+
 /* VIRTIO_GPU_CAPSET_DRM in include/uapi/linux/virtio_gpu.h */
 #define XE_PROXY_CAPSET_DRM		6
 
@@ -98,5 +103,659 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_xe) == 40,
 		       "XE capset member layout");
 XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 		       "DRM capset layout");
+
+/*
+ * Protocol version and extension features, announced in
+ * struct xe_proxy_capset_xe. A guest uses an extension only when its bit is
+ * set; with features == 0 (the reference host) only ccmds 1-8 exist.
+ */
+#define XE_PROXY_PROTOCOL_VERSION	1
+
+#define XE_PROXY_F_VM_BIND_EXT		0x01ULL /* XE_PROXY_CCMD_VM_BIND_EXT */
+#define XE_PROXY_F_EXEC_EXT		0x02ULL /* XE_PROXY_CCMD_EXEC_EXT */
+#define XE_PROXY_F_EXEC_QUEUE_EXT	0x04ULL /* EXEC_QUEUE_CREATE_EXT, GET_PROPERTY */
+#define XE_PROXY_F_QUEUE_STATE		0x08ULL /* ban bitmap in shmem */
+#define XE_PROXY_F_GEM_CREATE_EXT	0x10ULL /* VM-private BOs */
+#define XE_PROXY_F_MADVISE		0x20ULL /* XE_PROXY_CCMD_MADVISE */
+#define XE_PROXY_F_ENGINE_CYCLES	0x40ULL /* XE_PROXY_CCMD_DEVICE_QUERY_EXT */
+#define XE_PROXY_F_FENCE_PUT		0x80ULL /* XE_PROXY_CCMD_FENCE_PUT */
+
+/*
+ * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
+ * are extensions. 0 is a no-op.
+ */
+enum xe_proxy_ccmd {
+	XE_PROXY_CCMD_NOP			= 0,
+	XE_PROXY_CCMD_DEVICE_QUERY		= 1,
+	XE_PROXY_CCMD_GEM_CREATE		= 2,
+	XE_PROXY_CCMD_VM_CREATE			= 3,
+	XE_PROXY_CCMD_VM_DESTROY		= 4,
+	XE_PROXY_CCMD_VM_BIND			= 5,
+	XE_PROXY_CCMD_EXEC_QUEUE_CREATE		= 6,
+	XE_PROXY_CCMD_EXEC_QUEUE_DESTROY	= 7,
+	XE_PROXY_CCMD_EXEC			= 8,
+	/* extensions */
+	XE_PROXY_CCMD_VM_BIND_EXT		= 32,
+	XE_PROXY_CCMD_EXEC_EXT			= 33,
+	XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT	= 34,
+	XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY	= 35,
+	XE_PROXY_CCMD_GEM_CREATE_EXT		= 36,
+	XE_PROXY_CCMD_MADVISE			= 37,
+	XE_PROXY_CCMD_DEVICE_QUERY_EXT		= 38,
+	XE_PROXY_CCMD_FENCE_PUT			= 39,
+	XE_PROXY_CCMD_GEM_CLOSE			= 40,
+};
+
+/*
+ * Transport (virglrenderer's vdrm convention, src/drm_hw.h): the guest sends
+ * a stream of ccmds in one SUBMIT_3D; each starts with struct
+ * xe_proxy_ccmd_req and is @len bytes long (a multiple of 8). Commands with a
+ * response have it written at @rsp_off in the context's shared-memory blob
+ * (blob_id 0), starting with struct xe_proxy_ccmd_rsp. After each command
+ * the host stores its @seqno in xe_proxy_shmem.seqno.
+ */
+
+/**
+ * struct xe_proxy_ccmd_req - header of every guest->host command
+ * @cmd: enum xe_proxy_ccmd
+ * @len: size of the command including this header, multiple of 8
+ * @seqno: guest sequence number, echoed in xe_proxy_shmem.seqno
+ * @rsp_off: offset of the response in the shmem response area
+ */
+struct xe_proxy_ccmd_req {
+	__le32 cmd;
+	__le32 len;
+	__le32 seqno;
+	__le32 rsp_off;
+};
+
+/**
+ * struct xe_proxy_ccmd_rsp - header of every host->guest response
+ * @len: size of the response the host wrote
+ */
+struct xe_proxy_ccmd_rsp {
+	__le32 len;
+};
+
+/* Ban bitmap in shmem (XE_PROXY_F_QUEUE_STATE): one bit per exec queue id. */
+#define XE_PROXY_BAN_BITMAP_BITS	4096
+
+/**
+ * struct xe_proxy_shmem - start of the shared-memory blob (blob_id 0)
+ * @seqno: seqno of the last command the host processed
+ * @rsp_mem_offset: offset of the response area, set by the host
+ * @banned_exec_queue_mask: reference layout: bit N set when exec queue N
+ *	(N < 64) was banned
+ * @ban_bitmap: XE_PROXY_F_QUEUE_STATE: bit N set when exec queue N was
+ *	banned, for N < XE_PROXY_BAN_BITMAP_BITS; higher ids are queried with
+ *	EXEC_QUEUE_GET_PROPERTY
+ *
+ * The first three fields are the reference's layout; the host sets
+ * @rsp_mem_offset past the fields it knows, so a guest tests for a field
+ * with offsetof(field) < rsp_mem_offset.
+ */
+struct xe_proxy_shmem {
+	__le32 seqno;
+	__le32 rsp_mem_offset;
+	__le64 banned_exec_queue_mask;
+	__le64 ban_bitmap[XE_PROXY_BAN_BITMAP_BITS / 64];
+};
+
+/* --- base ccmds 1-8 (reference layouts) --------------------------------- */
+
+/**
+ * struct xe_proxy_ccmd_device_query_req - DRM_IOCTL_XE_DEVICE_QUERY
+ * @hdr: header
+ * @query: DRM_XE_DEVICE_QUERY_*
+ * @size: 0 to ask for the size, else the payload size the guest expects
+ *
+ * Response: struct xe_proxy_ccmd_device_query_rsp followed by @size bytes.
+ */
+struct xe_proxy_ccmd_device_query_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 query;
+	__le32 size;
+};
+
+/**
+ * struct xe_proxy_ccmd_device_query_rsp - result of a device query
+ * @hdr: header
+ * @pad: zero
+ * @ret: 0 or a positive errno
+ * @size: the size the host driver reported
+ * @payload: the query data
+ */
+struct xe_proxy_ccmd_device_query_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 pad;
+	__le32 ret;
+	__le32 size;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_gem_create_req - DRM_IOCTL_XE_GEM_CREATE
+ * @hdr: header
+ * @size: BO size
+ * @placement: DRM_XE_GEM_CREATE placement mask
+ * @flags: DRM_XE_GEM_CREATE_FLAG_*
+ * @vm_id: ignored by the base protocol (use GEM_CREATE_EXT)
+ * @blob_id: guest-chosen id; a later RESOURCE_CREATE_BLOB with this
+ *	blob_id gives the BO a virtio-gpu resource
+ * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
+ * @pad: zero
+ *
+ * No response in the base protocol: an error shows as a failing
+ * RESOURCE_CREATE_BLOB.
+ */
+struct xe_proxy_ccmd_gem_create_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le64 size;
+	__le32 placement;
+	__le32 flags;
+	__le32 vm_id;
+	__le32 blob_id;
+	__le16 cpu_caching;
+	__le16 pad[3];
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_create_req - DRM_IOCTL_XE_VM_CREATE
+ * @hdr: header
+ * @flags: DRM_XE_VM_CREATE_FLAG_*
+ * @pad: zero
+ */
+struct xe_proxy_ccmd_vm_create_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 flags;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_create_rsp - result of VM_CREATE
+ * @hdr: header
+ * @pad: zero
+ * @ret: 0 or a positive errno
+ * @vm_id: the new VM
+ */
+struct xe_proxy_ccmd_vm_create_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 pad;
+	__le32 ret;
+	__le32 vm_id;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_destroy_req - DRM_IOCTL_XE_VM_DESTROY (no response)
+ * @hdr: header
+ * @vm_id: the VM
+ * @pad: zero
+ */
+struct xe_proxy_ccmd_vm_destroy_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_bind_op - one bind operation (base layout)
+ * @res_id: virtio-gpu resource of the BO (MAP), 0 for none
+ * @pat_index: PAT index
+ * @pad: zero
+ * @obj_offset: offset in the BO
+ * @range: size of the range
+ * @addr: GPU virtual address
+ * @op: DRM_XE_VM_BIND_OP_* (MAP_USERPTR is refused)
+ * @flags: DRM_XE_VM_BIND_FLAG_* (CPU_ADDR_MIRROR is refused)
+ */
+struct xe_proxy_ccmd_vm_bind_op {
+	__le32 res_id;
+	__le16 pat_index;
+	__le16 pad;
+	__le64 obj_offset;
+	__le64 range;
+	__le64 addr;
+	__le32 op;
+	__le32 flags;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_bind_req - DRM_IOCTL_XE_VM_BIND, synchronous
+ * @hdr: header
+ * @vm_id: the VM
+ * @num_binds: number of struct xe_proxy_ccmd_vm_bind_op that follow
+ * @payload: the ops
+ *
+ * Response: struct xe_proxy_ccmd_vm_bind_rsp once the bind completed.
+ */
+struct xe_proxy_ccmd_vm_bind_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 num_binds;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_bind_rsp - result of a bind
+ * @hdr: header
+ * @pad: zero
+ * @ret: 0 or a positive errno
+ * @pad2: zero
+ */
+struct xe_proxy_ccmd_vm_bind_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 pad;
+	__le32 ret;
+	__le32 pad2;
+};
+
+/**
+ * struct xe_proxy_engine_class_instance - struct drm_xe_engine_class_instance
+ * @engine_class: DRM_XE_ENGINE_CLASS_*
+ * @engine_instance: instance
+ * @gt_id: GT
+ * @pad: zero
+ */
+struct xe_proxy_engine_class_instance {
+	__le16 engine_class;
+	__le16 engine_instance;
+	__le16 gt_id;
+	__le16 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_create_req - DRM_IOCTL_XE_EXEC_QUEUE_CREATE
+ * @hdr: header
+ * @vm_id: the VM
+ * @flags: DRM_XE_EXEC_QUEUE_*
+ * @width: submission width
+ * @num_placements: placements per width
+ * @pad: zero
+ * @payload: width * num_placements struct xe_proxy_engine_class_instance
+ */
+struct xe_proxy_ccmd_exec_queue_create_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 flags;
+	__le16 width;
+	__le16 num_placements;
+	__le32 pad;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_create_rsp - result of EXEC_QUEUE_CREATE
+ * @hdr: header
+ * @pad: zero
+ * @ret: 0 or a positive errno
+ * @exec_queue_id: the new queue; its work retires on ring exec_queue_id + 1
+ *	in the base protocol
+ */
+struct xe_proxy_ccmd_exec_queue_create_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 pad;
+	__le32 ret;
+	__le32 exec_queue_id;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_destroy_req - EXEC_QUEUE_DESTROY (no response)
+ * @hdr: header
+ * @exec_queue_id: the queue
+ * @pad: zero
+ */
+struct xe_proxy_ccmd_exec_queue_destroy_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 exec_queue_id;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_req - DRM_IOCTL_XE_EXEC
+ * @hdr: header
+ * @exec_queue_id: the queue
+ * @num_batch_buffer: must be 1 (the host never reads a guest address list)
+ * @pad: zero
+ * @address: GPU address of the batch
+ */
+struct xe_proxy_ccmd_exec_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 exec_queue_id;
+	__le16 num_batch_buffer;
+	__le16 pad;
+	__le64 address;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_rsp - result of EXEC
+ * @hdr: header
+ * @ret: 0 or a positive errno (ECANCELED: the queue is banned)
+ */
+struct xe_proxy_ccmd_exec_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 ret;
+};
+
+/* --- extensions ------------------------------------------------------------ */
+
+/*
+ * Host fences (XE_PROXY_F_VM_BIND_EXT / EXEC_EXT): a submission may signal a
+ * host fence named by a guest-chosen nonzero 64-bit id, and later
+ * submissions of the same context may wait on it, so dependencies between the
+ * guest's own fences never need a guest CPU wait. The host keeps a fence
+ * until FENCE_PUT.
+ */
+#define XE_PROXY_SYNC_HOST_FENCE	0x100	/* type: wait on/signal @fence_id */
+#define XE_PROXY_SYNC_USER_FENCE	0x2	/* DRM_XE_SYNC_TYPE_USER_FENCE */
+
+#define XE_PROXY_SYNC_FLAG_SIGNAL	0x1
+
+/**
+ * struct xe_proxy_sync - one in- or out-sync of an extended submission
+ * @type: XE_PROXY_SYNC_HOST_FENCE or XE_PROXY_SYNC_USER_FENCE
+ * @flags: XE_PROXY_SYNC_FLAG_SIGNAL for an out-sync
+ * @fence_id: HOST_FENCE: the host fence id
+ * @addr: USER_FENCE: GPU address in the VM (exec) or, for binds, offset in
+ *	the BO given by @res_id
+ * @value: USER_FENCE: value written on completion
+ * @res_id: USER_FENCE of a bind: resource holding the fence word
+ * @pad: zero
+ */
+struct xe_proxy_sync {
+	__le32 type;
+	__le32 flags;
+	__le64 fence_id;
+	__le64 addr;
+	__le64 value;
+	__le32 res_id;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_vm_bind_op_ext - one bind operation, all of the uAPI
+ * @res_id: resource of the BO for MAP, 0 otherwise
+ * @pat_index: PAT index
+ * @pad: zero
+ * @obj_offset: offset in the BO
+ * @range: size
+ * @addr: GPU virtual address
+ * @op: DRM_XE_VM_BIND_OP_* except MAP_USERPTR
+ * @flags: DRM_XE_VM_BIND_FLAG_* except CPU_ADDR_MIRROR
+ * @prefetch_mem_region_instance: for PREFETCH
+ * @pad2: zero
+ */
+struct xe_proxy_vm_bind_op_ext {
+	__le32 res_id;
+	__le16 pat_index;
+	__le16 pad;
+	__le64 obj_offset;
+	__le64 range;
+	__le64 addr;
+	__le32 op;
+	__le32 flags;
+	__le32 prefetch_mem_region_instance;
+	__le32 pad2;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_bind_ext_req - asynchronous DRM_IOCTL_XE_VM_BIND
+ * @hdr: header
+ * @vm_id: the VM
+ * @exec_queue_id: bind queue, 0 for the VM's default
+ * @num_binds: ops that follow
+ * @num_syncs: struct xe_proxy_sync that follow the ops
+ * @payload: ops, then syncs
+ *
+ * The host never waits for the bind: it answers once the ioctl was
+ * accepted and signals the out-syncs when the bind completes.
+ */
+struct xe_proxy_ccmd_vm_bind_ext_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 exec_queue_id;
+	__le32 num_binds;
+	__le32 num_syncs;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_ext_req - DRM_IOCTL_XE_EXEC with syncs
+ * @hdr: header
+ * @exec_queue_id: the queue
+ * @num_syncs: struct xe_proxy_sync that follow
+ * @address: GPU address of the batch (one batch buffer)
+ * @payload: the syncs
+ *
+ * Response: struct xe_proxy_ccmd_exec_rsp.
+ */
+struct xe_proxy_ccmd_exec_ext_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 exec_queue_id;
+	__le32 num_syncs;
+	__le64 address;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_exec_queue_property - a set_property extension
+ * @property: DRM_XE_EXEC_QUEUE_SET_PROPERTY_*
+ * @pad: zero
+ * @value: its value
+ */
+struct xe_proxy_exec_queue_property {
+	__le32 property;
+	__le32 pad;
+	__le64 value;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_create_ext_req - create with properties
+ * @hdr: header
+ * @vm_id: the VM
+ * @flags: DRM_XE_EXEC_QUEUE_*
+ * @width: submission width
+ * @num_placements: placements per width
+ * @num_properties: struct xe_proxy_exec_queue_property after the placements
+ * @payload: placements, then properties
+ *
+ * Response: struct xe_proxy_ccmd_exec_queue_create_rsp.
+ */
+struct xe_proxy_ccmd_exec_queue_create_ext_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 flags;
+	__le16 width;
+	__le16 num_placements;
+	__le32 num_properties;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_get_property_req - GET_PROPERTY
+ * @hdr: header
+ * @exec_queue_id: the queue
+ * @property: DRM_XE_EXEC_QUEUE_GET_PROPERTY_*
+ */
+struct xe_proxy_ccmd_exec_queue_get_property_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 exec_queue_id;
+	__le32 property;
+};
+
+/**
+ * struct xe_proxy_ccmd_value_rsp - a result with one value
+ * @hdr: header
+ * @ret: 0 or a positive errno
+ * @value: the value
+ */
+struct xe_proxy_ccmd_value_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 ret;
+	__le64 value;
+};
+
+/**
+ * struct xe_proxy_ccmd_gem_create_ext_req - GEM_CREATE with vm_id
+ * @hdr: header
+ * @size: BO size
+ * @placement: placement mask
+ * @flags: DRM_XE_GEM_CREATE_FLAG_*
+ * @vm_id: VM for a VM-private BO, or 0
+ * @blob_id: as in the base command
+ * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
+ * @pad: zero
+ *
+ * Response: struct xe_proxy_ccmd_value_rsp with the BO's size.
+ */
+struct xe_proxy_ccmd_gem_create_ext_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le64 size;
+	__le32 placement;
+	__le32 flags;
+	__le32 vm_id;
+	__le32 blob_id;
+	__le16 cpu_caching;
+	__le16 pad[3];
+};
+
+/**
+ * struct xe_proxy_ccmd_gem_close_req - drop the host GEM handle of a blob_id
+ * @hdr: header
+ * @blob_id: the blob_id of GEM_CREATE
+ * @pad: zero
+ *
+ * No response. Resources and bindings keep the BO alive.
+ */
+struct xe_proxy_ccmd_gem_close_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 blob_id;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_madvise_req - DRM_IOCTL_XE_MADVISE
+ * @hdr: header
+ * @start: start of the range
+ * @range: size of the range
+ * @vm_id: the VM
+ * @type: DRM_XE_MEM_RANGE_ATTR_* (preferred location with a devmem fd is
+ *	refused: no fd crosses the wire)
+ * @arg0: first union word of the attribute (e.g. atomic val, pat_index)
+ * @arg1: second union word
+ * @arg2: third union word
+ * @pad: zero
+ */
+struct xe_proxy_ccmd_madvise_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le64 start;
+	__le64 range;
+	__le32 vm_id;
+	__le32 type;
+	__le32 arg0;
+	__le32 arg1;
+	__le64 arg2;
+};
+
+/**
+ * struct xe_proxy_ccmd_status_rsp - a result with no value
+ * @hdr: header
+ * @ret: 0 or a positive errno
+ */
+struct xe_proxy_ccmd_status_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 ret;
+};
+
+/**
+ * struct xe_proxy_ccmd_device_query_ext_req - query with input payload
+ * @hdr: header
+ * @query: DRM_XE_DEVICE_QUERY_*
+ * @size: size of the query buffer
+ * @in_size: bytes of input that follow (copied into the buffer before the
+ *	ioctl, e.g. struct drm_xe_query_engine_cycles with eci and clockid)
+ * @pad: zero
+ * @payload: the input
+ *
+ * Response as for DEVICE_QUERY. ENGINE_CYCLES reports cpu_timestamp in the
+ * host clock named by the guest's clockid.
+ */
+struct xe_proxy_ccmd_device_query_ext_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 query;
+	__le32 size;
+	__le32 in_size;
+	__le32 pad;
+	__u8 payload[];
+};
+
+/**
+ * struct xe_proxy_ccmd_fence_put_req - release host fences
+ * @hdr: header
+ * @count: number of __le64 fence ids that follow
+ * @pad: zero
+ * @payload: the ids
+ */
+struct xe_proxy_ccmd_fence_put_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 count;
+	__le32 pad;
+	__u8 payload[];
+};
+
+/* Hard limits the host enforces (the guest checks them too). */
+#define XE_PROXY_MAX_BINDS		512
+#define XE_PROXY_MAX_SYNCS		64
+#define XE_PROXY_MAX_PLACEMENTS		64
+#define XE_PROXY_MAX_PROPERTIES		16
+#define XE_PROXY_MAX_QUERY_SIZE		0x100000u /* 1 MiB */
+#define XE_PROXY_MAX_FENCE_PUT		1024
+
+/*
+ * Every wire struct is a multiple of 8 bytes; none has a member aligned to
+ * more than 8, and -Wpadded builds of the host catch implicit padding.
+ */
+#define XE_PROXY_CHECK_WIRE(t)						\
+	XE_PROXY_STATIC_ASSERT(sizeof(struct t) % 8 == 0,		\
+			       #t " must be a multiple of 8 bytes")
+
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_shmem);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_device_query_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_device_query_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_gem_create_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_create_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_create_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_destroy_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_bind_op);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_bind_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_bind_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_engine_class_instance);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_create_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_create_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_destroy_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_sync);
+XE_PROXY_CHECK_WIRE(xe_proxy_vm_bind_op_ext);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_bind_ext_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_ext_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_exec_queue_property);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_create_ext_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_get_property_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_value_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_gem_create_ext_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_gem_close_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_madvise_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_status_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_device_query_ext_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_fence_put_req);
+
+/* Sizes fixed by the reference's layouts (xe_proxy_ccmd_req is 16 bytes). */
+XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_ccmd_gem_create_req) == 48,
+		       "reference GEM_CREATE layout");
+XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_ccmd_vm_bind_op) == 40,
+		       "reference VM_BIND op layout");
+XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_ccmd_exec_req) == 32,
+		       "reference EXEC layout");
 
 #endif /* XE_PROXY_PROTO_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-xe-proxy host core: the renderer-independent part of the host
+ * backend. It owns the xe render node, the per-guest-context state (objects,
+ * VMs, exec queues, fences, the shared-memory response page) and decodes the
+ * ccmd stream of include/xe_proxy_proto.h.
+ *
+ * The virglrenderer ABI layer (vrend_shim*.c, the drop-in
+ * libvirglrenderer.so.1) is its only caller: it routes DRM/XE contexts here
+ * and everything else to the system's real virglrenderer.
+ *
+ * Threading: every xe_host_* call comes from the renderer thread QEMU uses
+ * for virglrenderer, except the fence callback, which the core may invoke
+ * from its own fence thread (see xe_host_init()).
+ */
+#ifndef XE_HOST_H
+#define XE_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xe_host_ctx;
+
+/**
+ * typedef xe_host_fence_cb - a context fence has signalled
+ * @cookie: the cookie given to xe_host_init()
+ * @ctx_id: the virtio-gpu context id
+ * @ring_idx: the ring the fence was created on
+ * @fence_id: the fence id given to xe_host_ctx_fence()
+ *
+ * Called from the core's fence thread, at most once per fence, in fence
+ * order per (ctx_id, ring_idx).
+ */
+typedef void (*xe_host_fence_cb)(void *cookie, uint32_t ctx_id,
+				 uint32_t ring_idx, uint64_t fence_id);
+
+/**
+ * xe_host_init() - open the xe render node and start the fence thread
+ * @cookie: passed back to @fence_cb
+ * @fence_cb: called when a context fence signals
+ *
+ * The node is $XE_PROXY_DEVICE if set, otherwise the first render node whose
+ * DRM driver is "xe".
+ *
+ * Return: 0, or a negative errno (-ENODEV when there is no xe device).
+ */
+int xe_host_init(void *cookie, xe_host_fence_cb fence_cb);
+
+/** xe_host_fini() - destroy every context, stop the thread, close the node */
+void xe_host_fini(void);
+
+/**
+ * xe_host_capset() - the VIRTIO_GPU_CAPSET_DRM payload for context type XE
+ * @buf: where to write it, or NULL to only ask for the size
+ * @size: size of @buf
+ *
+ * Return: the capset size in bytes (sizeof(struct xe_proxy_capset_drm)),
+ * or 0 when the core is not initialised.
+ */
+size_t xe_host_capset(void *buf, size_t size);
+
+/**
+ * xe_host_ctx_create() - a new guest context
+ * @ctx_id: virtio-gpu context id, used for fence callbacks and logs
+ * @name: debug name from the guest (may be NULL), not NUL-terminated
+ * @name_len: length of @name
+ *
+ * Return: the context, or NULL (errno set).
+ */
+struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
+				       size_t name_len);
+
+/**
+ * xe_host_ctx_destroy() - tear a context down, releasing all it owns
+ * @ctx: the context (NULL is a no-op)
+ *
+ * Fences still pending on it are dropped without a callback.
+ */
+void xe_host_ctx_destroy(struct xe_host_ctx *ctx);
+
+/**
+ * xe_host_ctx_submit() - execute a ccmd stream from the guest
+ * @ctx: the context
+ * @buf: the stream (hostile: every byte is validated)
+ * @len: its length
+ *
+ * Responses go to the context's shared-memory page.
+ *
+ * Return: 0, or a negative errno when the stream was malformed. The context
+ * stays usable either way.
+ */
+int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len);
+
+/**
+ * xe_host_ctx_fence() - create a fence on a ring of a context
+ * @ctx: the context
+ * @ring_idx: ring index (the guest maps exec queues onto rings)
+ * @fence_id: id to report through the fence callback
+ *
+ * The fence signals once all work submitted on @ring_idx before it has
+ * completed.
+ *
+ * Return: 0, or -EINVAL for a ring index out of range, -ENOMEM.
+ */
+int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
+		      uint64_t fence_id);
+
+/**
+ * struct xe_host_blob - what a blob resource is backed by
+ * @fd: a dma-buf (XE_HOST_BLOB_FD_DMABUF) or shm (XE_HOST_BLOB_FD_SHM) fd
+ *	owned by the caller, or -1
+ * @fd_type: XE_HOST_BLOB_FD_*
+ * @map_info: VIRGL_RENDERER_MAP_CACHE_* caching of a host mapping
+ * @size: size in bytes
+ */
+struct xe_host_blob {
+	int fd;
+	uint32_t fd_type;
+	uint32_t map_info;
+	uint64_t size;
+};
+
+#define XE_HOST_BLOB_FD_DMABUF	1 /* VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF */
+#define XE_HOST_BLOB_FD_SHM	3 /* VIRGL_RENDERER_BLOB_FD_TYPE_SHM */
+
+/**
+ * xe_host_ctx_create_blob() - back a HOST3D blob resource
+ * @ctx: the context
+ * @res_id: the virtio-gpu resource id the guest chose
+ * @blob_id: 0 for the context's shared-memory response page, otherwise the
+ *	blob_id a GEM_CREATE ccmd of this context registered
+ * @size: the size the guest asked for
+ * @blob_flags: VIRGL_RENDERER_BLOB_FLAG_*
+ * @out: filled on success
+ *
+ * Return: 0, -EINVAL (bad size/flags/blob_id), -ENOENT (unknown blob_id),
+ * -EEXIST (res_id in use), -ENOMEM.
+ */
+int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size,
+			    uint32_t blob_flags, struct xe_host_blob *out);
+
+/**
+ * xe_host_ctx_map() - map a blob resource into this process
+ * @ctx: the context that created it
+ * @res_id: the resource
+ * @ptr: the mapping
+ * @size: its size
+ *
+ * The mapping stays valid until xe_host_ctx_unmap() or the resource's unref.
+ *
+ * Return: 0, -ENOENT, or the mmap errno.
+ */
+int xe_host_ctx_map(struct xe_host_ctx *ctx, uint32_t res_id, void **ptr,
+		    uint64_t *size);
+
+/** xe_host_ctx_unmap() - drop the mapping made by xe_host_ctx_map() */
+int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id);
+
+/**
+ * xe_host_ctx_resource_unref() - the guest dropped a blob resource
+ * @ctx: the context that created it
+ * @res_id: the resource
+ *
+ * Releases the resource's reference on its GEM object (the object lives on
+ * while the guest's GEM handle or a binding still holds it).
+ */
+void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id);
+
+#endif /* XE_HOST_H */
