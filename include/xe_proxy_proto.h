@@ -504,10 +504,13 @@ struct xe_proxy_vm_bind_op_ext {
  * @exec_queue_id: bind queue, 0 for the VM's default
  * @num_binds: ops that follow
  * @num_syncs: struct xe_proxy_sync that follow the ops
+ * @ring_idx: ring whose guest fences wait for this bind
+ * @pad: zero
  * @payload: ops, then syncs
  *
- * The host never waits for the bind: it answers once the ioctl was
- * accepted and signals the out-syncs when the bind completes.
+ * The host never waits for the bind: it answers (struct
+ * xe_proxy_ccmd_status_rsp) once the ioctl was accepted and signals the
+ * out-syncs when the bind completes.
  */
 struct xe_proxy_ccmd_vm_bind_ext_req {
 	struct xe_proxy_ccmd_req hdr;
@@ -515,6 +518,8 @@ struct xe_proxy_ccmd_vm_bind_ext_req {
 	__le32 exec_queue_id;
 	__le32 num_binds;
 	__le32 num_syncs;
+	__le32 ring_idx;
+	__le32 pad;
 	__u8 payload[];
 };
 
@@ -524,6 +529,8 @@ struct xe_proxy_ccmd_vm_bind_ext_req {
  * @exec_queue_id: the queue
  * @num_syncs: struct xe_proxy_sync that follow
  * @address: GPU address of the batch (one batch buffer)
+ * @ring_idx: ring whose guest fences wait for this exec
+ * @pad: zero
  * @payload: the syncs
  *
  * Response: struct xe_proxy_ccmd_exec_rsp.
@@ -533,6 +540,8 @@ struct xe_proxy_ccmd_exec_ext_req {
 	__le32 exec_queue_id;
 	__le32 num_syncs;
 	__le64 address;
+	__le32 ring_idx;
+	__le32 pad;
 	__u8 payload[];
 };
 

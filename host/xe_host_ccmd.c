@@ -1,0 +1,970 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-xe-proxy host core: decoding and validating ccmds.
+ *
+ * Every field comes from the guest and is checked before any ioctl: lengths
+ * against counts, counts against limits, ops and flags against what the
+ * uAPI defines minus what a guest must never get (user pointers into this
+ * process: MAP_USERPTR, CPU_ADDR_MIRROR; multi-batch exec address lists;
+ * device fds). Handlers return 0 when the command was well formed (its
+ * outcome, maybe an errno, is in the response) and -EINVAL when it was not.
+ *
+ * Semantics follow drivers/gpu/drm/xe (xe_vm.c, xe_exec.c, xe_exec_queue.c,
+ * xe_bo.c, xe_query.c) by passing validated arguments to the real driver.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm/drm.h>
+#include <drm/xe_drm.h>
+
+#include "xe_host_priv.h"
+
+#define VM_CREATE_FLAGS (DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE |		\
+			 DRM_XE_VM_CREATE_FLAG_LR_MODE |		\
+			 DRM_XE_VM_CREATE_FLAG_FAULT_MODE |		\
+			 DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT)
+#define GEM_CREATE_FLAGS (DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING |	\
+			  DRM_XE_GEM_CREATE_FLAG_SCANOUT |		\
+			  DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM |	\
+			  DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION)
+/* Every bind flag of the 7.2 uAPI except CPU_ADDR_MIRROR (host memory). */
+#define VM_BIND_FLAGS (DRM_XE_VM_BIND_FLAG_READONLY |			\
+		       DRM_XE_VM_BIND_FLAG_IMMEDIATE |			\
+		       DRM_XE_VM_BIND_FLAG_NULL |			\
+		       DRM_XE_VM_BIND_FLAG_DUMPABLE |			\
+		       DRM_XE_VM_BIND_FLAG_CHECK_PXP |			\
+		       DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET |		\
+		       DRM_XE_VM_BIND_FLAG_DECOMPRESS)
+#define EXEC_QUEUE_FLAGS DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+#define MAX_BO_SIZE (1ULL << 40)
+
+/* A refused guest command: one rate-limited line naming the reason. */
+#define bad(ctx, fmt, ...) \
+	xe_log_ratelimited("context %u: " fmt, (ctx)->ctx_id, ##__VA_ARGS__)
+
+static const char *const ccmd_names[] = {
+	[XE_PROXY_CCMD_NOP] = "NOP",
+	[XE_PROXY_CCMD_DEVICE_QUERY] = "DEVICE_QUERY",
+	[XE_PROXY_CCMD_GEM_CREATE] = "GEM_CREATE",
+	[XE_PROXY_CCMD_VM_CREATE] = "VM_CREATE",
+	[XE_PROXY_CCMD_VM_DESTROY] = "VM_DESTROY",
+	[XE_PROXY_CCMD_VM_BIND] = "VM_BIND",
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] = "EXEC_QUEUE_CREATE",
+	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] = "EXEC_QUEUE_DESTROY",
+	[XE_PROXY_CCMD_EXEC] = "EXEC",
+	[XE_PROXY_CCMD_VM_BIND_EXT] = "VM_BIND_EXT",
+	[XE_PROXY_CCMD_EXEC_EXT] = "EXEC_EXT",
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] = "EXEC_QUEUE_CREATE_EXT",
+	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = "EXEC_QUEUE_GET_PROPERTY",
+	[XE_PROXY_CCMD_GEM_CREATE_EXT] = "GEM_CREATE_EXT",
+	[XE_PROXY_CCMD_MADVISE] = "MADVISE",
+	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
+	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
+	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
+};
+
+static size_t align8(size_t v)
+{
+	return (v + 7) & ~(size_t)7;
+}
+
+/* --- queries ----------------------------------------------------------- */
+
+static int do_query(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
+		    uint32_t query, uint32_t size, const void *in, uint32_t in_size)
+{
+	struct xe_proxy_ccmd_device_query_rsp *rsp;
+	struct drm_xe_device_query q = { .query = query, .size = size };
+	int ret;
+
+	if (query > DRM_XE_DEVICE_QUERY_EU_STALL || size > XE_PROXY_MAX_QUERY_SIZE ||
+	    in_size > size) {
+		bad(ctx, "DEVICE_QUERY %u of %u bytes (input %u) refused", query, size, in_size);
+		return -EINVAL;
+	}
+	rsp = xe_ctx_rsp(ctx, hdr, sizeof(*rsp) + align8(size));
+	if (!rsp)
+		return -EINVAL;
+	if (in_size)
+		memcpy(rsp->payload, in, in_size);
+	if (size)
+		q.data = (uintptr_t)rsp->payload;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	rsp->ret = (uint32_t)-ret;
+	rsp->size = q.size;
+	return 0;
+}
+
+static int ccmd_device_query(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_device_query_req *req = cmd;
+
+	return do_query(ctx, &req->hdr, req->query, req->size, NULL, 0);
+}
+
+static int ccmd_device_query_ext(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_device_query_ext_req *req = cmd;
+
+	if (req->hdr.len != align8(sizeof(*req) + (size_t)req->in_size)) {
+		bad(ctx, "DEVICE_QUERY_EXT length %u does not match input %u", req->hdr.len, req->in_size);
+		return -EINVAL;
+	}
+	return do_query(ctx, &req->hdr, req->query, req->size, req->payload,
+			req->in_size);
+}
+
+/* --- BOs ----------------------------------------------------------------- */
+
+static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement,
+		      uint32_t flags, uint32_t vm_id, uint32_t blob_id,
+		      uint16_t cpu_caching, uint64_t *out_size)
+{
+	struct drm_xe_gem_create c = {
+		.size = size, .placement = placement, .flags = flags,
+		.vm_id = vm_id, .cpu_caching = cpu_caching,
+	};
+	struct drm_gem_close cl;
+	int ret;
+
+	if (!blob_id || xe_map_get(&ctx->objects, blob_id)) {
+		bad(ctx, "GEM_CREATE with %s blob_id %u", blob_id ? "duplicate" : "zero", blob_id);
+		return -EEXIST;
+	}
+	if (!size || size > MAX_BO_SIZE || (flags & ~GEM_CREATE_FLAGS) ||
+	    cpu_caching > DRM_XE_GEM_CPU_CACHING_WC) {
+		bad(ctx, "GEM_CREATE size %llu flags 0x%x caching %u refused", (unsigned long long)size, flags, cpu_caching);
+		return -EINVAL;
+	}
+	if (xe_host.mem_limit && (size > xe_host.mem_limit ||
+				  ctx->mem_used > xe_host.mem_limit - size)) {
+		bad(ctx, "GEM_CREATE of %llu bytes exceeds XE_PROXY_MEM_LIMIT", (unsigned long long)size);
+		return -ENOSPC;
+	}
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_CREATE, &c);
+	if (ret)
+		return ret;
+	ret = xe_ctx_object_create(ctx, blob_id, c.handle, c.size, cpu_caching);
+	if (ret) {
+		cl = (struct drm_gem_close){ .handle = c.handle };
+		xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+		return ret;
+	}
+	*out_size = c.size;
+	return 0;
+}
+
+static int ccmd_gem_create(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_gem_create_req *req = cmd;
+	uint64_t size;
+	int ret;
+
+	/* The base command has no response: a failure surfaces when the
+	 * guest creates the blob resource. vm_id is not honoured here. */
+	ret = gem_create(ctx, req->size, req->placement, req->flags, 0,
+			 req->blob_id, req->cpu_caching, &size);
+	if (ret)
+		bad(ctx, "GEM_CREATE blob_id %u failed: %s", req->blob_id, strerror(-ret));
+	return 0;
+}
+
+static int ccmd_gem_create_ext(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_gem_create_ext_req *req = cmd;
+	struct xe_proxy_ccmd_value_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	uint64_t size = 0;
+
+	if (!rsp)
+		return -EINVAL;
+	rsp->ret = (uint32_t)-gem_create(ctx, req->size, req->placement,
+					 req->flags, req->vm_id, req->blob_id,
+					 req->cpu_caching, &size);
+	rsp->value = size;
+	return 0;
+}
+
+static int ccmd_gem_close(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_gem_close_req *req = cmd;
+
+	xe_ctx_object_close(ctx, req->blob_id);
+	return 0;
+}
+
+/* --- VMs and binds ----------------------------------------------------- */
+
+static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_create_req *req = cmd;
+	struct xe_proxy_ccmd_vm_create_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	struct drm_xe_vm_create c = { .flags = req->flags };
+	struct drm_xe_vm_destroy d;
+	struct xe_vm *vm;
+	int ret;
+
+	if (!rsp)
+		return -EINVAL;
+	if (req->flags & ~VM_CREATE_FLAGS) {
+		bad(ctx, "VM_CREATE flags 0x%x refused", req->flags);
+		rsp->ret = EINVAL;
+		return 0;
+	}
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_CREATE, &c);
+	if (!ret) {
+		vm = calloc(1, sizeof(*vm));
+		ret = vm ? 0 : -ENOMEM;
+		if (vm) {
+			vm->id = c.vm_id;
+			ret = xe_map_put(&ctx->vms, c.vm_id, vm);
+			if (ret)
+				free(vm);
+		}
+		if (ret) {
+			d = (struct drm_xe_vm_destroy){ .vm_id = c.vm_id };
+			xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
+		}
+	}
+	rsp->ret = (uint32_t)-ret;
+	rsp->vm_id = ret ? 0 : c.vm_id;
+	return 0;
+}
+
+static int ccmd_vm_destroy(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_destroy_req *req = cmd;
+	struct drm_xe_vm_destroy d = { .vm_id = req->vm_id };
+	struct xe_vm *vm;
+	int ret;
+
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
+	if (ret) {
+		bad(ctx, "VM_DESTROY %u: %s", req->vm_id, strerror(-ret));
+		return 0;
+	}
+	vm = xe_map_del(&ctx->vms, req->vm_id);
+	if (vm) {
+		xe_job_put(vm->last_bind);
+		free(vm);
+	}
+	return 0;
+}
+
+/* Check one guest bind op and turn it into the uAPI's. */
+static int bind_op(struct xe_host_ctx *ctx, uint32_t res_id, uint16_t pat_index,
+		   uint64_t obj_offset, uint64_t range, uint64_t addr, uint32_t op,
+		   uint32_t flags, uint32_t prefetch, struct drm_xe_vm_bind_op *out)
+{
+	struct xe_object *obj = NULL;
+
+	if (op == DRM_XE_VM_BIND_OP_MAP_USERPTR ||
+	    (flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR)) {
+		bad(ctx, "bind of host memory refused (op %u flags 0x%x)", op, flags);
+		return -EPERM;
+	}
+	if (op > DRM_XE_VM_BIND_OP_PREFETCH || (flags & ~VM_BIND_FLAGS)) {
+		bad(ctx, "bind op %u flags 0x%x refused", op, flags);
+		return -EINVAL;
+	}
+	if (op == DRM_XE_VM_BIND_OP_MAP && !(flags & DRM_XE_VM_BIND_FLAG_NULL)) {
+		obj = xe_ctx_object_by_res(ctx, res_id);
+		if (!obj) {
+			bad(ctx, "bind of unknown resource %u", res_id);
+			return -ENOENT;
+		}
+	} else if (op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
+		obj = xe_ctx_object_by_res(ctx, res_id);
+		if (!obj) {
+			bad(ctx, "UNMAP_ALL of unknown resource %u", res_id);
+			return -ENOENT;
+		}
+	} else if (res_id) {
+		bad(ctx, "bind op %u must not name resource %u", op, res_id);
+		return -EINVAL;
+	}
+	*out = (struct drm_xe_vm_bind_op){
+		.obj = obj ? obj->handle : 0,
+		.pat_index = pat_index,
+		.obj_offset = obj_offset,
+		.range = range,
+		.addr = addr,
+		.op = op,
+		.flags = flags,
+		.prefetch_mem_region_instance = prefetch,
+	};
+	return 0;
+}
+
+static int do_bind(struct xe_host_ctx *ctx, uint32_t vm_id, uint32_t queue,
+		   struct drm_xe_vm_bind_op *ops, uint32_t n,
+		   struct drm_xe_sync *syncs, uint32_t num_syncs)
+{
+	struct drm_xe_vm_bind b = {
+		.vm_id = vm_id, .exec_queue_id = queue, .num_binds = n,
+		.num_syncs = num_syncs, .syncs = (uintptr_t)syncs,
+	};
+
+	if (n == 1)
+		b.bind = ops[0];
+	else
+		b.vector_of_binds = (uintptr_t)ops;
+	return xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_BIND, &b);
+}
+
+/*
+ * Base VM_BIND: the guest sees it as synchronous, but the host does not
+ * wait. It answers once the driver accepted the bind and makes the VM's
+ * later base EXECs wait for it (see ccmd_exec()).
+ */
+static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_bind_req *req = cmd;
+	const struct xe_proxy_ccmd_vm_bind_op *gops = (const void *)req->payload;
+	struct xe_proxy_ccmd_vm_bind_rsp *rsp;
+	struct drm_xe_vm_bind_op *ops;
+	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	struct xe_job *job;
+	struct xe_vm *vm;
+	uint32_t i;
+	int ret;
+
+	if (req->num_binds > XE_PROXY_MAX_BINDS ||
+	    req->hdr.len != sizeof(*req) + (size_t)req->num_binds * sizeof(*gops)) {
+		bad(ctx, "VM_BIND with %u ops in %u bytes", req->num_binds, req->hdr.len);
+		return -EINVAL;
+	}
+	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	if (!rsp)
+		return -EINVAL;
+	vm = xe_map_get(&ctx->vms, req->vm_id);
+	if (!vm) {
+		rsp->ret = ENOENT;
+		return 0;
+	}
+	if (!req->num_binds)
+		return 0;
+	ops = calloc(req->num_binds, sizeof(*ops));
+	if (!ops) {
+		rsp->ret = ENOMEM;
+		return 0;
+	}
+	for (i = 0, ret = 0; i < req->num_binds && !ret; i++)
+		ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
+			      gops[i].obj_offset, gops[i].range, gops[i].addr,
+			      gops[i].op, gops[i].flags, 0, &ops[i]);
+	if (!ret)
+		ret = xe_syncobj_create(ctx->fd, &sync.handle);
+	if (!ret) {
+		ret = do_bind(ctx, req->vm_id, 0, ops, req->num_binds, &sync, 1);
+		if (ret) {
+			xe_syncobj_destroy(ctx->fd, sync.handle);
+		} else if ((job = xe_job_from_syncobj(ctx->fd, sync.handle))) {
+			xe_job_put(vm->last_bind);
+			vm->last_bind = job;
+		} else {
+			ret = -errno;
+		}
+	}
+	free(ops);
+	rsp->ret = (uint32_t)-ret;
+	return 0;
+}
+
+/* --- syncs of the extended submissions ----------------------------------- */
+
+/**
+ * struct sync_set - the uAPI syncs of one extended submission
+ * @syncs: in-syncs and out-syncs for the ioctl
+ * @n: entries in @syncs
+ * @out_fence_ids: host fence ids to register after the ioctl
+ * @out_syncobjs: their syncobjs (the first @n_out entries)
+ * @n_out: host fences signalled by the submission
+ * @ring_job: syncobj that becomes the ring's job (always created)
+ */
+struct sync_set {
+	struct drm_xe_sync syncs[XE_PROXY_MAX_SYNCS + 1];
+	uint32_t n;
+	uint64_t out_fence_ids[XE_PROXY_MAX_SYNCS];
+	uint32_t out_syncobjs[XE_PROXY_MAX_SYNCS];
+	uint32_t n_out;
+	uint32_t ring_job;
+};
+
+static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n_out; i++)
+		xe_syncobj_destroy(ctx->fd, s->out_syncobjs[i]);
+	xe_syncobj_destroy(ctx->fd, s->ring_job);
+	s->n_out = 0;
+	s->ring_job = 0;
+}
+
+static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
+			  uint32_t num, bool is_bind, struct sync_set *s)
+{
+	struct xe_object *obj;
+	struct xe_job *job;
+	uint32_t i, j;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < num; i++) {
+		struct drm_xe_sync *d = &s->syncs[s->n];
+		bool signal = gs[i].flags & XE_PROXY_SYNC_FLAG_SIGNAL;
+
+		if ((gs[i].flags & ~XE_PROXY_SYNC_FLAG_SIGNAL) || gs[i].pad) {
+			bad(ctx, "sync %u has flags 0x%x", i, gs[i].flags);
+			ret = -EINVAL;
+			goto err;
+		}
+		switch (gs[i].type) {
+		case XE_PROXY_SYNC_HOST_FENCE:
+			if (!gs[i].fence_id) {
+				ret = -EINVAL;
+				goto err;
+			}
+			if (!signal) {
+				job = xe_map_get(&ctx->host_fences, gs[i].fence_id);
+				if (!job) {
+					bad(ctx, "wait on unknown host fence %llu", (unsigned long long)gs[i].fence_id);
+					ret = -ENOENT;
+					goto err;
+				}
+				if (xe_job_done(job))
+					continue;
+				*d = (struct drm_xe_sync){
+					.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					.handle = job->syncobj };
+				s->n++;
+				break;
+			}
+			for (j = 0; j < s->n_out; j++)
+				if (s->out_fence_ids[j] == gs[i].fence_id)
+					break;
+			if (j < s->n_out ||
+			    xe_map_get(&ctx->host_fences, gs[i].fence_id)) {
+				bad(ctx, "host fence %llu signalled twice", (unsigned long long)gs[i].fence_id);
+				ret = -EEXIST;
+				goto err;
+			}
+			ret = xe_syncobj_create(ctx->fd, &s->out_syncobjs[s->n_out]);
+			if (ret)
+				goto err;
+			s->out_fence_ids[s->n_out] = gs[i].fence_id;
+			*d = (struct drm_xe_sync){
+				.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				.flags = DRM_XE_SYNC_FLAG_SIGNAL,
+				.handle = s->out_syncobjs[s->n_out++] };
+			s->n++;
+			break;
+		case XE_PROXY_SYNC_USER_FENCE:
+			if (!signal || gs[i].addr % 8) {
+				ret = -EINVAL;
+				goto err;
+			}
+			*d = (struct drm_xe_sync){
+				.type = DRM_XE_SYNC_TYPE_USER_FENCE,
+				.flags = DRM_XE_SYNC_FLAG_SIGNAL,
+				.addr = gs[i].addr,
+				.timeline_value = gs[i].value };
+			if (is_bind) {
+				/* The uAPI wants a user pointer here: the
+				 * fence word lives in a BO of the guest's,
+				 * mapped into this process. */
+				obj = xe_ctx_object_by_res(ctx, gs[i].res_id);
+				if (!obj || gs[i].addr > obj->size - 8 ||
+				    obj->size < 8) {
+					bad(ctx, "bind user fence at res %u+%llu refused", gs[i].res_id,
+					    (unsigned long long)gs[i].addr);
+					ret = -EINVAL;
+					goto err;
+				}
+				ret = xe_ctx_object_map(ctx, obj);
+				if (ret)
+					goto err;
+				d->addr = (uintptr_t)obj->map + gs[i].addr;
+			} else if (gs[i].res_id) {
+				ret = -EINVAL;
+				goto err;
+			}
+			s->n++;
+			break;
+		default:
+			bad(ctx, "sync type %u refused", gs[i].type);
+			ret = -EINVAL;
+			goto err;
+		}
+	}
+	ret = xe_syncobj_create(ctx->fd, &s->ring_job);
+	if (ret)
+		goto err;
+	s->syncs[s->n++] = (struct drm_xe_sync){
+		.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL,
+		.handle = s->ring_job };
+	return 0;
+err:
+	sync_set_abort(ctx, s);
+	return ret;
+}
+
+/* After a successful submission: register host fences and the ring's job. */
+static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
+			   uint32_t ring_idx)
+{
+	struct xe_job *job;
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; i < s->n_out; i++) {
+		job = xe_job_from_syncobj(ctx->fd, s->out_syncobjs[i]);
+		if (!job || xe_map_put(&ctx->host_fences, s->out_fence_ids[i], job)) {
+			xe_job_put(job);
+			ret = -ENOMEM;
+		}
+	}
+	job = xe_job_from_syncobj(ctx->fd, s->ring_job);
+	if (!job || xe_ring_add_job(&ctx->rings[ring_idx], job))
+		ret = -ENOMEM;
+	xe_job_put(job);
+	s->n_out = 0;
+	s->ring_job = 0;
+	if (ret)
+		xe_log("context %u: out of memory tracking a submission; its fences may signal early",
+		       ctx->ctx_id);
+	return ret;
+}
+
+static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_bind_ext_req *req = cmd;
+	const struct xe_proxy_vm_bind_op_ext *gops = (const void *)req->payload;
+	const struct xe_proxy_sync *gs;
+	struct xe_proxy_ccmd_status_rsp *rsp;
+	struct drm_xe_vm_bind_op *ops = NULL;
+	struct sync_set *s = NULL;
+	uint32_t i;
+	int ret = 0;
+
+	if (req->num_binds > XE_PROXY_MAX_BINDS || !req->num_binds ||
+	    req->num_syncs > XE_PROXY_MAX_SYNCS || req->pad ||
+	    req->ring_idx >= XE_HOST_MAX_RINGS ||
+	    req->hdr.len != sizeof(*req) + (size_t)req->num_binds * sizeof(*gops) +
+			    (size_t)req->num_syncs * sizeof(*gs)) {
+		bad(ctx, "VM_BIND_EXT with %u ops, %u syncs, ring %u in %u bytes", req->num_binds, req->num_syncs, req->ring_idx,
+		    req->hdr.len);
+		return -EINVAL;
+	}
+	gs = (const void *)(gops + req->num_binds);
+	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	if (!rsp)
+		return -EINVAL;
+	ops = calloc(req->num_binds, sizeof(*ops));
+	s = malloc(sizeof(*s));
+	if (!ops || !s)
+		ret = -ENOMEM;
+	for (i = 0; i < req->num_binds && !ret; i++) {
+		if (gops[i].pad || gops[i].pad2)
+			ret = -EINVAL;
+		else
+			ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
+				      gops[i].obj_offset, gops[i].range,
+				      gops[i].addr, gops[i].op, gops[i].flags,
+				      gops[i].prefetch_mem_region_instance,
+				      &ops[i]);
+	}
+	if (!ret)
+		ret = sync_set_build(ctx, gs, req->num_syncs, true, s);
+	if (!ret) {
+		ret = do_bind(ctx, req->vm_id, req->exec_queue_id, ops,
+			      req->num_binds, s->syncs, s->n);
+		if (ret)
+			sync_set_abort(ctx, s);
+		else
+			sync_set_commit(ctx, s, req->ring_idx);
+	}
+	free(ops);
+	free(s);
+	rsp->ret = (uint32_t)-ret;
+	return 0;
+}
+
+/* --- exec queues ---------------------------------------------------------- */
+
+/* Base protocol: queue N retires on ring N + 1 (the reference's rule);
+ * virtio-gpu has 64 rings, so ids past 62 share rings 1..63. */
+static uint32_t queue_ring(uint32_t id)
+{
+	return id < XE_HOST_MAX_RINGS - 1 ? id + 1 :
+	       1 + id % (XE_HOST_MAX_RINGS - 1);
+}
+
+static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
+			uint32_t vm_id, uint32_t flags, uint16_t width,
+			uint16_t num_placements,
+			const struct xe_proxy_engine_class_instance *inst,
+			const struct xe_proxy_exec_queue_property *props,
+			uint32_t num_props)
+{
+	struct xe_proxy_ccmd_exec_queue_create_rsp *rsp = xe_ctx_rsp(ctx, hdr, sizeof(*rsp));
+	struct drm_xe_ext_set_property ext[XE_PROXY_MAX_PROPERTIES];
+	struct drm_xe_engine_class_instance eci[XE_PROXY_MAX_PLACEMENTS];
+	struct drm_xe_exec_queue_create c = {
+		.width = width, .num_placements = num_placements,
+		.vm_id = vm_id, .flags = flags, .instances = (uintptr_t)eci,
+	};
+	struct drm_xe_exec_queue_destroy d;
+	struct xe_queue *q;
+	uint32_t i, n = (uint32_t)width * num_placements;
+	int ret;
+
+	if (!rsp)
+		return -EINVAL;
+	if (flags & ~EXEC_QUEUE_FLAGS) {
+		rsp->ret = EINVAL;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (inst[i].pad) {
+			rsp->ret = EINVAL;
+			return 0;
+		}
+		eci[i] = (struct drm_xe_engine_class_instance){
+			.engine_class = inst[i].engine_class,
+			.engine_instance = inst[i].engine_instance,
+			.gt_id = inst[i].gt_id };
+	}
+	for (i = 0; i < num_props; i++) {
+		if (props[i].pad) {
+			rsp->ret = EINVAL;
+			return 0;
+		}
+		ext[i] = (struct drm_xe_ext_set_property){
+			.base.name = DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY,
+			.base.next_extension = i + 1 < num_props ?
+					       (uintptr_t)&ext[i + 1] : 0,
+			.property = props[i].property,
+			.value = props[i].value };
+	}
+	if (num_props)
+		c.extensions = (uintptr_t)&ext[0];
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c);
+	if (!ret) {
+		q = calloc(1, sizeof(*q));
+		ret = q ? 0 : -ENOMEM;
+		if (q) {
+			*q = (struct xe_queue){ .id = c.exec_queue_id,
+						.vm_id = vm_id,
+						.ring_idx = queue_ring(c.exec_queue_id) };
+			ret = xe_map_put(&ctx->queues, q->id, q);
+			if (ret)
+				free(q);
+		}
+		if (ret) {
+			d = (struct drm_xe_exec_queue_destroy){
+				.exec_queue_id = c.exec_queue_id };
+			xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+		}
+	}
+	rsp->ret = (uint32_t)-ret;
+	rsp->exec_queue_id = ret ? 0 : c.exec_queue_id;
+	return 0;
+}
+
+static int ccmd_exec_queue_create(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_queue_create_req *req = cmd;
+	size_t n = (size_t)req->width * req->num_placements;
+
+	if (!n || n > XE_PROXY_MAX_PLACEMENTS || req->pad ||
+	    req->hdr.len != sizeof(*req) + n * sizeof(struct xe_proxy_engine_class_instance)) {
+		bad(ctx, "EXEC_QUEUE_CREATE %ux%u in %u bytes", req->width, req->num_placements, req->hdr.len);
+		return -EINVAL;
+	}
+	return queue_create(ctx, &req->hdr, req->vm_id, req->flags, req->width,
+			    req->num_placements, (const void *)req->payload,
+			    NULL, 0);
+}
+
+static int ccmd_exec_queue_create_ext(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_queue_create_ext_req *req = cmd;
+	size_t n = (size_t)req->width * req->num_placements;
+	size_t inst_len = align8(n * sizeof(struct xe_proxy_engine_class_instance));
+
+	if (!n || n > XE_PROXY_MAX_PLACEMENTS ||
+	    req->num_properties > XE_PROXY_MAX_PROPERTIES ||
+	    req->hdr.len != sizeof(*req) + inst_len + (size_t)req->num_properties *
+			    sizeof(struct xe_proxy_exec_queue_property)) {
+		bad(ctx, "EXEC_QUEUE_CREATE_EXT %ux%u, %u properties in %u bytes", req->width, req->num_placements,
+		    req->num_properties, req->hdr.len);
+		return -EINVAL;
+	}
+	return queue_create(ctx, &req->hdr, req->vm_id, req->flags, req->width,
+			    req->num_placements, (const void *)req->payload,
+			    (const void *)(req->payload + inst_len),
+			    req->num_properties);
+}
+
+static int ccmd_exec_queue_destroy(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_queue_destroy_req *req = cmd;
+	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = req->exec_queue_id };
+	int ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+
+	if (ret)
+		bad(ctx, "EXEC_QUEUE_DESTROY %u: %s", req->exec_queue_id, strerror(-ret));
+	else
+		free(xe_map_del(&ctx->queues, req->exec_queue_id));
+	return 0;
+}
+
+static int ccmd_exec_queue_get_property(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_queue_get_property_req *req = cmd;
+	struct xe_proxy_ccmd_value_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	struct drm_xe_exec_queue_get_property g = {
+		.exec_queue_id = req->exec_queue_id, .property = req->property };
+
+	if (!rsp)
+		return -EINVAL;
+	rsp->ret = (uint32_t)-xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g);
+	rsp->value = g.value;
+	return 0;
+}
+
+/* --- exec ------------------------------------------------------------------ */
+
+/* The driver refuses work on a banned queue with ECANCELED (xe_exec.c);
+ * publish that in shmem so the guest answers GET_PROPERTY(BAN) locally. */
+static void note_ban(struct xe_host_ctx *ctx, struct xe_queue *q, int ret)
+{
+	uint32_t id = q->id;
+
+	if (ret != -ECANCELED && ret != -EIO)
+		return;
+	q->banned = true;
+	if (!ctx->shmem)
+		return;
+	if (id < 64)
+		__atomic_or_fetch(&ctx->shmem->banned_exec_queue_mask,
+				  1ULL << id, __ATOMIC_RELEASE);
+	if (id < XE_PROXY_BAN_BITMAP_BITS)
+		__atomic_or_fetch(&ctx->shmem->ban_bitmap[id / 64],
+				  1ULL << (id % 64), __ATOMIC_RELEASE);
+}
+
+static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_req *req = cmd;
+	struct xe_proxy_ccmd_exec_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	struct drm_xe_sync syncs[2];
+	struct drm_xe_exec e = { .exec_queue_id = req->exec_queue_id,
+				 .address = req->address, .num_batch_buffer = 1,
+				 .syncs = (uintptr_t)syncs };
+	struct xe_queue *q;
+	struct xe_vm *vm;
+	struct xe_job *job;
+	uint32_t out;
+	int ret;
+
+	if (!rsp)
+		return -EINVAL;
+	q = xe_map_get(&ctx->queues, req->exec_queue_id);
+	if (!q) {
+		rsp->ret = ENOENT;
+		return 0;
+	}
+	if (req->num_batch_buffer != 1) {
+		bad(ctx, "EXEC with %u batch buffers refused (needs a guest address list)", req->num_batch_buffer);
+		rsp->ret = EOPNOTSUPP;
+		return 0;
+	}
+	ret = xe_syncobj_create(ctx->fd, &out);
+	if (ret) {
+		rsp->ret = (uint32_t)-ret;
+		return 0;
+	}
+	syncs[e.num_syncs++] = (struct drm_xe_sync){
+		.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = out };
+	vm = xe_map_get(&ctx->vms, q->vm_id);
+	if (vm && vm->last_bind && !xe_job_done(vm->last_bind))
+		syncs[e.num_syncs++] = (struct drm_xe_sync){
+			.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+			.handle = vm->last_bind->syncobj };
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC, &e);
+	if (ret) {
+		xe_syncobj_destroy(ctx->fd, out);
+		note_ban(ctx, q, ret);
+	} else {
+		job = xe_job_from_syncobj(ctx->fd, out);
+		if (!job || xe_ring_add_job(&ctx->rings[q->ring_idx], job))
+			xe_log("context %u: out of memory tracking an exec", ctx->ctx_id);
+		xe_job_put(job);
+	}
+	rsp->ret = (uint32_t)-ret;
+	return 0;
+}
+
+static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_ext_req *req = cmd;
+	const struct xe_proxy_sync *gs = (const void *)req->payload;
+	struct xe_proxy_ccmd_exec_rsp *rsp;
+	struct drm_xe_exec e = { .exec_queue_id = req->exec_queue_id,
+				 .address = req->address, .num_batch_buffer = 1 };
+	struct sync_set *s;
+	struct xe_queue *q;
+	int ret;
+
+	if (req->num_syncs > XE_PROXY_MAX_SYNCS || req->pad ||
+	    req->ring_idx >= XE_HOST_MAX_RINGS ||
+	    req->hdr.len != sizeof(*req) + (size_t)req->num_syncs * sizeof(*gs)) {
+		bad(ctx, "EXEC_EXT with %u syncs, ring %u in %u bytes", req->num_syncs, req->ring_idx, req->hdr.len);
+		return -EINVAL;
+	}
+	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	if (!rsp)
+		return -EINVAL;
+	q = xe_map_get(&ctx->queues, req->exec_queue_id);
+	if (!q) {
+		rsp->ret = ENOENT;
+		return 0;
+	}
+	s = malloc(sizeof(*s));
+	if (!s) {
+		rsp->ret = ENOMEM;
+		return 0;
+	}
+	ret = sync_set_build(ctx, gs, req->num_syncs, false, s);
+	if (!ret) {
+		e.num_syncs = s->n;
+		e.syncs = (uintptr_t)s->syncs;
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC, &e);
+		if (ret) {
+			sync_set_abort(ctx, s);
+			note_ban(ctx, q, ret);
+		} else {
+			sync_set_commit(ctx, s, req->ring_idx);
+		}
+	}
+	free(s);
+	rsp->ret = (uint32_t)-ret;
+	return 0;
+}
+
+/* --- the rest ------------------------------------------------------------- */
+
+static int ccmd_madvise(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_madvise_req *req = cmd;
+	struct xe_proxy_ccmd_status_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	struct drm_xe_madvise m = { .start = req->start, .range = req->range,
+				    .vm_id = req->vm_id, .type = req->type };
+
+	if (!rsp)
+		return -EINVAL;
+	_Static_assert(sizeof(m) - offsetof(struct drm_xe_madvise, preferred_mem_loc) >= 16,
+		       "madvise attribute union holds the three argument words");
+	memcpy((char *)&m + offsetof(struct drm_xe_madvise, preferred_mem_loc),
+	       &req->arg0, 16);
+	if (req->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
+	    (int32_t)m.preferred_mem_loc.devmem_fd != DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
+	    (int32_t)m.preferred_mem_loc.devmem_fd != DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM) {
+		bad(ctx, "MADVISE with a device fd refused");
+		rsp->ret = EPERM;
+		return 0;
+	}
+	rsp->ret = (uint32_t)-xe_ioctl(ctx->fd, DRM_IOCTL_XE_MADVISE, &m);
+	return 0;
+}
+
+static int ccmd_fence_put(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_fence_put_req *req = cmd;
+	const uint64_t *ids = (const void *)req->payload;
+	uint32_t i;
+
+	if (req->count > XE_PROXY_MAX_FENCE_PUT || req->pad ||
+	    req->hdr.len != sizeof(*req) + (size_t)req->count * sizeof(*ids)) {
+		bad(ctx, "FENCE_PUT of %u in %u bytes", req->count,
+		    req->hdr.len);
+		return -EINVAL;
+	}
+	for (i = 0; i < req->count; i++)
+		xe_job_put(xe_map_del(&ctx->host_fences, ids[i]));
+	return 0;
+}
+
+static int ccmd_nop(struct xe_host_ctx *ctx, const void *cmd)
+{
+	(void)ctx;
+	(void)cmd;
+	return 0;
+}
+
+struct ccmd_desc {
+	int (*fn)(struct xe_host_ctx *ctx, const void *cmd);
+	uint32_t min_len;
+	bool var_len;	/* payload after the fixed part */
+};
+
+#define CCMD(N, fn, type, var) \
+	[XE_PROXY_CCMD_##N] = { fn, sizeof(struct type), var }
+
+static const struct ccmd_desc ccmds[] = {
+	CCMD(NOP, ccmd_nop, xe_proxy_ccmd_req, true),
+	CCMD(DEVICE_QUERY, ccmd_device_query, xe_proxy_ccmd_device_query_req, false),
+	CCMD(GEM_CREATE, ccmd_gem_create, xe_proxy_ccmd_gem_create_req, false),
+	CCMD(VM_CREATE, ccmd_vm_create, xe_proxy_ccmd_vm_create_req, false),
+	CCMD(VM_DESTROY, ccmd_vm_destroy, xe_proxy_ccmd_vm_destroy_req, false),
+	CCMD(VM_BIND, ccmd_vm_bind, xe_proxy_ccmd_vm_bind_req, true),
+	CCMD(EXEC_QUEUE_CREATE, ccmd_exec_queue_create,
+	     xe_proxy_ccmd_exec_queue_create_req, true),
+	CCMD(EXEC_QUEUE_DESTROY, ccmd_exec_queue_destroy,
+	     xe_proxy_ccmd_exec_queue_destroy_req, false),
+	CCMD(EXEC, ccmd_exec, xe_proxy_ccmd_exec_req, false),
+	CCMD(VM_BIND_EXT, ccmd_vm_bind_ext, xe_proxy_ccmd_vm_bind_ext_req, true),
+	CCMD(EXEC_EXT, ccmd_exec_ext, xe_proxy_ccmd_exec_ext_req, true),
+	CCMD(EXEC_QUEUE_CREATE_EXT, ccmd_exec_queue_create_ext,
+	     xe_proxy_ccmd_exec_queue_create_ext_req, true),
+	CCMD(EXEC_QUEUE_GET_PROPERTY, ccmd_exec_queue_get_property,
+	     xe_proxy_ccmd_exec_queue_get_property_req, false),
+	CCMD(GEM_CREATE_EXT, ccmd_gem_create_ext, xe_proxy_ccmd_gem_create_ext_req, false),
+	CCMD(MADVISE, ccmd_madvise, xe_proxy_ccmd_madvise_req, false),
+	CCMD(DEVICE_QUERY_EXT, ccmd_device_query_ext,
+	     xe_proxy_ccmd_device_query_ext_req, true),
+	CCMD(FENCE_PUT, ccmd_fence_put, xe_proxy_ccmd_fence_put_req, true),
+	CCMD(GEM_CLOSE, ccmd_gem_close, xe_proxy_ccmd_gem_close_req, false),
+};
+
+/**
+ * xe_ccmd_dispatch() - run one command
+ * @ctx: the context
+ * @hdr: the command, 8-byte aligned, hdr->len bytes (checked by the caller
+ *	against the stream)
+ *
+ * Return: 0, or -EINVAL when the command was malformed or unknown.
+ */
+int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr)
+{
+	const struct ccmd_desc *d;
+
+	if (hdr->cmd >= sizeof(ccmds) / sizeof(ccmds[0]) || !ccmds[hdr->cmd].fn) {
+		bad(ctx, "unknown ccmd %u", hdr->cmd);
+		return -EINVAL;
+	}
+	d = &ccmds[hdr->cmd];
+	if (hdr->len < d->min_len || (!d->var_len && hdr->len != d->min_len)) {
+		bad(ctx, "%s with length %u (expected %s%u)", ccmd_names[hdr->cmd], hdr->len, d->var_len ? ">= " : "",
+		    d->min_len);
+		return -EINVAL;
+	}
+	return d->fn(ctx, hdr);
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-xe-proxy host core: guest contexts, their objects and blob
+ * resources, and the ccmd stream entry point.
+ *
+ * Every context opens its own fd on the render node, so the host driver
+ * itself keeps the ids (GEM handles, VMs, exec queues) of different guest
+ * contexts apart; the tables here only map guest-visible names (blob_id,
+ * res_id) to them and hold what the core must clean up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/xe_drm.h>
+#include <virgl/virglrenderer.h>
+
+#include "xe_host_priv.h"
+
+struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
+				       size_t name_len)
+{
+	struct xe_host_ctx *ctx;
+	size_t i;
+	int fd;
+
+	pthread_mutex_lock(&xe_host.lock);
+	if (!xe_host.initialised) {
+		pthread_mutex_unlock(&xe_host.lock);
+		errno = ENODEV;
+		return NULL;
+	}
+	fd = xe_host_open_node();
+	if (fd < 0) {
+		pthread_mutex_unlock(&xe_host.lock);
+		xe_log("context %u: cannot open %s: %s", ctx_id, xe_host.path,
+		       strerror(-fd));
+		errno = -fd;
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		close(fd);
+		pthread_mutex_unlock(&xe_host.lock);
+		errno = ENOMEM;
+		return NULL;
+	}
+	ctx->ctx_id = ctx_id;
+	ctx->fd = fd;
+	/* A debug name is for logs only: keep printable characters. */
+	for (i = 0; name && i < name_len && i < sizeof(ctx->name) - 1; i++)
+		ctx->name[i] = (name[i] >= 0x20 && name[i] < 0x7f) ? name[i] : '?';
+	ctx->next = xe_host.contexts;
+	xe_host.contexts = ctx;
+	pthread_mutex_unlock(&xe_host.lock);
+	return ctx;
+}
+
+static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj)
+{
+	struct drm_gem_close close_args = { .handle = obj->handle };
+
+	if (obj->map)
+		munmap(obj->map, obj->map_size);
+	if (obj->handle)
+		xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &close_args);
+	ctx->mem_used -= obj->size;
+	free(obj);
+}
+
+void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
+{
+	struct xe_host_ctx **p;
+	uint64_t key;
+	size_t i;
+	void *val;
+
+	if (!ctx)
+		return;
+	pthread_mutex_lock(&xe_host.lock);
+	for (p = &xe_host.contexts; *p; p = &(*p)->next) {
+		if (*p == ctx) {
+			*p = ctx->next;
+			break;
+		}
+	}
+	for (i = 0; i < XE_HOST_MAX_RINGS; i++)
+		xe_ring_fini(&ctx->rings[i]);
+	for (i = 0; xe_map_next(&ctx->host_fences, &i, &key, &val);)
+		xe_job_put(val);
+	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);) {
+		xe_job_put(((struct xe_vm *)val)->last_bind);
+		free(val);
+	}
+	for (i = 0; xe_map_next(&ctx->queues, &i, &key, &val);)
+		free(val);
+	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);)
+		object_free(ctx, val);
+	xe_map_free(&ctx->host_fences);
+	xe_map_free(&ctx->vms);
+	xe_map_free(&ctx->queues);
+	xe_map_free(&ctx->objects);
+	xe_map_free(&ctx->resources);
+	if (ctx->shmem)
+		munmap(ctx->shmem, ctx->shmem_size);
+	/* Closing the fd releases every VM, queue and BO the driver holds. */
+	close(ctx->fd);
+	pthread_mutex_unlock(&xe_host.lock);
+	free(ctx);
+}
+
+struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id)
+{
+	return res_id ? xe_map_get(&ctx->resources, res_id) : NULL;
+}
+
+/**
+ * xe_ctx_object_create() - register a new BO under the guest's blob_id
+ * @ctx: the context
+ * @blob_id: nonzero, unused in @ctx
+ * @handle: GEM handle (owned by the object from now on)
+ * @size: BO size
+ * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
+ *
+ * Return: 0, -EEXIST or -ENOMEM. On error the caller still owns @handle.
+ */
+int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
+			 uint32_t handle, uint64_t size, uint16_t cpu_caching)
+{
+	struct xe_object *obj = calloc(1, sizeof(*obj));
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	obj->handle = handle;
+	obj->size = size;
+	obj->blob_id = blob_id;
+	obj->guest_ref = true;
+	obj->cpu_caching = cpu_caching;
+	ret = xe_map_put(&ctx->objects, blob_id, obj);
+	if (ret) {
+		free(obj);
+		return ret;
+	}
+	ctx->mem_used += size;
+	return 0;
+}
+
+/* Free the object once neither the guest's handle nor a resource needs it. */
+static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
+{
+	if (obj->guest_ref || obj->res_id)
+		return;
+	xe_map_del(&ctx->objects, obj->blob_id);
+	object_free(ctx, obj);
+}
+
+/**
+ * xe_ctx_object_close() - the guest closed its GEM handle of @blob_id
+ * @ctx: the context
+ * @blob_id: the object's blob_id
+ */
+void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id)
+{
+	struct xe_object *obj = xe_map_get(&ctx->objects, blob_id);
+
+	if (!obj || !obj->guest_ref) {
+		xe_log_ratelimited("context %u: GEM_CLOSE of unknown blob_id %u",
+				   ctx->ctx_id, blob_id);
+		return;
+	}
+	obj->guest_ref = false;
+	object_release(ctx, obj);
+}
+
+/**
+ * xe_ctx_object_map() - map a BO into this process (once)
+ * @ctx: the context
+ * @obj: the object
+ *
+ * Return: 0 or -errno.
+ */
+int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
+{
+	struct drm_xe_gem_mmap_offset mo = { .handle = obj->handle };
+	void *map;
+	int ret;
+
+	if (obj->map)
+		return 0;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+	if (ret)
+		return ret;
+	map = mmap(NULL, obj->size, PROT_READ | PROT_WRITE, MAP_SHARED, ctx->fd,
+		   (off_t)mo.offset);
+	if (map == MAP_FAILED)
+		return -errno;
+	obj->map = map;
+	obj->map_size = obj->size;
+	return 0;
+}
+
+/**
+ * xe_ctx_rsp() - where the response of a command goes
+ * @ctx: the context
+ * @hdr: the command (its rsp_off is guest-chosen)
+ * @size: size of the response
+ *
+ * Return: the zeroed response with its len set, or NULL (logged) when the
+ * context has no shmem or the response would not fit.
+ */
+void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
+		 size_t size)
+{
+	size_t area, off = hdr->rsp_off;
+	struct xe_proxy_ccmd_rsp *rsp;
+
+	if (!ctx->shmem) {
+		xe_log_ratelimited("context %u: ccmd %u needs a response but there is no shmem",
+				   ctx->ctx_id, hdr->cmd);
+		return NULL;
+	}
+	area = ctx->shmem_size - ctx->shmem->rsp_mem_offset;
+	if (off % 8 || size > area || off > area - size) {
+		xe_log_ratelimited("context %u: ccmd %u response at %zu+%zu is outside the %zu-byte area",
+				   ctx->ctx_id, hdr->cmd, off, size, area);
+		return NULL;
+	}
+	rsp = (void *)((char *)ctx->shmem + ctx->shmem->rsp_mem_offset + off);
+	memset(rsp, 0, size);
+	rsp->len = (uint32_t)size;
+	return rsp;
+}
+
+static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
+			uint64_t size, struct xe_host_blob *out)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *map;
+	int fd;
+
+	if (ctx->shmem)
+		return -EEXIST;
+	if (size < sizeof(struct xe_proxy_shmem) + 64 ||
+	    size > XE_HOST_SHMEM_MAX || size % (uint64_t)page)
+		return -EINVAL;
+	fd = memfd_create("xe-proxy-shmem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+		close(fd);
+		return -errno;
+	}
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		close(fd);
+		return -errno;
+	}
+	ctx->shmem = map;
+	ctx->shmem_size = size;
+	ctx->shmem_res_id = res_id;
+	ctx->shmem->rsp_mem_offset = sizeof(struct xe_proxy_shmem);
+	out->fd = fd;
+	out->fd_type = XE_HOST_BLOB_FD_SHM;
+	out->map_info = VIRGL_RENDERER_MAP_CACHE_CACHED;
+	out->size = size;
+	return 0;
+}
+
+static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
+			  uint64_t blob_id, uint64_t size,
+			  struct xe_host_blob *out)
+{
+	struct xe_object *obj;
+	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	int ret;
+
+	if (blob_id > UINT32_MAX)
+		return -EINVAL;
+	obj = xe_map_get(&ctx->objects, blob_id);
+	if (!obj || !obj->guest_ref)
+		return -ENOENT;
+	if (obj->res_id)
+		return -EEXIST;
+	if (!size || size > obj->size)
+		return -EINVAL;
+	prime.handle = obj->handle;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
+	if (ret)
+		return ret;
+	ret = xe_map_put(&ctx->resources, res_id, obj);
+	if (ret) {
+		close(prime.fd);
+		return ret;
+	}
+	obj->res_id = res_id;
+	out->fd = prime.fd;
+	out->fd_type = XE_HOST_BLOB_FD_DMABUF;
+	out->map_info = obj->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC ?
+			VIRGL_RENDERER_MAP_CACHE_WC :
+			VIRGL_RENDERER_MAP_CACHE_CACHED;
+	out->size = obj->size;
+	return 0;
+}
+
+int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size,
+			    uint32_t blob_flags, struct xe_host_blob *out)
+{
+	const uint32_t known = VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE |
+			       VIRGL_RENDERER_BLOB_FLAG_USE_SHAREABLE |
+			       VIRGL_RENDERER_BLOB_FLAG_USE_CROSS_DEVICE;
+	int ret;
+
+	*out = (struct xe_host_blob){ .fd = -1 };
+	if (!res_id || (blob_flags & ~known))
+		return -EINVAL;
+	pthread_mutex_lock(&xe_host.lock);
+	if (xe_map_get(&ctx->resources, res_id) || res_id == ctx->shmem_res_id)
+		ret = -EEXIST;
+	else if (!blob_id)
+		ret = shmem_create(ctx, res_id, size, out);
+	else
+		ret = bo_blob_create(ctx, res_id, blob_id, size, out);
+	pthread_mutex_unlock(&xe_host.lock);
+	if (ret)
+		xe_log_ratelimited("context %u: blob resource %u (blob_id %llu, %llu bytes) refused: %s",
+				   ctx->ctx_id, res_id,
+				   (unsigned long long)blob_id,
+				   (unsigned long long)size, strerror(-ret));
+	return ret;
+}
+
+int xe_host_ctx_map(struct xe_host_ctx *ctx, uint32_t res_id, void **ptr,
+		    uint64_t *size)
+{
+	struct xe_object *obj;
+	int ret = 0;
+
+	pthread_mutex_lock(&xe_host.lock);
+	if (res_id && res_id == ctx->shmem_res_id) {
+		*ptr = ctx->shmem;
+		*size = ctx->shmem_size;
+	} else if ((obj = xe_ctx_object_by_res(ctx, res_id))) {
+		ret = xe_ctx_object_map(ctx, obj);
+		if (!ret) {
+			*ptr = obj->map;
+			*size = obj->map_size;
+		}
+	} else {
+		ret = -ENOENT;
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+	return ret;
+}
+
+int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id)
+{
+	struct xe_object *obj;
+	int ret = 0;
+
+	pthread_mutex_lock(&xe_host.lock);
+	if (res_id && res_id == ctx->shmem_res_id) {
+		/* The core keeps writing responses: the mapping stays. */
+	} else if ((obj = xe_ctx_object_by_res(ctx, res_id))) {
+		if (obj->map)
+			munmap(obj->map, obj->map_size);
+		obj->map = NULL;
+		obj->map_size = 0;
+	} else {
+		ret = -ENOENT;
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+	return ret;
+}
+
+void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
+{
+	struct xe_object *obj;
+
+	pthread_mutex_lock(&xe_host.lock);
+	if (res_id && res_id == ctx->shmem_res_id) {
+		munmap(ctx->shmem, ctx->shmem_size);
+		ctx->shmem = NULL;
+		ctx->shmem_size = 0;
+		ctx->shmem_res_id = 0;
+	} else if ((obj = xe_map_del(&ctx->resources, res_id))) {
+		obj->res_id = 0;
+		object_release(ctx, obj);
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+}
+
+int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	struct xe_proxy_ccmd_req hdr;
+	uint64_t *cmd = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&xe_host.lock);
+	while (len) {
+		if (len < sizeof(hdr)) {
+			xe_log_ratelimited("context %u: %zu trailing bytes after the last ccmd",
+					   ctx->ctx_id, len);
+			ret = -EINVAL;
+			break;
+		}
+		memcpy(&hdr, p, sizeof(hdr));
+		if (hdr.len < sizeof(hdr) || hdr.len > len || hdr.len % 8) {
+			xe_log_ratelimited("context %u: ccmd %u has bad length %u (%zu bytes left)",
+					   ctx->ctx_id, hdr.cmd, hdr.len, len);
+			ret = -EINVAL;
+			break;
+		}
+		/* An aligned private copy: the guest's bytes are read once. */
+		if (hdr.len > cap) {
+			free(cmd);
+			cap = hdr.len;
+			cmd = malloc(cap);
+			if (!cmd) {
+				cap = 0;
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		memcpy(cmd, p, hdr.len);
+		if (xe_ccmd_dispatch(ctx, (const struct xe_proxy_ccmd_req *)cmd))
+			ret = -EINVAL;
+		if (ctx->shmem)
+			__atomic_store_n(&ctx->shmem->seqno, hdr.seqno,
+					 __ATOMIC_RELEASE);
+		p += hdr.len;
+		len -= hdr.len;
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+	free(cmd);
+	return ret;
+}

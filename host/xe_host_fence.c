@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-xe-proxy host core: fences.
+ *
+ * Each host submission (exec, bind) signals a syncobj that is exported as a
+ * sync_file: a struct xe_job. A ring keeps its unfinished jobs; a guest fence
+ * created on a ring waits for the jobs the ring had at that moment, so it
+ * means "everything submitted on this ring before me is done", however many
+ * exec queues share the ring. The fence thread poll()s the sync_files and
+ * reports fences in order per ring. Nothing here blocks the caller's thread.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+
+#include "xe_host_priv.h"
+
+int xe_syncobj_create(int drm_fd, uint32_t *handle)
+{
+	struct drm_syncobj_create c = { 0 };
+	int ret = xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+
+	*handle = c.handle;
+	return ret;
+}
+
+void xe_syncobj_destroy(int drm_fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy d = { .handle = handle };
+
+	if (handle)
+		xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+/**
+ * xe_job_from_syncobj() - track the work a syncobj will signal
+ * @drm_fd: the context's fd
+ * @syncobj: a syncobj that has a fence (the out-sync of a submission); the
+ *	job takes ownership of it
+ *
+ * Return: the job with one reference, or NULL with errno set (the syncobj
+ * is destroyed then).
+ */
+struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj)
+{
+	struct drm_syncobj_handle h = {
+		.handle = syncobj,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	struct xe_job *job;
+	int ret;
+
+	ret = xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	if (ret) {
+		xe_syncobj_destroy(drm_fd, syncobj);
+		errno = -ret;
+		return NULL;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		close(h.fd);
+		xe_syncobj_destroy(drm_fd, syncobj);
+		errno = ENOMEM;
+		return NULL;
+	}
+	job->refs = 1;
+	job->fd = h.fd;
+	job->drm_fd = drm_fd;
+	job->syncobj = syncobj;
+	return job;
+}
+
+struct xe_job *xe_job_get(struct xe_job *job)
+{
+	job->refs++;
+	return job;
+}
+
+void xe_job_put(struct xe_job *job)
+{
+	if (!job || --job->refs)
+		return;
+	if (job->fd >= 0)
+		close(job->fd);
+	xe_syncobj_destroy(job->drm_fd, job->syncobj);
+	free(job);
+}
+
+bool xe_job_done(struct xe_job *job)
+{
+	struct pollfd p = { .fd = job->fd, .events = POLLIN };
+
+	if (job->fd < 0)
+		return true;
+	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
+		return false;
+	close(job->fd);
+	job->fd = -1;
+	return true;
+}
+
+/* Forget finished jobs so a ring never grows with history. */
+static void ring_prune(struct xe_ring *ring)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < ring->num_jobs; i++) {
+		if (xe_job_done(ring->jobs[i]))
+			xe_job_put(ring->jobs[i]);
+		else
+			ring->jobs[n++] = ring->jobs[i];
+	}
+	ring->num_jobs = n;
+}
+
+int xe_ring_add_job(struct xe_ring *ring, struct xe_job *job)
+{
+	ring_prune(ring);
+	if (ring->num_jobs == ring->cap_jobs) {
+		uint32_t cap = ring->cap_jobs ? ring->cap_jobs * 2 : 8;
+		struct xe_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
+
+		if (!jobs)
+			return -ENOMEM;
+		ring->jobs = jobs;
+		ring->cap_jobs = cap;
+	}
+	ring->jobs[ring->num_jobs++] = xe_job_get(job);
+	return 0;
+}
+
+static void ring_fence_free(struct xe_ring_fence *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->num_jobs; i++)
+		xe_job_put(f->jobs[i]);
+	free(f->jobs);
+	free(f);
+}
+
+void xe_ring_fini(struct xe_ring *ring)
+{
+	uint32_t i;
+
+	while (ring->head) {
+		struct xe_ring_fence *f = ring->head;
+
+		ring->head = f->next;
+		ring_fence_free(f);
+	}
+	ring->tail = NULL;
+	for (i = 0; i < ring->num_jobs; i++)
+		xe_job_put(ring->jobs[i]);
+	free(ring->jobs);
+	memset(ring, 0, sizeof(*ring));
+}
+
+int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
+		      uint64_t fence_id)
+{
+	struct xe_ring_fence *f;
+	struct xe_ring *ring;
+	uint32_t i;
+
+	if (ring_idx >= XE_HOST_MAX_RINGS)
+		return -EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->fence_id = fence_id;
+
+	pthread_mutex_lock(&xe_host.lock);
+	ring = &ctx->rings[ring_idx];
+	ring_prune(ring);
+	if (ring->num_jobs) {
+		f->jobs = calloc(ring->num_jobs, sizeof(*f->jobs));
+		if (!f->jobs) {
+			pthread_mutex_unlock(&xe_host.lock);
+			free(f);
+			return -ENOMEM;
+		}
+		for (i = 0; i < ring->num_jobs; i++)
+			f->jobs[i] = xe_job_get(ring->jobs[i]);
+		f->num_jobs = ring->num_jobs;
+	}
+	if (ring->tail)
+		ring->tail->next = f;
+	else
+		ring->head = f;
+	ring->tail = f;
+	xe_host_wake();
+	pthread_mutex_unlock(&xe_host.lock);
+	return 0;
+}
+
+/* The first job of @f still running, or NULL when @f has signalled. */
+static struct xe_job *fence_pending_job(struct xe_ring_fence *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->num_jobs; i++)
+		if (!xe_job_done(f->jobs[i]))
+			return f->jobs[i];
+	return NULL;
+}
+
+struct signalled {
+	uint32_t ctx_id, ring_idx;
+	uint64_t fence_id;
+};
+
+/*
+ * One pass over every ring: pop signalled fences into @out and collect the
+ * sync_files to sleep on. Called with the lock held.
+ */
+static int scan_rings(struct signalled **out, size_t *nout, size_t *capout,
+		      struct pollfd **pfds, size_t *npfd, size_t *cappfd)
+{
+	struct xe_host_ctx *ctx;
+	struct xe_job *job;
+	uint32_t r;
+
+	for (ctx = xe_host.contexts; ctx; ctx = ctx->next) {
+		for (r = 0; r < XE_HOST_MAX_RINGS; r++) {
+			struct xe_ring *ring = &ctx->rings[r];
+
+			while (ring->head && !(job = fence_pending_job(ring->head))) {
+				struct xe_ring_fence *f = ring->head;
+
+				if (*nout == *capout) {
+					size_t cap = *capout ? *capout * 2 : 16;
+					void *p = realloc(*out, cap * sizeof(**out));
+
+					if (!p)
+						return -ENOMEM;
+					*out = p;
+					*capout = cap;
+				}
+				(*out)[(*nout)++] = (struct signalled){
+					ctx->ctx_id, r, f->fence_id };
+				ring->head = f->next;
+				if (!ring->head)
+					ring->tail = NULL;
+				ring_fence_free(f);
+			}
+			if (!ring->head)
+				continue;
+			if (*npfd == *cappfd) {
+				size_t cap = *cappfd * 2;
+				void *p = realloc(*pfds, cap * sizeof(**pfds));
+
+				if (!p)
+					return -ENOMEM;
+				*pfds = p;
+				*cappfd = cap;
+			}
+			(*pfds)[(*npfd)++] = (struct pollfd){
+				.fd = job->fd, .events = POLLIN };
+		}
+	}
+	return 0;
+}
+
+void *xe_fence_thread(void *arg)
+{
+	struct signalled *done = NULL;
+	struct pollfd *pfds = malloc(16 * sizeof(*pfds));
+	size_t ndone, capdone = 0, npfd, cappfd = 16, i;
+	uint64_t drain;
+
+	(void)arg;
+	if (!pfds) {
+		xe_log("fence thread: out of memory; fences will not signal");
+		return NULL;
+	}
+	pthread_mutex_lock(&xe_host.lock);
+	while (!xe_host.stop) {
+		ndone = 0;
+		npfd = 1;
+		pfds[0] = (struct pollfd){ .fd = xe_host.wake_fd, .events = POLLIN };
+		if (scan_rings(&done, &ndone, &capdone, &pfds, &npfd, &cappfd))
+			xe_log_ratelimited("fence thread: out of memory, retrying");
+		pthread_mutex_unlock(&xe_host.lock);
+
+		/* Outside the lock: the callback may take the client's locks. */
+		for (i = 0; i < ndone; i++)
+			xe_host.fence_cb(xe_host.cookie, done[i].ctx_id,
+					 done[i].ring_idx, done[i].fence_id);
+		if (!ndone && poll(pfds, npfd, 1000) < 0 && errno != EINTR)
+			xe_log_ratelimited("fence thread: poll: %s", strerror(errno));
+
+		pthread_mutex_lock(&xe_host.lock);
+		if (read(xe_host.wake_fd, &drain, sizeof(drain)) < 0 &&
+		    errno != EAGAIN)
+			xe_log_ratelimited("fence thread: eventfd: %s",
+					   strerror(errno));
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+	free(done);
+	free(pfds);
+	return NULL;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-xe-proxy host core: a small open-addressing u64 -> pointer map for
+ * the per-context id tables (guest ids are hostile, so lookups must stay
+ * O(1) however many the guest creates).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "xe_host_priv.h"
+
+#define TOMB ((void *)&xe_map_tomb)
+static const char xe_map_tomb;
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+	/* splitmix64 finaliser: guest ids are small and sequential */
+	key ^= key >> 30;
+	key *= 0xbf58476d1ce4e5b9ULL;
+	key ^= key >> 27;
+	key *= 0x94d049bb133111ebULL;
+	key ^= key >> 31;
+	return key & (cap - 1);
+}
+
+void *xe_map_get(const struct xe_map *m, uint64_t key)
+{
+	size_t i, n;
+
+	if (!m->cap)
+		return NULL;
+	for (i = slot_of(key, m->cap), n = 0; n < m->cap;
+	     i = (i + 1) & (m->cap - 1), n++) {
+		if (!m->slots[i].val)
+			return NULL;
+		if (m->slots[i].val != TOMB && m->slots[i].key == key)
+			return m->slots[i].val;
+	}
+	return NULL;
+}
+
+static int xe_map_grow(struct xe_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 16, i;
+	struct xe_map old = *m;
+
+	if ((m->count + 1) * 4 < m->cap * 3 && m->count + m->tombs < m->cap / 2)
+		return 0;
+	if (m->count * 4 < m->cap)	/* mostly tombstones: rehash in place */
+		cap = m->cap;
+	m->slots = calloc(cap, sizeof(*m->slots));
+	if (!m->slots) {
+		*m = old;
+		return -ENOMEM;
+	}
+	m->cap = cap;
+	m->count = 0;
+	m->tombs = 0;
+	for (i = 0; i < old.cap; i++)
+		if (old.slots[i].val && old.slots[i].val != TOMB)
+			xe_map_put(m, old.slots[i].key, old.slots[i].val);
+	free(old.slots);
+	return 0;
+}
+
+int xe_map_put(struct xe_map *m, uint64_t key, void *val)
+{
+	size_t i;
+
+	if (!val || xe_map_get(m, key))
+		return -EEXIST;
+	if (xe_map_grow(m))
+		return -ENOMEM;
+	for (i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->slots[i].val || m->slots[i].val == TOMB) {
+			if (m->slots[i].val == TOMB)
+				m->tombs--;
+			m->slots[i].key = key;
+			m->slots[i].val = val;
+			m->count++;
+			return 0;
+		}
+	}
+}
+
+void *xe_map_del(struct xe_map *m, uint64_t key)
+{
+	size_t i, n;
+	void *val;
+
+	if (!m->cap)
+		return NULL;
+	for (i = slot_of(key, m->cap), n = 0; n < m->cap;
+	     i = (i + 1) & (m->cap - 1), n++) {
+		if (!m->slots[i].val)
+			return NULL;
+		if (m->slots[i].val != TOMB && m->slots[i].key == key) {
+			val = m->slots[i].val;
+			m->slots[i].val = TOMB;
+			m->count--;
+			m->tombs++;
+			return val;
+		}
+	}
+	return NULL;
+}
+
+bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val)
+{
+	for (; *i < m->cap; (*i)++) {
+		if (m->slots[*i].val && m->slots[*i].val != TOMB) {
+			*key = m->slots[*i].key;
+			*val = m->slots[*i].val;
+			(*i)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+void xe_map_free(struct xe_map *m)
+{
+	free(m->slots);
+	*m = (struct xe_map){ 0 };
+}
