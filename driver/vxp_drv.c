@@ -5,6 +5,7 @@
  * in-tree virtio_gpu driver binds them as usual; the modprobe.d softdep
  * shipped with this module makes sure we are asked first.
  */
+#include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
@@ -36,10 +37,15 @@ static int vxp_probe(struct virtio_device *vdev)
 		return -ENODEV;
 	}
 
-	vxp = kzalloc(sizeof(*vxp), GFP_KERNEL);
+	vxp = kzalloc_obj(*vxp, GFP_KERNEL);
 	if (!vxp)
 		return -ENOMEM;
 	vxp->vdev = vdev;
+	kref_init(&vxp->ref);
+	ida_init(&vxp->ctx_ida);
+	ida_init(&vxp->res_ida);
+	mutex_init(&vxp->hv_lock);
+	mutex_init(&vxp->query_lock);
 	vdev->priv = vxp;
 
 	ret = vxp_vq_init(vxp);
@@ -52,6 +58,35 @@ static int vxp_probe(struct virtio_device *vdev)
 	ret = vxp_capset_probe(vxp);
 	if (ret)
 		goto err_vq;
+	if (le32_to_cpu(vxp->capset.u.xe.protocol_version) >= 1)
+		vxp->features = le64_to_cpu(vxp->capset.u.xe.features);
+
+	/* BOs and the response page are mapped through the host window. */
+	if (!virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB) ||
+	    !virtio_get_shm_region(vdev, &vxp->hv, VIRTIO_GPU_SHM_ID_HOST_VISIBLE) ||
+	    !vxp->hv.len) {
+		dev_info(&vdev->dev, "declining: the host offers XE but no blob resources or host-visible memory (QEMU: blob=on,hostmem=...)\n");
+		ret = -ENODEV;
+		goto err_vq;
+	}
+	if (!request_mem_region(vxp->hv.addr, vxp->hv.len, "virtio-xe-proxy host-visible")) {
+		dev_err(&vdev->dev, "host-visible region %pa+%llx is busy\n",
+			&vxp->hv.addr, (unsigned long long)vxp->hv.len);
+		ret = -EBUSY;
+		goto err_vq;
+	}
+	drm_mm_init(&vxp->hv_mm, 0, vxp->hv.len);
+
+	ret = vxp_pci_create(vxp);
+	if (ret) {
+		dev_err(&vdev->dev, "cannot create the virtual PCI function: %d\n", ret);
+		goto err_region;
+	}
+	ret = vxp_drm_init(vxp);
+	if (ret) {
+		dev_err(&vdev->dev, "cannot register the DRM device: %d\n", ret);
+		goto err_pci;
+	}
 
 	dev_info(&vdev->dev, "XE native context: host GPU 8086:%04x rev %02x at %04x:%02x:%02x.%x, drm %u.%u.%u, protocol %u, features 0x%llx\n",
 		 le32_to_cpu(vxp->capset.u.xe.pci_device_id),
@@ -67,23 +102,35 @@ static int vxp_probe(struct virtio_device *vdev)
 		 le64_to_cpu(vxp->capset.u.xe.features));
 	return 0;
 
+err_pci:
+	vxp_pci_destroy(vxp);
+err_region:
+	release_mem_region(vxp->hv.addr, vxp->hv.len);
 err_vq:
 	vxp_vq_fini(vxp);
 err_free:
 	vdev->priv = NULL;
-	kfree(vxp);
+	vxp_device_put(vxp);
 	if (ret != -ENODEV && ret != -ENOMEM)
 		dev_err(&vdev->dev, "probe failed: %d\n", ret);
 	return ret;
 }
 
+/*
+ * Order matters: unplug the DRM device first (waits for ioctls in flight,
+ * zaps user mappings), then stop the queues, then remove the PCI function,
+ * which frees the DRM device once its last file is closed.
+ */
 static void vxp_remove(struct virtio_device *vdev)
 {
 	struct vxp_device *vxp = vdev->priv;
 
+	vxp_drm_fini(vxp);
 	vxp_vq_fini(vxp);
+	vxp_pci_destroy(vxp);
+	release_mem_region(vxp->hv.addr, vxp->hv.len);
 	vdev->priv = NULL;
-	kfree(vxp);
+	vxp_device_put(vxp);
 }
 
 static const struct virtio_device_id vxp_id_table[] = {

@@ -5,14 +5,33 @@
 #ifndef VXP_DRV_H
 #define VXP_DRV_H
 
+#include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/virtio_config.h>
 #include <linux/wait.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_mm.h>
 
 #include "xe_proxy_proto.h"
 
+struct drm_file;
+struct pci_dev;
 struct virtio_device;
 struct virtqueue;
+struct vxp_pci;
+
+/* kzalloc_obj() arrived in 7.x; older kernels get the same thing spelled out. */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp) kzalloc(sizeof(obj), gfp)
+#endif
+
+/* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */
+#define VXP_QUERY_TYPES		11
 
 /**
  * struct vxp_device - one bound virtio-gpu device
@@ -25,6 +44,19 @@ struct virtqueue;
  * @capset: the host's DRM capset (context type XE), zero-extended when the
  *	host sent less than the full struct
  * @capset_version: capset version the capset was read at
+ * @features: XE_PROXY_F_* the host announced
+ * @ref: held by the virtio binding and by the DRM device; the last put frees
+ * @hv: the host-visible shared memory region (BO and shmem mappings)
+ * @hv_mm: allocator of offsets in @hv
+ * @hv_lock: protects @hv_mm
+ * @ctx_ida: virtio-gpu context ids
+ * @res_ida: virtio-gpu resource ids
+ * @pci: the virtual PCI bus and function
+ * @pdev: the virtual Intel PCI function (parent of the DRM device)
+ * @drm: the xe DRM device, or NULL
+ * @query_lock: protects @query_cache
+ * @query_cache: host answers to the queries that never change, by type
+ * @query_size: their sizes
  */
 struct vxp_device {
 	struct virtio_device *vdev;
@@ -35,6 +67,62 @@ struct vxp_device {
 
 	struct xe_proxy_capset_drm capset;
 	u32 capset_version;
+	u64 features;
+	struct kref ref;
+
+	struct virtio_shm_region hv;
+	struct drm_mm hv_mm;
+	struct mutex hv_lock; /* protects hv_mm */
+
+	struct ida ctx_ida;
+	struct ida res_ida;
+
+	struct vxp_pci *pci;
+	struct pci_dev *pdev;
+	struct drm_device *drm;
+
+	struct mutex query_lock; /* protects query_cache, query_size */
+	void *query_cache[VXP_QUERY_TYPES];
+	u32 query_size[VXP_QUERY_TYPES];
+};
+
+/**
+ * struct vxp_drm - the DRM device of a vxp_device
+ * @drm: the DRM device, named "xe"
+ * @vxp: the device it forwards to (a reference)
+ */
+struct vxp_drm {
+	struct drm_device drm;
+	struct vxp_device *vxp;
+};
+
+static inline struct vxp_device *to_vxp(struct drm_device *drm)
+{
+	return container_of(drm, struct vxp_drm, drm)->vxp;
+}
+
+/**
+ * struct vxp_context - the virtio-gpu context of one open DRM file
+ * @vxp: the device
+ * @lock: serialises ccmds (one response slot) and context creation
+ * @ctx_id: virtio-gpu context id, 0 until created
+ * @shmem_res_id: resource id of the shared-memory response blob
+ * @shmem_hv: its node in the host-visible region
+ * @shmem: its kernel mapping
+ * @shmem_size: its size
+ * @seqno: last ccmd sequence number
+ * @lost: the host context is gone; every call fails with -ENODEV
+ */
+struct vxp_context {
+	struct vxp_device *vxp;
+	struct mutex lock; /* protects everything below */
+	u32 ctx_id;
+	u32 shmem_res_id;
+	struct drm_mm_node shmem_hv;
+	struct xe_proxy_shmem *shmem;
+	size_t shmem_size;
+	u32 seqno;
+	bool lost;
 };
 
 int vxp_vq_init(struct vxp_device *vxp);
@@ -43,5 +131,27 @@ int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 		 void *resp, size_t resp_len, u32 ok_type);
 
 int vxp_capset_probe(struct vxp_device *vxp);
+
+int vxp_pci_create(struct vxp_device *vxp);
+void vxp_pci_destroy(struct vxp_device *vxp);
+
+int vxp_drm_init(struct vxp_device *vxp);
+void vxp_drm_fini(struct vxp_device *vxp);
+void vxp_device_put(struct vxp_device *vxp);
+
+struct vxp_context *vxp_context_create(struct vxp_device *vxp);
+void vxp_context_destroy(struct vxp_context *ctx);
+int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size);
+void vxp_blob_unref(struct vxp_device *vxp, u32 res_id);
+int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
+		 u32 *map_info);
+void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
+int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
+void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
+int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+		     void *rsp, size_t rsp_len);
+
+int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+void vxp_query_cache_free(struct vxp_device *vxp);
 
 #endif /* VXP_DRV_H */

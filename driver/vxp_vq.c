@@ -91,6 +91,12 @@ void vxp_vq_fini(struct vxp_device *vxp)
 	struct virtio_device *vdev = vxp->vdev;
 	struct vxp_cmd *cmd;
 
+	/* Later commands (files closed after unbind) fail fast. */
+	spin_lock_irq(&vxp->ctrlq_lock);
+	vxp->broken = true;
+	spin_unlock_irq(&vxp->ctrlq_lock);
+	wake_up(&vxp->ctrlq_space);
+
 	virtio_reset_device(vdev);
 	while ((cmd = virtqueue_detach_unused_buf(vxp->ctrlq)))
 		kfree(cmd);

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the virtio-gpu context of an open DRM file and the ccmd
+ * transport.
+ *
+ * Each file gets its own host context (CTX_CREATE with context_init set to
+ * the DRM capset), so the host gives it its own xe file and ids never leak
+ * between files. Commands travel in SUBMIT_3D; the host processes a ccmd
+ * before it answers the virtio command, so once vxp_ctrl_cmd() returned the
+ * response is in the context's shared-memory blob, which lives in the
+ * host-visible region and is mapped here.
+ */
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include <drm/drm_print.h>
+
+#include "vxp_drv.h"
+
+/* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
+#define VXP_SHMEM_SIZE		SZ_64K
+
+static int vxp_ctx_create_cmd(struct vxp_context *ctx)
+{
+	struct virtio_gpu_ctx_create req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_CREATE),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+		.context_init = cpu_to_le32(XE_PROXY_CAPSET_DRM),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+	int n;
+
+	n = scnprintf(req.debug_name, sizeof(req.debug_name), "%s[%d]",
+		      current->comm, task_pid_nr(current));
+	req.nlen = cpu_to_le32(n);
+	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			    VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+static void vxp_ctx_destroy_cmd(struct vxp_context *ctx)
+{
+	struct virtio_gpu_ctx_destroy req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_DESTROY),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+		     VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_blob_create() - create a HOST3D blob resource in a context
+ * @ctx: the context
+ * @res_id: resource id (from vxp->res_ida)
+ * @blob_id: 0 for the shmem, or a GEM_CREATE blob_id
+ * @size: size in bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size)
+{
+	struct virtio_gpu_resource_create_blob req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+		.resource_id = cpu_to_le32(res_id),
+		.blob_mem = cpu_to_le32(VIRTIO_GPU_BLOB_MEM_HOST3D),
+		.blob_flags = cpu_to_le32(VIRTIO_GPU_BLOB_FLAG_USE_MAPPABLE |
+					  VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE),
+		.blob_id = cpu_to_le64(blob_id),
+		.size = cpu_to_le64(size),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			    VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_blob_unref() - drop a blob resource
+ * @vxp: the device
+ * @res_id: the resource
+ */
+void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
+{
+	struct virtio_gpu_resource_unref req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+		     VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_blob_map() - map a blob resource into the host-visible region
+ * @vxp: the device
+ * @res_id: the resource
+ * @node: an allocated node of vxp->hv_mm; its start is the offset
+ * @map_info: the host's VIRTIO_GPU_MAP_CACHE_* for the mapping
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
+		 u32 *map_info)
+{
+	struct virtio_gpu_resource_map_blob req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_MAP_BLOB),
+		.resource_id = cpu_to_le32(res_id),
+		.offset = cpu_to_le64(node->start),
+	};
+	struct virtio_gpu_resp_map_info rsp;
+	int ret;
+
+	ret = vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			   VIRTIO_GPU_RESP_OK_MAP_INFO);
+	if (!ret)
+		*map_info = rsp.map_info & VIRTIO_GPU_MAP_CACHE_MASK;
+	return ret;
+}
+
+/**
+ * vxp_blob_unmap() - undo vxp_blob_map()
+ * @vxp: the device
+ * @res_id: the resource
+ */
+void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id)
+{
+	struct virtio_gpu_resource_unmap_blob req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+		     VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_hv_alloc() - reserve room in the host-visible region
+ * @vxp: the device
+ * @node: the node to fill
+ * @size: bytes, page aligned
+ *
+ * Return: 0, or -ENOSPC when the region is full.
+ */
+int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size)
+{
+	int ret;
+
+	mutex_lock(&vxp->hv_lock);
+	ret = drm_mm_insert_node_generic(&vxp->hv_mm, node, size, PAGE_SIZE, 0,
+					 DRM_MM_INSERT_BEST);
+	mutex_unlock(&vxp->hv_lock);
+	return ret;
+}
+
+/**
+ * vxp_hv_free() - release room taken by vxp_hv_alloc()
+ * @vxp: the device
+ * @node: the node (may be unallocated)
+ */
+void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node)
+{
+	mutex_lock(&vxp->hv_lock);
+	if (drm_mm_node_allocated(node))
+		drm_mm_remove_node(node);
+	mutex_unlock(&vxp->hv_lock);
+}
+
+static int vxp_shmem_create(struct vxp_context *ctx)
+{
+	struct vxp_device *vxp = ctx->vxp;
+	u32 map_info;
+	int ret;
+
+	ret = ida_alloc_min(&vxp->res_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	ctx->shmem_res_id = ret;
+	ret = vxp_blob_create(ctx, ctx->shmem_res_id, 0, VXP_SHMEM_SIZE);
+	if (ret)
+		goto err_id;
+	ret = vxp_hv_alloc(vxp, &ctx->shmem_hv, VXP_SHMEM_SIZE);
+	if (ret)
+		goto err_res;
+	ret = vxp_blob_map(vxp, ctx->shmem_res_id, &ctx->shmem_hv, &map_info);
+	if (ret)
+		goto err_hv;
+	/*
+	 * The host writes responses with the CPU: a cached mapping is right
+	 * whatever map_info says for a shmem blob.
+	 */
+	ctx->shmem = memremap(vxp->hv.addr + ctx->shmem_hv.start,
+			      VXP_SHMEM_SIZE, MEMREMAP_WB);
+	if (!ctx->shmem) {
+		ret = -ENOMEM;
+		goto err_map;
+	}
+	ctx->shmem_size = VXP_SHMEM_SIZE;
+	if (le32_to_cpu(READ_ONCE(ctx->shmem->rsp_mem_offset)) < 8 ||
+	    le32_to_cpu(READ_ONCE(ctx->shmem->rsp_mem_offset)) >= VXP_SHMEM_SIZE / 2) {
+		drm_err_ratelimited(vxp->drm, "host shmem has a bad response offset %u\n",
+				    le32_to_cpu(ctx->shmem->rsp_mem_offset));
+		ret = -EPROTO;
+		goto err_memremap;
+	}
+	return 0;
+
+err_memremap:
+	memunmap(ctx->shmem);
+	ctx->shmem = NULL;
+err_map:
+	vxp_blob_unmap(vxp, ctx->shmem_res_id);
+err_hv:
+	vxp_hv_free(vxp, &ctx->shmem_hv);
+err_res:
+	vxp_blob_unref(vxp, ctx->shmem_res_id);
+err_id:
+	ida_free(&vxp->res_ida, ctx->shmem_res_id);
+	ctx->shmem_res_id = 0;
+	return ret;
+}
+
+/**
+ * vxp_context_create() - a host context for a new DRM file
+ * @vxp: the device
+ *
+ * Return: the context or an ERR_PTR.
+ */
+struct vxp_context *vxp_context_create(struct vxp_device *vxp)
+{
+	struct vxp_context *ctx;
+	int ret;
+
+	ctx = kzalloc_obj(*ctx, GFP_KERNEL);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	ctx->vxp = vxp;
+	mutex_init(&ctx->lock);
+
+	ret = ida_alloc_min(&vxp->ctx_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	ctx->ctx_id = ret;
+	ret = vxp_ctx_create_cmd(ctx);
+	if (ret)
+		goto err_id;
+	ret = vxp_shmem_create(ctx);
+	if (ret)
+		goto err_ctx;
+	return ctx;
+
+err_ctx:
+	vxp_ctx_destroy_cmd(ctx);
+err_id:
+	ida_free(&vxp->ctx_ida, ctx->ctx_id);
+err_free:
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return ERR_PTR(ret);
+}
+
+/**
+ * vxp_context_destroy() - release a file's host context
+ * @ctx: the context (NULL is a no-op)
+ *
+ * Destroying the host context releases everything the host holds for it.
+ * Once the device is gone (vxp->broken) the commands fail fast.
+ */
+void vxp_context_destroy(struct vxp_context *ctx)
+{
+	struct vxp_device *vxp;
+
+	if (IS_ERR_OR_NULL(ctx))
+		return;
+	vxp = ctx->vxp;
+	memunmap(ctx->shmem);
+	vxp_blob_unmap(vxp, ctx->shmem_res_id);
+	vxp_hv_free(vxp, &ctx->shmem_hv);
+	vxp_blob_unref(vxp, ctx->shmem_res_id);
+	ida_free(&vxp->res_ida, ctx->shmem_res_id);
+	vxp_ctx_destroy_cmd(ctx);
+	ida_free(&vxp->ctx_ida, ctx->ctx_id);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+}
+
+/**
+ * vxp_context_ccmd() - send one ccmd and collect its response
+ * @ctx: the context
+ * @req: the command; cmd and len must be set, seqno and rsp_off are filled
+ * @rsp: where to copy the response, or NULL for commands without one
+ * @rsp_len: bytes of response expected
+ *
+ * Return: 0, -ENODEV when the host context is lost, -EPROTO when the host
+ * wrote a short response, or a transport errno.
+ */
+int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+		     void *rsp, size_t rsp_len)
+{
+	size_t len = le32_to_cpu(req->len);
+	struct virtio_gpu_cmd_submit *submit;
+	struct virtio_gpu_ctrl_hdr vrsp;
+	const u8 *src;
+	u32 off, written;
+	int ret;
+
+	if (WARN_ON(len < sizeof(*req) || len % 8))
+		return -EINVAL;
+	submit = kzalloc(sizeof(*submit) + len, GFP_KERNEL);
+	if (!submit)
+		return -ENOMEM;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->lost) {
+		ret = -ENODEV;
+		goto out;
+	}
+	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	if (rsp_len > ctx->shmem_size - off) {
+		ret = -E2BIG;
+		goto out;
+	}
+	req->seqno = cpu_to_le32(++ctx->seqno);
+	req->rsp_off = 0;
+	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	submit->size = cpu_to_le32(len);
+	memcpy(submit + 1, req, len);
+	if (rsp)
+		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
+
+	ret = vxp_ctrl_cmd(ctx->vxp, submit, sizeof(*submit) + len, &vrsp,
+			   sizeof(vrsp), VIRTIO_GPU_RESP_OK_NODATA);
+	if (ret == -EIO) {
+		/* The host refused the submission: its context is gone. */
+		ctx->lost = true;
+		ret = -ENODEV;
+	}
+	if (ret || !rsp)
+		goto out;
+
+	src = (u8 *)ctx->shmem + off;
+	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
+	if (written < rsp_len) {
+		drm_err_ratelimited(ctx->vxp->drm,
+				    "ccmd %u: host wrote %u response bytes, expected %zu\n",
+				    le32_to_cpu(req->cmd), written, rsp_len);
+		ret = -EPROTO;
+		goto out;
+	}
+	memcpy(rsp, src, rsp_len);
+out:
+	mutex_unlock(&ctx->lock);
+	kfree(submit);
+	return ret;
+}

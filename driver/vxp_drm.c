@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the DRM device named "xe" (primary and render node) on
+ * the virtual Intel PCI function.
+ *
+ * Lifetime: struct vxp_device is shared by the virtio binding and the DRM
+ * device. Unbinding unplugs the DRM device (no new ioctl enters, mappings are
+ * zapped) before the virtio queues go away; files that stay open keep the
+ * DRM device and through it the vxp_device, and fail with -ENODEV.
+ */
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/xe_drm.h>
+
+#include "vxp_drv.h"
+#include "vxp_file.h"
+
+/*
+ * The real driver's name and version (drivers/gpu/drm/xe/xe_drv.h): user
+ * space matches on the name.
+ */
+#define VXP_DRIVER_NAME		"xe"
+#define VXP_DRIVER_DESC		"Intel Xe2 Graphics (virtio-xe-proxy)"
+#define VXP_DRIVER_MAJOR	1
+#define VXP_DRIVER_MINOR	1
+
+static void vxp_device_release(struct kref *ref)
+{
+	struct vxp_device *vxp = container_of(ref, struct vxp_device, ref);
+
+	vxp_query_cache_free(vxp);
+	drm_mm_takedown(&vxp->hv_mm);
+	mutex_destroy(&vxp->hv_lock);
+	mutex_destroy(&vxp->query_lock);
+	ida_destroy(&vxp->ctx_ida);
+	ida_destroy(&vxp->res_ida);
+	kfree(vxp);
+}
+
+/**
+ * vxp_device_put() - drop a reference to a device
+ * @vxp: the device
+ */
+void vxp_device_put(struct vxp_device *vxp)
+{
+	kref_put(&vxp->ref, vxp_device_release);
+}
+
+/**
+ * vxp_file_context() - the host context of a file, created on first use
+ * @file: the DRM file
+ *
+ * Return: the context, or an ERR_PTR (-ENODEV once the device is gone).
+ */
+struct vxp_context *vxp_file_context(struct drm_file *file)
+{
+	struct vxp_file *vf = file->driver_priv;
+	struct vxp_device *vxp = to_vxp(file->minor->dev);
+	struct vxp_context *ctx;
+
+	mutex_lock(&vf->lock);
+	if (!vf->ctx) {
+		ctx = vxp_context_create(vxp);
+		if (IS_ERR(ctx)) {
+			mutex_unlock(&vf->lock);
+			drm_dbg(vxp->drm, "cannot create a host context: %pe\n", ctx);
+			return ctx;
+		}
+		vf->ctx = ctx;
+	}
+	ctx = vf->ctx;
+	mutex_unlock(&vf->lock);
+	return ctx;
+}
+
+static int vxp_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vxp_file *vf = kzalloc_obj(*vf, GFP_KERNEL);
+
+	if (!vf)
+		return -ENOMEM;
+	mutex_init(&vf->lock);
+	file->driver_priv = vf;
+	return 0;
+}
+
+static void vxp_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vxp_file *vf = file->driver_priv;
+	int idx;
+
+	/* After unplug the host is gone: only free guest memory. */
+	if (drm_dev_enter(drm, &idx)) {
+		vxp_context_destroy(vf->ctx);
+		drm_dev_exit(idx);
+	} else if (vf->ctx) {
+		vf->ctx->lost = true;
+		vxp_context_destroy(vf->ctx);
+	}
+	mutex_destroy(&vf->lock);
+	kfree(vf);
+}
+
+/*
+ * Every ioctl runs inside drm_dev_enter(), so unplug waits for the ones in
+ * flight and refuses new ones with -ENODEV before the queues go away.
+ */
+static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct drm_file *file = filp->private_data;
+	long ret;
+	int idx;
+
+	if (!drm_dev_enter(file->minor->dev, &idx))
+		return -ENODEV;
+	ret = drm_ioctl(filp, cmd, arg);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static const struct drm_ioctl_desc vxp_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(XE_DEVICE_QUERY, vxp_query_ioctl, DRM_RENDER_ALLOW),
+};
+
+static const struct file_operations vxp_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = vxp_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+};
+
+static const struct drm_driver vxp_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = vxp_open,
+	.postclose = vxp_postclose,
+	.ioctls = vxp_ioctls,
+	.num_ioctls = ARRAY_SIZE(vxp_ioctls),
+	.fops = &vxp_fops,
+	.name = VXP_DRIVER_NAME,
+	.desc = VXP_DRIVER_DESC,
+	.major = VXP_DRIVER_MAJOR,
+	.minor = VXP_DRIVER_MINOR,
+};
+
+static void vxp_drm_release(struct drm_device *drm, void *data)
+{
+	vxp_device_put(data);
+}
+
+/**
+ * vxp_drm_init() - register the xe DRM device on vxp->pdev
+ * @vxp: the device, with its PCI function created
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_drm_init(struct vxp_device *vxp)
+{
+	struct vxp_drm *vd;
+	int ret;
+
+	/* Managed by the PCI function: freed when it is removed. */
+	vd = devm_drm_dev_alloc(&vxp->pdev->dev, &vxp_drm_driver,
+				struct vxp_drm, drm);
+	if (IS_ERR(vd))
+		return PTR_ERR(vd);
+	kref_get(&vxp->ref);
+	vd->vxp = vxp;
+	ret = drmm_add_action_or_reset(&vd->drm, vxp_drm_release, vxp);
+	if (ret)
+		return ret;
+	vxp->drm = &vd->drm;
+
+	ret = drm_dev_register(&vd->drm, 0);
+	if (ret) {
+		vxp->drm = NULL;
+		return ret;
+	}
+	drm_info(&vd->drm, "xe device on %s, host-visible window %llu MiB\n",
+		 pci_name(vxp->pdev), (unsigned long long)(vxp->hv.len >> 20));
+	return 0;
+}
+
+/**
+ * vxp_drm_fini() - unplug the DRM device
+ * @vxp: the device
+ *
+ * Waits for ioctls in flight; later calls on open files fail with -ENODEV.
+ * The DRM device itself is freed with the PCI function.
+ */
+void vxp_drm_fini(struct vxp_device *vxp)
+{
+	if (vxp->drm)
+		drm_dev_unplug(vxp->drm);
+}

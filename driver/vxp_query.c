@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: DRM_IOCTL_XE_DEVICE_QUERY.
+ *
+ * Argument checks and the size protocol (size 0 asks for the size, any other
+ * size must match exactly) follow drivers/gpu/drm/xe/xe_query.c. Answers
+ * that never change are cached per device after the first host round trip.
+ * MEM_REGIONS is clamped to the host-visible window, the only memory the
+ * guest can map, and ENGINE_CYCLES is moved into the guest's clock.
+ */
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/xe_drm.h>
+
+#include "vxp_drv.h"
+#include "vxp_file.h"
+
+/* Queries whose answer is fixed for the life of the device. */
+static bool vxp_query_static(u32 query)
+{
+	switch (query) {
+	case DRM_XE_DEVICE_QUERY_ENGINES:
+	case DRM_XE_DEVICE_QUERY_CONFIG:
+	case DRM_XE_DEVICE_QUERY_GT_LIST:
+	case DRM_XE_DEVICE_QUERY_HWCONFIG:
+	case DRM_XE_DEVICE_QUERY_GT_TOPOLOGY:
+	case DRM_XE_DEVICE_QUERY_UC_FW_VERSION:
+	case DRM_XE_DEVICE_QUERY_OA_UNITS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Ask the host. @in (size bytes, may be NULL) is the query's input, sent
+ * only when the host has DEVICE_QUERY_EXT. On success *@out holds @size
+ * bytes (kvfree it) or, with @size 0, nothing; *@host_size is the size the
+ * host driver reported.
+ */
+static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
+			  const void *in, void **out, u32 *host_size)
+{
+	struct xe_proxy_ccmd_device_query_ext_req *ext = NULL;
+	struct xe_proxy_ccmd_device_query_req base = { };
+	struct xe_proxy_ccmd_device_query_rsp *rsp;
+	size_t rsp_len = sizeof(*rsp) + ALIGN(size, 8);
+	struct xe_proxy_ccmd_req *req = &base.hdr;
+	int ret;
+
+	rsp = kvzalloc(rsp_len, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	if (in && (ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES)) {
+		size_t len = sizeof(*ext) + ALIGN(size, 8);
+
+		ext = kzalloc(len, GFP_KERNEL);
+		if (!ext) {
+			kvfree(rsp);
+			return -ENOMEM;
+		}
+		ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_DEVICE_QUERY_EXT);
+		ext->hdr.len = cpu_to_le32(len);
+		ext->query = cpu_to_le32(query);
+		ext->size = cpu_to_le32(size);
+		ext->in_size = cpu_to_le32(size);
+		memcpy(ext->payload, in, size);
+		req = &ext->hdr;
+	} else {
+		base.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_DEVICE_QUERY);
+		base.hdr.len = cpu_to_le32(sizeof(base));
+		base.query = cpu_to_le32(query);
+		base.size = cpu_to_le32(size);
+	}
+
+	ret = vxp_context_ccmd(ctx, req, rsp, rsp_len);
+	kfree(ext);
+	if (!ret && le32_to_cpu(rsp->ret))
+		ret = -(int)min_t(u32, le32_to_cpu(rsp->ret), MAX_ERRNO);
+	if (ret) {
+		kvfree(rsp);
+		return ret;
+	}
+	*host_size = le32_to_cpu(rsp->size);
+	if (size) {
+		*out = kvmalloc(size, GFP_KERNEL);
+		if (!*out) {
+			kvfree(rsp);
+			return -ENOMEM;
+		}
+		memcpy(*out, rsp->payload, size);
+	}
+	kvfree(rsp);
+	return 0;
+}
+
+/* Never advertise more than the guest can map through the host window. */
+static void vxp_query_clamp_mem_regions(struct vxp_device *vxp, void *data,
+					u32 size)
+{
+	struct drm_xe_query_mem_regions *mr = data;
+	u32 i, n;
+
+	if (size < sizeof(*mr))
+		return;
+	n = min_t(u32, mr->num_mem_regions,
+		  (size - sizeof(*mr)) / sizeof(mr->mem_regions[0]));
+	for (i = 0; i < n; i++) {
+		struct drm_xe_mem_region *r = &mr->mem_regions[i];
+
+		r->total_size = min_t(u64, r->total_size, vxp->hv.len);
+		r->cpu_visible_size = min_t(u64, r->cpu_visible_size, vxp->hv.len);
+		r->used = min(r->used, r->total_size);
+		r->cpu_visible_used = min(r->cpu_visible_used, r->cpu_visible_size);
+	}
+}
+
+static u64 vxp_clock_ns(s32 clockid)
+{
+	switch (clockid) {
+	case CLOCK_MONOTONIC:
+		return ktime_get_ns();
+	case CLOCK_MONOTONIC_RAW:
+		return ktime_get_raw_ns();
+	case CLOCK_REALTIME:
+		return ktime_get_real_ns();
+	case CLOCK_BOOTTIME:
+		return ktime_get_boottime_ns();
+	default:
+		return ktime_get_clocktai_ns();
+	}
+}
+
+/*
+ * The host sampled cpu_timestamp in its own clock. Bracket the round trip
+ * with the guest's clock of the same id and report the midpoint; cpu_delta
+ * grows to the bracket so it still bounds the error, as the uAPI promises.
+ */
+static int vxp_query_engine_cycles(struct vxp_context *ctx, void __user *uptr,
+				   u32 size)
+{
+	struct drm_xe_query_engine_cycles in, *out = NULL;
+	u64 t0, t1;
+	u32 host_size;
+	int ret;
+
+	if (size != sizeof(in))
+		return -EINVAL;
+	/* The base protocol cannot carry the engine and clock to sample. */
+	if (!(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES))
+		return -EOPNOTSUPP;
+	if (copy_from_user(&in, uptr, sizeof(in)))
+		return -EFAULT;
+	switch (in.clockid) {
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME:
+	case CLOCK_BOOTTIME:
+	case CLOCK_TAI:
+		break;
+	default:
+		return -EINVAL;	/* as __ktime_func_for_clock() in xe_query.c */
+	}
+
+	t0 = vxp_clock_ns(in.clockid);
+	ret = vxp_query_host(ctx, DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, size, &in,
+			     (void **)&out, &host_size);
+	t1 = vxp_clock_ns(in.clockid);
+	if (ret)
+		return ret;
+	out->cpu_timestamp = t0 + (t1 - t0) / 2;
+	out->cpu_delta = max_t(u64, out->cpu_delta, t1 - t0);
+	ret = copy_to_user(uptr, out, size) ? -EFAULT : 0;
+	kvfree(out);
+	return ret;
+}
+
+/**
+ * vxp_query_ioctl() - DRM_IOCTL_XE_DEVICE_QUERY
+ * @drm: the device
+ * @data: struct drm_xe_device_query
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno, as the real driver's.
+ */
+int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct vxp_device *vxp = to_vxp(drm);
+	struct drm_xe_device_query *q = data;
+	void __user *uptr = u64_to_user_ptr(q->data);
+	struct vxp_context *ctx;
+	void *answer = NULL;
+	u32 idx, host_size;
+	int ret;
+
+	if (q->extensions || q->reserved[0] || q->reserved[1] ||
+	    q->query >= VXP_QUERY_TYPES) {
+		drm_dbg(drm, "DEVICE_QUERY: bad extensions/reserved/query %u\n",
+			q->query);
+		return -EINVAL;
+	}
+	idx = array_index_nospec(q->query, VXP_QUERY_TYPES);
+
+	mutex_lock(&vxp->query_lock);
+	if (vxp->query_cache[idx]) {
+		ret = 0;
+		if (!q->size)
+			q->size = vxp->query_size[idx];
+		else if (q->size != vxp->query_size[idx])
+			ret = -EINVAL;
+		else if (copy_to_user(uptr, vxp->query_cache[idx], q->size))
+			ret = -EFAULT;
+		mutex_unlock(&vxp->query_lock);
+		return ret;
+	}
+	mutex_unlock(&vxp->query_lock);
+
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	if (idx == DRM_XE_DEVICE_QUERY_ENGINE_CYCLES && q->size)
+		return vxp_query_engine_cycles(ctx, uptr, q->size);
+
+	if (!vxp_query_static(idx) || !q->size) {
+		/* Dynamic answers, or a size probe: one round trip. */
+		ret = vxp_query_host(ctx, idx, q->size, NULL, &answer, &host_size);
+		if (ret)
+			return ret;
+		if (!q->size) {
+			q->size = host_size;
+			return 0;
+		}
+		if (idx == DRM_XE_DEVICE_QUERY_MEM_REGIONS)
+			vxp_query_clamp_mem_regions(vxp, answer, q->size);
+		ret = copy_to_user(uptr, answer, q->size) ? -EFAULT : 0;
+		kvfree(answer);
+		return ret;
+	}
+
+	/* A static query with a size: fetch and cache the whole answer. */
+	ret = vxp_query_host(ctx, idx, q->size, NULL, &answer, &host_size);
+	if (ret)
+		return ret;
+	mutex_lock(&vxp->query_lock);
+	if (!vxp->query_cache[idx]) {
+		vxp->query_cache[idx] = answer;
+		vxp->query_size[idx] = q->size;
+		answer = NULL;
+	}
+	mutex_unlock(&vxp->query_lock);
+	kvfree(answer);
+	return copy_to_user(uptr, vxp->query_cache[idx], q->size) ? -EFAULT : 0;
+}
+
+/**
+ * vxp_query_cache_free() - drop the cached answers
+ * @vxp: the device
+ */
+void vxp_query_cache_free(struct vxp_device *vxp)
+{
+	int i;
+
+	for (i = 0; i < VXP_QUERY_TYPES; i++) {
+		kvfree(vxp->query_cache[i]);
+		vxp->query_cache[i] = NULL;
+	}
+}
