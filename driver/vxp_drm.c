@@ -37,7 +37,9 @@ static void vxp_device_release(struct kref *ref)
 	struct vxp_device *vxp = container_of(ref, struct vxp_device, ref);
 
 	vxp_query_cache_free(vxp);
-	drm_mm_takedown(&vxp->hv_mm);
+	/* A declined device never set up its host window. */
+	if (drm_mm_initialized(&vxp->hv_mm))
+		drm_mm_takedown(&vxp->hv_mm);
 	mutex_destroy(&vxp->hv_lock);
 	mutex_destroy(&vxp->query_lock);
 	ida_destroy(&vxp->ctx_ida);
