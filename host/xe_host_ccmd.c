@@ -129,8 +129,12 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 	struct drm_gem_close cl;
 	int ret;
 
-	if (!blob_id || xe_map_get(&ctx->objects, blob_id)) {
-		bad(ctx, "GEM_CREATE with %s blob_id %u", blob_id ? "duplicate" : "zero", blob_id);
+	if (!blob_id) {
+		bad(ctx, "GEM_CREATE with blob_id 0 (reserved for the shmem)");
+		return -EINVAL;
+	}
+	if (xe_map_get(&ctx->objects, blob_id)) {
+		bad(ctx, "GEM_CREATE with duplicate blob_id %u", blob_id);
 		return -EEXIST;
 	}
 	if (!size || size > MAX_BO_SIZE || (flags & ~GEM_CREATE_FLAGS) ||

@@ -1,0 +1,1049 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host library integration test: drives libvirglrenderer.so.1 (ours) through
+ * the public virglrenderer ABI exactly as QEMU does (init with the DRM flag,
+ * capsets, context_create_with_flags, blob resources, map, submit_cmd,
+ * context fences), against the simulated xe device preloaded into this
+ * process. Covers every ccmd and extension, then a corpus of hostile
+ * streams, each followed by a check that the context still works.
+ *
+ * Output is KTAP. Run it through tests/ccmd/run (builds with ASan/UBSan).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/xe_drm.h>
+#include <virgl/virglrenderer.h>
+
+#include "ktap.h"
+#include "xe_ccmd.h"
+
+#define SHMEM_SIZE	(64 * 1024)
+#define BO_SIZE		(64 * 1024)
+#define MEM_LIMIT	(32u << 20)
+
+/* --- fences ------------------------------------------------------------- */
+
+static pthread_mutex_t fence_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fence_cond = PTHREAD_COND_INITIALIZER;
+static uint64_t fence_seen[8][64];	/* [ctx_id][ring] = last fence id */
+
+static void write_fence(void *cookie, uint32_t fence)
+{
+	(void)cookie;
+	(void)fence;
+}
+
+static void write_context_fence(void *cookie, uint32_t ctx_id,
+				uint32_t ring_idx, uint64_t fence_id)
+{
+	(void)cookie;
+	if (ctx_id >= 8 || ring_idx >= 64)
+		return;
+	pthread_mutex_lock(&fence_lock);
+	if (fence_id > fence_seen[ctx_id][ring_idx])
+		fence_seen[ctx_id][ring_idx] = fence_id;
+	pthread_cond_broadcast(&fence_cond);
+	pthread_mutex_unlock(&fence_lock);
+}
+
+static bool fence_wait(uint32_t ctx_id, uint32_t ring, uint64_t id)
+{
+	struct timespec until;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&fence_lock);
+	while (fence_seen[ctx_id][ring] < id) {
+		virgl_renderer_poll();
+		if (pthread_cond_timedwait(&fence_cond, &fence_lock, &until) ==
+		    ETIMEDOUT)
+			break;
+	}
+	ok = fence_seen[ctx_id][ring] >= id;
+	pthread_mutex_unlock(&fence_lock);
+	return ok;
+}
+
+static struct virgl_renderer_callbacks callbacks = {
+	.version = 3,
+	.write_fence = write_fence,
+	.write_context_fence = write_context_fence,
+};
+
+/* --- a guest context, as a guest kernel would drive it -------------------- */
+
+struct tctx {
+	uint32_t id;
+	uint32_t shmem_res;
+	void *shmem;
+	struct ccmd_stream s;
+	uint64_t next_fence;
+};
+
+static uint32_t next_res = 1;
+
+static int tctx_open(struct tctx *t, uint32_t ctx_id)
+{
+	struct virgl_renderer_resource_create_blob_args a = {
+		.blob_mem = VIRGL_RENDERER_BLOB_MEM_HOST3D,
+		.blob_flags = VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE,
+		.size = SHMEM_SIZE,
+	};
+	uint64_t size;
+	char name[] = "ccmd_test";
+
+	memset(t, 0, sizeof(*t));
+	t->id = ctx_id;
+	if (virgl_renderer_context_create_with_flags(ctx_id, XE_PROXY_CAPSET_DRM,
+						     sizeof(name) - 1, name))
+		return -1;
+	a.res_handle = t->shmem_res = next_res++;
+	a.ctx_id = ctx_id;
+	if (virgl_renderer_resource_create_blob(&a))
+		return -2;
+	if (virgl_renderer_resource_map(t->shmem_res, &t->shmem, &size) ||
+	    size < SHMEM_SIZE)
+		return -3;
+	return 0;
+}
+
+static void tctx_close(struct tctx *t)
+{
+	virgl_renderer_resource_unmap(t->shmem_res);
+	virgl_renderer_resource_unref(t->shmem_res);
+	virgl_renderer_context_destroy(t->id);
+}
+
+/* Submit the stream; returns submit_cmd's result. */
+static int submit(struct tctx *t)
+{
+	int ret = virgl_renderer_submit_cmd(t->s.buf, (int)t->id,
+					    (int)(t->s.len / 4));
+
+	ccmd_reset(&t->s);
+	return ret;
+}
+
+static void *rsp(struct tctx *t, uint32_t off)
+{
+	return ccmd_rsp(t->shmem, off);
+}
+
+/* Ask for a fence on @ring after what was submitted; wait for it. */
+static bool ring_idle(struct tctx *t, uint32_t ring)
+{
+	uint64_t id = ++t->next_fence;
+
+	if (virgl_renderer_context_create_fence(t->id, 0, ring, id))
+		return false;
+	return fence_wait(t->id, ring, id);
+}
+
+static uint32_t query_size(struct tctx *t, uint32_t query)
+{
+	struct xe_proxy_ccmd_device_query_rsp *r;
+
+	ccmd_device_query(&t->s, query, 0, 0);
+	if (submit(t))
+		return 0;
+	r = rsp(t, 0);
+	return r->ret ? 0 : r->size;
+}
+
+/* Query into @out (size from a first round trip); returns the size. */
+static uint32_t query(struct tctx *t, uint32_t q, void *out, uint32_t max)
+{
+	struct xe_proxy_ccmd_device_query_rsp *r;
+	uint32_t size = query_size(t, q);
+
+	if (!size || size > max)
+		return 0;
+	ccmd_device_query(&t->s, q, size, 0);
+	if (submit(t))
+		return 0;
+	r = rsp(t, 0);
+	if (r->ret || r->size != size)
+		return 0;
+	memcpy(out, r->payload, size);
+	return size;
+}
+
+/* The context answers a config query: it survived whatever came before. */
+static bool still_works(struct tctx *t)
+{
+	uint64_t buf[64];
+
+	return query(t, DRM_XE_DEVICE_QUERY_CONFIG, buf, sizeof(buf)) > 0;
+}
+
+static int create_blob(struct tctx *t, uint32_t res, uint64_t blob_id,
+		       uint64_t size)
+{
+	struct virgl_renderer_resource_create_blob_args a = {
+		.res_handle = res,
+		.ctx_id = t->id,
+		.blob_mem = VIRGL_RENDERER_BLOB_MEM_HOST3D,
+		.blob_flags = VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE |
+			      VIRGL_RENDERER_BLOB_FLAG_USE_SHAREABLE,
+		.blob_id = blob_id,
+		.size = size,
+	};
+
+	return virgl_renderer_resource_create_blob(&a);
+}
+
+/* A BO with a resource and a mapping. */
+struct tbo {
+	uint32_t blob_id, res;
+	uint32_t *map;
+};
+
+static uint32_t placement_sysmem;
+static uint16_t render_class = DRM_XE_ENGINE_CLASS_RENDER;
+
+static bool bo_new(struct tctx *t, struct tbo *bo, uint32_t blob_id)
+{
+	struct xe_proxy_ccmd_value_rsp *r;
+	uint64_t size;
+	void *map;
+
+	bo->blob_id = blob_id;
+	ccmd_gem_create_ext(&t->s, BO_SIZE, placement_sysmem, 0, 0, blob_id,
+			    DRM_XE_GEM_CPU_CACHING_WB, 0);
+	if (submit(t))
+		return false;
+	r = rsp(t, 0);
+	if (r->ret || r->value < BO_SIZE)
+		return false;
+	bo->res = next_res++;
+	if (create_blob(t, bo->res, blob_id, BO_SIZE))
+		return false;
+	if (virgl_renderer_resource_map(bo->res, &map, &size) || size < BO_SIZE)
+		return false;
+	bo->map = map;
+	return true;
+}
+
+/* --- the hostile corpus ------------------------------------------------- */
+
+/*
+ * Each entry builds one stream into t->s. Expectation: REJECT means
+ * submit_cmd fails (malformed stream); otherwise the response at offset 0
+ * must carry @err at byte offset @ret_off.
+ */
+enum { REJECT = -1 };
+
+struct hostile {
+	const char *name;
+	void (*build)(struct tctx *t, void *arg);
+	int ret_off;
+	int err;
+};
+
+struct hostile_env {
+	uint32_t vm, queue, bo_res, other_res, other_queue;
+};
+
+static struct hostile_env H;
+
+#define HOSTILE(n) static void n(struct tctx *t, void *arg)
+
+HOSTILE(h_truncated_header)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, 0, 0, 0);
+	t->s.len = 8;
+}
+
+HOSTILE(h_len_zero)
+{
+	struct xe_proxy_ccmd_req *h = ccmd_add(&t->s, XE_PROXY_CCMD_NOP, 16, 0);
+
+	(void)arg;
+	h->len = 0;
+}
+
+HOSTILE(h_len_past_end)
+{
+	struct xe_proxy_ccmd_req *h = ccmd_add(&t->s, XE_PROXY_CCMD_NOP, 16, 0);
+
+	(void)arg;
+	h->len = 4096;
+}
+
+HOSTILE(h_len_unaligned)
+{
+	struct xe_proxy_ccmd_req *h = ccmd_add(&t->s, XE_PROXY_CCMD_NOP, 24, 0);
+
+	(void)arg;
+	h->len = 20;
+}
+
+HOSTILE(h_unknown_cmd)
+{
+	(void)arg;
+	ccmd_add(&t->s, 999, 16, 0);
+}
+
+HOSTILE(h_gap_cmd)
+{
+	(void)arg;
+	ccmd_add(&t->s, 9, 16, 0);
+}
+
+HOSTILE(h_query_short)
+{
+	(void)arg;
+	ccmd_add(&t->s, XE_PROXY_CCMD_DEVICE_QUERY, 16, 0);
+}
+
+HOSTILE(h_query_huge)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, 1u << 30, 0);
+}
+
+HOSTILE(h_query_unknown_type)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, 200, 64, 0);
+}
+
+HOSTILE(h_rsp_off_outside)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, 0, SHMEM_SIZE);
+}
+
+HOSTILE(h_rsp_off_unaligned)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, 0, 3);
+}
+
+HOSTILE(h_rsp_off_overflow)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, 64, 0xfffffff8u);
+}
+
+HOSTILE(h_query_fits_not)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, SHMEM_SIZE - 64, 0);
+}
+
+HOSTILE(h_gem_size_zero)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 0, placement_sysmem, 0, 0, 500, 1, 0);
+}
+
+HOSTILE(h_gem_size_huge)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 1ULL << 50, placement_sysmem, 0, 0, 501, 1, 0);
+}
+
+HOSTILE(h_gem_bad_flags)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 4096, placement_sysmem, 0x80000000u, 0, 502, 1, 0);
+}
+
+HOSTILE(h_gem_blob_zero)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 4096, placement_sysmem, 0, 0, 0, 1, 0);
+}
+
+HOSTILE(h_gem_blob_dup)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 4096, placement_sysmem, 0, 0, 1, 1, 0);
+}
+
+HOSTILE(h_gem_over_quota)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, MEM_LIMIT, placement_sysmem, 0, 0, 503, 1, 0);
+}
+
+HOSTILE(h_gem_bad_caching)
+{
+	(void)arg;
+	ccmd_gem_create_ext(&t->s, 4096, placement_sysmem, 0, 0, 504, 7, 0);
+}
+
+HOSTILE(h_vm_bad_flags)
+{
+	(void)arg;
+	ccmd_vm_create(&t->s, 0x100, 0);
+}
+
+HOSTILE(h_bind_count_huge)
+{
+	struct xe_proxy_ccmd_vm_bind_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_VM_BIND, sizeof(*r) + 40, 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->num_binds = 0x80000000u;
+}
+
+HOSTILE(h_bind_len_mismatch)
+{
+	struct xe_proxy_ccmd_vm_bind_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_VM_BIND, sizeof(*r) + 40, 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->num_binds = 2;
+}
+
+HOSTILE(h_bind_userptr)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_MAP_USERPTR, 0, 0,
+		     (uintptr_t)&H, 0x200000, 4096, 0);
+}
+
+HOSTILE(h_bind_cpu_mirror)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_MAP,
+		     DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR, 0, 0, 0x200000, 4096, 0);
+}
+
+HOSTILE(h_bind_bad_op)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, 99, 0, H.bo_res, 0, 0x200000, 4096, 0);
+}
+
+HOSTILE(h_bind_bad_flags)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_MAP, 0x10000, H.bo_res, 0,
+		     0x200000, 4096, 0);
+}
+
+HOSTILE(h_bind_no_such_res)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_MAP, 0, 77777, 0, 0x200000,
+		     4096, 0);
+}
+
+HOSTILE(h_bind_other_ctx_res)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_MAP, 0, H.other_res, 0,
+		     0x200000, 4096, 0);
+}
+
+HOSTILE(h_bind_no_such_vm)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, 4242, DRM_XE_VM_BIND_OP_MAP, 0, H.bo_res, 0,
+		     0x200000, 4096, 0);
+}
+
+HOSTILE(h_unbind_names_res)
+{
+	(void)arg;
+	ccmd_vm_bind(&t->s, H.vm, DRM_XE_VM_BIND_OP_UNMAP, 0, H.bo_res, 0,
+		     0x200000, 4096, 0);
+}
+
+static void bind_ext_with(struct tctx *t, uint32_t nsyncs_claimed,
+			  uint32_t ring, const struct xe_proxy_sync *sync)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.res_id = H.bo_res, .range = 4096, .addr = 0x300000,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+	};
+	struct xe_proxy_ccmd_vm_bind_ext_req *r;
+
+	ccmd_vm_bind_ext(&t->s, H.vm, 0, ring, &op, sync, sync ? 1 : 0, 0);
+	r = (void *)t->s.buf;
+	r->num_syncs = nsyncs_claimed;
+}
+
+HOSTILE(h_bind_ext_many_syncs)
+{
+	(void)arg;
+	bind_ext_with(t, 1000, 1, NULL);
+}
+
+HOSTILE(h_bind_ext_ring_range)
+{
+	(void)arg;
+	bind_ext_with(t, 0, 64, NULL);
+}
+
+HOSTILE(h_bind_ext_bad_sync_type)
+{
+	struct xe_proxy_sync s = { .type = 0x77, .flags = 1, .fence_id = 5 };
+
+	(void)arg;
+	bind_ext_with(t, 1, 1, &s);
+}
+
+HOSTILE(h_bind_ext_unknown_fence)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE,
+				   .fence_id = 0xdead };
+
+	(void)arg;
+	bind_ext_with(t, 1, 1, &s);
+}
+
+HOSTILE(h_bind_ext_ufence_outside)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_USER_FENCE, .flags = 1,
+				   .res_id = H.bo_res, .addr = BO_SIZE, .value = 1 };
+
+	(void)arg;
+	bind_ext_with(t, 1, 1, &s);
+}
+
+HOSTILE(h_bind_ext_no_ops)
+{
+	struct xe_proxy_ccmd_vm_bind_ext_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_VM_BIND_EXT, sizeof(*r), 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+}
+
+HOSTILE(h_queue_no_placements)
+{
+	struct xe_proxy_ccmd_exec_queue_create_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_QUEUE_CREATE, sizeof(*r), 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+}
+
+HOSTILE(h_queue_many_placements)
+{
+	struct xe_proxy_ccmd_exec_queue_create_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_QUEUE_CREATE, sizeof(*r) + 8, 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->width = 1000;
+	r->num_placements = 1000;
+}
+
+HOSTILE(h_queue_len_mismatch)
+{
+	struct xe_proxy_ccmd_exec_queue_create_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_QUEUE_CREATE, sizeof(*r) + 8, 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->width = 1;
+	r->num_placements = 3;
+}
+
+HOSTILE(h_queue_bad_flags)
+{
+	struct xe_proxy_ccmd_exec_queue_create_req *r;
+
+	(void)arg;
+	ccmd_exec_queue_create(&t->s, H.vm, render_class, 0, 0);
+	r = (void *)t->s.buf;
+	r->flags = 0x40;
+}
+
+HOSTILE(h_queue_ext_many_props)
+{
+	struct xe_proxy_ccmd_exec_queue_create_ext_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT,
+			 sizeof(*r) + 8 + 16, 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->width = 1;
+	r->num_placements = 1;
+	r->num_properties = 100;
+}
+
+HOSTILE(h_exec_no_such_queue)
+{
+	(void)arg;
+	ccmd_exec(&t->s, 31337, 0x100000, 0);
+}
+
+HOSTILE(h_exec_other_ctx_queue)
+{
+	(void)arg;
+	ccmd_exec(&t->s, H.other_queue + 1000, 0x100000, 0);
+}
+
+HOSTILE(h_exec_multi_batch)
+{
+	struct xe_proxy_ccmd_exec_req *r;
+
+	(void)arg;
+	ccmd_exec(&t->s, H.queue, 0x100000, 0);
+	r = (void *)t->s.buf;
+	r->num_batch_buffer = 2;
+}
+
+HOSTILE(h_exec_ext_len_mismatch)
+{
+	struct xe_proxy_ccmd_exec_ext_req *r;
+
+	(void)arg;
+	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, NULL, 0, 0);
+	r = (void *)t->s.buf;
+	r->num_syncs = 3;
+}
+
+HOSTILE(h_exec_ext_fence_twice)
+{
+	struct xe_proxy_sync s[2] = {
+		{ .type = XE_PROXY_SYNC_HOST_FENCE, .flags = 1, .fence_id = 900 },
+		{ .type = XE_PROXY_SYNC_HOST_FENCE, .flags = 1, .fence_id = 900 },
+	};
+
+	(void)arg;
+	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, s, 2, 0);
+}
+
+HOSTILE(h_exec_ext_sync_pad)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE, .flags = 1,
+				   .fence_id = 901, .pad = 1 };
+
+	(void)arg;
+	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, &s, 1, 0);
+}
+
+HOSTILE(h_exec_ext_ring_range)
+{
+	(void)arg;
+	ccmd_exec_ext(&t->s, H.queue, 0x100000, 200, NULL, 0, 0);
+}
+
+HOSTILE(h_exec_ext_fence_zero)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE, .flags = 1 };
+
+	(void)arg;
+	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, &s, 1, 0);
+}
+
+HOSTILE(h_madvise_devmem_fd)
+{
+	struct xe_proxy_ccmd_madvise_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_MADVISE, sizeof(*r), 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->start = 0x100000;
+	r->range = 4096;
+	r->type = DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC;
+	r->arg0 = 5;	/* a host fd number */
+}
+
+HOSTILE(h_fence_put_huge)
+{
+	struct xe_proxy_ccmd_fence_put_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_FENCE_PUT, sizeof(*r) + 8, 0);
+
+	(void)arg;
+	r->count = 0x10000000;
+}
+
+HOSTILE(h_query_ext_input_too_big)
+{
+	struct xe_proxy_ccmd_device_query_ext_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_DEVICE_QUERY_EXT, sizeof(*r) + 64, 0);
+
+	(void)arg;
+	r->query = DRM_XE_DEVICE_QUERY_ENGINE_CYCLES;
+	r->size = 8;
+	r->in_size = 64;
+}
+
+HOSTILE(h_query_ext_len_mismatch)
+{
+	struct xe_proxy_ccmd_device_query_ext_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_DEVICE_QUERY_EXT, sizeof(*r), 0);
+
+	(void)arg;
+	r->query = DRM_XE_DEVICE_QUERY_ENGINE_CYCLES;
+	r->size = 64;
+	r->in_size = 64;
+}
+
+HOSTILE(h_fixed_cmd_too_long)
+{
+	(void)arg;
+	ccmd_add(&t->s, XE_PROXY_CCMD_VM_CREATE, 64, 0);
+}
+
+HOSTILE(h_garbage_tail)
+{
+	(void)arg;
+	ccmd_device_query(&t->s, DRM_XE_DEVICE_QUERY_CONFIG, 0, 0);
+	memset((char *)t->s.buf + t->s.len, 0xff, 8);
+	t->s.len += 4;
+}
+
+HOSTILE(h_random_bytes)
+{
+	unsigned int i, seed = 12345;
+
+	(void)arg;
+	for (i = 0; i < 512; i++) {
+		seed = seed * 1103515245 + 12345;
+		((uint8_t *)t->s.buf)[i] = (uint8_t)(seed >> 16);
+	}
+	t->s.len = 512;
+}
+
+/* Offsets of the ret field in the responses the corpus checks. */
+#define RET_STATUS	4	/* status, value, exec */
+#define RET_WIDE	8	/* vm_create, vm_bind, queue_create, query */
+
+static const struct hostile corpus[] = {
+	{ "truncated_header", h_truncated_header, REJECT, 0 },
+	{ "len_zero", h_len_zero, REJECT, 0 },
+	{ "len_past_end", h_len_past_end, REJECT, 0 },
+	{ "len_unaligned", h_len_unaligned, REJECT, 0 },
+	{ "unknown_cmd", h_unknown_cmd, REJECT, 0 },
+	{ "cmd_between_base_and_ext", h_gap_cmd, REJECT, 0 },
+	{ "query_short", h_query_short, REJECT, 0 },
+	{ "query_huge_size", h_query_huge, REJECT, 0 },
+	{ "query_unknown_type", h_query_unknown_type, REJECT, 0 },
+	{ "rsp_off_outside_shmem", h_rsp_off_outside, REJECT, 0 },
+	{ "rsp_off_unaligned", h_rsp_off_unaligned, REJECT, 0 },
+	{ "rsp_off_overflow", h_rsp_off_overflow, REJECT, 0 },
+	{ "query_does_not_fit", h_query_fits_not, REJECT, 0 },
+	{ "gem_size_zero", h_gem_size_zero, RET_STATUS, EINVAL },
+	{ "gem_size_huge", h_gem_size_huge, RET_STATUS, EINVAL },
+	{ "gem_bad_flags", h_gem_bad_flags, RET_STATUS, EINVAL },
+	{ "gem_blob_id_zero", h_gem_blob_zero, RET_STATUS, EINVAL },
+	{ "gem_blob_id_duplicate", h_gem_blob_dup, RET_STATUS, EEXIST },
+	{ "gem_over_memory_limit", h_gem_over_quota, RET_STATUS, ENOSPC },
+	{ "gem_bad_cpu_caching", h_gem_bad_caching, RET_STATUS, EINVAL },
+	{ "vm_bad_flags", h_vm_bad_flags, RET_WIDE, EINVAL },
+	{ "bind_count_huge", h_bind_count_huge, REJECT, 0 },
+	{ "bind_len_mismatch", h_bind_len_mismatch, REJECT, 0 },
+	{ "bind_userptr", h_bind_userptr, RET_WIDE, EPERM },
+	{ "bind_cpu_addr_mirror", h_bind_cpu_mirror, RET_WIDE, EPERM },
+	{ "bind_bad_op", h_bind_bad_op, RET_WIDE, EINVAL },
+	{ "bind_bad_flags", h_bind_bad_flags, RET_WIDE, EINVAL },
+	{ "bind_unknown_resource", h_bind_no_such_res, RET_WIDE, ENOENT },
+	{ "bind_other_contexts_resource", h_bind_other_ctx_res, RET_WIDE, ENOENT },
+	{ "bind_unknown_vm", h_bind_no_such_vm, RET_WIDE, ENOENT },
+	{ "unbind_names_resource", h_unbind_names_res, RET_WIDE, EINVAL },
+	{ "bind_ext_too_many_syncs", h_bind_ext_many_syncs, REJECT, 0 },
+	{ "bind_ext_ring_out_of_range", h_bind_ext_ring_range, REJECT, 0 },
+	{ "bind_ext_bad_sync_type", h_bind_ext_bad_sync_type, RET_STATUS, EINVAL },
+	{ "bind_ext_unknown_host_fence", h_bind_ext_unknown_fence, RET_STATUS, ENOENT },
+	{ "bind_ext_user_fence_outside_bo", h_bind_ext_ufence_outside, RET_STATUS, EINVAL },
+	{ "bind_ext_no_ops", h_bind_ext_no_ops, REJECT, 0 },
+	{ "queue_no_placements", h_queue_no_placements, REJECT, 0 },
+	{ "queue_too_many_placements", h_queue_many_placements, REJECT, 0 },
+	{ "queue_len_mismatch", h_queue_len_mismatch, REJECT, 0 },
+	{ "queue_bad_flags", h_queue_bad_flags, RET_WIDE, EINVAL },
+	{ "queue_ext_too_many_properties", h_queue_ext_many_props, REJECT, 0 },
+	{ "exec_unknown_queue", h_exec_no_such_queue, RET_STATUS, ENOENT },
+	{ "exec_other_contexts_queue", h_exec_other_ctx_queue, RET_STATUS, ENOENT },
+	{ "exec_multi_batch_pointer", h_exec_multi_batch, RET_STATUS, EOPNOTSUPP },
+	{ "exec_ext_len_mismatch", h_exec_ext_len_mismatch, REJECT, 0 },
+	{ "exec_ext_fence_signalled_twice", h_exec_ext_fence_twice, RET_STATUS, EEXIST },
+	{ "exec_ext_sync_pad", h_exec_ext_sync_pad, RET_STATUS, EINVAL },
+	{ "exec_ext_ring_out_of_range", h_exec_ext_ring_range, REJECT, 0 },
+	{ "exec_ext_host_fence_zero", h_exec_ext_fence_zero, RET_STATUS, EINVAL },
+	{ "madvise_device_fd", h_madvise_devmem_fd, RET_STATUS, EPERM },
+	{ "fence_put_huge", h_fence_put_huge, REJECT, 0 },
+	{ "query_ext_input_too_big", h_query_ext_input_too_big, REJECT, 0 },
+	{ "query_ext_len_mismatch", h_query_ext_len_mismatch, REJECT, 0 },
+	{ "fixed_cmd_too_long", h_fixed_cmd_too_long, REJECT, 0 },
+	{ "garbage_tail", h_garbage_tail, REJECT, 0 },
+	{ "random_bytes", h_random_bytes, REJECT, 0 },
+};
+
+#define CORPUS_SIZE (sizeof(corpus) / sizeof(corpus[0]))
+
+static void run_corpus(struct tctx *t)
+{
+	char name[96];
+	unsigned int i;
+
+	for (i = 0; i < CORPUS_SIZE; i++) {
+		const struct hostile *h = &corpus[i];
+		bool ok;
+		int ret;
+
+		memset(rsp(t, 0), 0xa5, 64);
+		h->build(t, NULL);
+		ret = submit(t);
+		if (h->ret_off == REJECT) {
+			ok = ret != 0;
+		} else {
+			uint32_t got;
+
+			memcpy(&got, (char *)rsp(t, 0) + h->ret_off, 4);
+			ok = ret == 0 && got == (uint32_t)h->err;
+			if (!ok)
+				ktap_diag("%s: submit %d, ret %u, want %d", h->name,
+					  ret, got, h->err);
+		}
+		ok = ok && still_works(t);
+		snprintf(name, sizeof(name), "hostile_%s", h->name);
+		ktap_test(ok, name);
+	}
+}
+
+/* --- the tests ------------------------------------------------------------ */
+
+int main(void)
+{
+	struct xe_proxy_capset_drm cap = { 0 };
+	struct tctx a, b;
+	struct tbo bo, ufence_bo;
+	uint32_t max_ver = 0, max_size = 0, vm = 0, queue = 0, ring;
+	uint64_t cfg[64] = { 0 }, regions[256], engines[512];
+	struct xe_proxy_ccmd_vm_create_rsp *vmr;
+	struct xe_proxy_ccmd_exec_queue_create_rsp *qr;
+	struct xe_proxy_ccmd_vm_bind_rsp *br;
+	struct xe_proxy_ccmd_exec_rsp *er;
+	struct xe_proxy_ccmd_value_rsp *vr;
+	struct xe_proxy_ccmd_status_rsp *sr;
+	bool ok;
+	int i;
+
+	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
+	ktap_header(27 + CORPUS_SIZE);
+
+	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
+				 VIRGL_RENDERER_ASYNC_FENCE_CB |
+				 VIRGL_RENDERER_DRM, &callbacks) == 0;
+	if (!ktap_test(ok, "init")) {
+		puts("Bail out! virgl_renderer_init failed");
+		return ktap_finish();
+	}
+
+	virgl_renderer_get_cap_set(XE_PROXY_CAPSET_DRM, &max_ver, &max_size);
+	if (max_size >= XE_PROXY_CAPSET_MIN_SIZE && max_size <= sizeof(cap))
+		virgl_renderer_fill_caps(XE_PROXY_CAPSET_DRM, max_ver, &cap);
+	ktap_diag("capset 6: max_size %u, context_type %u, 8086:%04x rev %u, features 0x%llx",
+		  max_size, cap.context_type, cap.u.xe.pci_device_id,
+		  cap.u.xe.pci_revision_id, (unsigned long long)cap.u.xe.features);
+	ktap_test(cap.context_type == XE_PROXY_DRM_CONTEXT_XE &&
+		  cap.u.xe.pci_device_id && cap.u.xe.features,
+		  "capset_drm_is_xe");
+
+	ok = tctx_open(&a, 1) == 0;
+	if (!ktap_test(ok, "context_and_shmem")) {
+		puts("Bail out! no context");
+		return ktap_finish();
+	}
+	ktap_test(((struct xe_proxy_shmem *)a.shmem)->rsp_mem_offset ==
+		  sizeof(struct xe_proxy_shmem), "shmem_layout");
+
+	ok = query(&a, DRM_XE_DEVICE_QUERY_CONFIG, cfg, sizeof(cfg)) > 0 &&
+	     (cfg[1 + DRM_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] & 0xffff) ==
+	     cap.u.xe.pci_device_id;
+	ktap_test(ok, "query_config_matches_capset");
+
+	ok = query(&a, DRM_XE_DEVICE_QUERY_MEM_REGIONS, regions, sizeof(regions)) > 0;
+	if (ok) {
+		struct drm_xe_query_mem_regions *mr = (void *)regions;
+
+		for (i = 0; i < (int)mr->num_mem_regions; i++)
+			if (mr->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_SYSMEM)
+				placement_sysmem |= 1u << mr->mem_regions[i].instance;
+	}
+	ktap_test(ok && placement_sysmem, "query_mem_regions_has_sysmem");
+
+	ok = query(&a, DRM_XE_DEVICE_QUERY_ENGINES, engines, sizeof(engines)) > 0;
+	ktap_test(ok && ((struct drm_xe_query_engines *)engines)->num_engines,
+		  "query_engines");
+
+	ok = bo_new(&a, &bo, 1);
+	ktap_test(ok, "gem_create_ext_resource_map");
+	if (ok) {
+		memset(bo.map, 0, BO_SIZE);
+		bo.map[100] = 0x12345678;
+		ok = bo.map[100] == 0x12345678;
+	}
+	ktap_test(ok, "bo_cpu_write_read");
+
+	ccmd_vm_create(&a.s, 0, 0);
+	ok = submit(&a) == 0;
+	vmr = rsp(&a, 0);
+	vm = vmr->vm_id;
+	ktap_test(ok && !vmr->ret && vm, "vm_create");
+
+	ccmd_exec_queue_create(&a.s, vm, render_class, 0, 0);
+	ok = submit(&a) == 0;
+	qr = rsp(&a, 0);
+	queue = qr->exec_queue_id;
+	ktap_test(ok && !qr->ret && queue, "exec_queue_create");
+
+	ccmd_vm_bind(&a.s, vm, DRM_XE_VM_BIND_OP_MAP, 0, bo.res, 0, 0x100000,
+		     BO_SIZE, 0);
+	ok = submit(&a) == 0;
+	br = rsp(&a, 0);
+	ktap_test(ok && !br->ret, "vm_bind_base");
+
+	/* Base exec: store a dword, fence on the queue's ring (id + 1). */
+	test_store_dword_batch(bo.map, 0x100000 + 0x800, 0xc0ffee);
+	ccmd_exec(&a.s, queue, 0x100000, 0);
+	ok = submit(&a) == 0;
+	er = rsp(&a, 0);
+	ok = ok && !er->ret;
+	ring = queue < 63 ? queue + 1 : 1 + queue % 63;
+	ok = ok && ring_idle(&a, ring);
+	ktap_diag("base exec stored 0x%x", bo.map[0x800 / 4]);
+	ktap_test(ok && bo.map[0x800 / 4] == 0xc0ffee, "exec_base_store_dword");
+
+	/* Ext exec chain: B waits on A's host fence; one ring fence covers both. */
+	{
+		struct xe_proxy_sync sa = { .type = XE_PROXY_SYNC_HOST_FENCE,
+					    .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					    .fence_id = 100 };
+		struct xe_proxy_sync sb[2] = {
+			{ .type = XE_PROXY_SYNC_HOST_FENCE, .fence_id = 100 },
+			{ .type = XE_PROXY_SYNC_HOST_FENCE,
+			  .flags = XE_PROXY_SYNC_FLAG_SIGNAL, .fence_id = 101 },
+		};
+
+		test_store_dword_batch(bo.map + 0x1000 / 4, 0x100000 + 0x900, 0xaaaa);
+		test_store_dword_batch(bo.map + 0x2000 / 4, 0x100000 + 0x904, 0xbbbb);
+		ccmd_exec_ext(&a.s, queue, 0x101000, 5, &sa, 1, 0);
+		ccmd_exec_ext(&a.s, queue, 0x102000, 5, sb, 2, 64);
+		ok = submit(&a) == 0;
+		ok = ok && !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret &&
+		     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 64))->ret;
+		ok = ok && ring_idle(&a, 5);
+		ktap_test(ok && bo.map[0x900 / 4] == 0xaaaa &&
+			  bo.map[0x904 / 4] == 0xbbbb, "exec_ext_host_fence_chain");
+	}
+
+	/* Async bind with a user fence written into another BO. */
+	ok = bo_new(&a, &ufence_bo, 2);
+	if (ok) {
+		struct xe_proxy_vm_bind_op_ext op = {
+			.res_id = ufence_bo.res, .range = BO_SIZE,
+			.addr = 0x400000, .op = DRM_XE_VM_BIND_OP_MAP,
+		};
+		struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_USER_FENCE,
+					   .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					   .res_id = ufence_bo.res, .addr = 64,
+					   .value = 0xfeedULL };
+
+		memset(ufence_bo.map, 0, BO_SIZE);
+		ccmd_vm_bind_ext(&a.s, vm, 0, 6, &op, &s, 1, 0);
+		ok = submit(&a) == 0;
+		sr = rsp(&a, 0);
+		ok = ok && !sr->ret && ring_idle(&a, 6);
+		for (i = 0; ok && i < 500 && ufence_bo.map[16] != 0xfeed; i++)
+			usleep(10000);
+		ok = ok && ufence_bo.map[16] == 0xfeed;
+	}
+	ktap_test(ok, "vm_bind_ext_user_fence");
+
+	ccmd_exec_queue_get_property(&a.s, queue, DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN, 0);
+	ok = submit(&a) == 0;
+	vr = rsp(&a, 0);
+	ktap_test(ok && !vr->ret && vr->value == 0, "exec_queue_get_property_ban");
+
+	{
+		uint64_t ids[2] = { 100, 101 };
+
+		ccmd_fence_put(&a.s, ids, 2);
+		ok = submit(&a) == 0 && still_works(&a);
+		ktap_test(ok, "fence_put");
+	}
+
+	/* Engine cycles through the extension, with the guest's clock id. */
+	{
+		struct drm_xe_query_engine_cycles in = {
+			.eci = { .engine_class = render_class },
+			.clockid = CLOCK_MONOTONIC,
+		};
+		struct xe_proxy_ccmd_device_query_ext_req *r =
+			ccmd_add(&a.s, XE_PROXY_CCMD_DEVICE_QUERY_EXT,
+				 sizeof(*r) + sizeof(in), 0);
+		struct xe_proxy_ccmd_device_query_rsp *qrsp;
+
+		r->query = DRM_XE_DEVICE_QUERY_ENGINE_CYCLES;
+		r->size = sizeof(in);
+		r->in_size = sizeof(in);
+		memcpy(r->payload, &in, sizeof(in));
+		ok = submit(&a) == 0;
+		qrsp = rsp(&a, 0);
+		ok = ok && !qrsp->ret &&
+		     ((struct drm_xe_query_engine_cycles *)qrsp->payload)->cpu_timestamp;
+		ktap_test(ok, "device_query_ext_engine_cycles");
+	}
+
+	/* A second context: its own ids, none of the first's. */
+	ok = tctx_open(&b, 2) == 0;
+	ktap_test(ok, "second_context");
+	H = (struct hostile_env){ .vm = vm, .queue = queue, .bo_res = bo.res };
+	if (ok) {
+		struct tbo bbo;
+
+		ok = bo_new(&b, &bbo, 1);	/* same blob_id, other context */
+		H.other_res = bbo.res;
+		ccmd_exec(&b.s, queue, 0x100000, 0);
+		ok = ok && submit(&b) == 0;
+		er = rsp(&b, 0);
+		ktap_test(ok && er->ret == ENOENT, "isolation_queue_ids_per_context");
+		ccmd_vm_bind(&b.s, 1, DRM_XE_VM_BIND_OP_MAP, 0, bo.res, 0, 0x100000,
+			     BO_SIZE, 0);
+		ok = submit(&b) == 0;
+		br = rsp(&b, 0);
+		ktap_test(ok && br->ret == ENOENT, "isolation_resources_per_context");
+		ktap_test(create_blob(&b, next_res++, 77, 4096) != 0,
+			  "blob_for_unknown_blob_id_refused");
+		ktap_test(create_blob(&b, bbo.res, 1, 4096) != 0,
+			  "blob_res_id_reuse_refused");
+	} else {
+		ktap_skip("isolation_queue_ids_per_context", "no second context");
+		ktap_skip("isolation_resources_per_context", "no second context");
+		ktap_skip("blob_for_unknown_blob_id_refused", "no second context");
+		ktap_skip("blob_res_id_reuse_refused", "no second context");
+	}
+
+	run_corpus(&a);
+
+	/* Teardown in the order a guest would. */
+	ccmd_vm_bind(&a.s, vm, DRM_XE_VM_BIND_OP_UNMAP, 0, 0, 0, 0x100000, BO_SIZE, 0);
+	ok = submit(&a) == 0 && !((struct xe_proxy_ccmd_vm_bind_rsp *)rsp(&a, 0))->ret;
+	ktap_test(ok, "vm_unbind");
+	ccmd_exec_queue_destroy(&a.s, queue);
+	ccmd_gem_close(&a.s, bo.blob_id);
+	ccmd_vm_destroy(&a.s, vm);
+	ok = submit(&a) == 0 && still_works(&a);
+	ktap_test(ok, "destroy_queue_close_bo_destroy_vm");
+	virgl_renderer_resource_unmap(bo.res);
+	virgl_renderer_resource_unref(bo.res);
+	virgl_renderer_resource_unref(ufence_bo.res);
+	ktap_test(still_works(&a), "context_usable_at_the_end");
+
+	tctx_close(&a);
+	tctx_close(&b);
+	virgl_renderer_cleanup(NULL);
+	ktap_test(true, "cleanup");
+	return ktap_finish();
+}
