@@ -15,6 +15,7 @@
 #include <linux/virtio.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
@@ -240,6 +241,7 @@ struct vxp_context *vxp_context_create(struct vxp_device *vxp)
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	ctx->vxp = vxp;
+	kref_init(&ctx->ref);
 	mutex_init(&ctx->lock);
 
 	ret = ida_alloc_min(&vxp->ctx_ida, 1, GFP_KERNEL);
@@ -264,29 +266,48 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-/**
- * vxp_context_destroy() - release a file's host context
- * @ctx: the context (NULL is a no-op)
- *
- * Destroying the host context releases everything the host holds for it.
- * Once the device is gone (vxp->broken) the commands fail fast.
- */
-void vxp_context_destroy(struct vxp_context *ctx)
+/* Destroying the host context releases everything the host holds for it. */
+static void vxp_context_release(struct kref *ref)
 {
-	struct vxp_device *vxp;
+	struct vxp_context *ctx = container_of(ref, struct vxp_context, ref);
+	struct vxp_device *vxp = ctx->vxp;
+	int idx;
 
-	if (IS_ERR_OR_NULL(ctx))
-		return;
-	vxp = ctx->vxp;
 	memunmap(ctx->shmem);
-	vxp_blob_unmap(vxp, ctx->shmem_res_id);
+	/* After unplug the host is gone: only guest state is released. */
+	if (drm_dev_enter(vxp->drm, &idx)) {
+		vxp_blob_unmap(vxp, ctx->shmem_res_id);
+		vxp_blob_unref(vxp, ctx->shmem_res_id);
+		vxp_ctx_destroy_cmd(ctx);
+		drm_dev_exit(idx);
+	}
 	vxp_hv_free(vxp, &ctx->shmem_hv);
-	vxp_blob_unref(vxp, ctx->shmem_res_id);
 	ida_free(&vxp->res_ida, ctx->shmem_res_id);
-	vxp_ctx_destroy_cmd(ctx);
 	ida_free(&vxp->ctx_ida, ctx->ctx_id);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
+}
+
+/**
+ * vxp_context_get() - take a reference to a context
+ * @ctx: the context
+ *
+ * Return: @ctx.
+ */
+struct vxp_context *vxp_context_get(struct vxp_context *ctx)
+{
+	kref_get(&ctx->ref);
+	return ctx;
+}
+
+/**
+ * vxp_context_put() - drop a reference; the last one destroys the context
+ * @ctx: the context (NULL or an ERR_PTR are no-ops)
+ */
+void vxp_context_put(struct vxp_context *ctx)
+{
+	if (!IS_ERR_OR_NULL(ctx))
+		kref_put(&ctx->ref, vxp_context_release);
 }
 
 /**

@@ -22,6 +22,7 @@
 
 #include "vxp_drv.h"
 #include "vxp_file.h"
+#include "vxp_gem.h"
 
 /*
  * The real driver's name and version (drivers/gpu/drm/xe/xe_drv.h): user
@@ -97,16 +98,9 @@ static int vxp_open(struct drm_device *drm, struct drm_file *file)
 static void vxp_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vxp_file *vf = file->driver_priv;
-	int idx;
 
-	/* After unplug the host is gone: only free guest memory. */
-	if (drm_dev_enter(drm, &idx)) {
-		vxp_context_destroy(vf->ctx);
-		drm_dev_exit(idx);
-	} else if (vf->ctx) {
-		vf->ctx->lost = true;
-		vxp_context_destroy(vf->ctx);
-	}
+	/* BOs exported from this file keep the host context alive. */
+	vxp_context_put(vf->ctx);
 	mutex_destroy(&vf->lock);
 	kfree(vf);
 }
@@ -130,6 +124,9 @@ static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 
 static const struct drm_ioctl_desc vxp_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_DEVICE_QUERY, vxp_query_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_GEM_CREATE, vxp_gem_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_GEM_MMAP_OFFSET, vxp_gem_mmap_offset_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vxp_fops = {

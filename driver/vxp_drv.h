@@ -104,6 +104,7 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
 /**
  * struct vxp_context - the virtio-gpu context of one open DRM file
  * @vxp: the device
+ * @ref: held by the DRM file and by every BO of the context
  * @lock: serialises ccmds (one response slot) and context creation
  * @ctx_id: virtio-gpu context id, 0 until created
  * @shmem_res_id: resource id of the shared-memory response blob
@@ -115,6 +116,7 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
  */
 struct vxp_context {
 	struct vxp_device *vxp;
+	struct kref ref;
 	struct mutex lock; /* protects everything below */
 	u32 ctx_id;
 	u32 shmem_res_id;
@@ -140,7 +142,8 @@ void vxp_drm_fini(struct vxp_device *vxp);
 void vxp_device_put(struct vxp_device *vxp);
 
 struct vxp_context *vxp_context_create(struct vxp_device *vxp);
-void vxp_context_destroy(struct vxp_context *ctx);
+struct vxp_context *vxp_context_get(struct vxp_context *ctx);
+void vxp_context_put(struct vxp_context *ctx);
 int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size);
 void vxp_blob_unref(struct vxp_device *vxp, u32 res_id);
 int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: buffer objects.
+ *
+ * A BO is a GEM object of the host context plus a HOST3D blob resource that
+ * names it on the virtio side (blob_id == the guest's resource id). CPU
+ * access goes through the host-visible region: the first mmap asks the host
+ * to map the blob at an offset of the region (RESOURCE_MAP_BLOB) and the
+ * pages of that window are inserted into the process, with the caching the
+ * host reported. Argument checks follow xe_gem_create_ioctl() and
+ * xe_gem_mmap_offset_ioctl() in drivers/gpu/drm/xe/xe_bo.c.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <uapi/drm/xe_drm.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include "vxp_drv.h"
+#include "vxp_file.h"
+#include "vxp_gem.h"
+
+/* The flags of the uAPI this module is built against. */
+#ifdef DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION
+#define VXP_GEM_NO_COMPRESSION	DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION
+#else
+#define VXP_GEM_NO_COMPRESSION	0
+#endif
+#define VXP_GEM_CREATE_FLAGS (DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING |	\
+			      DRM_XE_GEM_CREATE_FLAG_SCANOUT |		\
+			      DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM |	\
+			      VXP_GEM_NO_COMPRESSION)
+
+static void vxp_bo_free(struct drm_gem_object *obj)
+{
+	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct vxp_device *vxp = bo->ctx->vxp;
+	struct xe_proxy_ccmd_gem_close_req close = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CLOSE),
+		.hdr.len = cpu_to_le32(sizeof(close)),
+		.blob_id = cpu_to_le32(bo->res_id),
+	};
+	int idx;
+
+	/* Once unplugged the host is gone with everything it held. */
+	if (drm_dev_enter(obj->dev, &idx)) {
+		if (bo->hv_mapped)
+			vxp_blob_unmap(vxp, bo->res_id);
+		vxp_blob_unref(vxp, bo->res_id);
+		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
+			vxp_context_ccmd(bo->ctx, &close.hdr, NULL, 0);
+		drm_dev_exit(idx);
+	}
+	vxp_hv_free(vxp, &bo->hv);
+	ida_free(&vxp->res_ida, bo->res_id);
+	drm_gem_object_release(obj);
+	mutex_destroy(&bo->lock);
+	vxp_context_put(bo->ctx);
+	kfree(bo);
+}
+
+/* Ask the host to put the blob into the host-visible window, once. */
+static int vxp_bo_hv_map(struct vxp_bo *bo)
+{
+	struct vxp_device *vxp = bo->ctx->vxp;
+	int ret = 0;
+
+	mutex_lock(&bo->lock);
+	if (bo->hv_mapped)
+		goto out;
+	ret = vxp_hv_alloc(vxp, &bo->hv, bo->base.size);
+	if (ret) {
+		drm_dbg(vxp->drm, "host-visible window full (%zu bytes wanted)\n",
+			bo->base.size);
+		goto out;
+	}
+	ret = vxp_blob_map(vxp, bo->res_id, &bo->hv, &bo->map_info);
+	if (ret) {
+		vxp_hv_free(vxp, &bo->hv);
+		goto out;
+	}
+	bo->hv_mapped = true;
+out:
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+
+static int vxp_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct vxp_device *vxp = bo->ctx->vxp;
+	unsigned long size = vma->vm_end - vma->vm_start;
+	unsigned long end;
+	int ret;
+
+	ret = vxp_bo_hv_map(bo);
+	if (ret)
+		return ret;
+
+	/* drm_gem_mmap() leaves the fake offset in vm_pgoff. */
+	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	if (check_add_overflow(vma->vm_pgoff << PAGE_SHIFT, size, &end) ||
+	    end > obj->size)
+		return -EINVAL;
+
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_decrypted(vm_get_page_prot(vma->vm_flags));
+	if (bo->map_info == VIRTIO_GPU_MAP_CACHE_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else if (bo->map_info == VIRTIO_GPU_MAP_CACHE_UNCACHED)
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  PHYS_PFN(vxp->hv.addr + bo->hv.start) + vma->vm_pgoff,
+				  size, vma->vm_page_prot);
+}
+
+static const struct vm_operations_struct vxp_bo_vm_ops = {
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+static const struct drm_gem_object_funcs vxp_bo_funcs = {
+	.free = vxp_bo_free,
+	.mmap = vxp_bo_mmap,
+	.vm_ops = &vxp_bo_vm_ops,
+};
+
+/* Create the host BO, base or extended command; returns its size. */
+static int vxp_bo_host_create(struct vxp_context *ctx,
+			      const struct drm_xe_gem_create *args, u32 blob_id)
+{
+	struct xe_proxy_ccmd_gem_create_ext_req ext = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CREATE_EXT),
+		.hdr.len = cpu_to_le32(sizeof(ext)),
+		.size = cpu_to_le64(args->size),
+		.placement = cpu_to_le32(args->placement),
+		.flags = cpu_to_le32(args->flags),
+		.vm_id = cpu_to_le32(args->vm_id),
+		.blob_id = cpu_to_le32(blob_id),
+		.cpu_caching = cpu_to_le16(args->cpu_caching),
+	};
+	struct xe_proxy_ccmd_gem_create_req base = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CREATE),
+		.hdr.len = cpu_to_le32(sizeof(base)),
+		.size = cpu_to_le64(args->size),
+		.placement = cpu_to_le32(args->placement),
+		.flags = cpu_to_le32(args->flags),
+		.blob_id = cpu_to_le32(blob_id),
+		.cpu_caching = cpu_to_le16(args->cpu_caching),
+	};
+	struct xe_proxy_ccmd_value_rsp rsp;
+	int ret;
+
+	if (!(ctx->vxp->features & XE_PROXY_F_GEM_CREATE_EXT)) {
+		/* The base command cannot make VM-private BOs. */
+		if (args->vm_id)
+			return -EOPNOTSUPP;
+		return vxp_context_ccmd(ctx, &base.hdr, NULL, 0);
+	}
+	ret = vxp_context_ccmd(ctx, &ext.hdr, &rsp, sizeof(rsp));
+	if (!ret && le32_to_cpu(rsp.ret))
+		ret = -(int)min_t(u32, le32_to_cpu(rsp.ret), MAX_ERRNO);
+	return ret;
+}
+
+/**
+ * vxp_gem_create_ioctl() - DRM_IOCTL_XE_GEM_CREATE
+ * @drm: the device
+ * @data: struct drm_xe_gem_create
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno, as the real driver's.
+ */
+int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_xe_gem_create *args = data;
+	struct vxp_context *ctx;
+	struct vxp_bo *bo;
+	u32 handle;
+	int ret;
+
+	if (args->pad[0] || args->pad[1] || args->pad[2] ||
+	    args->reserved[0] || args->reserved[1] || !args->placement ||
+	    (args->flags & ~VXP_GEM_CREATE_FLAGS) || args->handle ||
+	    !args->size || args->size > SIZE_MAX || (args->size & ~PAGE_MASK) ||
+	    !args->cpu_caching || args->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC ||
+	    args->extensions)
+		return -EINVAL;
+
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	bo = kzalloc_obj(*bo, GFP_KERNEL);
+	if (!bo)
+		return -ENOMEM;
+	mutex_init(&bo->lock);
+	ret = ida_alloc_min(&ctx->vxp->res_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	bo->res_id = ret;
+
+	ret = vxp_bo_host_create(ctx, args, bo->res_id);
+	if (ret)
+		goto err_id;
+	ret = vxp_blob_create(ctx, bo->res_id, bo->res_id, args->size);
+	if (ret) {
+		/* Base protocol: the host's refusal shows up here. */
+		ret = ret == -EIO ? -EINVAL : ret;
+		goto err_id;
+	}
+
+	bo->ctx = vxp_context_get(ctx);
+	bo->base.funcs = &vxp_bo_funcs;
+	drm_gem_private_object_init(drm, &bo->base, args->size);
+	ret = drm_gem_create_mmap_offset(&bo->base);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &bo->base, &handle);
+	/* The handle holds the object now; on error this frees it. */
+	drm_gem_object_put(&bo->base);
+	if (ret)
+		return ret;
+	args->handle = handle;
+	return 0;
+
+err_id:
+	ida_free(&ctx->vxp->res_ida, bo->res_id);
+err_free:
+	mutex_destroy(&bo->lock);
+	kfree(bo);
+	return ret;
+}
+
+/**
+ * vxp_gem_mmap_offset_ioctl() - DRM_IOCTL_XE_GEM_MMAP_OFFSET
+ * @drm: the device
+ * @data: struct drm_xe_gem_mmap_offset
+ * @file: the caller
+ *
+ * The PCI barrier page is a discrete-GPU feature the real driver refuses on
+ * integrated parts with -EINVAL, as does this one.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct drm_xe_gem_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+
+	if (args->extensions || args->reserved[0] || args->reserved[1] ||
+	    args->flags)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
+	return 0;
+}
+
+/**
+ * vxp_bo_lookup() - a BO of this device by handle
+ * @file: the caller
+ * @handle: GEM handle
+ *
+ * Return: the BO with a reference, or NULL.
+ */
+struct vxp_bo *vxp_bo_lookup(struct drm_file *file, u32 handle)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (obj && obj->funcs != &vxp_bo_funcs) {
+		drm_gem_object_put(obj);
+		return NULL;
+	}
+	return obj ? to_vxp_bo(obj) : NULL;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-xe-proxy: buffer objects.
+ */
+#ifndef VXP_GEM_H
+#define VXP_GEM_H
+
+#include <linux/mutex.h>
+
+#include <drm/drm_gem.h>
+#include <drm/drm_mm.h>
+
+struct vxp_context;
+
+/**
+ * struct vxp_bo - a BO of a host context
+ * @base: the GEM object
+ * @ctx: the host context holding the BO (a reference)
+ * @res_id: its virtio-gpu resource id, also its blob_id on the host
+ * @lock: protects the host-visible mapping below
+ * @hv: where the blob sits in the host-visible window
+ * @map_info: VIRTIO_GPU_MAP_CACHE_* the host reported
+ * @hv_mapped: @hv is valid
+ */
+struct vxp_bo {
+	struct drm_gem_object base;
+	struct vxp_context *ctx;
+	u32 res_id;
+	struct mutex lock; /* protects hv, map_info, hv_mapped */
+	struct drm_mm_node hv;
+	u32 map_info;
+	bool hv_mapped;
+};
+
+static inline struct vxp_bo *to_vxp_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct vxp_bo, base);
+}
+
+int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file);
+struct vxp_bo *vxp_bo_lookup(struct drm_file *file, u32 handle);
+
+#endif /* VXP_GEM_H */
