@@ -19,6 +19,7 @@
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
+#include "vxp_vm.h"
 
 /* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
 #define VXP_SHMEM_SIZE		SZ_64K
@@ -243,6 +244,9 @@ struct vxp_context *vxp_context_create(struct vxp_device *vxp)
 	ctx->vxp = vxp;
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->lock);
+	mutex_init(&ctx->ids_lock);
+	xa_init(&ctx->vms);
+	xa_init(&ctx->queues);
 
 	ret = ida_alloc_min(&vxp->ctx_ida, 1, GFP_KERNEL);
 	if (ret < 0)
@@ -261,6 +265,7 @@ err_ctx:
 err_id:
 	ida_free(&vxp->ctx_ida, ctx->ctx_id);
 err_free:
+	mutex_destroy(&ctx->ids_lock);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return ERR_PTR(ret);
@@ -284,6 +289,8 @@ static void vxp_context_release(struct kref *ref)
 	vxp_hv_free(vxp, &ctx->shmem_hv);
 	ida_free(&vxp->res_ida, ctx->shmem_res_id);
 	ida_free(&vxp->ctx_ida, ctx->ctx_id);
+	vxp_context_ids_fini(ctx);
+	mutex_destroy(&ctx->ids_lock);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 }

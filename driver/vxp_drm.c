@@ -23,6 +23,7 @@
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_vm.h"
 
 /*
  * The real driver's name and version (drivers/gpu/drm/xe/xe_drv.h): user
@@ -127,6 +128,14 @@ static const struct drm_ioctl_desc vxp_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_GEM_CREATE, vxp_gem_create_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_GEM_MMAP_OFFSET, vxp_gem_mmap_offset_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_CREATE, vxp_vm_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_DESTROY, vxp_vm_destroy_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_CREATE, vxp_exec_queue_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_DESTROY, vxp_exec_queue_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_GET_PROPERTY,
+			  vxp_exec_queue_get_property_ioctl, DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vxp_fops = {

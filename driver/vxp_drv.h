@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/virtio_config.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_mm.h>
@@ -113,6 +114,9 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
  * @shmem_size: its size
  * @seqno: last ccmd sequence number
  * @lost: the host context is gone; every call fails with -ENODEV
+ * @ids_lock: protects @vms and @queues; taken before @lock
+ * @vms: vm_id -> struct vxp_vm
+ * @queues: exec_queue_id -> struct vxp_queue
  */
 struct vxp_context {
 	struct vxp_device *vxp;
@@ -125,6 +129,9 @@ struct vxp_context {
 	size_t shmem_size;
 	u32 seqno;
 	bool lost;
+	struct mutex ids_lock; /* protects vms, queues */
+	struct xarray vms;
+	struct xarray queues;
 };
 
 int vxp_vq_init(struct vxp_device *vxp);

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: VMs and exec queues.
+ *
+ * The host driver allocates the ids; the guest keeps a table of them per
+ * host context so it can answer what the wire does not carry back (the base
+ * VM_DESTROY and EXEC_QUEUE_DESTROY have no response) with the real
+ * driver's errnos: -ENOENT for an unknown id, -EBUSY for a VM that still has
+ * exec queues (xe_vm_destroy_ioctl()), and GET_PROPERTY(BAN) from the ban
+ * state the host publishes in shmem (xe_exec_queue_get_property_ioctl()).
+ * Argument checks follow xe_vm.c and xe_exec_queue.c.
+ */
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/xe_drm.h>
+
+#include "vxp_drv.h"
+#include "vxp_file.h"
+#include "vxp_vm.h"
+
+/* drivers/gpu/drm/xe: XE_HW_ENGINE_MAX_INSTANCE and MAX_USER_EXTENSIONS */
+#define VXP_MAX_PLACEMENTS	64
+#define VXP_MAX_EXTENSIONS	16
+
+#define VXP_VM_CREATE_FLAGS (DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE |	\
+			     DRM_XE_VM_CREATE_FLAG_LR_MODE |		\
+			     DRM_XE_VM_CREATE_FLAG_FAULT_MODE |		\
+			     VXP_VM_NO_VM_OVERCOMMIT)
+#ifdef DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+#define VXP_QUEUE_FLAGS		DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+#else
+#define VXP_QUEUE_FLAGS		0
+#endif
+#ifdef DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT
+#define VXP_VM_NO_VM_OVERCOMMIT	DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT
+#else
+#define VXP_VM_NO_VM_OVERCOMMIT	0
+#endif
+
+static int vxp_rsp_errno(__le32 ret)
+{
+	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
+}
+
+/**
+ * vxp_vm_create_ioctl() - DRM_IOCTL_XE_VM_CREATE
+ * @drm: the device
+ * @data: struct drm_xe_vm_create
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_xe_vm_create *args = data;
+	struct xe_proxy_ccmd_vm_create_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_CREATE),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+	};
+	struct xe_proxy_ccmd_vm_create_rsp rsp;
+	struct vxp_context *ctx;
+	struct vxp_vm *vm;
+	int ret;
+
+	if (args->extensions || args->reserved[0] || args->reserved[1] ||
+	    (args->flags & ~VXP_VM_CREATE_FLAGS))
+		return -EINVAL;
+	/* FAULT_MODE needs LR_MODE; NO_VM_OVERCOMMIT needs FAULT_MODE. */
+	if (((args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	     !(args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)) ||
+	    ((args->flags & VXP_VM_NO_VM_OVERCOMMIT) &&
+	     !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)))
+		return -EINVAL;
+
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	vm = kzalloc_obj(*vm, GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+
+	req.flags = cpu_to_le32(args->flags);
+	mutex_lock(&ctx->ids_lock);
+	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (!ret) {
+		vm->id = le32_to_cpu(rsp.vm_id);
+		ret = xa_insert(&ctx->vms, vm->id, vm, GFP_KERNEL);
+		if (ret) {
+			drm_err_ratelimited(drm, "host returned VM id %u twice\n",
+					    vm->id);
+			ret = -EPROTO;
+		}
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (ret) {
+		kfree(vm);
+		return ret;
+	}
+	args->vm_id = vm->id;
+	return 0;
+}
+
+/**
+ * vxp_vm_destroy_ioctl() - DRM_IOCTL_XE_VM_DESTROY
+ * @drm: the device
+ * @data: struct drm_xe_vm_destroy
+ * @file: the caller
+ *
+ * Return: 0, -EINVAL, -ENOENT, -EBUSY (exec queues still use the VM).
+ */
+int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_xe_vm_destroy *args = data;
+	struct xe_proxy_ccmd_vm_destroy_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_DESTROY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.vm_id = cpu_to_le32(args->vm_id),
+	};
+	struct vxp_context *ctx;
+	struct vxp_vm *vm;
+	int ret;
+
+	if (args->pad || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	vm = xa_load(&ctx->vms, args->vm_id);
+	if (!vm)
+		ret = -ENOENT;
+	else if (vm->num_queues)
+		ret = -EBUSY;
+	else
+		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+	if (!ret) {
+		xa_erase(&ctx->vms, args->vm_id);
+		kfree(vm);
+	}
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+/* Read the set_property chain the way __exec_queue_user_extensions() does. */
+static int vxp_queue_properties(u64 extensions,
+				struct xe_proxy_exec_queue_property *props,
+				u32 *count)
+{
+	struct drm_xe_ext_set_property ext;
+
+	*count = 0;
+	while (extensions) {
+		if (*count >= VXP_MAX_EXTENSIONS)
+			return -E2BIG;
+		if (copy_from_user(&ext, u64_to_user_ptr(extensions), sizeof(ext)))
+			return -EFAULT;
+		if (ext.base.pad ||
+		    ext.base.name != DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY ||
+		    ext.pad || ext.reserved[0] || ext.reserved[1])
+			return -EINVAL;
+		props[*count].property = cpu_to_le32(ext.property);
+		props[*count].value = cpu_to_le64(ext.value);
+		(*count)++;
+		extensions = ext.base.next_extension;
+	}
+	return 0;
+}
+
+/* Which ring the queue's base-protocol work retires on (the host's rule). */
+static u32 vxp_queue_ring(u32 id)
+{
+	return id < 63 ? id + 1 : 1 + id % 63;
+}
+
+/**
+ * vxp_exec_queue_create_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_CREATE
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_create
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct drm_xe_exec_queue_create *args = data;
+	struct xe_proxy_exec_queue_property props[VXP_MAX_EXTENSIONS];
+	struct drm_xe_engine_class_instance eci[VXP_MAX_PLACEMENTS];
+	struct xe_proxy_ccmd_exec_queue_create_ext_req *req;
+	struct xe_proxy_ccmd_exec_queue_create_rsp rsp;
+	struct vxp_context *ctx;
+	struct vxp_queue *q;
+	struct vxp_vm *vm;
+	u32 i, n, nprops;
+	size_t len;
+	int ret;
+
+	if ((args->flags & ~VXP_QUEUE_FLAGS) ||
+	    args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	n = (u32)args->width * args->num_placements;
+	if (!n || n > VXP_MAX_PLACEMENTS)
+		return -EINVAL;
+	if (copy_from_user(eci, u64_to_user_ptr(args->instances),
+			   n * sizeof(eci[0])))
+		return -EFAULT;
+	ret = vxp_queue_properties(args->extensions, props, &nprops);
+	if (ret)
+		return ret;
+	/* Without the extension the host cannot take properties. */
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (nprops && !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT))
+		return -EOPNOTSUPP;
+
+	len = sizeof(*req) + n * sizeof(struct xe_proxy_engine_class_instance) +
+	      nprops * sizeof(props[0]);
+	req = kzalloc(len, GFP_KERNEL);
+	q = kzalloc_obj(*q, GFP_KERNEL);
+	if (!req || !q) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * The base command has the extended one's layout with num_properties
+	 * in its (zero) pad field, so one builder serves both.
+	 */
+	req->hdr.cmd = cpu_to_le32(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
+				   XE_PROXY_CCMD_EXEC_QUEUE_CREATE);
+	req->hdr.len = cpu_to_le32(len);
+	req->vm_id = cpu_to_le32(args->vm_id);
+	req->flags = cpu_to_le32(args->flags);
+	req->width = cpu_to_le16(args->width);
+	req->num_placements = cpu_to_le16(args->num_placements);
+	req->num_properties = cpu_to_le32(nprops);
+	for (i = 0; i < n; i++) {
+		struct xe_proxy_engine_class_instance *e =
+			(void *)(req->payload + i * sizeof(*e));
+
+		e->engine_class = cpu_to_le16(eci[i].engine_class);
+		e->engine_instance = cpu_to_le16(eci[i].engine_instance);
+		e->gt_id = cpu_to_le16(eci[i].gt_id);
+	}
+	memcpy(req->payload + n * sizeof(struct xe_proxy_engine_class_instance),
+	       props, nprops * sizeof(props[0]));
+
+	mutex_lock(&ctx->ids_lock);
+	vm = xa_load(&ctx->vms, args->vm_id);
+	if (!vm) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	ret = vxp_context_ccmd(ctx, &req->hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (ret)
+		goto out_unlock;
+	q->id = le32_to_cpu(rsp.exec_queue_id);
+	q->vm = vm;
+	q->ring = vxp_queue_ring(q->id);
+	ret = xa_insert(&ctx->queues, q->id, q, GFP_KERNEL);
+	if (ret) {
+		drm_err_ratelimited(drm, "host returned queue id %u twice\n", q->id);
+		ret = -EPROTO;
+		goto out_unlock;
+	}
+	vm->num_queues++;
+	args->exec_queue_id = q->id;
+	q = NULL;
+out_unlock:
+	mutex_unlock(&ctx->ids_lock);
+out:
+	kfree(q);
+	kfree(req);
+	return ret;
+}
+
+/**
+ * vxp_exec_queue_destroy_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_DESTROY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_destroy
+ * @file: the caller
+ *
+ * Return: 0, -EINVAL or -ENOENT.
+ */
+int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_xe_exec_queue_destroy *args = data;
+	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+	};
+	struct vxp_context *ctx;
+	struct vxp_queue *q;
+	int ret;
+
+	if (args->pad || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_erase(&ctx->queues, args->exec_queue_id);
+	if (q) {
+		q->vm->num_queues--;
+		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+		kfree(q);
+	} else {
+		ret = -ENOENT;
+	}
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+/* The host publishes bans in shmem; read the bit for @id if it has room. */
+static bool vxp_queue_banned(struct vxp_context *ctx, u32 id, bool *known)
+{
+	struct xe_proxy_shmem *sh = ctx->shmem;
+	u32 off = le32_to_cpu(READ_ONCE(sh->rsp_mem_offset));
+
+	*known = false;
+	if ((ctx->vxp->features & XE_PROXY_F_QUEUE_STATE) &&
+	    id < XE_PROXY_BAN_BITMAP_BITS &&
+	    off >= offsetofend(struct xe_proxy_shmem, ban_bitmap)) {
+		*known = true;
+		return le64_to_cpu(READ_ONCE(sh->ban_bitmap[id / 64])) &
+		       BIT_ULL(id % 64);
+	}
+	if (id < 64 && off >= offsetofend(struct xe_proxy_shmem,
+					  banned_exec_queue_mask)) {
+		*known = true;
+		return le64_to_cpu(READ_ONCE(sh->banned_exec_queue_mask)) &
+		       BIT_ULL(id);
+	}
+	return false;
+}
+
+/**
+ * vxp_exec_queue_get_property_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_get_property
+ * @file: the caller
+ *
+ * BAN comes from the host's shmem state when it has it, else one round trip.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct drm_xe_exec_queue_get_property *args = data;
+	struct xe_proxy_ccmd_exec_queue_get_property_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+		.property = cpu_to_le32(args->property),
+	};
+	struct xe_proxy_ccmd_value_rsp rsp;
+	struct vxp_context *ctx;
+	struct vxp_queue *q;
+	bool known, banned;
+	int ret;
+
+	if (args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, args->exec_queue_id);
+	if (!q) {
+		ret = -ENOENT;
+	} else if (args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN) {
+		ret = -EINVAL;
+	} else {
+		banned = vxp_queue_banned(ctx, q->id, &known) || q->banned;
+		ret = 0;
+		if (known || q->banned) {
+			args->value = banned;
+		} else if (ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT) {
+			ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+			if (!ret && rsp.ret)
+				ret = vxp_rsp_errno(rsp.ret);
+			if (!ret)
+				args->value = le64_to_cpu(rsp.value);
+		} else {
+			args->value = 0;
+		}
+	}
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+/**
+ * vxp_context_ids_fini() - free the id tables of a context
+ * @ctx: the context, being destroyed
+ */
+void vxp_context_ids_fini(struct vxp_context *ctx)
+{
+	struct vxp_queue *q;
+	struct vxp_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&ctx->queues, id, q)
+		kfree(q);
+	xa_for_each(&ctx->vms, id, vm)
+		kfree(vm);
+	xa_destroy(&ctx->queues);
+	xa_destroy(&ctx->vms);
+}

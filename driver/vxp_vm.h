@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-xe-proxy: VMs and exec queues as the guest tracks them.
+ */
+#ifndef VXP_VM_H
+#define VXP_VM_H
+
+#include <linux/types.h>
+
+struct drm_device;
+struct drm_file;
+struct vxp_context;
+
+/**
+ * struct vxp_vm - a VM of a host context
+ * @id: the host driver's vm_id
+ * @num_queues: exec queues created on it and not destroyed
+ */
+struct vxp_vm {
+	u32 id;
+	u32 num_queues;
+};
+
+/**
+ * struct vxp_queue - an exec queue of a host context
+ * @id: the host driver's exec_queue_id
+ * @vm: its VM
+ * @ring: the virtio-gpu ring its work retires on
+ * @banned: an exec on it failed the way a banned queue does
+ */
+struct vxp_queue {
+	u32 id;
+	struct vxp_vm *vm;
+	u32 ring;
+	bool banned;
+};
+
+int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
+				struct drm_file *file);
+int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
+				 struct drm_file *file);
+int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file);
+void vxp_context_ids_fini(struct vxp_context *ctx);
+
+#endif /* VXP_VM_H */
