@@ -10,6 +10,7 @@
  * response is in the context's shared-memory blob, which lives in the
  * host-visible region and is mapped here.
  */
+#include <linux/dma-fence.h>
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
@@ -19,6 +20,7 @@
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
+#include "vxp_fence.h"
 #include "vxp_vm.h"
 
 /* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
@@ -227,54 +229,11 @@ err_id:
 	return ret;
 }
 
-/**
- * vxp_context_create() - a host context for a new DRM file
- * @vxp: the device
- *
- * Return: the context or an ERR_PTR.
- */
-struct vxp_context *vxp_context_create(struct vxp_device *vxp)
-{
-	struct vxp_context *ctx;
-	int ret;
-
-	ctx = kzalloc_obj(*ctx, GFP_KERNEL);
-	if (!ctx)
-		return ERR_PTR(-ENOMEM);
-	ctx->vxp = vxp;
-	kref_init(&ctx->ref);
-	mutex_init(&ctx->lock);
-	mutex_init(&ctx->ids_lock);
-	xa_init(&ctx->vms);
-	xa_init(&ctx->queues);
-
-	ret = ida_alloc_min(&vxp->ctx_ida, 1, GFP_KERNEL);
-	if (ret < 0)
-		goto err_free;
-	ctx->ctx_id = ret;
-	ret = vxp_ctx_create_cmd(ctx);
-	if (ret)
-		goto err_id;
-	ret = vxp_shmem_create(ctx);
-	if (ret)
-		goto err_ctx;
-	return ctx;
-
-err_ctx:
-	vxp_ctx_destroy_cmd(ctx);
-err_id:
-	ida_free(&vxp->ctx_ida, ctx->ctx_id);
-err_free:
-	mutex_destroy(&ctx->ids_lock);
-	mutex_destroy(&ctx->lock);
-	kfree(ctx);
-	return ERR_PTR(ret);
-}
-
 /* Destroying the host context releases everything the host holds for it. */
-static void vxp_context_release(struct kref *ref)
+static void vxp_context_release_work(struct work_struct *work)
 {
-	struct vxp_context *ctx = container_of(ref, struct vxp_context, ref);
+	struct vxp_context *ctx = container_of(work, struct vxp_context,
+					       release_work);
 	struct vxp_device *vxp = ctx->vxp;
 	int idx;
 
@@ -293,6 +252,15 @@ static void vxp_context_release(struct kref *ref)
 	mutex_destroy(&ctx->ids_lock);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
+	vxp_device_put(vxp);
+}
+
+/* The last reference may go from a fence callback: defer the teardown. */
+static void vxp_context_release(struct kref *ref)
+{
+	struct vxp_context *ctx = container_of(ref, struct vxp_context, ref);
+
+	queue_work(vxp_wq, &ctx->release_work);
 }
 
 /**
@@ -318,6 +286,140 @@ void vxp_context_put(struct vxp_context *ctx)
 }
 
 /**
+ * vxp_context_create() - a host context for a new DRM file
+ * @vxp: the device
+ *
+ * Return: the context or an ERR_PTR.
+ */
+struct vxp_context *vxp_context_create(struct vxp_device *vxp)
+{
+	struct vxp_context *ctx;
+	int ret;
+
+	ctx = kzalloc_obj(*ctx, GFP_KERNEL);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	ctx->vxp = vxp;
+	kref_init(&ctx->ref);
+	mutex_init(&ctx->lock);
+	mutex_init(&ctx->ids_lock);
+	xa_init(&ctx->vms);
+	xa_init(&ctx->queues);
+	spin_lock_init(&ctx->put_lock);
+	INIT_WORK(&ctx->release_work, vxp_context_release_work);
+	ctx->fence_context = dma_fence_context_alloc(VXP_RINGS);
+
+	ret = ida_alloc_min(&vxp->ctx_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	ctx->ctx_id = ret;
+	ret = vxp_ctx_create_cmd(ctx);
+	if (ret)
+		goto err_id;
+	ret = vxp_shmem_create(ctx);
+	if (ret)
+		goto err_ctx;
+	kref_get(&vxp->ref);
+	return ctx;
+
+err_ctx:
+	vxp_ctx_destroy_cmd(ctx);
+err_id:
+	ida_free(&vxp->ctx_ida, ctx->ctx_id);
+err_free:
+	mutex_destroy(&ctx->ids_lock);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Host fence ids whose guest fences signalled, released with the next
+ * command (XE_PROXY_CCMD_FENCE_PUT) instead of a round trip of their own.
+ * Called with ctx->lock held; returns the bytes written at @buf (0 if none).
+ */
+static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
+{
+	struct xe_proxy_ccmd_fence_put_req *req = buf;
+	unsigned long flags;
+	u32 n;
+
+	spin_lock_irqsave(&ctx->put_lock, flags);
+	n = ctx->num_puts;
+	memcpy(req->payload, ctx->puts, n * sizeof(ctx->puts[0]));
+	ctx->num_puts = 0;
+	spin_unlock_irqrestore(&ctx->put_lock, flags);
+	if (!n)
+		return 0;
+	req->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_FENCE_PUT);
+	req->hdr.len = cpu_to_le32(sizeof(*req) + n * sizeof(ctx->puts[0]));
+	req->count = cpu_to_le32(n);
+	return sizeof(*req) + n * sizeof(ctx->puts[0]);
+}
+
+#define VXP_FENCE_PUT_MAX_LEN \
+	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_MAX_PUTS * sizeof(__le64))
+
+/* Send @req (with pending fence puts in front); ctx->lock is held. */
+static int __vxp_context_ccmd(struct vxp_context *ctx,
+			      struct xe_proxy_ccmd_req *req, void *rsp,
+			      size_t rsp_len)
+{
+	size_t len = le32_to_cpu(req->len), puts;
+	struct virtio_gpu_cmd_submit *submit;
+	struct virtio_gpu_ctrl_hdr vrsp;
+	const u8 *src;
+	u32 off, written;
+	int ret;
+
+	if (WARN_ON(len < sizeof(*req) || len % 8))
+		return -EINVAL;
+	if (ctx->lost)
+		return -ENODEV;
+	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	if (rsp_len > ctx->shmem_size - off)
+		return -E2BIG;
+	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
+			 GFP_KERNEL);
+	if (!submit)
+		return -ENOMEM;
+
+	puts = 0;
+	if (ctx->vxp->features & XE_PROXY_F_FENCE_PUT)
+		puts = vxp_fence_put_cmd(ctx, submit + 1);
+	req->seqno = cpu_to_le32(++ctx->seqno);
+	req->rsp_off = 0;
+	memcpy((u8 *)(submit + 1) + puts, req, len);
+	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	submit->size = cpu_to_le32(puts + len);
+	if (rsp)
+		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
+
+	ret = vxp_ctrl_cmd(ctx->vxp, submit, sizeof(*submit) + puts + len, &vrsp,
+			   sizeof(vrsp), VIRTIO_GPU_RESP_OK_NODATA);
+	kfree(submit);
+	if (ret == -EIO) {
+		/* The host refused the submission: its context is gone. */
+		ctx->lost = true;
+		ret = -ENODEV;
+	}
+	if (ret || !rsp)
+		return ret;
+
+	src = (u8 *)ctx->shmem + off;
+	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
+	if (written < rsp_len) {
+		drm_err_ratelimited(ctx->vxp->drm,
+				    "ccmd %u: host wrote %u response bytes, expected %zu\n",
+				    le32_to_cpu(req->cmd), written, rsp_len);
+		return -EPROTO;
+	}
+	memcpy(rsp, src, rsp_len);
+	return 0;
+}
+
+/**
  * vxp_context_ccmd() - send one ccmd and collect its response
  * @ctx: the context
  * @req: the command; cmd and len must be set, seqno and rsp_off are filled
@@ -330,60 +432,63 @@ void vxp_context_put(struct vxp_context *ctx)
 int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		     void *rsp, size_t rsp_len)
 {
-	size_t len = le32_to_cpu(req->len);
-	struct virtio_gpu_cmd_submit *submit;
-	struct virtio_gpu_ctrl_hdr vrsp;
-	const u8 *src;
-	u32 off, written;
 	int ret;
 
-	if (WARN_ON(len < sizeof(*req) || len % 8))
-		return -EINVAL;
-	submit = kzalloc(sizeof(*submit) + len, GFP_KERNEL);
-	if (!submit)
-		return -ENOMEM;
+	mutex_lock(&ctx->lock);
+	ret = __vxp_context_ccmd(ctx, req, rsp, rsp_len);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+static void vxp_fence_complete(void *data, int err)
+{
+	struct vxp_fence *f = data;
+
+	vxp_fence_signal(f, err);
+	dma_fence_put(&f->base);
+}
+
+/**
+ * vxp_context_ccmd_fenced() - send a ccmd, then a fence on its ring
+ * @ctx: the context
+ * @req: the command, as for vxp_context_ccmd()
+ * @rsp: its response buffer
+ * @rsp_len: its size
+ * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring;
+ *	initialised here in ring order and signalled once the host ring is
+ *	past @req
+ * @status: called with the ccmd's response status before the fence is
+ *	queued; a nonzero return means the command failed and no fence is sent
+ *
+ * Return: 0, the errno @status returned, or a transport errno. On error the
+ * fence is initialised and signalled with the error, so it can be put.
+ */
+int vxp_context_ccmd_fenced(struct vxp_context *ctx,
+			    struct xe_proxy_ccmd_req *req, void *rsp,
+			    size_t rsp_len, struct vxp_fence *fence,
+			    int (*status)(const void *rsp))
+{
+	struct virtio_gpu_cmd_submit submit = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+	};
+	int ret;
 
 	mutex_lock(&ctx->lock);
-	if (ctx->lost) {
-		ret = -ENODEV;
-		goto out;
+	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
+	ret = __vxp_context_ccmd(ctx, req, rsp, rsp_len);
+	if (!ret)
+		ret = status(rsp);
+	if (!ret) {
+		/* An empty submission whose fence retires after @req. */
+		dma_fence_get(&fence->base);
+		ret = vxp_ctrl_cmd_fenced(ctx->vxp, &submit, sizeof(submit),
+					  fence->ring, vxp_fence_complete, fence);
+		if (ret)
+			dma_fence_put(&fence->base);
 	}
-	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
-	if (rsp_len > ctx->shmem_size - off) {
-		ret = -E2BIG;
-		goto out;
-	}
-	req->seqno = cpu_to_le32(++ctx->seqno);
-	req->rsp_off = 0;
-	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
-	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
-	submit->size = cpu_to_le32(len);
-	memcpy(submit + 1, req, len);
-	if (rsp)
-		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
-
-	ret = vxp_ctrl_cmd(ctx->vxp, submit, sizeof(*submit) + len, &vrsp,
-			   sizeof(vrsp), VIRTIO_GPU_RESP_OK_NODATA);
-	if (ret == -EIO) {
-		/* The host refused the submission: its context is gone. */
-		ctx->lost = true;
-		ret = -ENODEV;
-	}
-	if (ret || !rsp)
-		goto out;
-
-	src = (u8 *)ctx->shmem + off;
-	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
-	if (written < rsp_len) {
-		drm_err_ratelimited(ctx->vxp->drm,
-				    "ccmd %u: host wrote %u response bytes, expected %zu\n",
-				    le32_to_cpu(req->cmd), written, rsp_len);
-		ret = -EPROTO;
-		goto out;
-	}
-	memcpy(rsp, src, rsp_len);
-out:
 	mutex_unlock(&ctx->lock);
-	kfree(submit);
+	if (ret)
+		vxp_fence_signal(fence, ret);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_gpu.h>
@@ -46,6 +47,7 @@ static int vxp_probe(struct virtio_device *vdev)
 	ida_init(&vxp->res_ida);
 	mutex_init(&vxp->hv_lock);
 	mutex_init(&vxp->query_lock);
+	init_waitqueue_head(&vxp->ufence_wq);
 	vdev->priv = vxp;
 
 	ret = vxp_vq_init(vxp);
@@ -145,6 +147,8 @@ static const unsigned int vxp_features[] = {
 	VIRTIO_GPU_F_CONTEXT_INIT,
 };
 
+struct workqueue_struct *vxp_wq;
+
 static struct virtio_driver vxp_virtio_driver = {
 	.feature_table = vxp_features,
 	.feature_table_size = ARRAY_SIZE(vxp_features),
@@ -153,7 +157,29 @@ static struct virtio_driver vxp_virtio_driver = {
 	.probe = vxp_probe,
 	.remove = vxp_remove,
 };
-module_virtio_driver(vxp_virtio_driver);
+
+static int __init vxp_init(void)
+{
+	int ret;
+
+	vxp_wq = alloc_workqueue("virtio_xe_proxy", WQ_UNBOUND, 0);
+	if (!vxp_wq)
+		return -ENOMEM;
+	ret = register_virtio_driver(&vxp_virtio_driver);
+	if (ret)
+		destroy_workqueue(vxp_wq);
+	return ret;
+}
+
+static void __exit vxp_exit(void)
+{
+	unregister_virtio_driver(&vxp_virtio_driver);
+	/* Drains context teardowns and user-fence writes still queued. */
+	destroy_workqueue(vxp_wq);
+}
+
+module_init(vxp_init);
+module_exit(vxp_exit);
 
 MODULE_DESCRIPTION("Intel Xe uAPI over virtio-gpu native context (guest)");
 MODULE_AUTHOR("virtio-xe-proxy developers");

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/virtio_config.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_device.h>
@@ -31,6 +32,14 @@ struct vxp_pci;
 #define kzalloc_obj(obj, gfp) kzalloc(sizeof(obj), gfp)
 #endif
 
+/* virtio-gpu rings per context (ring_idx is 0..63) */
+#define VXP_RINGS		64
+/* host fence releases batched per context */
+#define VXP_MAX_PUTS		128
+
+/* Deferred work that must finish before the module goes. */
+extern struct workqueue_struct *vxp_wq;
+
 /* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */
 #define VXP_QUERY_TYPES		11
 
@@ -46,6 +55,8 @@ struct vxp_pci;
  *	host sent less than the full struct
  * @capset_version: capset version the capset was read at
  * @features: XE_PROXY_F_* the host announced
+ * @fence_seq: last virtio fence id
+ * @ufence_wq: woken whenever work completes, for WAIT_USER_FENCE
  * @ref: held by the virtio binding and by the DRM device; the last put frees
  * @hv: the host-visible shared memory region (BO and shmem mappings)
  * @hv_mm: allocator of offsets in @hv
@@ -69,6 +80,8 @@ struct vxp_device {
 	struct xe_proxy_capset_drm capset;
 	u32 capset_version;
 	u64 features;
+	atomic64_t fence_seq;
+	wait_queue_head_t ufence_wq;
 	struct kref ref;
 
 	struct virtio_shm_region hv;
@@ -117,6 +130,13 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
  * @ids_lock: protects @vms and @queues; taken before @lock
  * @vms: vm_id -> struct vxp_vm
  * @queues: exec_queue_id -> struct vxp_queue
+ * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring
+ * @ring_seqno: last fence seqno per ring (under @lock)
+ * @host_fence_seq: last host fence id
+ * @put_lock: protects @puts and @num_puts; taken in interrupt context
+ * @puts: host fence ids to release with the next command
+ * @num_puts: entries in @puts
+ * @release_work: tears the context down outside the last put's context
  */
 struct vxp_context {
 	struct vxp_device *vxp;
@@ -132,12 +152,23 @@ struct vxp_context {
 	struct mutex ids_lock; /* protects vms, queues */
 	struct xarray vms;
 	struct xarray queues;
+	u64 fence_context;
+	u64 ring_seqno[VXP_RINGS];
+	atomic64_t host_fence_seq;
+	spinlock_t put_lock; /* protects puts, num_puts */
+	__le64 puts[VXP_MAX_PUTS];
+	u32 num_puts;
+	struct work_struct release_work;
 };
 
 int vxp_vq_init(struct vxp_device *vxp);
 void vxp_vq_fini(struct vxp_device *vxp);
 int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 		 void *resp, size_t resp_len, u32 ok_type);
+
+int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
+			u32 ring, void (*complete)(void *data, int err),
+			void *data);
 
 int vxp_capset_probe(struct vxp_device *vxp);
 
@@ -160,6 +191,11 @@ int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
 void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
 int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		     void *rsp, size_t rsp_len);
+struct vxp_fence;
+int vxp_context_ccmd_fenced(struct vxp_context *ctx,
+			    struct xe_proxy_ccmd_req *req, void *rsp,
+			    size_t rsp_len, struct vxp_fence *fence,
+			    int (*status)(const void *rsp));
 
 int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 void vxp_query_cache_free(struct vxp_device *vxp);

@@ -25,6 +25,10 @@
  * @abandoned: the submitter timed out and left; the callback frees it
  * @written: bytes of response the device wrote
  * @cmd_len: bytes of command at the start of @buf
+ * @complete: for fenced commands nobody waits for: called from the queue
+ *	callback (interrupt context) with 0 or an errno, then the command is
+ *	freed
+ * @data: argument of @complete
  * @buf: the command followed by room for the response
  */
 struct vxp_cmd {
@@ -32,8 +36,20 @@ struct vxp_cmd {
 	bool abandoned;
 	u32 written;
 	size_t cmd_len;
+	void (*complete)(void *data, int err);
+	void *data;
 	u8 buf[];
 };
+
+/* Outcome of a command from its response header. */
+static int vxp_cmd_status(struct vxp_cmd *cmd, u32 ok_type)
+{
+	const struct virtio_gpu_ctrl_hdr *rsp = (void *)(cmd->buf + cmd->cmd_len);
+
+	if (cmd->written < sizeof(*rsp))
+		return -EPROTO;
+	return le32_to_cpu(rsp->type) == ok_type ? 0 : -EIO;
+}
 
 static void vxp_ctrlq_done(struct virtqueue *vq)
 {
@@ -46,12 +62,16 @@ static void vxp_ctrlq_done(struct virtqueue *vq)
 	do {
 		virtqueue_disable_cb(vq);
 		while ((cmd = virtqueue_get_buf(vq, &len))) {
-			if (cmd->abandoned) {
-				kfree(cmd);
-				continue;
-			}
 			cmd->written = len;
-			complete(&cmd->done);
+			if (cmd->complete) {
+				cmd->complete(cmd->data,
+					      vxp_cmd_status(cmd, VIRTIO_GPU_RESP_OK_NODATA));
+				kfree(cmd);
+			} else if (cmd->abandoned) {
+				kfree(cmd);
+			} else {
+				complete(&cmd->done);
+			}
 		}
 	} while (!virtqueue_enable_cb(vq));
 	spin_unlock_irqrestore(&vxp->ctrlq_lock, flags);
@@ -98,8 +118,12 @@ void vxp_vq_fini(struct vxp_device *vxp)
 	wake_up(&vxp->ctrlq_space);
 
 	virtio_reset_device(vdev);
-	while ((cmd = virtqueue_detach_unused_buf(vxp->ctrlq)))
+	while ((cmd = virtqueue_detach_unused_buf(vxp->ctrlq))) {
+		/* Fences of a device that went away fail rather than hang. */
+		if (cmd->complete)
+			cmd->complete(cmd->data, -ENODEV);
 		kfree(cmd);
+	}
 	vdev->config->del_vqs(vdev);
 	vxp->ctrlq = NULL;
 }
@@ -214,5 +238,51 @@ int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 		ret = -EIO;
 	}
 	kfree(c);
+	return ret;
+}
+
+/**
+ * vxp_ctrl_cmd_fenced() - queue a command that completes when a ring fence
+ *	signals on the host
+ * @vxp: the device
+ * @cmd: the command, starting with a struct virtio_gpu_ctrl_hdr; its
+ *	fence fields are filled in here
+ * @cmd_len: size of @cmd
+ * @ring: the ring of the command's context
+ * @complete: called from interrupt context once the host signalled the
+ *	fence (0) or the command failed (-EIO, -ENODEV on device removal)
+ * @data: argument of @complete
+ *
+ * Does not wait. @complete is called exactly once if this returns 0, and
+ * never otherwise.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
+			u32 ring, void (*complete)(void *data, int err),
+			void *data)
+{
+	struct virtio_gpu_ctrl_hdr *hdr = cmd;
+	struct vxp_cmd *c;
+	int ret;
+
+	if (WARN_ON(cmd_len < sizeof(*hdr) || ring >= 64))
+		return -EINVAL;
+	hdr->flags |= cpu_to_le32(VIRTIO_GPU_FLAG_FENCE |
+				  VIRTIO_GPU_FLAG_INFO_RING_IDX);
+	hdr->fence_id = cpu_to_le64(atomic64_inc_return(&vxp->fence_seq));
+	hdr->ring_idx = ring;
+
+	c = kzalloc(struct_size(c, buf, size_add(cmd_len, sizeof(*hdr))),
+		    GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->cmd_len = cmd_len;
+	c->complete = complete;
+	c->data = data;
+	memcpy(c->buf, cmd, cmd_len);
+	ret = vxp_cmd_queue(vxp, c, sizeof(*hdr));
+	if (ret)
+		kfree(c);
 	return ret;
 }

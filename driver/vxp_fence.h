@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-xe-proxy: guest fences of host work.
+ */
+#ifndef VXP_FENCE_H
+#define VXP_FENCE_H
+
+#include <linux/dma-fence.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+struct mm_struct;
+struct vxp_context;
+
+/**
+ * struct vxp_ufence - a user fence the guest writes itself
+ * @addr: user address in @vxp_fence.mm
+ * @value: value to write
+ */
+struct vxp_ufence {
+	u64 addr;
+	u64 value;
+};
+
+/**
+ * struct vxp_fence - signals when the host ring is past a submission
+ * @base: the dma_fence
+ * @lock: its lock
+ * @ctx: the host context (a reference)
+ * @ring: the virtio-gpu ring
+ * @host_id: the host fence the submission signals, 0 for none; later
+ *	submissions of @ctx wait on it on the host instead of in the guest
+ * @mm: address space of @ufences (a grab), or NULL
+ * @ufences: bind user fences to write once signalled
+ * @num_ufences: entries in @ufences
+ * @ufence_work: writes @ufences from process context
+ */
+struct vxp_fence {
+	struct dma_fence base;
+	spinlock_t lock; /* the dma_fence lock */
+	struct vxp_context *ctx;
+	u32 ring;
+	u64 host_id;
+	struct mm_struct *mm;
+	struct vxp_ufence *ufences;
+	u32 num_ufences;
+	struct work_struct ufence_work;
+};
+
+struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,
+				  bool host_fence);
+void vxp_fence_init(struct vxp_fence *f, u64 seqno);
+void vxp_fence_signal(struct vxp_fence *f, int err);
+struct vxp_fence *vxp_fence_of_ctx(struct dma_fence *fence,
+				   struct vxp_context *ctx);
+
+#endif /* VXP_FENCE_H */
