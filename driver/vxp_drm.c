@@ -21,6 +21,7 @@
 #include <uapi/drm/xe_drm.h>
 
 #include "vxp_drv.h"
+#include "vxp_exec.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
 #include "vxp_vm.h"
@@ -136,6 +137,10 @@ static const struct drm_ioctl_desc vxp_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_GET_PROPERTY,
 			  vxp_exec_queue_get_property_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_BIND, vxp_vm_bind_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC, vxp_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_WAIT_USER_FENCE, vxp_wait_user_fence_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vxp_fops = {

@@ -99,6 +99,27 @@ void vxp_fence_init(struct vxp_fence *f, u64 seqno)
 {
 	dma_fence_init(&f->base, &vxp_fence_ops, &f->lock,
 		       f->ctx->fence_context + f->ring, seqno);
+	f->published = true;
+}
+
+/**
+ * vxp_fence_put() - drop the submitter's reference
+ * @f: the fence (NULL is a no-op), published or not
+ */
+void vxp_fence_put(struct vxp_fence *f)
+{
+	if (!f)
+		return;
+	if (f->published) {
+		dma_fence_put(&f->base);
+		return;
+	}
+	/* Never reached the ring: nothing else can hold it. */
+	kfree(f->ufences);
+	if (f->mm)
+		mmdrop(f->mm);
+	vxp_context_put(f->ctx);
+	kfree(f);
 }
 
 /**

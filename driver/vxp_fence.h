@@ -34,6 +34,7 @@ struct vxp_ufence {
  * @ufences: bind user fences to write once signalled
  * @num_ufences: entries in @ufences
  * @ufence_work: writes @ufences from process context
+ * @published: vxp_fence_init() ran; the dma_fence refcount owns @f
  */
 struct vxp_fence {
 	struct dma_fence base;
@@ -45,12 +46,14 @@ struct vxp_fence {
 	struct vxp_ufence *ufences;
 	u32 num_ufences;
 	struct work_struct ufence_work;
+	bool published;
 };
 
 struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,
 				  bool host_fence);
 void vxp_fence_init(struct vxp_fence *f, u64 seqno);
 void vxp_fence_signal(struct vxp_fence *f, int err);
+void vxp_fence_put(struct vxp_fence *f);
 struct vxp_fence *vxp_fence_of_ctx(struct dma_fence *fence,
 				   struct vxp_context *ctx);
 

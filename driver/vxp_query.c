@@ -9,6 +9,7 @@
  * guest can map, and ENGINE_CYCLES is moved into the guest's clock.
  */
 #include <linux/nospec.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -138,6 +139,22 @@ static u64 vxp_clock_ns(s32 clockid)
 }
 
 /*
+ * Capabilities the proxy cannot pass on: CPU address mirroring binds host
+ * memory, which the host refuses to a guest.
+ */
+static void vxp_query_fixup_config(void *data, u32 size)
+{
+#ifdef DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR
+	struct drm_xe_query_config *config = data;
+
+	if (size >= struct_size(config, info, DRM_XE_QUERY_CONFIG_FLAGS + 1) &&
+	    config->num_params > DRM_XE_QUERY_CONFIG_FLAGS)
+		config->info[DRM_XE_QUERY_CONFIG_FLAGS] &=
+			~(u64)DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR;
+#endif
+}
+
+/*
  * The host sampled cpu_timestamp in its own clock. Bracket the round trip
  * with the guest's clock of the same id and report the midpoint; cpu_delta
  * grows to the bracket so it still bounds the error, as the uAPI promises.
@@ -248,6 +265,8 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = vxp_query_host(ctx, idx, q->size, NULL, &answer, &host_size);
 	if (ret)
 		return ret;
+	if (idx == DRM_XE_DEVICE_QUERY_CONFIG)
+		vxp_query_fixup_config(answer, q->size);
 	mutex_lock(&vxp->query_lock);
 	if (!vxp->query_cache[idx]) {
 		vxp->query_cache[idx] = answer;

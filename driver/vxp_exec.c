@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: EXEC, VM_BIND and WAIT_USER_FENCE.
+ *
+ * Submissions are asynchronous: the ioctl returns once the host accepted
+ * the work and the out-syncs carry a vxp_fence that signals when the host
+ * ring is past it. An in-sync that is one of this context's own unsignalled
+ * fences becomes a host fence dependency, so the guest CPU never waits for
+ * its own work; foreign fences are waited for here first. Bind user fences
+ * point into the submitter's memory, which only the guest can write, so the
+ * guest writes them; exec user fences are GPU addresses and go to the host.
+ * WAIT_USER_FENCE is answered from guest memory alone.
+ *
+ * Argument checks and errnos follow xe_exec.c, xe_vm.c, xe_sync.c and
+ * xe_wait_user_fence.c in drivers/gpu/drm/xe.
+ */
+#include <linux/dma-fence-chain.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+#include <drm/drm_utils.h>
+#include <uapi/drm/xe_drm.h>
+
+#include "vxp_drv.h"
+#include "vxp_exec.h"
+#include "vxp_fence.h"
+#include "vxp_file.h"
+#include "vxp_gem.h"
+#include "vxp_vm.h"
+
+/* Bounds for what one ioctl may ask (the wire allows XE_PROXY_MAX_*). */
+#define VXP_MAX_SYNCS		XE_PROXY_MAX_SYNCS
+#define VXP_MAX_BINDS		XE_PROXY_MAX_BINDS
+
+/**
+ * struct vxp_syncs - the syncs of one submission
+ * @wire: host-side syncs (host fence waits, exec user fences)
+ * @num_wire: entries in @wire
+ * @out: syncobjs to signal
+ * @out_point: timeline point per @out entry, 0 for binary
+ * @out_chain: preallocated chain node per timeline @out entry
+ * @num_out: entries in @out
+ * @ufences: bind user fences the guest writes
+ * @num_ufences: entries in @ufences
+ */
+struct vxp_syncs {
+	struct xe_proxy_sync wire[VXP_MAX_SYNCS];
+	u32 num_wire;
+	struct drm_syncobj *out[VXP_MAX_SYNCS];
+	u64 out_point[VXP_MAX_SYNCS];
+	struct dma_fence_chain *out_chain[VXP_MAX_SYNCS];
+	u32 num_out;
+	struct vxp_ufence ufences[VXP_MAX_SYNCS];
+	u32 num_ufences;
+};
+
+static void vxp_syncs_fini(struct vxp_syncs *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->num_out; i++) {
+		dma_fence_chain_free(s->out_chain[i]);
+		drm_syncobj_put(s->out[i]);
+	}
+	s->num_out = 0;
+}
+
+/*
+ * Make the submission depend on @fence: nothing if it signalled, a host
+ * wait if it is ours and the host can wait for it, else a CPU wait here.
+ */
+static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
+			    struct dma_fence *fence)
+{
+	struct vxp_fence *own;
+	long ret;
+
+	if (dma_fence_is_signaled(fence))
+		return 0;
+	own = vxp_fence_of_ctx(fence, ctx);
+	if (own && own->host_id && s->num_wire < VXP_MAX_SYNCS) {
+		s->wire[s->num_wire++] = (struct xe_proxy_sync){
+			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+			.fence_id = cpu_to_le64(own->host_id),
+		};
+		return 0;
+	}
+	ret = dma_fence_wait(fence, true);
+	if (ret < 0)
+		return ret;
+	return fence->error < 0 ? fence->error : 0;
+}
+
+static int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx,
+			   u64 uptr, u32 num, bool exec, struct vxp_syncs *s)
+{
+	struct drm_xe_sync __user *user = u64_to_user_ptr(uptr);
+	struct drm_xe_sync in;
+	struct dma_fence *fence;
+	struct drm_syncobj *so;
+	bool signal;
+	u32 i;
+	int ret;
+
+	if (num > VXP_MAX_SYNCS)
+		return -EINVAL;
+	for (i = 0; i < num; i++) {
+		if (copy_from_user(&in, &user[i], sizeof(in)))
+			return -EFAULT;
+		if ((in.flags & ~DRM_XE_SYNC_FLAG_SIGNAL) || in.reserved[0] ||
+		    in.reserved[1] || in.extensions)
+			return -EINVAL;
+		signal = in.flags & DRM_XE_SYNC_FLAG_SIGNAL;
+
+		switch (in.type) {
+		case DRM_XE_SYNC_TYPE_SYNCOBJ:
+		case DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
+			if (upper_32_bits(in.addr))
+				return -EINVAL;
+			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ &&
+			    !in.timeline_value)
+				return -EINVAL;
+			so = drm_syncobj_find(file, in.handle);
+			if (!so)
+				return -ENOENT;
+			if (signal) {
+				u32 n = s->num_out++;
+
+				s->out[n] = so;
+				s->out_point[n] = 0;
+				s->out_chain[n] = NULL;
+				if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
+					s->out_point[n] = in.timeline_value;
+					s->out_chain[n] = dma_fence_chain_alloc();
+					if (!s->out_chain[n])
+						return -ENOMEM;
+				}
+				break;
+			}
+			fence = drm_syncobj_fence_get(so);
+			drm_syncobj_put(so);
+			if (!fence)
+				return -EINVAL;
+			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
+				ret = dma_fence_chain_find_seqno(&fence,
+								 in.timeline_value);
+				if (ret) {
+					dma_fence_put(fence);
+					return ret;
+				}
+			}
+			ret = fence ? vxp_syncs_depend(ctx, s, fence) : 0;
+			dma_fence_put(fence);
+			if (ret)
+				return ret;
+			break;
+		case DRM_XE_SYNC_TYPE_USER_FENCE:
+			if (!signal)
+				return -EOPNOTSUPP;
+			if (in.addr & 0x7)
+				return -EINVAL;
+			if (!exec) {
+				s->ufences[s->num_ufences++] = (struct vxp_ufence){
+					.addr = in.addr,
+					.value = in.timeline_value,
+				};
+			} else if (s->num_wire < VXP_MAX_SYNCS) {
+				s->wire[s->num_wire++] = (struct xe_proxy_sync){
+					.type = cpu_to_le32(XE_PROXY_SYNC_USER_FENCE),
+					.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+					.addr = cpu_to_le64(in.addr),
+					.value = cpu_to_le64(in.timeline_value),
+				};
+			} else {
+				return -EINVAL;
+			}
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Hand @fence to every out-sync. */
+static void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence)
+{
+	u32 i;
+
+	for (i = 0; i < s->num_out; i++) {
+		if (s->out_chain[i]) {
+			drm_syncobj_add_point(s->out[i], s->out_chain[i], fence,
+					      s->out_point[i]);
+			s->out_chain[i] = NULL;
+		} else {
+			drm_syncobj_replace_fence(s->out[i], fence);
+		}
+	}
+}
+
+static int vxp_status_errno(__le32 ret)
+{
+	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
+}
+
+static int vxp_exec_status(const void *rsp)
+{
+	return vxp_status_errno(((const struct xe_proxy_ccmd_exec_rsp *)rsp)->ret);
+}
+
+static int vxp_status_status(const void *rsp)
+{
+	return vxp_status_errno(((const struct xe_proxy_ccmd_status_rsp *)rsp)->ret);
+}
+
+static int vxp_bind_status(const void *rsp)
+{
+	return vxp_status_errno(((const struct xe_proxy_ccmd_vm_bind_rsp *)rsp)->ret);
+}
+
+/* Build and send the exec; on success @fence is published. */
+static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
+			 u64 address, struct vxp_syncs *s, struct vxp_fence *f)
+{
+	struct xe_proxy_ccmd_exec_ext_req *ext;
+	struct xe_proxy_ccmd_exec_req base = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC),
+		.hdr.len = cpu_to_le32(sizeof(base)),
+		.exec_queue_id = cpu_to_le32(q->id),
+		.num_batch_buffer = cpu_to_le16(1),
+		.address = cpu_to_le64(address),
+	};
+	struct xe_proxy_ccmd_exec_rsp rsp;
+	size_t len;
+	int ret;
+
+	if (!(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
+		return vxp_context_ccmd_fenced(ctx, &base.hdr, &rsp, sizeof(rsp),
+					       f, vxp_exec_status);
+
+	len = sizeof(*ext) + (s->num_wire + 1) * sizeof(s->wire[0]);
+	ext = kzalloc(len, GFP_KERNEL);
+	if (!ext)
+		return -ENOMEM;
+	ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_EXT);
+	ext->hdr.len = cpu_to_le32(len);
+	ext->exec_queue_id = cpu_to_le32(q->id);
+	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
+	ext->address = cpu_to_le64(address);
+	ext->ring_idx = cpu_to_le32(f->ring);
+	memcpy(ext->payload, s->wire, s->num_wire * sizeof(s->wire[0]));
+	((struct xe_proxy_sync *)ext->payload)[s->num_wire] = (struct xe_proxy_sync){
+		.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+		.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+		.fence_id = cpu_to_le64(f->host_id),
+	};
+	ret = vxp_context_ccmd_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+				      vxp_exec_status);
+	kfree(ext);
+	return ret;
+}
+
+/**
+ * vxp_exec_ioctl() - DRM_IOCTL_XE_EXEC
+ * @drm: the device
+ * @data: struct drm_xe_exec
+ * @file: the caller
+ *
+ * Parallel queues (width > 1) would need the host to read a guest address
+ * list, which the protocol refuses: they fail with -EOPNOTSUPP.
+ *
+ * Return: 0 or a negative errno (-ECANCELED on a banned queue).
+ */
+int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_xe_exec *args = data;
+	struct vxp_context *ctx;
+	struct vxp_syncs *s;
+	struct vxp_queue *q;
+	struct vxp_fence *f;
+	u32 queue_id, ring;
+	bool ext;
+	int ret;
+
+	if (args->extensions || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, args->exec_queue_id);
+	ret = !q ? -ENOENT : q->banned ? -ECANCELED : 0;
+	if (!ret) {
+		queue_id = q->id;
+		ring = q->ring;
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+	if (args->num_batch_buffer != 1)
+		return args->num_batch_buffer ? -EOPNOTSUPP : -EINVAL;
+
+	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
+	s = kzalloc_obj(*s, GFP_KERNEL);
+	f = vxp_fence_alloc(ctx, ring, ext);
+	if (!s || !f) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, true, s);
+	if (ret)
+		goto out;
+	/* The base protocol carries no syncs: only plain execs go there. */
+	if (!ext && s->num_wire) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, queue_id);
+	ret = q ? vxp_exec_send(ctx, q, args->address, s, f) : -ENOENT;
+	if (ret == -ECANCELED || ret == -EIO) {
+		q->banned = true;
+		ret = -ECANCELED;
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (!ret)
+		vxp_syncs_signal(s, &f->base);
+out:
+	vxp_fence_put(f);
+	if (s)
+		vxp_syncs_fini(s);
+	kfree(s);
+	return ret;
+}
+
+/* Check one bind op as vm_bind_ioctl_check_args() does; fill the wire op. */
+static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
+		       const struct drm_xe_vm_bind_op *op,
+		       struct xe_proxy_vm_bind_op_ext *w)
+{
+	u64 end;
+	struct vxp_bo *bo;
+
+	if (op->extensions || op->pad || op->pad2 || op->reserved[0] ||
+	    op->reserved[1] || op->reserved[2])
+		return -EINVAL;
+	if (op->op > DRM_XE_VM_BIND_OP_PREFETCH)
+		return -EINVAL;
+	/* Guest user memory cannot be handed to the host driver. */
+	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
+		return -EOPNOTSUPP;
+	if (!IS_ALIGNED(op->addr, SZ_4K) || !IS_ALIGNED(op->range, SZ_4K) ||
+	    (op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL && !op->range) ||
+	    check_add_overflow(op->addr, op->range, &end))
+		return -EINVAL;
+
+	*w = (struct xe_proxy_vm_bind_op_ext){
+		.pat_index = cpu_to_le16(op->pat_index),
+		.obj_offset = cpu_to_le64(op->obj_offset),
+		.range = cpu_to_le64(op->range),
+		.addr = cpu_to_le64(op->addr),
+		.op = cpu_to_le32(op->op),
+		.flags = cpu_to_le32(op->flags),
+		.prefetch_mem_region_instance =
+			cpu_to_le32(op->prefetch_mem_region_instance),
+	};
+	if ((op->op == DRM_XE_VM_BIND_OP_MAP &&
+	     !(op->flags & DRM_XE_VM_BIND_FLAG_NULL)) ||
+	    op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
+		bo = vxp_bo_lookup(file, op->obj);
+		if (!bo)
+			return -ENOENT;
+		/* A BO of another host context is not in this one's tables. */
+		if (bo->ctx != ctx ||
+		    (op->op == DRM_XE_VM_BIND_OP_MAP &&
+		     (!IS_ALIGNED(op->obj_offset, SZ_4K) ||
+		      op->obj_offset > bo->base.size ||
+		      op->range > bo->base.size - op->obj_offset))) {
+			drm_gem_object_put(&bo->base);
+			return -EINVAL;
+		}
+		w->res_id = cpu_to_le32(bo->res_id);
+		drm_gem_object_put(&bo->base);
+	} else if (op->obj) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
+			 const struct xe_proxy_vm_bind_op_ext *ops, u32 num_ops,
+			 struct vxp_syncs *s, struct vxp_fence *f)
+{
+	struct xe_proxy_ccmd_vm_bind_ext_req *ext;
+	struct xe_proxy_ccmd_vm_bind_req *base;
+	struct xe_proxy_ccmd_vm_bind_rsp brsp;
+	struct xe_proxy_ccmd_status_rsp rsp;
+	struct xe_proxy_ccmd_vm_bind_op *bop;
+	size_t len;
+	u32 i;
+	int ret;
+
+	if (!(ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT)) {
+		/* Base binds: default queue, guest-synchronous on the host. */
+		if (queue_id || s->num_wire)
+			return -EOPNOTSUPP;
+		len = sizeof(*base) + num_ops * sizeof(*bop);
+		base = kzalloc(len, GFP_KERNEL);
+		if (!base)
+			return -ENOMEM;
+		base->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_BIND);
+		base->hdr.len = cpu_to_le32(len);
+		base->vm_id = cpu_to_le32(vm_id);
+		base->num_binds = cpu_to_le32(num_ops);
+		bop = (void *)base->payload;
+		for (i = 0; i < num_ops; i++) {
+			if (ops[i].prefetch_mem_region_instance) {
+				kfree(base);
+				return -EOPNOTSUPP;
+			}
+			bop[i] = (struct xe_proxy_ccmd_vm_bind_op){
+				.res_id = ops[i].res_id,
+				.pat_index = ops[i].pat_index,
+				.obj_offset = ops[i].obj_offset,
+				.range = ops[i].range,
+				.addr = ops[i].addr,
+				.op = ops[i].op,
+				.flags = ops[i].flags,
+			};
+		}
+		ret = vxp_context_ccmd_fenced(ctx, &base->hdr, &brsp, sizeof(brsp),
+					      f, vxp_bind_status);
+		kfree(base);
+		return ret;
+	}
+
+	len = sizeof(*ext) + num_ops * sizeof(*ops) +
+	      (s->num_wire + 1) * sizeof(s->wire[0]);
+	ext = kvzalloc(len, GFP_KERNEL);
+	if (!ext)
+		return -ENOMEM;
+	ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_BIND_EXT);
+	ext->hdr.len = cpu_to_le32(len);
+	ext->vm_id = cpu_to_le32(vm_id);
+	ext->exec_queue_id = cpu_to_le32(queue_id);
+	ext->num_binds = cpu_to_le32(num_ops);
+	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
+	ext->ring_idx = cpu_to_le32(f->ring);
+	memcpy(ext->payload, ops, num_ops * sizeof(*ops));
+	memcpy(ext->payload + num_ops * sizeof(*ops), s->wire,
+	       s->num_wire * sizeof(s->wire[0]));
+	((struct xe_proxy_sync *)(ext->payload + num_ops * sizeof(*ops)))[s->num_wire] =
+		(struct xe_proxy_sync){
+			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+			.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+			.fence_id = cpu_to_le64(f->host_id),
+		};
+	ret = vxp_context_ccmd_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+				      vxp_status_status);
+	kvfree(ext);
+	return ret;
+}
+
+/**
+ * vxp_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
+ * @drm: the device
+ * @data: struct drm_xe_vm_bind
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_xe_vm_bind *args = data;
+	struct xe_proxy_vm_bind_op_ext *ops = NULL;
+	struct drm_xe_vm_bind_op op;
+	struct vxp_context *ctx;
+	struct vxp_fence *f = NULL;
+	struct vxp_syncs *s = NULL;
+	struct vxp_queue *q;
+	u32 i, ring = 0, queue_id = 0;
+	int ret;
+
+	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
+	    args->reserved[1] || !args->num_binds || args->num_binds > VXP_MAX_BINDS)
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	ret = xa_load(&ctx->vms, args->vm_id) ? 0 : -ENOENT;
+	if (!ret && args->exec_queue_id) {
+		q = xa_load(&ctx->queues, args->exec_queue_id);
+		if (q) {
+			queue_id = q->id;
+			ring = q->ring;
+		} else {
+			ret = -ENOENT;
+		}
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+
+	ops = kvcalloc(args->num_binds, sizeof(*ops), GFP_KERNEL);
+	s = kzalloc_obj(*s, GFP_KERNEL);
+	f = vxp_fence_alloc(ctx, ring, ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT);
+	if (!ops || !s || !f) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < args->num_binds; i++) {
+		if (args->num_binds == 1) {
+			op = args->bind;
+		} else if (copy_from_user(&op, u64_to_user_ptr(args->vector_of_binds) +
+					  i * sizeof(op), sizeof(op))) {
+			ret = -EFAULT;
+			goto out;
+		}
+		ret = vxp_bind_op(file, ctx, &op, &ops[i]);
+		if (ret)
+			goto out;
+	}
+	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, false, s);
+	if (ret)
+		goto out;
+	if (s->num_ufences) {
+		f->ufences = kmemdup(s->ufences,
+				     s->num_ufences * sizeof(s->ufences[0]),
+				     GFP_KERNEL);
+		if (!f->ufences) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		f->num_ufences = s->num_ufences;
+		f->mm = current->mm;
+		mmgrab(f->mm);
+	}
+
+	ret = vxp_bind_send(ctx, args->vm_id, queue_id, ops, args->num_binds, s, f);
+	if (!ret)
+		vxp_syncs_signal(s, &f->base);
+out:
+	vxp_fence_put(f);
+	if (s)
+		vxp_syncs_fini(s);
+	kfree(s);
+	kvfree(ops);
+	return ret;
+}
+
+/* 1 if the queue is banned, 0 if not, -ENOENT if it is gone. */
+static int vxp_queue_banned_now(struct vxp_context *ctx, u32 id)
+{
+	struct vxp_queue *q;
+	int ret;
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, id);
+	ret = q ? q->banned : -ENOENT;
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+static int vxp_ufence_compare(u64 addr, u64 value, u64 mask, u16 op)
+{
+	u64 rvalue;
+
+	if (copy_from_user(&rvalue, u64_to_user_ptr(addr), sizeof(rvalue)))
+		return -EFAULT;
+	rvalue &= mask;
+	value &= mask;
+	switch (op) {
+	case DRM_XE_UFENCE_WAIT_OP_EQ:
+		return rvalue == value ? 0 : 1;
+	case DRM_XE_UFENCE_WAIT_OP_NEQ:
+		return rvalue != value ? 0 : 1;
+	case DRM_XE_UFENCE_WAIT_OP_GT:
+		return rvalue > value ? 0 : 1;
+	case DRM_XE_UFENCE_WAIT_OP_GTE:
+		return rvalue >= value ? 0 : 1;
+	case DRM_XE_UFENCE_WAIT_OP_LT:
+		return rvalue < value ? 0 : 1;
+	default:
+		return rvalue <= value ? 0 : 1;
+	}
+}
+
+/**
+ * vxp_wait_user_fence_ioctl() - DRM_IOCTL_XE_WAIT_USER_FENCE
+ * @drm: the device
+ * @data: struct drm_xe_wait_user_fence
+ * @file: the caller
+ *
+ * Resolved in the guest: the fence word is in the caller's memory (a BO
+ * mapping or plain memory). Waiters wake whenever a fence of this device
+ * signals or a bind user fence is written, and on timeout; a short poll
+ * interval covers words the GPU wrote without a fence of ours.
+ *
+ * Return: 0, -ETIME, -EIO (queue banned), -ERESTARTSYS, -EFAULT, -EINVAL,
+ * -ENOENT.
+ */
+int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct drm_xe_wait_user_fence *args = data;
+	struct vxp_device *vxp = to_vxp(drm);
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct vxp_context *ctx;
+	ktime_t start = ktime_get();
+	long timeout, slice;
+	int ret;
+
+	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
+	    args->reserved[1] || (args->flags & ~DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) ||
+	    args->op > DRM_XE_UFENCE_WAIT_OP_LTE || (args->addr & 0x7))
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (args->exec_queue_id && vxp_queue_banned_now(ctx, args->exec_queue_id) < 0)
+		return -ENOENT;
+
+	if (args->timeout < 0) {
+		args->timeout = MAX_SCHEDULE_TIMEOUT;
+		timeout = MAX_SCHEDULE_TIMEOUT;
+	} else if (!args->timeout) {
+		timeout = 0;
+	} else if (args->flags & DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) {
+		timeout = drm_timeout_abs_to_jiffies(args->timeout);
+	} else {
+		timeout = min_t(u64, nsecs_to_jiffies(args->timeout),
+				MAX_SCHEDULE_TIMEOUT - 1);
+	}
+
+	add_wait_queue(&vxp->ufence_wq, &wait);
+	for (;;) {
+		ret = vxp_ufence_compare(args->addr, args->value, args->mask,
+					 args->op);
+		if (ret <= 0)
+			break;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (args->exec_queue_id &&
+		    vxp_queue_banned_now(ctx, args->exec_queue_id) > 0) {
+			ret = -EIO;
+			break;
+		}
+		if (!timeout) {
+			ret = -ETIME;
+			break;
+		}
+		slice = min_t(long, timeout, max(msecs_to_jiffies(1), 1UL));
+		slice -= wait_woken(&wait, TASK_INTERRUPTIBLE, slice);
+		if (timeout != MAX_SCHEDULE_TIMEOUT)
+			timeout = max(timeout - slice, 0L);
+	}
+	remove_wait_queue(&vxp->ufence_wq, &wait);
+
+	if (!(args->flags & DRM_XE_UFENCE_WAIT_FLAG_ABSTIME)) {
+		args->timeout -= ktime_to_ns(ktime_sub(ktime_get(), start));
+		if (args->timeout < 0)
+			args->timeout = 0;
+	}
+	return ret;
+}
