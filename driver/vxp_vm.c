@@ -5,8 +5,9 @@
  * The host driver allocates the ids; the guest keeps a table of them per
  * host context so it can answer what the wire does not carry back (the base
  * VM_DESTROY and EXEC_QUEUE_DESTROY have no response) with the real
- * driver's errnos: -ENOENT for an unknown id, -EBUSY for a VM that still has
- * exec queues (xe_vm_destroy_ioctl()), and GET_PROPERTY(BAN) from the ban
+ * driver's errnos: -ENOENT for an unknown id, -EBUSY for a long-running VM
+ * that still has exec queues (xe_vm_destroy_ioctl() counts the queues of
+ * preempt-fence, i.e. LR, VMs only), and GET_PROPERTY(BAN) from the ban
  * state the host publishes in shmem (xe_exec_queue_get_property_ioctl()).
  * Argument checks follow xe_vm.c and xe_exec_queue.c.
  */
@@ -91,6 +92,9 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 		ret = vxp_rsp_errno(rsp.ret);
 	if (!ret) {
 		vm->id = le32_to_cpu(rsp.vm_id);
+		/* xe_vm_in_preempt_fence_mode(): LR without fault mode */
+		vm->lr = (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+			 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
 		ret = xa_insert(&ctx->vms, vm->id, vm, GFP_KERNEL);
 		if (ret) {
 			drm_err_ratelimited(drm, "host returned VM id %u twice\n",
@@ -113,7 +117,7 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
  * @data: struct drm_xe_vm_destroy
  * @file: the caller
  *
- * Return: 0, -EINVAL, -ENOENT, -EBUSY (exec queues still use the VM).
+ * Return: 0, -EINVAL, -ENOENT, -EBUSY (exec queues still use an LR VM).
  */
 int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file)
@@ -138,7 +142,7 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 	vm = xa_load(&ctx->vms, args->vm_id);
 	if (!vm)
 		ret = -ENOENT;
-	else if (vm->num_queues)
+	else if (vm->lr && vm->num_queues)
 		ret = -EBUSY;
 	else
 		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);

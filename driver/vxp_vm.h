@@ -14,10 +14,12 @@ struct vxp_context;
 /**
  * struct vxp_vm - a VM of a host context
  * @id: the host driver's vm_id
+ * @lr: in preempt-fence mode (LR_MODE without FAULT_MODE)
  * @num_queues: exec queues created on it and not destroyed
  */
 struct vxp_vm {
 	u32 id;
+	bool lr;
 	u32 num_queues;
 };
 
