@@ -9,10 +9,16 @@
 #include <stdio.h>
 
 static unsigned int ktap_num, ktap_pass_count, ktap_fail_count, ktap_skip_count;
+static int ktap_plan_late;
 
+/* @planned 0: the plan line comes at the end (TAP allows either place). */
 static inline void ktap_header(unsigned int planned)
 {
-	printf("KTAP version 1\n1..%u\n", planned);
+	printf("KTAP version 1\n");
+	if (planned)
+		printf("1..%u\n", planned);
+	else
+		ktap_plan_late = 1;
 	fflush(stdout);
 }
 
@@ -52,6 +58,8 @@ static inline void ktap_skip(const char *name, const char *why)
 /* Prints the totals line; returns the process exit code. */
 static inline int ktap_finish(void)
 {
+	if (ktap_plan_late)
+		printf("1..%u\n", ktap_num);
 	printf("# totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0\n",
 	       ktap_pass_count, ktap_fail_count, ktap_skip_count);
 	fflush(stdout);

@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kselftest-style tests of the xe uAPI, printed as KTAP.
+ *
+ * The same binary runs host-direct against the simulated xe driver and in a
+ * guest through virtio_xe_proxy; `make vm-test` diffs the two result lists.
+ * Every case checks good and bad input against the errnos of
+ * drivers/gpu/drm/xe. Diagnostics (lines starting with '#') may differ
+ * between the runs; results may not.
+ *
+ *   xe_ioctl_test [/dev/dri/renderD128]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/xe_drm.h>
+
+#include "ktap.h"
+
+#define BO_SIZE		0x10000
+#define VA_BASE		0x1000000ULL
+
+static const char *node = "/dev/dri/renderD128";
+static int fd;
+static uint32_t placement_sys;
+static uint16_t render_class = DRM_XE_ENGINE_CLASS_RENDER;
+static uint16_t device_id;
+
+/* ioctl returning 0 or -errno */
+static int xioctl(int f, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(f, req, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? -errno : 0;
+}
+
+#define CHECK(name, expr) ktap_test((expr), name)
+/* ioctl expected to fail with a given errno */
+#define EXPECT_ERR(name, err, req, arg) do {				\
+	int __r = xioctl(fd, req, arg);					\
+	if (__r != -(err))						\
+		ktap_diag("%s: got %d, want %d", name, __r, -(err));	\
+	ktap_test(__r == -(err), name);					\
+} while (0)
+
+/* --- helpers ------------------------------------------------------------ */
+
+static int query(uint32_t q, void **out, uint32_t *size)
+{
+	struct drm_xe_device_query dq = { .query = q };
+	int ret = xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+
+	if (ret)
+		return ret;
+	*out = calloc(1, dq.size);
+	if (!*out)
+		return -ENOMEM;
+	dq.data = (uintptr_t)*out;
+	*size = dq.size;
+	return xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+}
+
+static uint32_t bo_create(uint64_t size)
+{
+	struct drm_xe_gem_create c = {
+		.size = size, .placement = placement_sys,
+		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB,
+	};
+
+	return xioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &c) ? 0 : c.handle;
+}
+
+static void *bo_map(uint32_t handle, uint64_t size)
+{
+	struct drm_xe_gem_mmap_offset mo = { .handle = handle };
+	void *p;
+
+	if (xioctl(fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo))
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)mo.offset);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void gem_close(uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	xioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+static uint32_t vm_create(uint32_t flags)
+{
+	struct drm_xe_vm_create c = { .flags = flags };
+
+	return xioctl(fd, DRM_IOCTL_XE_VM_CREATE, &c) ? 0 : c.vm_id;
+}
+
+static int vm_destroy(uint32_t vm)
+{
+	struct drm_xe_vm_destroy d = { .vm_id = vm };
+
+	return xioctl(fd, DRM_IOCTL_XE_VM_DESTROY, &d);
+}
+
+static uint32_t queue_create(uint32_t vm)
+{
+	struct drm_xe_engine_class_instance eci = { .engine_class = render_class };
+	struct drm_xe_exec_queue_create c = {
+		.width = 1, .num_placements = 1, .vm_id = vm,
+		.instances = (uintptr_t)&eci,
+	};
+
+	return xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c) ? 0 : c.exec_queue_id;
+}
+
+static int queue_destroy(uint32_t q)
+{
+	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = q };
+
+	return xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+}
+
+static uint32_t syncobj_create(void)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	return xioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+static void syncobj_destroy(uint32_t h)
+{
+	struct drm_syncobj_destroy d = { .handle = h };
+
+	xioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+}
+
+static int syncobj_wait(uint32_t h, uint64_t point)
+{
+	struct drm_syncobj_timeline_wait w = {
+		.handles = (uintptr_t)&h, .points = (uintptr_t)&point,
+		.count_handles = 1, .timeout_nsec = INT64_MAX,
+		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
+			 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+	};
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	w.timeout_nsec = now.tv_sec * 1000000000LL + now.tv_nsec + 10000000000LL;
+	return xioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+}
+
+static int bind(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
+		uint64_t addr, uint64_t range, struct drm_xe_sync *syncs,
+		uint32_t nsyncs)
+{
+	struct drm_xe_vm_bind b = {
+		.vm_id = vm, .num_binds = 1,
+		.bind = { .obj = bo, .obj_offset = offset, .range = range,
+			  .addr = addr, .op = op },
+		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
+	};
+
+	return xioctl(fd, DRM_IOCTL_XE_VM_BIND, &b);
+}
+
+static int bind_sync(uint32_t vm, uint32_t op, uint32_t bo, uint64_t addr,
+		     uint64_t range)
+{
+	uint32_t so = syncobj_create();
+	struct drm_xe_sync s = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				 .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	int ret = bind(vm, op, bo, 0, addr, range, &s, 1);
+
+	if (!ret)
+		ret = syncobj_wait(so, 0);
+	syncobj_destroy(so);
+	return ret;
+}
+
+static int exec(uint32_t q, uint64_t addr, struct drm_xe_sync *syncs,
+		uint32_t nsyncs)
+{
+	struct drm_xe_exec e = {
+		.exec_queue_id = q, .num_batch_buffer = 1, .address = addr,
+		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
+	};
+
+	return xioctl(fd, DRM_IOCTL_XE_EXEC, &e);
+}
+
+/* MI commands (drivers/gpu/drm/xe/instructions/xe_mi_commands.h) */
+#define MI_BATCH_BUFFER_END	(0x0a << 23)
+#define MI_STORE_DATA_IMM	((0x20 << 23) | 2)
+
+static void store_batch(uint32_t *b, uint64_t addr, uint32_t value)
+{
+	b[0] = MI_STORE_DATA_IMM;
+	b[1] = (uint32_t)addr;
+	b[2] = (uint32_t)(addr >> 32);
+	b[3] = value;
+	b[4] = MI_BATCH_BUFFER_END;
+}
+
+/* A VM with one mapped BO at VA_BASE and a render queue. */
+struct env {
+	uint32_t vm, q, bo;
+	uint32_t *map;
+};
+
+static bool env_open(struct env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->vm = vm_create(0);
+	e->q = e->vm ? queue_create(e->vm) : 0;
+	e->bo = bo_create(BO_SIZE);
+	e->map = e->bo ? bo_map(e->bo, BO_SIZE) : NULL;
+	if (!e->q || !e->map)
+		return false;
+	memset(e->map, 0, BO_SIZE);
+	return bind_sync(e->vm, DRM_XE_VM_BIND_OP_MAP, e->bo, VA_BASE, BO_SIZE) == 0;
+}
+
+static void env_close(struct env *e)
+{
+	if (e->map)
+		munmap(e->map, BO_SIZE);
+	if (e->q)
+		queue_destroy(e->q);
+	if (e->bo)
+		gem_close(e->bo);
+	if (e->vm)
+		vm_destroy(e->vm);
+}
+
+/* --- tests -------------------------------------------------------------------- */
+
+static void test_version_and_caps(void)
+{
+	char name[16] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+	struct drm_get_cap cap = { .capability = DRM_CAP_SYNCOBJ };
+
+	CHECK("version_name_is_xe", !xioctl(fd, DRM_IOCTL_VERSION, &v) &&
+	      !strcmp(name, "xe"));
+	CHECK("cap_syncobj", !xioctl(fd, DRM_IOCTL_GET_CAP, &cap) && cap.value == 1);
+	cap = (struct drm_get_cap){ .capability = DRM_CAP_SYNCOBJ_TIMELINE };
+	CHECK("cap_syncobj_timeline",
+	      !xioctl(fd, DRM_IOCTL_GET_CAP, &cap) && cap.value == 1);
+}
+
+static void test_queries(void)
+{
+	static const struct { uint32_t q; const char *name; } required[] = {
+		{ DRM_XE_DEVICE_QUERY_ENGINES, "query_engines" },
+		{ DRM_XE_DEVICE_QUERY_MEM_REGIONS, "query_mem_regions" },
+		{ DRM_XE_DEVICE_QUERY_CONFIG, "query_config" },
+		{ DRM_XE_DEVICE_QUERY_GT_LIST, "query_gt_list" },
+		{ DRM_XE_DEVICE_QUERY_HWCONFIG, "query_hwconfig" },
+		{ DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, "query_gt_topology" },
+		{ DRM_XE_DEVICE_QUERY_UC_FW_VERSION, "query_uc_fw_version_size" },
+	};
+	struct drm_xe_device_query dq = { .query = DRM_XE_DEVICE_QUERY_CONFIG };
+	struct drm_xe_query_engine_cycles cycles = {
+		.eci = { .engine_class = DRM_XE_ENGINE_CLASS_RENDER },
+		.clockid = CLOCK_MONOTONIC,
+	};
+	struct drm_xe_query_mem_regions *mr;
+	struct drm_xe_query_config *cfg;
+	uint32_t size, i;
+	void *data;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (required[i].q == DRM_XE_DEVICE_QUERY_UC_FW_VERSION) {
+			struct drm_xe_device_query s = { .query = required[i].q };
+
+			CHECK(required[i].name,
+			      !xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &s) && s.size);
+			continue;
+		}
+		data = NULL;
+		CHECK(required[i].name, !query(required[i].q, &data, &size) && size);
+		free(data);
+	}
+
+	if (!query(DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size)) {
+		device_id = cfg->info[DRM_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] & 0xffff;
+		CHECK("query_config_va_bits", cfg->num_params > DRM_XE_QUERY_CONFIG_VA_BITS &&
+		      cfg->info[DRM_XE_QUERY_CONFIG_VA_BITS] >= 39);
+		free(cfg);
+	} else {
+		CHECK("query_config_va_bits", false);
+	}
+	if (!query(DRM_XE_DEVICE_QUERY_MEM_REGIONS, (void **)&mr, &size)) {
+		for (i = 0; i < mr->num_mem_regions; i++)
+			if (mr->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_SYSMEM)
+				placement_sys |= 1u << mr->mem_regions[i].instance;
+		free(mr);
+	}
+	CHECK("query_mem_regions_sysmem", placement_sys != 0);
+
+	dq = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_ENGINE_CYCLES,
+					   .size = sizeof(cycles),
+					   .data = (uintptr_t)&cycles };
+	CHECK("query_engine_cycles", !xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &dq) &&
+	      cycles.engine_cycles && cycles.cpu_timestamp && cycles.width);
+
+	dq = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_CONFIG, .size = 8,
+					   .data = (uintptr_t)&cycles };
+	EXPECT_ERR("query_wrong_size_einval", EINVAL, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	dq = (struct drm_xe_device_query){ .query = 0xffff };
+	EXPECT_ERR("query_unknown_einval", EINVAL, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	dq = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_CONFIG,
+					   .extensions = 1 };
+	EXPECT_ERR("query_extensions_einval", EINVAL, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	dq = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_CONFIG,
+					   .reserved = { 1 } };
+	EXPECT_ERR("query_reserved_einval", EINVAL, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	dq = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_CONFIG };
+	xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	dq.data = 8;	/* an unmapped user address */
+	EXPECT_ERR("query_bad_pointer_efault", EFAULT, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+}
+
+static void test_gem(void)
+{
+	struct drm_xe_gem_create c;
+	struct drm_xe_gem_mmap_offset mo;
+	uint32_t h, *p;
+	struct drm_gem_close cl;
+
+#define GEM_BAD(name, field, value) do {				\
+		c = (struct drm_xe_gem_create){ .size = BO_SIZE,		\
+			.placement = placement_sys,			\
+			.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB };	\
+		c.field = value;					\
+		EXPECT_ERR(name, EINVAL, DRM_IOCTL_XE_GEM_CREATE, &c);	\
+	} while (0)
+
+	GEM_BAD("gem_create_size_zero", size, 0);
+	GEM_BAD("gem_create_size_unaligned", size, 4097);
+	GEM_BAD("gem_create_no_placement", placement, 0);
+	GEM_BAD("gem_create_bad_placement", placement, 0x80000000u);
+	GEM_BAD("gem_create_bad_flags", flags, 0x40000000u);
+	GEM_BAD("gem_create_no_caching", cpu_caching, 0);
+	GEM_BAD("gem_create_bad_caching", cpu_caching, 3);
+	GEM_BAD("gem_create_handle_set", handle, 1);
+	GEM_BAD("gem_create_pad", pad[1], 1);
+	GEM_BAD("gem_create_reserved", reserved[0], 1);
+
+	h = bo_create(BO_SIZE);
+	CHECK("gem_create", h != 0);
+	mo = (struct drm_xe_gem_mmap_offset){ .handle = h };
+	CHECK("gem_mmap_offset", !xioctl(fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo) &&
+	      mo.offset);
+	mo = (struct drm_xe_gem_mmap_offset){ .handle = h + 1000 };
+	EXPECT_ERR("gem_mmap_offset_bad_handle", ENOENT,
+		   DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+	mo = (struct drm_xe_gem_mmap_offset){ .handle = h, .reserved = { 0, 1 } };
+	EXPECT_ERR("gem_mmap_offset_reserved", EINVAL,
+		   DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+
+	p = bo_map(h, BO_SIZE);
+	if (p) {
+		p[0] = 0xdeadbeef;
+		p[BO_SIZE / 4 - 1] = 0x5a5a5a5a;
+		munmap(p, BO_SIZE);
+		p = bo_map(h, BO_SIZE);
+	}
+	CHECK("bo_write_unmap_remap_read", p && p[0] == 0xdeadbeef &&
+	      p[BO_SIZE / 4 - 1] == 0x5a5a5a5a);
+	if (p)
+		munmap(p, BO_SIZE);
+
+	cl = (struct drm_gem_close){ .handle = h };
+	CHECK("gem_close", !xioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl));
+	EXPECT_ERR("gem_close_twice", EINVAL, DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+static void test_vm_and_queues(void)
+{
+	struct drm_xe_engine_class_instance eci = { .engine_class = render_class };
+	struct drm_xe_exec_queue_create qc;
+	struct drm_xe_exec_queue_get_property gp;
+	struct drm_xe_vm_create vc;
+	struct drm_xe_vm_destroy vd;
+	uint32_t vm, q, queues[72];
+	int i, n;
+
+	vc = (struct drm_xe_vm_create){ .flags = 0x1000 };
+	EXPECT_ERR("vm_create_bad_flags", EINVAL, DRM_IOCTL_XE_VM_CREATE, &vc);
+	vc = (struct drm_xe_vm_create){ .flags = DRM_XE_VM_CREATE_FLAG_FAULT_MODE };
+	EXPECT_ERR("vm_create_fault_without_lr", EINVAL, DRM_IOCTL_XE_VM_CREATE, &vc);
+	vc = (struct drm_xe_vm_create){ .extensions = 1 };
+	EXPECT_ERR("vm_create_extensions", EINVAL, DRM_IOCTL_XE_VM_CREATE, &vc);
+	vm = vm_create(0);
+	CHECK("vm_create", vm != 0);
+	vd = (struct drm_xe_vm_destroy){ .vm_id = vm + 100 };
+	EXPECT_ERR("vm_destroy_unknown", ENOENT, DRM_IOCTL_XE_VM_DESTROY, &vd);
+	vd = (struct drm_xe_vm_destroy){ .vm_id = vm, .pad = 1 };
+	EXPECT_ERR("vm_destroy_pad", EINVAL, DRM_IOCTL_XE_VM_DESTROY, &vd);
+
+	qc = (struct drm_xe_exec_queue_create){ .width = 1, .num_placements = 1,
+		.vm_id = vm + 100, .instances = (uintptr_t)&eci };
+	EXPECT_ERR("queue_create_unknown_vm", ENOENT, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc);
+	qc.vm_id = vm;
+	qc.width = 0;
+	EXPECT_ERR("queue_create_width_zero", EINVAL, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc);
+	qc.width = 1;
+	qc.instances = 8;
+	EXPECT_ERR("queue_create_bad_instances", EFAULT, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc);
+	qc.instances = (uintptr_t)&eci;
+	qc.flags = 0x100;
+	EXPECT_ERR("queue_create_bad_flags", EINVAL, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc);
+
+	q = queue_create(vm);
+	CHECK("queue_create", q != 0);
+	gp = (struct drm_xe_exec_queue_get_property){ .exec_queue_id = q,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
+	CHECK("queue_get_property_ban_zero",
+	      !xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) && gp.value == 0);
+	gp.property = 77;
+	EXPECT_ERR("queue_get_property_unknown", EINVAL,
+		   DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp);
+	gp = (struct drm_xe_exec_queue_get_property){ .exec_queue_id = q + 100 };
+	EXPECT_ERR("queue_get_property_unknown_queue", ENOENT,
+		   DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp);
+
+	for (n = 0; n < 72; n++) {
+		queues[n] = queue_create(vm);
+		if (!queues[n])
+			break;
+	}
+	CHECK("queues_72_alive_at_once", n == 72);
+	for (i = 0; i < n; i++)
+		queue_destroy(queues[i]);
+
+	CHECK("queue_destroy", queue_destroy(q) == 0);
+	CHECK("queue_destroy_twice", queue_destroy(q) == -ENOENT);
+	CHECK("vm_destroy", vm_destroy(vm) == 0);
+	CHECK("vm_destroy_twice", vm_destroy(vm) == -ENOENT);
+}
+
+static void test_bind(void)
+{
+	uint32_t vm = vm_create(0), bo = bo_create(BO_SIZE);
+
+	CHECK("bind_map", bind_sync(vm, DRM_XE_VM_BIND_OP_MAP, bo, VA_BASE, BO_SIZE) == 0);
+	CHECK("bind_overlapping_map", bind_sync(vm, DRM_XE_VM_BIND_OP_MAP, bo,
+						VA_BASE + 0x1000, 0x2000) == 0);
+	CHECK("bind_unmap", bind_sync(vm, DRM_XE_VM_BIND_OP_UNMAP, 0, VA_BASE,
+				      BO_SIZE) == 0);
+	CHECK("bind_unmap_unmapped", bind_sync(vm, DRM_XE_VM_BIND_OP_UNMAP, 0,
+					       VA_BASE, BO_SIZE) == 0);
+	CHECK("bind_rebind", bind_sync(vm, DRM_XE_VM_BIND_OP_MAP, bo, VA_BASE,
+				       BO_SIZE) == 0);
+	CHECK("bind_unaligned_addr_einval",
+	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE + 1, BO_SIZE, NULL, 0) == -EINVAL);
+	CHECK("bind_zero_range_einval",
+	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE, 0, NULL, 0) == -EINVAL);
+	CHECK("bind_past_bo_einval",
+	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo, 0x1000, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
+	CHECK("bind_bad_bo_enoent",
+	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo + 100, 0, VA_BASE, BO_SIZE, NULL, 0) == -ENOENT);
+	CHECK("bind_bad_vm_enoent",
+	      bind(vm + 100, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -ENOENT);
+	CHECK("bind_bad_op_einval",
+	      bind(vm, 42, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
+	gem_close(bo);
+	vm_destroy(vm);
+}
+
+static void test_exec_and_syncs(void)
+{
+	struct drm_xe_sync s[2];
+	struct env e;
+	uint32_t a, b, tl;
+	bool ok;
+
+	ok = env_open(&e);
+	CHECK("exec_env", ok);
+	if (!ok) {
+		env_close(&e);
+		return;
+	}
+
+	/* store dword, out binary syncobj */
+	a = syncobj_create();
+	store_batch(e.map, VA_BASE + 0x800, 0xc0ffee);
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = a };
+	ok = exec(e.q, VA_BASE, s, 1) == 0 && syncobj_wait(a, 0) == 0;
+	CHECK("exec_store_dword", ok && e.map[0x800 / 4] == 0xc0ffee);
+
+	/* B waits for A's syncobj, signals b */
+	b = syncobj_create();
+	store_batch(e.map + 0x1000 / 4, VA_BASE + 0x900, 0x1111);
+	store_batch(e.map + 0x2000 / 4, VA_BASE + 0x904, 0x2222);
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = a };
+	ok = exec(e.q, VA_BASE + 0x1000, s, 1) == 0;
+	s[0].flags = 0;
+	s[1] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = b };
+	ok = ok && exec(e.q, VA_BASE + 0x2000, s, 2) == 0 && syncobj_wait(b, 0) == 0;
+	CHECK("exec_binary_syncobj_chain", ok && e.map[0x900 / 4] == 0x1111 &&
+	      e.map[0x904 / 4] == 0x2222);
+
+	/* timeline: point 1 then point 2 waiting on point 1 */
+	tl = syncobj_create();
+	store_batch(e.map + 0x3000 / 4, VA_BASE + 0xa00, 0x3333);
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = tl,
+				     .timeline_value = 1 };
+	ok = exec(e.q, VA_BASE + 0x3000, s, 1) == 0;
+	s[0].flags = 0;
+	s[1] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = tl,
+				     .timeline_value = 2 };
+	ok = ok && exec(e.q, VA_BASE + 0x3000, s, 2) == 0 && syncobj_wait(tl, 2) == 0;
+	CHECK("exec_timeline_syncobj", ok && e.map[0xa00 / 4] == 0x3333);
+
+	/* bind signals a syncobj that the exec waits for */
+	{
+		uint32_t bo2 = bo_create(BO_SIZE), so = syncobj_create();
+		uint32_t *m2 = bo_map(bo2, BO_SIZE);
+
+		s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+		ok = m2 && bind(e.vm, DRM_XE_VM_BIND_OP_MAP, bo2, 0, VA_BASE + BO_SIZE,
+				BO_SIZE, s, 1) == 0;
+		store_batch(e.map + 0x4000 / 4, VA_BASE + BO_SIZE + 0x10, 0x4444);
+		s[0].flags = 0;
+		s[1] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = a };
+		ok = ok && exec(e.q, VA_BASE + 0x4000, s, 2) == 0 && syncobj_wait(a, 0) == 0;
+		CHECK("bind_syncobj_then_exec", ok && m2[4] == 0x4444);
+		if (m2)
+			munmap(m2, BO_SIZE);
+		syncobj_destroy(so);
+		gem_close(bo2);
+	}
+
+	/* bad syncs */
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ, .handle = 9999 };
+	CHECK("exec_unknown_syncobj_enoent", exec(e.q, VA_BASE, s, 1) == -ENOENT);
+	s[0] = (struct drm_xe_sync){ .type = 77, .handle = a };
+	CHECK("exec_bad_sync_type_einval", exec(e.q, VA_BASE, s, 1) == -EINVAL);
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ, .handle = a,
+				     .flags = 4 };
+	CHECK("exec_bad_sync_flags_einval", exec(e.q, VA_BASE, s, 1) == -EINVAL);
+	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+				     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .addr = 4 };
+	CHECK("exec_unaligned_user_fence_einval", exec(e.q, VA_BASE, s, 1) == -EINVAL);
+	CHECK("exec_unknown_queue_enoent", exec(e.q + 100, VA_BASE, NULL, 0) == -ENOENT);
+	{
+		struct drm_xe_exec x = { .exec_queue_id = e.q, .num_batch_buffer = 1,
+					 .address = VA_BASE, .reserved = { 1 } };
+
+		EXPECT_ERR("exec_reserved_einval", EINVAL, DRM_IOCTL_XE_EXEC, &x);
+	}
+
+	syncobj_destroy(a);
+	syncobj_destroy(b);
+	syncobj_destroy(tl);
+	env_close(&e);
+}
+
+static void test_user_fences(void)
+{
+	struct drm_xe_wait_user_fence w;
+	struct drm_xe_sync s;
+	uint64_t *word;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	CHECK("ufence_env", ok);
+	if (!ok) {
+		env_close(&e);
+		return;
+	}
+
+	/* bind user fence: a user pointer the driver writes */
+	word = aligned_alloc(8, 64);
+	*word = 0;
+	s = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+				  .flags = DRM_XE_SYNC_FLAG_SIGNAL,
+				  .addr = (uintptr_t)word, .timeline_value = 0x77 };
+	ok = bind(e.vm, DRM_XE_VM_BIND_OP_MAP, e.bo, 0, VA_BASE + 4 * BO_SIZE,
+		  BO_SIZE, &s, 1) == 0;
+	w = (struct drm_xe_wait_user_fence){ .addr = (uintptr_t)word,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .value = 0x77, .mask = ~0ULL,
+		.timeout = 10000000000LL };
+	CHECK("bind_user_fence_wait", ok &&
+	      !xioctl(fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w) && *word == 0x77);
+
+	/* exec user fence: a GPU address in the VM, read through the mapping */
+	store_batch(e.map, VA_BASE + 0x800, 1);
+	s = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+				  .flags = DRM_XE_SYNC_FLAG_SIGNAL,
+				  .addr = VA_BASE + 0xc00, .timeline_value = 0x99 };
+	ok = exec(e.q, VA_BASE, &s, 1) == 0;
+	w = (struct drm_xe_wait_user_fence){ .addr = (uintptr_t)(e.map + 0xc00 / 4),
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .value = 0x99, .mask = ~0ULL,
+		.timeout = 10000000000LL, .exec_queue_id = e.q };
+	CHECK("exec_user_fence_wait", ok &&
+	      !xioctl(fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w));
+
+	w = (struct drm_xe_wait_user_fence){ .addr = (uintptr_t)word,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .value = 0x1234, .mask = ~0ULL };
+	EXPECT_ERR("wait_user_fence_timeout_etime", ETIME,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	w.addr = (uintptr_t)word + 4;
+	EXPECT_ERR("wait_user_fence_unaligned_einval", EINVAL,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	w.addr = (uintptr_t)word;
+	w.op = 99;
+	EXPECT_ERR("wait_user_fence_bad_op_einval", EINVAL,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	w.op = DRM_XE_UFENCE_WAIT_OP_GTE;
+	w.value = 0;
+	w.exec_queue_id = e.q + 100;
+	EXPECT_ERR("wait_user_fence_unknown_queue_enoent", ENOENT,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	w.exec_queue_id = 0;
+	w.flags = 8;
+	EXPECT_ERR("wait_user_fence_bad_flags_einval", EINVAL,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	w.flags = 0;
+	w.addr = 8;
+	EXPECT_ERR("wait_user_fence_bad_pointer_efault", EFAULT,
+		   DRM_IOCTL_XE_WAIT_USER_FENCE, &w);
+	free(word);
+	env_close(&e);
+}
+
+static void test_ban(void)
+{
+	struct drm_xe_exec_queue_get_property gp;
+	uint32_t so = syncobj_create();
+	struct drm_xe_sync s = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				 .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	/* Jump to an unmapped address: the batch faults and the queue is banned. */
+	ok = ok && exec(e.q, 0x7f0000000ULL, &s, 1) == 0;
+	syncobj_wait(so, 0);
+	gp = (struct drm_xe_exec_queue_get_property){ .exec_queue_id = e.q,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
+	CHECK("faulting_batch_bans_queue", ok &&
+	      !xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) && gp.value == 1);
+	CHECK("banned_queue_exec_ecanceled", exec(e.q, VA_BASE, NULL, 0) == -ECANCELED);
+	syncobj_destroy(so);
+	env_close(&e);
+}
+
+static void test_prime(void)
+{
+	struct drm_prime_handle exp, imp;
+	uint32_t h = bo_create(BO_SIZE);
+
+	exp = (struct drm_prime_handle){ .handle = h, .flags = DRM_CLOEXEC | DRM_RDWR };
+	CHECK("prime_export", h && !xioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp) &&
+	      exp.fd >= 0);
+	imp = (struct drm_prime_handle){ .fd = exp.fd };
+	CHECK("prime_self_import_same_handle",
+	      !xioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp) && imp.handle == h);
+	close(exp.fd);
+	exp = (struct drm_prime_handle){ .handle = h + 100, .flags = DRM_CLOEXEC };
+	EXPECT_ERR("prime_export_bad_handle", ENOENT, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp);
+	gem_close(h);
+}
+
+/* Another process, another file: none of our ids mean anything there. */
+static void test_isolation(void)
+{
+	uint32_t vm = vm_create(0), q = vm ? queue_create(vm) : 0;
+	int status = -1;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		int cfd = open(node, O_RDWR | O_CLOEXEC);
+		struct drm_xe_exec_queue_get_property gp = {
+			.exec_queue_id = q,
+			.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
+		struct drm_xe_vm_destroy vd = { .vm_id = vm };
+		int bad = 0;
+
+		if (cfd < 0)
+			_exit(2);
+		if (xioctl(cfd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) != -ENOENT)
+			bad = 1;
+		if (xioctl(cfd, DRM_IOCTL_XE_VM_DESTROY, &vd) != -ENOENT)
+			bad = 1;
+		_exit(bad);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK("other_process_cannot_see_ids", q && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0);
+	CHECK("ids_still_ours", queue_destroy(q) == 0 && vm_destroy(vm) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		node = argv[1];
+	ktap_header(0);
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("Bail out! cannot open %s: %s\n", node, strerror(errno));
+		return 1;
+	}
+	test_version_and_caps();
+	test_queries();
+	test_gem();
+	test_vm_and_queues();
+	test_bind();
+	test_exec_and_syncs();
+	test_user_fences();
+	test_ban();
+	test_prime();
+	test_isolation();
+	ktap_diag("device 8086:%04x", device_id);
+	close(fd);
+	return ktap_finish();
+}
