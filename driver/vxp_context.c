@@ -389,6 +389,8 @@ static int __vxp_context_ccmd(struct vxp_context *ctx,
 		puts = vxp_fence_put_cmd(ctx, submit + 1);
 	req->seqno = cpu_to_le32(++ctx->seqno);
 	req->rsp_off = 0;
+	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
+		atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
 	memcpy((u8 *)(submit + 1) + puts, req, len);
 	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
 	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);

@@ -196,6 +196,7 @@ int vxp_drm_init(struct vxp_device *vxp)
 	if (ret)
 		return ret;
 	vxp->drm = &vd->drm;
+	vxp_debugfs_init(vxp);
 
 	ret = drm_dev_register(&vd->drm, 0);
 	if (ret) {

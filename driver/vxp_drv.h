@@ -40,6 +40,17 @@ struct vxp_pci;
 /* Deferred work that must finish before the module goes. */
 extern struct workqueue_struct *vxp_wq;
 
+/* Round-trip counters: virtio types 0x100..0x10f and 0x200..0x20f, ccmds. */
+#define VXP_VQ_TRIP_SLOTS	32
+#define VXP_CCMD_SLOTS		64
+
+static inline int vxp_trip_slot(u32 type)
+{
+	if ((type & ~0x30fU) || !(type & 0x300) || (type & 0x300) == 0x300)
+		return -1;
+	return ((type >> 8) - 1) * 16 + (type & 0xf);
+}
+
 /* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */
 #define VXP_QUERY_TYPES		11
 
@@ -66,6 +77,8 @@ extern struct workqueue_struct *vxp_wq;
  * @pci: the virtual PCI bus and function
  * @pdev: the virtual Intel PCI function (parent of the DRM device)
  * @drm: the xe DRM device, or NULL
+ * @vq_trips: virtio commands sent, by type (see vxp_trip_slot())
+ * @ccmd_trips: ccmds sent to the host, by enum xe_proxy_ccmd
  * @query_lock: protects @query_cache
  * @query_cache: host answers to the queries that never change, by type
  * @query_size: their sizes
@@ -94,6 +107,9 @@ struct vxp_device {
 	struct vxp_pci *pci;
 	struct pci_dev *pdev;
 	struct drm_device *drm;
+
+	atomic64_t vq_trips[VXP_VQ_TRIP_SLOTS];
+	atomic64_t ccmd_trips[VXP_CCMD_SLOTS];
 
 	struct mutex query_lock; /* protects query_cache, query_size */
 	void *query_cache[VXP_QUERY_TYPES];
@@ -197,6 +213,7 @@ int vxp_context_ccmd_fenced(struct vxp_context *ctx,
 			    size_t rsp_len, struct vxp_fence *fence,
 			    int (*status)(const void *rsp));
 
+void vxp_debugfs_init(struct vxp_device *vxp);
 int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 void vxp_query_cache_free(struct vxp_device *vxp);
 

@@ -132,8 +132,14 @@ static int vxp_cmd_queue(struct vxp_device *vxp, struct vxp_cmd *cmd,
 			 size_t resp_len)
 {
 	struct scatterlist out, in, *sgs[] = { &out, &in };
+	const struct virtio_gpu_ctrl_hdr *hdr = (void *)cmd->buf;
+	int slot = vxp_trip_slot(le32_to_cpu(hdr->type));
 	bool notify;
 	int ret;
+
+	/* Every command is one exit to the host: count it by type. */
+	if (slot >= 0)
+		atomic64_inc(&vxp->vq_trips[slot]);
 
 	sg_init_one(&out, cmd->buf, cmd->cmd_len);
 	sg_init_one(&in, cmd->buf + cmd->cmd_len, resp_len);

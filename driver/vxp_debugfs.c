@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: debugfs.
+ *
+ * round_trips counts the commands the guest sent to the host, by virtio
+ * command type and by ccmd: each is an exit to the VMM, the cost a guest
+ * ioctl pays beyond its own work. tests/bench divides them by ioctl counts.
+ */
+#include <linux/seq_file.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+
+#include "vxp_drv.h"
+
+static const char *const vxp_vq_names[VXP_VQ_TRIP_SLOTS] = {
+	[0x01] = "RESOURCE_CREATE_2D", [0x02] = "RESOURCE_UNREF",
+	[0x03] = "SET_SCANOUT", [0x04] = "RESOURCE_FLUSH",
+	[0x05] = "TRANSFER_TO_HOST_2D", [0x06] = "RESOURCE_ATTACH_BACKING",
+	[0x07] = "RESOURCE_DETACH_BACKING", [0x08] = "GET_CAPSET_INFO",
+	[0x09] = "GET_CAPSET", [0x0a] = "GET_EDID",
+	[0x0b] = "RESOURCE_ASSIGN_UUID", [0x0c] = "RESOURCE_CREATE_BLOB",
+	[0x0d] = "SET_SCANOUT_BLOB",
+	[0x10] = "CTX_CREATE", [0x11] = "CTX_DESTROY",
+	[0x12] = "CTX_ATTACH_RESOURCE", [0x13] = "CTX_DETACH_RESOURCE",
+	[0x14] = "RESOURCE_CREATE_3D", [0x15] = "TRANSFER_TO_HOST_3D",
+	[0x16] = "TRANSFER_FROM_HOST_3D", [0x17] = "SUBMIT_3D",
+	[0x18] = "RESOURCE_MAP_BLOB", [0x19] = "RESOURCE_UNMAP_BLOB",
+};
+
+static const char *const vxp_ccmd_names[VXP_CCMD_SLOTS] = {
+	[XE_PROXY_CCMD_NOP] = "NOP",
+	[XE_PROXY_CCMD_DEVICE_QUERY] = "DEVICE_QUERY",
+	[XE_PROXY_CCMD_GEM_CREATE] = "GEM_CREATE",
+	[XE_PROXY_CCMD_VM_CREATE] = "VM_CREATE",
+	[XE_PROXY_CCMD_VM_DESTROY] = "VM_DESTROY",
+	[XE_PROXY_CCMD_VM_BIND] = "VM_BIND",
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] = "EXEC_QUEUE_CREATE",
+	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] = "EXEC_QUEUE_DESTROY",
+	[XE_PROXY_CCMD_EXEC] = "EXEC",
+	[XE_PROXY_CCMD_VM_BIND_EXT] = "VM_BIND_EXT",
+	[XE_PROXY_CCMD_EXEC_EXT] = "EXEC_EXT",
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] = "EXEC_QUEUE_CREATE_EXT",
+	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = "EXEC_QUEUE_GET_PROPERTY",
+	[XE_PROXY_CCMD_GEM_CREATE_EXT] = "GEM_CREATE_EXT",
+	[XE_PROXY_CCMD_MADVISE] = "MADVISE",
+	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
+	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
+	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
+};
+
+static int vxp_round_trips_show(struct seq_file *m, void *unused)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vxp_device *vxp = to_vxp(entry->dev);
+	int i;
+
+	for (i = 0; i < VXP_VQ_TRIP_SLOTS; i++)
+		if (vxp_vq_names[i])
+			seq_printf(m, "virtio %s %lld\n", vxp_vq_names[i],
+				   (long long)atomic64_read(&vxp->vq_trips[i]));
+	for (i = 0; i < VXP_CCMD_SLOTS; i++)
+		if (vxp_ccmd_names[i])
+			seq_printf(m, "ccmd %s %lld\n", vxp_ccmd_names[i],
+				   (long long)atomic64_read(&vxp->ccmd_trips[i]));
+	return 0;
+}
+
+/**
+ * vxp_debugfs_init() - register the debugfs files (before drm_dev_register)
+ * @vxp: the device
+ */
+void vxp_debugfs_init(struct vxp_device *vxp)
+{
+	drm_debugfs_add_file(vxp->drm, "round_trips", vxp_round_trips_show, NULL);
+}
