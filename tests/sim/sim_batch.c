@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulated command streamer. Encodings follow the kernel's
+ * drivers/gpu/drm/xe/instructions/xe_mi_commands.h and xe_gpu_commands.h
+ * (MI opcode in bits 28:23, GFXPIPE PIPE_CONTROL, length fields) and the
+ * public PRMs for MI_ATOMIC and MI_CONDITIONAL_BATCH_BUFFER_END. Commands it
+ * does not model are skipped by their length; addresses go through the VM's
+ * mappings, so a stray access faults as on hardware.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "sim.h"
+#include "sim_batch.h"
+
+#define CMD_TYPE(h)	((h) >> 29)
+#define MI_OPCODE(h)	(((h) >> 23) & 0x3f)
+
+#define MI_NOOP_OP		0x00
+#define MI_BATCH_BUFFER_END_OP	0x0a
+#define MI_SEMAPHORE_WAIT_OP	0x1c
+#define MI_STORE_DATA_IMM_OP	0x20
+#define MI_STORE_REG_MEM_OP	0x24
+#define MI_FLUSH_DW_OP		0x26
+#define MI_ATOMIC_OP		0x2f
+#define MI_BATCH_BUFFER_START_OP 0x31
+#define MI_COND_BB_END_OP	0x36
+
+#define BBS_SECOND_LEVEL	(1u << 22)
+#define SEMW_POLL		(1u << 15)
+#define ATOMIC_INLINE_DATA	(1u << 18)
+#define FLUSH_DW_OP_STOREDW	(1u << 14)
+
+/* PIPE_CONTROL: type 3, pipeline 3, opcode 2, subopcode 0 */
+#define PIPE_CONTROL_MASK	0xffff0000u
+#define PIPE_CONTROL_HDR	0x7a000000u
+#define PC_POST_SYNC(dw1)	(((dw1) >> 14) & 3)
+
+#define MAX_COMMANDS_PER_RUN	65536
+#define MAX_COMMANDS_PER_JOB	(1ull << 24)
+
+static uint64_t va_mask(uint64_t va)
+{
+	/* strip the canonical sign extension of 48-bit (or 57-bit) VAs */
+	return va & ((1ull << sim.dev->va_bits) - 1);
+}
+
+void sim_batch_init(struct sim_batch_state *s, const uint64_t *batches,
+		    uint32_t num)
+{
+	memset(s, 0, sizeof(*s));
+	s->batches = batches;
+	s->num_batches = num;
+	s->ip = num ? va_mask(batches[0]) : 0;
+	s->done = !num;
+}
+
+static uint64_t addr64(uint32_t lo, uint32_t hi)
+{
+	return va_mask(((uint64_t)hi << 32) | lo);
+}
+
+static bool gpu_read(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
+		     void *dst, uint64_t len)
+{
+	void *p = sim_vm_translate(vm, va, len, false);
+
+	if (!p) {
+		s->fault_addr = va;
+		return false;
+	}
+	memcpy(dst, p, len);
+	return true;
+}
+
+static bool gpu_write(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
+		      const void *src, uint64_t len)
+{
+	void *p = sim_vm_translate(vm, va, len, true);
+
+	if (!p) {
+		s->fault_addr = va;
+		return false;
+	}
+	memcpy(p, src, len);
+	return true;
+}
+
+/* MI_SEMAPHORE_WAIT compare: semaphore address data (SAD) vs inline (SDD). */
+static bool sem_compare(uint32_t sad, uint32_t sdd, uint32_t op)
+{
+	switch (op) {
+	case 0: return sad > sdd;
+	case 1: return sad >= sdd;
+	case 2: return sad < sdd;
+	case 3: return sad <= sdd;
+	case 4: return sad == sdd;
+	case 5: return sad != sdd;
+	}
+	return false;
+}
+
+static uint64_t atomic_apply(uint32_t op, uint64_t mem, uint64_t src1,
+			     uint64_t src2, uint64_t width_mask)
+{
+	switch (op & 0x1f) {
+	case 0x01: return mem & src1;
+	case 0x02: return mem | src1;
+	case 0x03: return mem ^ src1;
+	case 0x04: return src1;
+	case 0x05: return mem + 1;
+	case 0x06: return mem - 1;
+	case 0x07: return mem + src1;
+	case 0x08: return mem - src1;
+	case 0x09: return src1 - mem;
+	case 0x0a: return (int64_t)mem > (int64_t)src1 ? mem : src1;
+	case 0x0b: return (int64_t)mem < (int64_t)src1 ? mem : src1;
+	case 0x0c: return (mem & width_mask) > (src1 & width_mask) ? mem : src1;
+	case 0x0d: return (mem & width_mask) < (src1 & width_mask) ? mem : src1;
+	case 0x0e: return (mem & width_mask) == (src1 & width_mask) ? src2 : mem;
+	case 0x0f: return mem - 1;
+	}
+	return mem;
+}
+
+/* Register reads by MI_STORE_REGISTER_MEM: the timestamps, else zero. */
+static uint32_t read_register(uint32_t reg)
+{
+	uint64_t ts = sim_gpu_timestamp();
+
+	switch (reg & 0xfff) {
+	case 0x358:		/* RING_TIMESTAMP */
+	case 0x3a8:		/* RING_CTX_TIMESTAMP */
+		return (uint32_t)ts;
+	case 0x35c:		/* RING_TIMESTAMP_UDW */
+		return (uint32_t)(ts >> 32);
+	}
+	return 0;
+}
+
+/* Execute one command at s->ip. */
+static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
+{
+	uint32_t dw[256];
+	uint32_t hdr, len;
+
+	if (!gpu_read(s, vm, s->ip, &hdr, 4))
+		return SIM_BATCH_FAULT;
+	switch (CMD_TYPE(hdr)) {
+	case 0:		/* MI */
+		if (MI_OPCODE(hdr) < 0x10)
+			len = 1;
+		else if (MI_OPCODE(hdr) == MI_STORE_DATA_IMM_OP)
+			len = (hdr & 0x3ff) + 2;
+		else if (MI_OPCODE(hdr) == MI_FLUSH_DW_OP)
+			len = (hdr & 0x3f) + 2;
+		else
+			len = (hdr & 0xff) + 2;
+		break;
+	case 2:		/* BLT */
+	case 3:		/* GFXPIPE */
+		len = (hdr & 0xff) + 2;
+		break;
+	default:
+		len = 1;
+		break;
+	}
+	if (len > SIM_ARRAY_SIZE(dw) || !gpu_read(s, vm, s->ip, dw, len * 4))
+		return SIM_BATCH_FAULT;
+
+	if (CMD_TYPE(hdr) == 3 && (hdr & PIPE_CONTROL_MASK) == PIPE_CONTROL_HDR) {
+		if (len >= 6) {
+			uint64_t addr = addr64(dw[2] & ~7u, dw[3]);
+			uint64_t v = 0;
+
+			switch (PC_POST_SYNC(dw[1])) {
+			case 1:	/* write immediate */
+				v = dw[4] | (uint64_t)dw[5] << 32;
+				break;
+			case 3:	/* write timestamp */
+				v = sim_gpu_timestamp();
+				break;
+			}
+			if (PC_POST_SYNC(dw[1]) && !gpu_write(s, vm, addr, &v, 8))
+				return SIM_BATCH_FAULT;
+		}
+		s->ip += len * 4;
+		return SIM_BATCH_DONE;
+	}
+	if (CMD_TYPE(hdr) != 0) {
+		s->ip += len * 4;
+		return SIM_BATCH_DONE;
+	}
+
+	switch (MI_OPCODE(hdr)) {
+	case MI_BATCH_BUFFER_END_OP:
+		if (s->depth) {
+			s->ip = s->stack[--s->depth];
+			return SIM_BATCH_DONE;
+		}
+		if (++s->cur < s->num_batches)
+			s->ip = va_mask(s->batches[s->cur]);
+		else
+			s->done = true;
+		return SIM_BATCH_DONE;
+	case MI_BATCH_BUFFER_START_OP:
+		if (len < 3)
+			return SIM_BATCH_FAULT;
+		if (hdr & BBS_SECOND_LEVEL) {
+			if (s->depth == SIM_BATCH_MAX_DEPTH - 1)
+				return SIM_BATCH_FAULT;
+			s->stack[s->depth++] = s->ip + len * 4;
+		}
+		s->ip = addr64(dw[1] & ~3u, dw[2]);
+		return SIM_BATCH_DONE;
+	case MI_STORE_DATA_IMM_OP:
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		if (!gpu_write(s, vm, addr64(dw[1] & ~3u, dw[2]), &dw[3], (len - 3) * 4))
+			return SIM_BATCH_FAULT;
+		break;
+	case MI_FLUSH_DW_OP:
+		if (hdr & FLUSH_DW_OP_STOREDW && len >= 4 &&
+		    !gpu_write(s, vm, addr64(dw[1] & ~7u, dw[2]), &dw[3], (len - 3) * 4))
+			return SIM_BATCH_FAULT;
+		break;
+	case MI_ATOMIC_OP: {
+		uint32_t op = (hdr >> 8) & 0xff;
+		uint64_t addr = addr64(dw[1] & ~3u, dw[2]);
+		unsigned int size = op < 0x20 ? 4 : op < 0x40 ? 8 : 16;
+		uint64_t mem = 0, src1 = 0, src2 = 0;
+		uint64_t wmask = size == 4 ? 0xffffffffull : ~0ull;
+
+		if (len < 3 || size == 16)
+			break;	/* 16-byte atomics are not modelled */
+		if (hdr & ATOMIC_INLINE_DATA && len >= 7) {
+			src1 = dw[3] | (size == 8 ? (uint64_t)dw[4] << 32 : 0);
+			src2 = dw[5] | (size == 8 ? (uint64_t)dw[6] << 32 : 0);
+		}
+		if (!gpu_read(s, vm, addr, &mem, size))
+			return SIM_BATCH_FAULT;
+		mem = atomic_apply(op, mem, src1, src2, wmask) & wmask;
+		if (!gpu_write(s, vm, addr, &mem, size))
+			return SIM_BATCH_FAULT;
+		break;
+	}
+	case MI_SEMAPHORE_WAIT_OP: {
+		uint32_t sad;
+
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		if (!gpu_read(s, vm, addr64(dw[2] & ~3u, dw[3]), &sad, 4))
+			return SIM_BATCH_FAULT;
+		/* signal mode waits for a wake-up; polling re-reads: same here */
+		if (!sem_compare(sad, dw[1], (hdr >> 12) & 7))
+			return SIM_BATCH_BLOCKED;
+		break;
+	}
+	case MI_STORE_REG_MEM_OP: {
+		uint32_t v;
+
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		v = read_register(dw[1]);
+		if (!gpu_write(s, vm, addr64(dw[2] & ~3u, dw[3]), &v, 4))
+			return SIM_BATCH_FAULT;
+		break;
+	}
+	case MI_COND_BB_END_OP: {
+		uint32_t mem;
+
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		if (!gpu_read(s, vm, addr64(dw[2] & ~7u, dw[3]), &mem, 4))
+			return SIM_BATCH_FAULT;
+		/* the batch ends when the memory value <= the inline data */
+		if (mem <= dw[1]) {
+			s->ip += len * 4;
+			s->depth = 0;
+			if (++s->cur < s->num_batches)
+				s->ip = va_mask(s->batches[s->cur]);
+			else
+				s->done = true;
+			return SIM_BATCH_DONE;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	s->ip += len * 4;
+	return SIM_BATCH_DONE;
+}
+
+enum sim_batch_result sim_batch_run(struct sim_batch_state *s, struct sim_vm *vm)
+{
+	for (uint32_t n = 0; n < MAX_COMMANDS_PER_RUN; n++) {
+		enum sim_batch_result r;
+
+		if (s->done)
+			return SIM_BATCH_DONE;
+		if (s->executed++ > MAX_COMMANDS_PER_JOB)
+			return SIM_BATCH_HANG;
+		r = step(s, vm);
+		if (r != SIM_BATCH_DONE)
+			return r;
+	}
+	return SIM_BATCH_BLOCKED;	/* yield to other queues */
+}

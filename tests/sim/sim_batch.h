@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* The simulated command streamer: see sim_batch.c. */
+#ifndef XE_SIM_BATCH_H
+#define XE_SIM_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sim_vm;
+
+enum sim_batch_result {
+	SIM_BATCH_DONE,		/* every batch reached MI_BATCH_BUFFER_END */
+	SIM_BATCH_BLOCKED,	/* a MI_SEMAPHORE_WAIT is not yet satisfied */
+	SIM_BATCH_FAULT,	/* an access hit no mapping (CAT error) */
+	SIM_BATCH_HANG,		/* no end within the command budget */
+};
+
+#define SIM_BATCH_MAX_DEPTH	3	/* ring + 2 levels of batch, as hw */
+
+struct sim_batch_state {
+	const uint64_t *batches;
+	uint32_t num_batches, cur;
+	uint64_t ip;
+	uint64_t stack[SIM_BATCH_MAX_DEPTH];
+	uint32_t depth;
+	uint64_t executed;
+	uint64_t fault_addr;
+	bool done;
+};
+
+void sim_batch_init(struct sim_batch_state *s, const uint64_t *batches,
+		    uint32_t num);
+enum sim_batch_result sim_batch_run(struct sim_batch_state *s,
+				    struct sim_vm *vm);
+
+#endif

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buffer objects: GEM_CREATE and GEM_MMAP_OFFSET after xe_bo.c
+ * (xe_gem_create_ioctl, xe_gem_mmap_offset_ioctl), GEM_CLOSE after drm_gem.c
+ * and PRIME after drm_prime.c / xe_dma_buf.c. A BO is a memfd, so its
+ * dma-buf is the memfd too: mmap and self-import work on it as on a real one.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+/* drm_vma_manager offsets start above 4 GiB: DRM_FILE_PAGE_OFFSET_START. */
+#define SIM_MMAP_OFFSET_START	(0x100000000ull)
+
+static int bo_register(struct sim_bo *bo)
+{
+	if (sim.num_bos == sim.cap_bos) {
+		uint32_t cap = sim.cap_bos ? sim.cap_bos * 2 : 256;
+		struct sim_bo **n = realloc(sim.bos, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		sim.bos = n;
+		sim.cap_bos = cap;
+	}
+	sim.bos[sim.num_bos++] = bo;
+	return 0;
+}
+
+static void bo_unregister(struct sim_bo *bo)
+{
+	for (uint32_t i = 0; i < sim.num_bos; i++) {
+		if (sim.bos[i] == bo) {
+			sim.bos[i] = sim.bos[--sim.num_bos];
+			return;
+		}
+	}
+}
+
+/* Wrap @memfd (owned on success) in a new BO. */
+static struct sim_bo *bo_new(int memfd, uint64_t size)
+{
+	struct sim_bo *bo = calloc(1, sizeof(*bo));
+	dev_t dev;
+
+	if (!bo)
+		return NULL;
+	bo->refcount = 1;
+	bo->memfd = memfd;
+	bo->size = size;
+	if (sim_real_fstat_ino(memfd, &bo->ino, &dev))
+		goto err;
+	bo->map = sim_real_mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				memfd, 0);
+	if (bo->map == MAP_FAILED)
+		goto err;
+	bo->mmap_offset = sim.next_mmap_offset;
+	sim.next_mmap_offset += size;
+	if (bo_register(bo)) {
+		munmap(bo->map, size);
+		goto err;
+	}
+	sim.mem_used += size;
+	return bo;
+err:
+	free(bo);
+	return NULL;
+}
+
+void sim_bo_put(struct sim_bo *bo)
+{
+	if (!bo || --bo->refcount)
+		return;
+	bo_unregister(bo);
+	sim.mem_used -= bo->size;
+	munmap(bo->map, bo->size);
+	sim_real_close(bo->memfd);
+	if (bo->vm)
+		sim_vm_put(bo->vm);
+	free(bo);
+}
+
+struct sim_bo *sim_bo_lookup(struct sim_file *f, uint32_t handle)
+{
+	return sim_idr_find(&f->handles, handle);
+}
+
+/* The BO whose fake mmap range holds [offset, offset + len). */
+struct sim_bo *sim_bo_by_offset(uint64_t offset, uint64_t len)
+{
+	for (uint32_t i = 0; i < sim.num_bos; i++) {
+		struct sim_bo *bo = sim.bos[i];
+
+		if (offset >= bo->mmap_offset &&
+		    offset - bo->mmap_offset < bo->size &&
+		    len <= bo->size - (offset - bo->mmap_offset))
+			return bo;
+	}
+	return NULL;
+}
+
+void sim_file_release_bos(struct sim_file *f)
+{
+	for (uint32_t i = 1; i < f->handles.size; i++)
+		sim_bo_put(sim_idr_remove(&f->handles, i));
+	sim_idr_free(&f->handles);
+}
+
+static int handle_for(struct sim_file *f, struct sim_bo *bo, uint32_t *handle)
+{
+	for (uint32_t i = 1; i < f->handles.size; i++) {
+		if (f->handles.slot[i] == bo) {
+			*handle = i;
+			return 0;
+		}
+	}
+	bo->refcount++;
+	if (sim_idr_alloc(&f->handles, bo, handle)) {
+		bo->refcount--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int sim_ioctl_gem_create(struct sim_file *f, void *data)
+{
+	struct drm_xe_gem_create *a = data;
+	uint32_t valid_flags = DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING |
+			       DRM_XE_GEM_CREATE_FLAG_SCANOUT |
+			       DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM |
+			       DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION;
+	/* integrated parts have system memory only: region mask bit 0 */
+	const uint32_t region_mask = 0x1;
+	struct sim_vm *vm = NULL;
+	struct sim_bo *bo;
+	uint32_t handle;
+	int memfd, err;
+
+	if (a->pad[0] || a->pad[1] || a->pad[2] || a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "pad/reserved");
+	if ((a->placement & ~region_mask) || !a->placement)
+		return SIM_ERR(-EINVAL, "placement %#x", a->placement);
+	if (a->flags & ~valid_flags)
+		return SIM_ERR(-EINVAL, "flags %#x", a->flags);
+	if (a->handle)
+		return SIM_ERR(-EINVAL, "handle must be 0");
+	if (!a->size || a->size & (SIM_PAGE_SIZE - 1))
+		return SIM_ERR(-EINVAL, "size %#llx", (unsigned long long)a->size);
+	if (a->flags & DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION &&
+	    sim.dev->graphics_ver < 20)
+		return SIM_ERR(-EOPNOTSUPP, "NO_COMPRESSION before Xe2");
+	/* NEEDS_VISIBLE_VRAM needs a VRAM placement, which we do not have */
+	if (a->flags & DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM)
+		return SIM_ERR(-EINVAL, "NEEDS_VISIBLE_VRAM without VRAM");
+	if (!a->cpu_caching || a->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC)
+		return SIM_ERR(-EINVAL, "cpu_caching %u", a->cpu_caching);
+	if (a->flags & DRM_XE_GEM_CREATE_FLAG_SCANOUT &&
+	    a->cpu_caching == DRM_XE_GEM_CPU_CACHING_WB)
+		return SIM_ERR(-EINVAL, "scanout needs WC");
+	if (a->vm_id) {
+		vm = sim_vm_lookup(f, a->vm_id);
+		if (!vm)
+			return SIM_ERR(-ENOENT, "no vm %u", a->vm_id);
+	}
+	/* TTM cannot place more than the whole GTT manager (ENOSPC). */
+	if (a->size > sim.sysmem_size)
+		return SIM_ERR(-ENOSPC, "size %#llx exceeds system memory",
+			       (unsigned long long)a->size);
+
+	memfd = memfd_create("xe-sim-bo", MFD_CLOEXEC);
+	if (memfd < 0)
+		return -errno;
+	if (ftruncate(memfd, a->size)) {
+		err = -errno;
+		sim_real_close(memfd);
+		return err;
+	}
+	bo = bo_new(memfd, a->size);
+	if (!bo) {
+		sim_real_close(memfd);
+		return -ENOMEM;
+	}
+	bo->placement = a->placement;
+	bo->flags = a->flags;
+	bo->cpu_caching = a->cpu_caching;
+	if (vm) {
+		bo->vm = vm;
+		bo->vm_id = a->vm_id;
+		vm->refcount++;
+	}
+	err = sim_idr_alloc(&f->handles, bo, &handle);
+	if (err) {
+		sim_bo_put(bo);
+		return err;
+	}
+	a->handle = handle;
+	return 0;
+}
+
+int sim_ioctl_gem_mmap_offset(struct sim_file *f, void *data)
+{
+	struct drm_xe_gem_mmap_offset *a = data;
+	struct sim_bo *bo;
+
+	if (a->extensions || a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "extensions/reserved");
+	if (a->flags & ~DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER)
+		return SIM_ERR(-EINVAL, "flags %#x", a->flags);
+	if (a->flags & DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER)
+		return SIM_ERR(-EINVAL, "PCI barrier on an integrated part");
+	bo = sim_bo_lookup(f, a->handle);
+	if (!bo)
+		return SIM_ERR(-ENOENT, "no handle %u", a->handle);
+	a->offset = bo->mmap_offset;
+	return 0;
+}
+
+int sim_ioctl_gem_close(struct sim_file *f, void *data)
+{
+	struct drm_gem_close *a = data;
+	struct sim_bo *bo;
+
+	if (a->pad)
+		return SIM_ERR(-EINVAL, "pad");
+	bo = sim_idr_remove(&f->handles, a->handle);
+	if (!bo)
+		return SIM_ERR(-EINVAL, "no handle %u", a->handle);
+	sim_bo_put(bo);
+	return 0;
+}
+
+int sim_ioctl_prime_to_fd(struct sim_file *f, void *data)
+{
+	struct drm_prime_handle *a = data;
+	struct sim_bo *bo;
+	int fd;
+
+	if (a->flags & ~(DRM_CLOEXEC | DRM_RDWR))
+		return SIM_ERR(-EINVAL, "flags %#x", a->flags);
+	bo = sim_bo_lookup(f, a->handle);
+	if (!bo)
+		return SIM_ERR(-ENOENT, "no handle %u", a->handle);
+	if (bo->vm)
+		return SIM_ERR(-EPERM, "VM-private BO cannot be exported");
+	/* a new fd on the same file, as every export of one dma-buf is */
+	fd = fcntl(bo->memfd, a->flags & DRM_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+	if (fd < 0)
+		return -errno;
+	a->fd = fd;
+	return 0;
+}
+
+int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
+{
+	struct drm_prime_handle *a = data;
+	struct sim_bo *bo = NULL;
+	struct stat st;
+	uint32_t handle;
+	int memfd, err;
+
+	if (fstat(a->fd, &st))
+		return SIM_ERR(-EBADF, "fd %d", a->fd);
+	if (!S_ISREG(st.st_mode))
+		return SIM_ERR(-EINVAL, "fd %d is not a dma-buf", a->fd);
+	for (uint32_t i = 0; i < sim.num_bos; i++) {
+		if (sim.bos[i]->ino == st.st_ino) {
+			bo = sim.bos[i];
+			break;
+		}
+	}
+	if (bo)
+		return handle_for(f, bo, &a->handle);
+	/* A dma-buf from elsewhere: wrap it like an imported attachment. */
+	if (!st.st_size || st.st_size & (SIM_PAGE_SIZE - 1))
+		return SIM_ERR(-EINVAL, "imported size %lld", (long long)st.st_size);
+	memfd = fcntl(a->fd, F_DUPFD_CLOEXEC, 0);
+	if (memfd < 0)
+		return -errno;
+	bo = bo_new(memfd, st.st_size);
+	if (!bo) {
+		sim_real_close(memfd);
+		return -ENOMEM;
+	}
+	bo->placement = 1;
+	err = sim_idr_alloc(&f->handles, bo, &handle);
+	if (err) {
+		sim_bo_put(bo);
+		return err;
+	}
+	a->handle = handle;
+	return 0;
+}

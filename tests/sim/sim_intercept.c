@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The LD_PRELOAD surface: libc entry points that touch the simulated device
+ * or the fds it hands out. Anything else goes straight to the real libc.
+ *
+ * XE_SIM_PATHS   colon-separated device paths (default
+ *                /dev/dri/card0:/dev/dri/renderD128); the paths need not exist
+ * XE_SIM_DEVICE  PCI device id to present (default 0x64a0, Lunar Lake)
+ * XE_SIM_DEBUG   1: log every rejected ioctl with its reason, 2: also trace
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+/* x86-64: struct stat64 has the layout of struct stat */
+_Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat64");
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+#define DRM_MAJOR	226
+
+struct fd_entry {
+	enum sim_fd_type type;
+	void *obj;
+};
+
+static struct fd_entry *fds;
+static int num_fds;
+static char *paths[8];
+static uint32_t path_minor[8];
+static int num_paths;
+
+static int (*real_open)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_close)(int);
+static int (*real_dup)(int);
+static int (*real_dup2)(int, int);
+static int (*real_dup3)(int, int, int);
+static int (*real_fcntl)(int, int, ...);
+static int (*real_ioctl)(int, unsigned long, ...);
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_stat)(const char *, struct stat *);
+static int (*real_lstat)(const char *, struct stat *);
+static int (*real_fstat)(int, struct stat *);
+static int (*real_fstatat)(int, const char *, struct stat *, int);
+
+#define RESOLVE(sym) (real_##sym = dlsym(RTLD_NEXT, #sym))
+
+static void sim_atfork_prepare(void) { pthread_mutex_lock(&sim.lock); }
+static void sim_atfork_parent(void) { pthread_mutex_unlock(&sim.lock); }
+static void sim_atfork_child(void)
+{
+	pthread_mutex_init(&sim.lock, NULL);
+	pthread_cond_init(&sim.cond, NULL);
+}
+
+__attribute__((constructor)) static void sim_init(void)
+{
+	const char *env = getenv("XE_SIM_PATHS");
+	char *list, *save = NULL, *tok;
+
+	RESOLVE(open);
+	RESOLVE(openat);
+	RESOLVE(close);
+	RESOLVE(dup);
+	RESOLVE(dup2);
+	RESOLVE(dup3);
+	RESOLVE(fcntl);
+	RESOLVE(ioctl);
+	RESOLVE(mmap);
+	RESOLVE(stat);
+	RESOLVE(lstat);
+	RESOLVE(fstat);
+	RESOLVE(fstatat);
+	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
+	sim_device_select();
+	list = strdup(env ? env : "/dev/dri/card0:/dev/dri/renderD128");
+	for (tok = strtok_r(list, ":", &save); tok && num_paths < 8;
+	     tok = strtok_r(NULL, ":", &save)) {
+		const char *base = strrchr(tok, '/') ? strrchr(tok, '/') + 1 : tok;
+		uint32_t minor = 0;
+
+		if (sscanf(base, "renderD%u", &minor) != 1 &&
+		    sscanf(base, "card%u", &minor) != 1)
+			minor = num_paths;
+		paths[num_paths] = strdup(tok);
+		path_minor[num_paths++] = minor;
+	}
+	free(list);
+	pthread_atfork(sim_atfork_prepare, sim_atfork_parent, sim_atfork_child);
+}
+
+static int path_index(const char *path)
+{
+	if (!path)
+		return -1;
+	for (int i = 0; i < num_paths; i++)
+		if (!strcmp(path, paths[i]))
+			return i;
+	return -1;
+}
+
+/* ---- the fd table (sim.lock held) ---- */
+
+int sim_fd_install(int fd, enum sim_fd_type type, void *obj)
+{
+	if (fd < 0)
+		return -EBADF;
+	if (fd >= num_fds) {
+		int n = fd + 64;
+		struct fd_entry *t = realloc(fds, n * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		memset(t + num_fds, 0, (n - num_fds) * sizeof(*t));
+		fds = t;
+		num_fds = n;
+	}
+	fds[fd].type = type;
+	fds[fd].obj = obj;
+	return 0;
+}
+
+void *sim_fd_lookup(int fd, enum sim_fd_type type)
+{
+	if (fd < 0 || fd >= num_fds || fds[fd].type != type)
+		return NULL;
+	return fds[fd].obj;
+}
+
+void sim_fd_get_obj(enum sim_fd_type type, void *obj)
+{
+	switch (type) {
+	case SIM_FD_DEVICE:
+		((struct sim_file *)obj)->refcount++;
+		break;
+	case SIM_FD_SYNC_FILE:
+		sim_sync_file_get(obj);
+		break;
+	case SIM_FD_SYNCOBJ:
+		((struct sim_syncobj *)obj)->refcount++;
+		break;
+	default:
+		break;
+	}
+}
+
+void sim_fd_release_obj(enum sim_fd_type type, void *obj)
+{
+	switch (type) {
+	case SIM_FD_DEVICE:
+		sim_file_put(obj);
+		break;
+	case SIM_FD_SYNC_FILE:
+		sim_sync_file_put(obj);
+		break;
+	case SIM_FD_SYNCOBJ:
+		sim_syncobj_put(obj);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool fd_is_sim(int fd)
+{
+	return fd >= 0 && fd < num_fds && fds[fd].type != SIM_FD_NONE;
+}
+
+/* Forget @fd, dropping its reference. */
+static void fd_forget(int fd)
+{
+	if (!fd_is_sim(fd))
+		return;
+	sim_fd_release_obj(fds[fd].type, fds[fd].obj);
+	fds[fd].type = SIM_FD_NONE;
+	fds[fd].obj = NULL;
+}
+
+/* @newfd now refers to what @oldfd does. */
+static void fd_clone(int oldfd, int newfd)
+{
+	if (!fd_is_sim(oldfd) || newfd < 0)
+		return;
+	if (sim_fd_install(newfd, fds[oldfd].type, fds[oldfd].obj) == 0)
+		sim_fd_get_obj(fds[newfd].type, fds[newfd].obj);
+}
+
+int sim_real_close(int fd)
+{
+	return real_close(fd);
+}
+
+int sim_new_fd(bool cloexec)
+{
+	return eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
+}
+
+void *sim_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return real_mmap(addr, len, prot, flags, fd, off);
+}
+
+int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
+{
+	struct stat st;
+
+	if (real_fstat(fd, &st))
+		return -errno;
+	*ino = st.st_ino;
+	*dev = st.st_dev;
+	return 0;
+}
+
+/* ---- open ---- */
+
+static int open_device(int idx, int flags)
+{
+	struct sim_file *f;
+	int fd, err;
+
+	fd = sim_new_fd(flags & O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	pthread_mutex_lock(&sim.lock);
+	f = sim_file_new(path_minor[idx]);
+	err = f ? sim_fd_install(fd, SIM_FD_DEVICE, f) : -ENOMEM;
+	pthread_mutex_unlock(&sim.lock);
+	if (err) {
+		free(f);
+		real_close(fd);
+		errno = -err;
+		return -1;
+	}
+	sim_debug("open %s -> fd %d", paths[idx], fd);
+	return fd;
+}
+
+#define OPEN_MODE(flags, mode) do { \
+		if ((flags) & (O_CREAT | O_TMPFILE)) { \
+			va_list ap; \
+			va_start(ap, flags); \
+			mode = va_arg(ap, int); \
+			va_end(ap); \
+		} \
+	} while (0)
+
+int open(const char *path, int flags, ...)
+{
+	int mode = 0, idx = path_index(path);
+
+	if (idx >= 0)
+		return open_device(idx, flags);
+	OPEN_MODE(flags, mode);
+	return real_open(path, flags, mode);
+}
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int __open_2(const char *path, int flags)
+{
+	return open(path, flags);
+}
+int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	int mode = 0, idx = path_index(path);
+
+	if (idx >= 0)
+		return open_device(idx, flags);
+	OPEN_MODE(flags, mode);
+	return real_openat(dirfd, path, flags, mode);
+}
+int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+	return openat(dirfd, path, flags);
+}
+int __openat64_2(int dirfd, const char *path, int flags) __attribute__((alias("__openat_2")));
+
+/* ---- close and dup ---- */
+
+int close(int fd)
+{
+	if (fd_is_sim(fd)) {
+		pthread_mutex_lock(&sim.lock);
+		fd_forget(fd);
+		pthread_mutex_unlock(&sim.lock);
+	}
+	return real_close(fd);
+}
+
+int dup(int fd)
+{
+	int n = real_dup(fd);
+
+	if (n >= 0 && fd_is_sim(fd)) {
+		pthread_mutex_lock(&sim.lock);
+		fd_clone(fd, n);
+		pthread_mutex_unlock(&sim.lock);
+	}
+	return n;
+}
+
+static int do_dup3(int oldfd, int newfd, int flags, bool is_dup2)
+{
+	int n;
+
+	if (oldfd == newfd)
+		return is_dup2 ? real_dup2(oldfd, newfd) : real_dup3(oldfd, newfd, flags);
+	pthread_mutex_lock(&sim.lock);
+	n = is_dup2 ? real_dup2(oldfd, newfd) : real_dup3(oldfd, newfd, flags);
+	if (n >= 0) {
+		fd_forget(newfd);
+		fd_clone(oldfd, newfd);
+	}
+	pthread_mutex_unlock(&sim.lock);
+	return n;
+}
+
+int dup2(int oldfd, int newfd)
+{
+	return do_dup3(oldfd, newfd, 0, true);
+}
+
+int dup3(int oldfd, int newfd, int flags)
+{
+	return do_dup3(oldfd, newfd, flags, false);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+	int n;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	n = real_fcntl(fd, cmd, arg);
+	if (n >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && fd_is_sim(fd)) {
+		pthread_mutex_lock(&sim.lock);
+		fd_clone(fd, n);
+		pthread_mutex_unlock(&sim.lock);
+	}
+	return n;
+}
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
+
+/* ---- ioctl and mmap ---- */
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct sim_file *f;
+	va_list ap;
+	void *arg;
+	int err;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	pthread_mutex_lock(&sim.lock);
+	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
+	if (!f) {
+		pthread_mutex_unlock(&sim.lock);
+		return real_ioctl(fd, req, arg);
+	}
+	f->refcount++;
+	err = sim_ioctl(f, req, arg);
+	sim_file_put(f);
+	pthread_mutex_unlock(&sim.lock);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct sim_bo *bo;
+	void *p;
+	int memfd;
+
+	if (!fd_is_sim(fd))
+		return real_mmap(addr, len, prot, flags, fd, off);
+	pthread_mutex_lock(&sim.lock);
+	bo = sim_fd_lookup(fd, SIM_FD_DEVICE) ? sim_bo_by_offset(off, len) : NULL;
+	if (!bo) {
+		pthread_mutex_unlock(&sim.lock);
+		SIM_ERR(-EINVAL, "no BO at mmap offset %#llx", (unsigned long long)off);
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	memfd = bo->memfd;
+	off -= bo->mmap_offset;
+	/* the mapping keeps the pages; it may outlive the handle, as on xe */
+	p = real_mmap(addr, len, prot, flags, memfd, off);
+	pthread_mutex_unlock(&sim.lock);
+	return p;
+}
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+	__attribute__((alias("mmap")));
+
+/* ---- stat: the device paths are character devices of major 226 ---- */
+
+static void fake_stat(uint32_t minor, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | 0666;
+	st->st_rdev = makedev(DRM_MAJOR, minor);
+	st->st_dev = makedev(0, 6);
+	st->st_ino = 0x5e000 + minor;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+}
+
+int stat(const char *path, struct stat *st)
+{
+	int idx = path_index(path);
+
+	if (idx < 0)
+		return real_stat(path, st);
+	fake_stat(path_minor[idx], st);
+	return 0;
+}
+int stat64(const char *path, struct stat64 *st)
+{
+	return stat(path, (struct stat *)st);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	int idx = path_index(path);
+
+	if (idx < 0)
+		return real_lstat(path, st);
+	fake_stat(path_minor[idx], st);
+	return 0;
+}
+int lstat64(const char *path, struct stat64 *st)
+{
+	return lstat(path, (struct stat *)st);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	struct sim_file *f;
+
+	pthread_mutex_lock(&sim.lock);
+	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
+	if (f)
+		fake_stat(f->minor, st);
+	pthread_mutex_unlock(&sim.lock);
+	return f ? 0 : real_fstat(fd, st);
+}
+int fstat64(int fd, struct stat64 *st)
+{
+	return fstat(fd, (struct stat *)st);
+}
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	int idx = path_index(path);
+
+	if (flags & AT_EMPTY_PATH && path && !*path)
+		return fstat(dirfd, st);
+	if (idx < 0)
+		return real_fstatat(dirfd, path, st, flags);
+	fake_stat(path_minor[idx], st);
+	return 0;
+}
+int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	return fstatat(dirfd, path, (struct stat *)st, flags);
+}

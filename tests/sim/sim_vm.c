@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMs and VM_BIND, following xe_vm.c (xe_vm_create_ioctl,
+ * xe_vm_destroy_ioctl, vm_bind_ioctl_check_args, xe_vm_bind_ioctl,
+ * xe_vm_bind_ioctl_validate_bo) and drm_gpuvm's split/merge rules: a MAP
+ * replaces whatever overlapped it, an UNMAP may cut a mapping in pieces, and
+ * an operation with nothing to do completes as a sync point (-ENODATA
+ * internally). The mapping list is updated at ioctl time, as the gpuva tree
+ * is; the bind's fence signals once its in-fences have.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define ALL_VM_CREATE_FLAGS (DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE | \
+			     DRM_XE_VM_CREATE_FLAG_LR_MODE | \
+			     DRM_XE_VM_CREATE_FLAG_FAULT_MODE | \
+			     DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT)
+
+#define SUPPORTED_BIND_FLAGS (DRM_XE_VM_BIND_FLAG_READONLY | \
+			      DRM_XE_VM_BIND_FLAG_IMMEDIATE | \
+			      DRM_XE_VM_BIND_FLAG_NULL | \
+			      DRM_XE_VM_BIND_FLAG_DUMPABLE | \
+			      DRM_XE_VM_BIND_FLAG_CHECK_PXP | \
+			      DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR | \
+			      DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET | \
+			      DRM_XE_VM_BIND_FLAG_DECOMPRESS)
+
+struct sim_vm *sim_vm_lookup(struct sim_file *f, uint32_t id)
+{
+	struct sim_vm *vm = sim_idr_find(&f->vms, id);
+
+	return vm && !vm->closed ? vm : NULL;
+}
+
+static uint64_t vm_size(void)
+{
+	return 1ull << sim.dev->va_bits;
+}
+
+static void vma_release(struct sim_vma *v)
+{
+	sim_bo_put(v->bo);
+	v->bo = NULL;
+}
+
+static void vm_clear(struct sim_vm *vm)
+{
+	for (uint32_t i = 0; i < vm->num_vmas; i++)
+		vma_release(&vm->vmas[i]);
+	vm->num_vmas = 0;
+}
+
+void sim_vm_put(struct sim_vm *vm)
+{
+	if (!vm || --vm->refcount)
+		return;
+	vm_clear(vm);
+	free(vm->vmas);
+	sim_fence_put(vm->last_bind);
+	sim_queue_put(vm->bindq);
+	free(vm);
+}
+
+void sim_file_release_vms(struct sim_file *f)
+{
+	for (uint32_t i = 1; i < f->vms.size; i++) {
+		struct sim_vm *vm = sim_idr_remove(&f->vms, i);
+
+		if (!vm)
+			continue;
+		vm->closed = true;
+		vm_clear(vm);
+		sim_vm_put(vm);
+	}
+	sim_idr_free(&f->vms);
+}
+
+int sim_ioctl_vm_create(struct sim_file *f, void *data)
+{
+	struct drm_xe_vm_create *a = data;
+	struct sim_vm *vm;
+	uint32_t id;
+	int err;
+
+	if (a->extensions)
+		return SIM_ERR(-EINVAL, "extensions");
+	/* Xe2 has USM (xe_pci.c XE2_GFX_FEATURES .has_usm = 1) */
+	if (a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "reserved");
+	if (a->flags & ~ALL_VM_CREATE_FLAGS)
+		return SIM_ERR(-EINVAL, "flags %#x", a->flags);
+	if (!(a->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+	    a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
+		return SIM_ERR(-EINVAL, "FAULT_MODE needs LR_MODE");
+	if (!(a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	    a->flags & DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT)
+		return SIM_ERR(-EINVAL, "NO_VM_OVERCOMMIT needs FAULT_MODE");
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->refcount = 1;
+	vm->flags = a->flags;
+	vm->file = f;
+	err = sim_idr_alloc(&f->vms, vm, &id);
+	if (err) {
+		free(vm);
+		return err;
+	}
+	a->vm_id = id;
+	return 0;
+}
+
+int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
+{
+	struct drm_xe_vm_destroy *a = data;
+	struct sim_vm *vm;
+
+	if (a->pad || a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "pad/reserved");
+	vm = sim_idr_find(&f->vms, a->vm_id);
+	if (!vm)
+		return SIM_ERR(-ENOENT, "no vm %u", a->vm_id);
+	/* preempt-fence mode (LR without faults) VMs with live queues */
+	if ((vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+	    !(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	    vm->num_exec_queues)
+		return SIM_ERR(-EBUSY, "vm %u has exec queues", a->vm_id);
+	sim_idr_remove(&f->vms, a->vm_id);
+	vm->closed = true;
+	vm_clear(vm);
+	sim_vm_put(vm);
+	return 0;
+}
+
+/* ---- the mapping list ---- */
+
+static int vmas_reserve(struct sim_vm *vm, uint32_t extra)
+{
+	if (vm->num_vmas + extra <= vm->cap_vmas)
+		return 0;
+	uint32_t cap = vm->cap_vmas ? vm->cap_vmas * 2 : 16;
+
+	while (cap < vm->num_vmas + extra)
+		cap *= 2;
+	struct sim_vma *n = realloc(vm->vmas, cap * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	vm->vmas = n;
+	vm->cap_vmas = cap;
+	return 0;
+}
+
+/*
+ * Remove [start, end) from the list, cutting mappings that straddle an edge.
+ * Return: whether anything was mapped there, or -ENOMEM.
+ */
+static int vmas_cut(struct sim_vm *vm, uint64_t start, uint64_t end)
+{
+	bool found = false;
+	uint32_t i = 0;
+
+	if (vmas_reserve(vm, 1))
+		return -ENOMEM;
+	while (i < vm->num_vmas) {
+		struct sim_vma *v = &vm->vmas[i];
+
+		if (v->end <= start || v->start >= end) {
+			i++;
+			continue;
+		}
+		found = true;
+		if (v->start < start && v->end > end) {
+			/* split in two around the hole */
+			struct sim_vma tail = *v;
+
+			memmove(v + 2, v + 1, (vm->num_vmas - i - 1) * sizeof(*v));
+			tail.bo_offset += end - v->start;
+			tail.start = end;
+			if (tail.bo)
+				tail.bo->refcount++;
+			v->end = start;
+			vm->vmas[i + 1] = tail;
+			vm->num_vmas++;
+			return true;
+		}
+		if (v->start < start) {
+			v->end = start;
+			i++;
+		} else if (v->end > end) {
+			v->bo_offset += end - v->start;
+			v->start = end;
+			i++;
+		} else {
+			vma_release(v);
+			memmove(v, v + 1, (vm->num_vmas - i - 1) * sizeof(*v));
+			vm->num_vmas--;
+		}
+	}
+	return found;
+}
+
+static int vmas_insert(struct sim_vm *vm, const struct sim_vma *nv)
+{
+	uint32_t i = 0;
+
+	if (vmas_reserve(vm, 1))
+		return -ENOMEM;
+	while (i < vm->num_vmas && vm->vmas[i].start < nv->start)
+		i++;
+	memmove(&vm->vmas[i + 1], &vm->vmas[i], (vm->num_vmas - i) * sizeof(*nv));
+	vm->vmas[i] = *nv;
+	vm->num_vmas++;
+	return 0;
+}
+
+static struct sim_vma *vma_find(struct sim_vm *vm, uint64_t va)
+{
+	uint32_t lo = 0, hi = vm->num_vmas;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		struct sim_vma *v = &vm->vmas[mid];
+
+		if (va < v->start)
+			hi = mid;
+		else if (va >= v->end)
+			lo = mid + 1;
+		else
+			return v;
+	}
+	return NULL;
+}
+
+static uint8_t scratch[SIM_PAGE_SIZE];
+static uint8_t scratch_sink[SIM_PAGE_SIZE];
+
+/*
+ * The GPU's page walk: a host pointer for [va, va + len), which must not
+ * cross a mapping. NULL is a fault. Unmapped reads of a scratch-page VM and
+ * NULL bindings see zeroes; writes there are dropped.
+ */
+void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
+{
+	struct sim_vma *v = vma_find(vm, va);
+
+	if (!v || len > v->end - va) {
+		if (v || !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE) ||
+		    len > SIM_PAGE_SIZE - (va & (SIM_PAGE_SIZE - 1)))
+			return NULL;
+		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
+	}
+	if (write && v->readonly)
+		return NULL;
+	if (v->userptr)
+		return (void *)(uintptr_t)(v->bo_offset + (va - v->start));
+	if (!v->bo) {
+		if (len > SIM_PAGE_SIZE)
+			return NULL;
+		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
+	}
+	return (uint8_t *)v->bo->map + v->bo_offset + (va - v->start);
+}
+
+/* ---- VM_BIND ---- */
+
+static int check_op(struct sim_vm *vm, const struct drm_xe_vm_bind_op *op)
+{
+	bool is_null = op->flags & DRM_XE_VM_BIND_FLAG_NULL;
+	bool mirror = op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	bool decompress = op->flags & DRM_XE_VM_BIND_FLAG_DECOMPRESS;
+	bool fault_mode = vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
+	uint16_t coh;
+
+	if (mirror && !fault_mode)
+		return SIM_ERR(-EINVAL, "CPU_ADDR_MIRROR outside fault mode");
+	if (op->pat_index >= sim.dev->pat_entries)
+		return SIM_ERR(-EINVAL, "pat_index %u", op->pat_index);
+	coh = sim_pat_coh(op->pat_index);
+	if (!coh)
+		return SIM_ERR(-EINVAL, "pat_index %u is reserved", op->pat_index);
+	if (op->op > DRM_XE_VM_BIND_OP_PREFETCH ||
+	    op->flags & ~SUPPORTED_BIND_FLAGS ||
+	    (op->obj && (is_null || mirror)) ||
+	    (op->obj_offset && (is_null || mirror)) ||
+	    (op->op != DRM_XE_VM_BIND_OP_MAP && (decompress || is_null || mirror)) ||
+	    (!op->obj && op->op == DRM_XE_VM_BIND_OP_MAP && !is_null && !mirror) ||
+	    (!op->obj && op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (op->addr && op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (op->range && op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (op->obj && op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR) ||
+	    (coh == SIM_COH_NONE && op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR) ||
+	    (coh == SIM_COH_NONE && mirror) ||
+	    (op->obj && op->op == DRM_XE_VM_BIND_OP_PREFETCH) ||
+	    (op->prefetch_mem_region_instance &&
+	     op->op != DRM_XE_VM_BIND_OP_PREFETCH) ||
+	    (op->prefetch_mem_region_instance !=
+	     (uint32_t)DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC &&
+	     (op->prefetch_mem_region_instance >= 32 ||
+	      !((1u << op->prefetch_mem_region_instance) & 0x1))) ||
+	    (op->obj && op->op == DRM_XE_VM_BIND_OP_UNMAP) ||
+	    ((op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) &&
+	     (!mirror || op->op != DRM_XE_VM_BIND_OP_MAP)))
+		return SIM_ERR(-EINVAL, "op %u flags %#x obj %u", op->op,
+			       op->flags, op->obj);
+	if ((op->obj_offset | op->addr | op->range) & (SIM_PAGE_SIZE - 1) ||
+	    (!op->range && op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL))
+		return SIM_ERR(-EINVAL, "unaligned or empty range");
+	/* flat CCS decompression needs a discrete part */
+	if (decompress)
+		return SIM_ERR(-EOPNOTSUPP, "DECOMPRESS on an integrated part");
+	return 0;
+}
+
+static int check_bo(struct sim_vm *vm, struct sim_bo *bo,
+		    const struct drm_xe_vm_bind_op *op)
+{
+	uint16_t coh = sim_pat_coh(op->pat_index);
+
+	if (op->range > bo->size || op->obj_offset > bo->size - op->range)
+		return SIM_ERR(-EINVAL, "range beyond the BO");
+	if (bo->cpu_caching) {
+		if (coh == SIM_COH_NONE && bo->cpu_caching == DRM_XE_GEM_CPU_CACHING_WB)
+			return SIM_ERR(-EINVAL, "non-coherent PAT on a WB BO");
+	} else if (coh == SIM_COH_NONE) {
+		return SIM_ERR(-EINVAL, "non-coherent PAT on an imported BO");
+	}
+	if (bo->vm && bo->vm != vm)
+		return SIM_ERR(-EINVAL, "BO is private to another VM");
+	return 0;
+}
+
+/* The userptr range is pinned at bind time: unmapped memory is EFAULT. */
+static int check_userptr(uint64_t addr, uint64_t range)
+{
+	uint8_t b;
+
+	if (sim_copy_from_user(&b, addr, 1) ||
+	    sim_copy_from_user(&b, addr + range - 1, 1))
+		return SIM_ERR(-EFAULT, "userptr %#llx not mapped",
+			       (unsigned long long)addr);
+	return 0;
+}
+
+/* Apply one validated op. Return 1 when it changed something, or -errno. */
+static int apply_op(struct sim_vm *vm, const struct drm_xe_vm_bind_op *op,
+		    struct sim_bo *bo)
+{
+	struct sim_vma nv = { 0 };
+	int ret;
+
+	switch (op->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		if (op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR)
+			return SIM_ERR(-EOPNOTSUPP, "CPU_ADDR_MIRROR is not simulated");
+		ret = vmas_cut(vm, op->addr, op->addr + op->range);
+		if (ret < 0)
+			return ret;
+		nv.start = op->addr;
+		nv.end = op->addr + op->range;
+		nv.pat_index = op->pat_index;
+		nv.readonly = op->flags & DRM_XE_VM_BIND_FLAG_READONLY;
+		if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
+			nv.userptr = true;
+			nv.bo_offset = op->userptr;
+		} else if (bo) {
+			nv.bo = bo;
+			nv.bo_offset = op->obj_offset;
+			bo->refcount++;
+		}
+		ret = vmas_insert(vm, &nv);
+		if (ret && bo)
+			bo->refcount--;
+		return ret ? ret : 1;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		return vmas_cut(vm, op->addr, op->addr + op->range);
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL: {
+		bool found = false;
+
+		for (uint32_t i = 0; i < vm->num_vmas;) {
+			if (vm->vmas[i].bo == bo) {
+				vma_release(&vm->vmas[i]);
+				memmove(&vm->vmas[i], &vm->vmas[i + 1],
+					(vm->num_vmas - i - 1) * sizeof(vm->vmas[0]));
+				vm->num_vmas--;
+				found = true;
+			} else {
+				i++;
+			}
+		}
+		return found;
+	}
+	case DRM_XE_VM_BIND_OP_PREFETCH:
+		/* nothing to migrate on a system-memory-only part */
+		for (uint32_t i = 0; i < vm->num_vmas; i++)
+			if (vm->vmas[i].start < op->addr + op->range &&
+			    vm->vmas[i].end > op->addr)
+				return 1;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int sim_ioctl_vm_bind(struct sim_file *f, void *data)
+{
+	struct drm_xe_vm_bind *a = data;
+	struct drm_xe_vm_bind_op *ops = &a->bind;
+	struct sim_exec_queue *q = NULL;
+	struct sim_bo **bos = NULL;
+	struct sim_sync *syncs = NULL;
+	struct sim_fence *fence;
+	unsigned int sflags = 0;
+	struct sim_vm *vm;
+	uint32_t i, nufence = 0;
+	int err;
+
+	vm = sim_vm_lookup(f, a->vm_id);
+	if (!vm)
+		return SIM_ERR(-EINVAL, "no vm %u", a->vm_id);
+	if (a->pad || a->pad2 || a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "pad/reserved");
+	if (a->extensions)
+		return SIM_ERR(-EINVAL, "extensions");
+	if (a->num_syncs > DRM_XE_MAX_SYNCS)
+		return SIM_ERR(-EINVAL, "num_syncs %u", a->num_syncs);
+	if (a->num_binds > 1) {
+		if (a->num_binds > (1u << 20))
+			return SIM_ERR(-ENOBUFS, "num_binds %u", a->num_binds);
+		ops = calloc(a->num_binds, sizeof(*ops));
+		if (!ops)
+			return -ENOBUFS;
+		err = sim_copy_from_user(ops, a->vector_of_binds,
+					 (size_t)a->num_binds * sizeof(*ops));
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < a->num_binds; i++) {
+		err = check_op(vm, &ops[i]);
+		if (err)
+			goto out;
+	}
+	if (a->exec_queue_id) {
+		q = sim_queue_lookup(f, a->exec_queue_id);
+		if (!q) {
+			err = SIM_ERR(-ENOENT, "no exec queue %u", a->exec_queue_id);
+			goto out;
+		}
+		if (!q->bind || q->vm != vm) {
+			err = SIM_ERR(-EINVAL, "queue %u is not a bind queue of vm %u",
+				      a->exec_queue_id, a->vm_id);
+			goto out;
+		}
+	}
+	for (i = 0; i < a->num_binds; i++) {
+		if (ops[i].range > vm_size() || ops[i].addr > vm_size() - ops[i].range) {
+			err = SIM_ERR(-EINVAL, "range beyond the VM");
+			goto out;
+		}
+	}
+	bos = calloc(a->num_binds ? a->num_binds : 1, sizeof(*bos));
+	if (!bos) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->num_binds; i++) {
+		if (!ops[i].obj)
+			continue;
+		bos[i] = sim_bo_lookup(f, ops[i].obj);
+		if (!bos[i]) {
+			err = SIM_ERR(-ENOENT, "no handle %u", ops[i].obj);
+			goto out;
+		}
+		err = check_bo(vm, bos[i], &ops[i]);
+		if (err)
+			goto out;
+	}
+	if (vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)
+		sflags |= SIM_SYNC_LR;
+	if (!a->num_binds)
+		sflags |= SIM_SYNC_NO_UFENCE;
+	err = sim_syncs_parse(f, a->syncs, a->num_syncs, sflags, &syncs);
+	if (err)
+		goto out;
+	for (i = 0; i < a->num_syncs; i++)
+		nufence += syncs[i].type == DRM_XE_SYNC_TYPE_USER_FENCE;
+	if (nufence > 1) {
+		err = SIM_ERR(-EINVAL, "more than one user fence");
+		goto out_syncs;
+	}
+	for (i = 0; i < a->num_binds; i++) {
+		if (ops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
+			err = check_userptr(ops[i].userptr, ops[i].range);
+			if (err)
+				goto out_syncs;
+		}
+	}
+	/* gpuvm commits each op to the tree as it is parsed */
+	for (i = 0; i < a->num_binds; i++) {
+		err = apply_op(vm, &ops[i], bos[i]);
+		if (err < 0)
+			goto out_syncs;
+	}
+	fence = sim_bind_submit(vm, q, syncs, a->num_syncs);
+	if (!fence)
+		err = -ENOMEM;
+	else
+		err = 0;
+	sim_fence_put(fence);
+out_syncs:
+	sim_syncs_free(syncs, a->num_syncs);
+out:
+	free(bos);
+	if (ops != &a->bind)
+		free(ops);
+	return err;
+}
+
+/* ---- MADVISE, VM_QUERY_MEM_RANGE_ATTRS, VM_GET_PROPERTY ---- */
+
+int sim_ioctl_madvise(struct sim_file *f, void *data)
+{
+	struct drm_xe_madvise *a = data;
+	struct sim_vm *vm;
+
+	vm = sim_vm_lookup(f, a->vm_id);
+	if (!vm)
+		return SIM_ERR(-EINVAL, "no vm %u", a->vm_id);
+	/* xe_vm_madvise.c: madvise applies to fault-mode (SVM) VMs */
+	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
+		return SIM_ERR(-EINVAL, "vm %u is not in fault mode", a->vm_id);
+	if (a->extensions || a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "extensions/reserved");
+	if ((a->start | a->range) & (SIM_PAGE_SIZE - 1) || !a->range)
+		return SIM_ERR(-EINVAL, "unaligned range");
+	if (a->type > DRM_XE_MEM_RANGE_ATTR_PAT)
+		return SIM_ERR(-EINVAL, "type %u", a->type);
+	if (a->type == DRM_XE_MEM_RANGE_ATTR_PAT &&
+	    (a->pat_index.val >= sim.dev->pat_entries ||
+	     !sim_pat_coh(a->pat_index.val)))
+		return SIM_ERR(-EINVAL, "pat %u", a->pat_index.val);
+	if (a->type == DRM_XE_MEM_RANGE_ATTR_ATOMIC &&
+	    a->atomic.val > DRM_XE_ATOMIC_CPU)
+		return SIM_ERR(-EINVAL, "atomic %u", a->atomic.val);
+	/* the simulated memory has no placement or atomics policy to change */
+	return 0;
+}
+
+int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data)
+{
+	(void)f;
+	(void)data;
+	return SIM_ERR(-EOPNOTSUPP, "VM_QUERY_MEM_RANGE_ATTRS is not simulated");
+}
+
+int sim_ioctl_vm_get_property(struct sim_file *f, void *data)
+{
+	(void)f;
+	(void)data;
+	return SIM_ERR(-EOPNOTSUPP, "VM_GET_PROPERTY is not simulated");
+}
