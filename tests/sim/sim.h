@@ -117,6 +117,7 @@ struct sim_bo {
 	uint64_t mmap_offset;	/* fake offset for mmap() on the device fd */
 	void *map;		/* simulator's own mapping, for the GPU */
 	ino_t ino;		/* identity for PRIME self-import */
+	uint32_t flink_name;	/* GEM_FLINK name, 0 when none */
 };
 
 struct sim_vma {
@@ -128,14 +129,24 @@ struct sim_vma {
 	bool readonly;
 };
 
+/* Mappings sorted by start, non-overlapping. */
+struct sim_vma_list {
+	struct sim_vma *vmas;
+	uint32_t num_vmas, cap_vmas;
+};
+
+/*
+ * Two views of one address space, as in the driver: @gpuva is the gpuvm
+ * tree, updated when VM_BIND is called; @pt is what the GPU walks, updated
+ * when the bind job runs after its in-fences.
+ */
 struct sim_vm {
 	int refcount;
 	uint32_t flags;
 	bool closed;
-	struct sim_vma *vmas;	/* sorted by start, non-overlapping */
-	uint32_t num_vmas, cap_vmas;
+	struct sim_vma_list gpuva;
+	struct sim_vma_list pt;
 	uint32_t num_exec_queues;	/* non-bind queues (EBUSY for LR) */
-	struct sim_fence *last_bind;	/* newest bind fence, execs wait on it */
 	struct sim_exec_queue *bindq;	/* the default bind queue (vm->q[0]) */
 	struct sim_file *file;
 };
@@ -201,6 +212,7 @@ struct sim_state {
 	uint64_t next_mmap_offset;
 	struct sim_bo **bos;	/* every live BO, for mmap offset/dma-buf lookups */
 	uint32_t num_bos, cap_bos;
+	struct sim_idr flink_names;	/* GEM_FLINK name -> sim_bo */
 	int debug;
 };
 
@@ -237,6 +249,9 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data);
 int sim_ioctl_gem_mmap_offset(struct sim_file *f, void *data);
 int sim_ioctl_gem_close(struct sim_file *f, void *data);
 int sim_ioctl_prime_to_fd(struct sim_file *f, void *data);
+int sim_ioctl_gem_flink(struct sim_file *f, void *data);
+int sim_ioctl_gem_open(struct sim_file *f, void *data);
+struct sim_bo *sim_bo_by_fd(int fd);
 int sim_ioctl_prime_to_handle(struct sim_file *f, void *data);
 void sim_file_release_bos(struct sim_file *f);
 
@@ -293,8 +308,19 @@ int sim_ioctl_exec(struct sim_file *f, void *data);
 int sim_ioctl_wait_user_fence(struct sim_file *f, void *data);
 void sim_queue_put(struct sim_exec_queue *q);
 void sim_file_release_queues(struct sim_file *f);
+/* A VM_BIND's ops, applied to the page tables when its job runs. */
+struct sim_bind_work {
+	struct sim_vm *vm;
+	struct drm_xe_vm_bind_op *ops;
+	struct sim_bo **bos;
+	uint32_t num_ops;
+};
+
+void sim_bind_work_apply(struct sim_bind_work *w);
+void sim_bind_work_free(struct sim_bind_work *w);
 struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
-				  struct sim_sync *syncs, uint32_t num_syncs);
+				  struct sim_sync *syncs, uint32_t num_syncs,
+				  struct sim_bind_work *work);
 void sim_worker_start(void);
 void sim_worker_kick(void);
 
@@ -304,6 +330,7 @@ enum sim_fd_type {
 	SIM_FD_DEVICE,		/* a struct sim_file */
 	SIM_FD_SYNC_FILE,	/* a struct sim_sync_file */
 	SIM_FD_SYNCOBJ,		/* a struct sim_syncobj exported as an fd */
+	SIM_FD_DMABUF,		/* a BO's dma-buf (a memfd); no reference held */
 };
 
 int sim_fd_install(int fd, enum sim_fd_type type, void *obj);
@@ -315,6 +342,10 @@ int sim_new_fd(bool cloexec);
 void *sim_real_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		    off_t off);
 int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev);
+/* libc calls the simulator itself makes must not re-enter its wrappers */
+struct stat;
+int sim_real_fstat(int fd, struct stat *st);
+int sim_real_fcntl(int fd, int cmd, int arg);
 
 /* sim_ioctl.c */
 int sim_ioctl(struct sim_file *f, unsigned long req, void *arg);

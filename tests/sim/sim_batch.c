@@ -22,6 +22,7 @@
 #define MI_STORE_DATA_IMM_OP	0x20
 #define MI_STORE_REG_MEM_OP	0x24
 #define MI_FLUSH_DW_OP		0x26
+#define MI_COPY_MEM_MEM_OP	0x2e
 #define MI_ATOMIC_OP		0x2f
 #define MI_BATCH_BUFFER_START_OP 0x31
 #define MI_COND_BB_END_OP	0x36
@@ -30,6 +31,7 @@
 #define SEMW_POLL		(1u << 15)
 #define ATOMIC_INLINE_DATA	(1u << 18)
 #define FLUSH_DW_OP_STOREDW	(1u << 14)
+#define COND_DO_COMPARE		(1u << 21)
 
 /* PIPE_CONTROL: type 3, pipeline 3, opcode 2, subopcode 0 */
 #define PIPE_CONTROL_MASK	0xffff0000u
@@ -138,6 +140,54 @@ static uint32_t read_register(uint32_t reg)
 	return 0;
 }
 
+/*
+ * Xe2 copy-engine MEM_COPY (0x5a) and MEM_SET (0x5b), linear or matrix
+ * (xe_gpu_commands.h): dw1 width - 1 (bytes, or pages in page-copy mode),
+ * dw2 height - 1, then pitches - 1, then addresses.
+ */
+static enum sim_batch_result blt(struct sim_batch_state *s, struct sim_vm *vm,
+				 uint32_t hdr, const uint32_t *dw, uint32_t len)
+{
+	uint32_t op = (hdr >> 22) & 0x7f;
+	bool matrix = hdr & (1u << 17);
+	uint64_t width, rows, spitch, dpitch, src, dst;
+	uint8_t *sp, *dp;
+
+	if (op == 0x5a && len >= 10) {
+		width = (uint64_t)(dw[1] & 0x3ffff) + 1;
+		if (hdr & (1u << 19))
+			width *= SIM_PAGE_SIZE;
+		rows = matrix ? (uint64_t)(dw[2] & 0x3ffff) + 1 : 1;
+		spitch = (uint64_t)(dw[3] & 0x3ffff) + 1;
+		dpitch = (uint64_t)(dw[4] & 0x3ffff) + 1;
+		src = addr64(dw[5], dw[6]);
+		dst = addr64(dw[7], dw[8]);
+		for (uint64_t r = 0; r < rows; r++) {
+			sp = sim_vm_translate(vm, src + r * spitch, width, false);
+			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
+			if (!sp || !dp) {
+				s->fault_addr = sp ? dst : src;
+				return SIM_BATCH_FAULT;
+			}
+			memmove(dp, sp, width);
+		}
+	} else if (op == 0x5b && len >= 7) {
+		width = (uint64_t)(dw[1] & 0x3ffff) + 1;
+		rows = matrix ? (uint64_t)(dw[2] & 0x3ffff) + 1 : 1;
+		dpitch = (uint64_t)(dw[3] & 0x3ffff) + 1;
+		dst = addr64(dw[4], dw[5]);
+		for (uint64_t r = 0; r < rows; r++) {
+			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
+			if (!dp) {
+				s->fault_addr = dst;
+				return SIM_BATCH_FAULT;
+			}
+			memset(dp, dw[6] >> 24, width);
+		}
+	}
+	return SIM_BATCH_DONE;
+}
+
 /* Execute one command at s->ip. */
 static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 {
@@ -187,6 +237,13 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 		s->ip += len * 4;
 		return SIM_BATCH_DONE;
 	}
+	if (CMD_TYPE(hdr) == 2) {
+		enum sim_batch_result r = blt(s, vm, hdr, dw, len);
+
+		if (r == SIM_BATCH_DONE)
+			s->ip += len * 4;
+		return r;
+	}
 	if (CMD_TYPE(hdr) != 0) {
 		s->ip += len * 4;
 		return SIM_BATCH_DONE;
@@ -224,6 +281,17 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 		    !gpu_write(s, vm, addr64(dw[1] & ~7u, dw[2]), &dw[3], (len - 3) * 4))
 			return SIM_BATCH_FAULT;
 		break;
+	case MI_COPY_MEM_MEM_OP: {
+		uint32_t v;
+
+		/* header, destination address, source address: one dword */
+		if (len < 5)
+			return SIM_BATCH_FAULT;
+		if (!gpu_read(s, vm, addr64(dw[3] & ~3u, dw[4]), &v, 4) ||
+		    !gpu_write(s, vm, addr64(dw[1] & ~3u, dw[2]), &v, 4))
+			return SIM_BATCH_FAULT;
+		break;
+	}
 	case MI_ATOMIC_OP: {
 		uint32_t op = (hdr >> 8) & 0xff;
 		uint64_t addr = addr64(dw[1] & ~3u, dw[2]);
@@ -273,8 +341,12 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 			return SIM_BATCH_FAULT;
 		if (!gpu_read(s, vm, addr64(dw[2] & ~7u, dw[3]), &mem, 4))
 			return SIM_BATCH_FAULT;
-		/* the batch ends when the memory value <= the inline data */
-		if (mem <= dw[1]) {
+		/*
+		 * The batch goes on while "memory <op> inline data" holds and
+		 * ends when it does not; without MI_DO_COMPARE the op is
+		 * "greater than", i.e. it ends when memory <= inline data.
+		 */
+		if (!sem_compare(mem, dw[1], hdr & COND_DO_COMPARE ? (hdr >> 12) & 7 : 0)) {
 			s->ip += len * 4;
 			s->depth = 0;
 			if (++s->cur < s->num_batches)

@@ -77,6 +77,8 @@ void sim_bo_put(struct sim_bo *bo)
 	if (!bo || --bo->refcount)
 		return;
 	bo_unregister(bo);
+	if (bo->flink_name)
+		sim_idr_remove(&sim.flink_names, bo->flink_name);
 	sim.mem_used -= bo->size;
 	munmap(bo->map, bo->size);
 	sim_real_close(bo->memfd);
@@ -248,9 +250,10 @@ int sim_ioctl_prime_to_fd(struct sim_file *f, void *data)
 	if (bo->vm)
 		return SIM_ERR(-EPERM, "VM-private BO cannot be exported");
 	/* a new fd on the same file, as every export of one dma-buf is */
-	fd = fcntl(bo->memfd, a->flags & DRM_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+	fd = sim_real_fcntl(bo->memfd, a->flags & DRM_CLOEXEC ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
 	if (fd < 0)
 		return -errno;
+	sim_fd_install(fd, SIM_FD_DMABUF, NULL);
 	a->fd = fd;
 	return 0;
 }
@@ -263,7 +266,7 @@ int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
 	uint32_t handle;
 	int memfd, err;
 
-	if (fstat(a->fd, &st))
+	if (sim_real_fstat(a->fd, &st))
 		return SIM_ERR(-EBADF, "fd %d", a->fd);
 	if (!S_ISREG(st.st_mode))
 		return SIM_ERR(-EINVAL, "fd %d is not a dma-buf", a->fd);
@@ -278,7 +281,7 @@ int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
 	/* A dma-buf from elsewhere: wrap it like an imported attachment. */
 	if (!st.st_size || st.st_size & (SIM_PAGE_SIZE - 1))
 		return SIM_ERR(-EINVAL, "imported size %lld", (long long)st.st_size);
-	memfd = fcntl(a->fd, F_DUPFD_CLOEXEC, 0);
+	memfd = sim_real_fcntl(a->fd, F_DUPFD_CLOEXEC, 0);
 	if (memfd < 0)
 		return -errno;
 	bo = bo_new(memfd, st.st_size);
@@ -294,4 +297,60 @@ int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
 	}
 	a->handle = handle;
 	return 0;
+}
+
+/* drm_gem_flink_ioctl(): one global name per object, on primary nodes. */
+int sim_ioctl_gem_flink(struct sim_file *f, void *data)
+{
+	struct drm_gem_flink *a = data;
+	struct sim_bo *bo;
+	int err;
+
+	if (f->minor >= 128)
+		return SIM_ERR(-EACCES, "GEM_FLINK on a render node");
+	bo = sim_bo_lookup(f, a->handle);
+	if (!bo)
+		return SIM_ERR(-ENOENT, "no handle %u", a->handle);
+	if (!bo->flink_name) {
+		err = sim_idr_alloc(&sim.flink_names, bo, &bo->flink_name);
+		if (err)
+			return err;
+	}
+	a->name = bo->flink_name;
+	return 0;
+}
+
+/* drm_gem_open_ioctl(): a new handle on a flinked object. */
+int sim_ioctl_gem_open(struct sim_file *f, void *data)
+{
+	struct drm_gem_open *a = data;
+	struct sim_bo *bo;
+	uint32_t handle;
+	int err;
+
+	if (f->minor >= 128)
+		return SIM_ERR(-EACCES, "GEM_OPEN on a render node");
+	bo = sim_idr_find(&sim.flink_names, a->name);
+	if (!bo)
+		return SIM_ERR(-ENOENT, "no flink name %u", a->name);
+	err = sim_idr_alloc(&f->handles, bo, &handle);
+	if (err)
+		return err;
+	bo->refcount++;
+	a->handle = handle;
+	a->size = bo->size;
+	return 0;
+}
+
+/* The BO behind a dma-buf fd, or NULL. */
+struct sim_bo *sim_bo_by_fd(int fd)
+{
+	struct stat st;
+
+	if (sim_real_fstat(fd, &st))
+		return NULL;
+	for (uint32_t i = 0; i < sim.num_bos; i++)
+		if (sim.bos[i]->ino == st.st_ino)
+			return sim.bos[i];
+	return NULL;
 }

@@ -240,16 +240,27 @@ static int query_gt_list(struct drm_xe_device_query *q)
 }
 
 /*
- * The GuC hwconfig table: (key, length in dwords, value...) triples. Keys
- * as in Mesa's src/intel/dev/intel_hwconfig.c: 1 max slices, 2 max dual
- * subslices, 3 max EUs per DSS.
+ * The GuC hwconfig table: (key, length in dwords, value...) triples, keys
+ * from the GuC's enum (IGT lib/intel_hwconfig_types.h, Mesa
+ * intel_hwconfig.c). Topology and engine counts match the queries above;
+ * 8 threads per EU and 128 KiB SLM per Xe core are Xe2's public figures.
  */
 static int query_hwconfig(struct drm_xe_device_query *q)
 {
 	uint32_t blob[] = {
-		1, 1, 1,
-		2, 1, sim.dev->num_dss,
-		3, 1, sim.dev->eus_per_dss,
+		1, 1, 1,			/* MAX_SLICES_SUPPORTED */
+		2, 1, sim.dev->num_dss,		/* MAX_DUAL_SUBSLICES_SUPPORTED */
+		3, 1, sim.dev->eus_per_dss,	/* MAX_NUM_EU_PER_DSS */
+		15, 1, 8,			/* NUM_THREADS_PER_EU */
+		23, 1, 1,			/* MAX_RCS */
+		24, 1, 1,			/* MAX_CCS */
+		25, 1, 2,			/* MAX_VCS */
+		26, 1, 1,			/* MAX_VECS */
+		27, 1, 1,			/* MAX_COPY_CS */
+		65, 1, 128,			/* SLM_SIZE_PER_DSS (KiB) */
+		70, 1, sim.dev->num_dss,	/* MAX_SUBSLICE */
+		71, 1, sim.dev->eus_per_dss,	/* MAX_EU_PER_SUBSLICE */
+		73, 1, 128,			/* SLM_SIZE_PER_SS_IN_KB */
 	};
 
 	return reply(q, blob, sizeof(blob));

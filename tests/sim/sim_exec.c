@@ -33,6 +33,7 @@ struct sim_job {
 	uint64_t batch[MAX_INSTANCE];	/* one batch per LRC of the queue */
 	uint32_t num_batches;
 	uint64_t ufence_addr, ufence_value;	/* exec user fence (GPU VA) */
+	struct sim_bind_work *bind;		/* a VM_BIND job */
 	struct sim_batch_state bs;
 	int64_t deadline;
 	bool started;
@@ -117,6 +118,7 @@ static void job_free(struct sim_job *j)
 	for (uint32_t i = 0; i < j->num_deps; i++)
 		sim_fence_put(j->deps[i]);
 	free(j->deps);
+	sim_bind_work_free(j->bind);
 	sim_fence_put(j->done);
 	sim_queue_put(j->q);
 	free(j);
@@ -151,6 +153,8 @@ static void job_complete(struct sim_job *j)
 {
 	struct sim_vm *vm = j->q->vm;
 
+	if (j->bind)
+		sim_bind_work_apply(j->bind);
 	/* the ring's post-batch MI_STORE_DATA_IMM of an exec user fence */
 	if (j->ufence_addr && vm) {
 		void *p = sim_vm_translate(vm, j->ufence_addr, 8, true);
@@ -316,7 +320,8 @@ static void job_queue(struct sim_job *j)
  * after its in-fences and the bind queue's previous binds.
  */
 struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
-				  struct sim_sync *syncs, uint32_t num_syncs)
+				  struct sim_sync *syncs, uint32_t num_syncs,
+				  struct sim_bind_work *work)
 {
 	struct sim_fence *fence;
 	struct sim_job *j;
@@ -331,15 +336,17 @@ struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
 		q = vm->bindq;
 	}
 	j = job_new(q, syncs, num_syncs, NULL);
-	if (!j)
+	if (!j) {
+		sim_bind_work_free(work);
 		return NULL;
+	}
+	j->bind = work;
 	fence = sim_fence_get(j->done);
 	sim_syncs_signal(syncs, num_syncs, fence);
-	sim_fence_put(vm->last_bind);
-	vm->last_bind = sim_fence_get(fence);
 	if (!j->num_deps) {
 		sim_fence_put(q->last);
 		q->last = sim_fence_get(fence);
+		sim_bind_work_apply(work);
 		sim_fence_signal(j->done, 0);
 		job_free(j);
 	} else {
@@ -527,7 +534,6 @@ int sim_ioctl_exec(struct sim_file *f, void *data)
 	struct sim_job *j;
 	unsigned int sflags = SIM_SYNC_EXEC;
 	uint32_t i, nufence = 0;
-	bool lr;
 	int err;
 
 	if (a->extensions || a->pad[0] || a->pad[1] || a->pad[2] ||
@@ -552,8 +558,7 @@ int sim_ioctl_exec(struct sim_file *f, void *data)
 		if (njobs >= MAX_JOBS_PER_QUEUE)
 			return -EAGAIN;
 	}
-	lr = q->vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE;
-	if (lr)
+	if (q->vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)
 		sflags |= SIM_SYNC_LR;
 	err = sim_syncs_parse(f, a->syncs, a->num_syncs, sflags, &syncs);
 	if (err)
@@ -568,7 +573,8 @@ int sim_ioctl_exec(struct sim_file *f, void *data)
 		err = SIM_ERR(-ECANCELED, "vm is closed");
 		goto out;
 	}
-	j = job_new(q, syncs, a->num_syncs, lr ? NULL : q->vm->last_bind);
+	/* user binds are BOOKKEEP fences: exec does not wait for them */
+	j = job_new(q, syncs, a->num_syncs, NULL);
 	if (!j) {
 		err = -ENOMEM;
 		goto out;

@@ -28,6 +28,9 @@ _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat64");
 
 #define DRM_MAJOR	226
 
+/* the libc entry points we replace; everything else stays hidden */
+#define SIM_EXPORT __attribute__((visibility("default")))
+
 struct fd_entry {
 	enum sim_fd_type type;
 	void *obj;
@@ -52,6 +55,7 @@ static int (*real_stat)(const char *, struct stat *);
 static int (*real_lstat)(const char *, struct stat *);
 static int (*real_fstat)(int, struct stat *);
 static int (*real_fstatat)(int, const char *, struct stat *, int);
+static off_t (*real_lseek)(int, off_t, int);
 
 #define RESOLVE(sym) (real_##sym = dlsym(RTLD_NEXT, #sym))
 
@@ -81,6 +85,7 @@ __attribute__((constructor)) static void sim_init(void)
 	RESOLVE(lstat);
 	RESOLVE(fstat);
 	RESOLVE(fstatat);
+	RESOLVE(lseek);
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_device_select();
 	list = strdup(env ? env : "/dev/dri/card0:/dev/dri/renderD128");
@@ -107,6 +112,26 @@ static int path_index(const char *path)
 		if (!strcmp(path, paths[i]))
 			return i;
 	return -1;
+}
+
+/*
+ * Opening /proc/self/fd/N of a device fd opens the device again: a new
+ * drm_file on the same minor (IGT's drm_reopen_driver() does this).
+ */
+static int proc_fd_minor(const char *path, uint32_t *minor)
+{
+	struct sim_file *f;
+	int fd, n = 0;
+
+	if (!path || (sscanf(path, "/proc/self/fd/%d%n", &fd, &n) != 1 &&
+		      sscanf(path, "/dev/fd/%d%n", &fd, &n) != 1) || path[n])
+		return -1;
+	pthread_mutex_lock(&sim.lock);
+	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
+	if (f)
+		*minor = f->minor;
+	pthread_mutex_unlock(&sim.lock);
+	return f ? 0 : -1;
 }
 
 /* ---- the fd table (sim.lock held) ---- */
@@ -171,6 +196,11 @@ void sim_fd_release_obj(enum sim_fd_type type, void *obj)
 	}
 }
 
+static bool fd_is_dmabuf(int fd)
+{
+	return fd >= 0 && fd < num_fds && fds[fd].type == SIM_FD_DMABUF;
+}
+
 static bool fd_is_sim(int fd)
 {
 	return fd >= 0 && fd < num_fds && fds[fd].type != SIM_FD_NONE;
@@ -210,6 +240,16 @@ void *sim_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return real_mmap(addr, len, prot, flags, fd, off);
 }
 
+int sim_real_fstat(int fd, struct stat *st)
+{
+	return real_fstat(fd, st);
+}
+
+int sim_real_fcntl(int fd, int cmd, int arg)
+{
+	return real_fcntl(fd, cmd, arg);
+}
+
 int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
 {
 	struct stat st;
@@ -225,6 +265,7 @@ int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
 
 static int open_device(int idx, int flags)
 {
+	uint32_t minor = idx >= 0 ? path_minor[idx] : (uint32_t)-idx - 1;
 	struct sim_file *f;
 	int fd, err;
 
@@ -232,7 +273,7 @@ static int open_device(int idx, int flags)
 	if (fd < 0)
 		return -1;
 	pthread_mutex_lock(&sim.lock);
-	f = sim_file_new(path_minor[idx]);
+	f = sim_file_new(minor);
 	err = f ? sim_fd_install(fd, SIM_FD_DEVICE, f) : -ENOMEM;
 	pthread_mutex_unlock(&sim.lock);
 	if (err) {
@@ -241,7 +282,7 @@ static int open_device(int idx, int flags)
 		errno = -err;
 		return -1;
 	}
-	sim_debug("open %s -> fd %d", paths[idx], fd);
+	sim_debug("open minor %u -> fd %d", minor, fd);
 	return fd;
 }
 
@@ -254,43 +295,49 @@ static int open_device(int idx, int flags)
 		} \
 	} while (0)
 
-int open(const char *path, int flags, ...)
+SIM_EXPORT int open(const char *path, int flags, ...)
 {
 	int mode = 0, idx = path_index(path);
+	uint32_t minor;
 
 	if (idx >= 0)
 		return open_device(idx, flags);
+	if (!proc_fd_minor(path, &minor))
+		return open_device(-(int)minor - 1, flags);
 	OPEN_MODE(flags, mode);
 	return real_open(path, flags, mode);
 }
-int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+SIM_EXPORT int open64(const char *path, int flags, ...) __attribute__((alias("open")));
 
-int __open_2(const char *path, int flags)
+SIM_EXPORT int __open_2(const char *path, int flags)
 {
 	return open(path, flags);
 }
-int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
+SIM_EXPORT int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
 
-int openat(int dirfd, const char *path, int flags, ...)
+SIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
 	int mode = 0, idx = path_index(path);
+	uint32_t minor;
 
 	if (idx >= 0)
 		return open_device(idx, flags);
+	if (!proc_fd_minor(path, &minor))
+		return open_device(-(int)minor - 1, flags);
 	OPEN_MODE(flags, mode);
 	return real_openat(dirfd, path, flags, mode);
 }
-int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+SIM_EXPORT int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
 
-int __openat_2(int dirfd, const char *path, int flags)
+SIM_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
 	return openat(dirfd, path, flags);
 }
-int __openat64_2(int dirfd, const char *path, int flags) __attribute__((alias("__openat_2")));
+SIM_EXPORT int __openat64_2(int dirfd, const char *path, int flags) __attribute__((alias("__openat_2")));
 
 /* ---- close and dup ---- */
 
-int close(int fd)
+SIM_EXPORT int close(int fd)
 {
 	if (fd_is_sim(fd)) {
 		pthread_mutex_lock(&sim.lock);
@@ -300,7 +347,7 @@ int close(int fd)
 	return real_close(fd);
 }
 
-int dup(int fd)
+SIM_EXPORT int dup(int fd)
 {
 	int n = real_dup(fd);
 
@@ -328,17 +375,17 @@ static int do_dup3(int oldfd, int newfd, int flags, bool is_dup2)
 	return n;
 }
 
-int dup2(int oldfd, int newfd)
+SIM_EXPORT int dup2(int oldfd, int newfd)
 {
 	return do_dup3(oldfd, newfd, 0, true);
 }
 
-int dup3(int oldfd, int newfd, int flags)
+SIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
 	return do_dup3(oldfd, newfd, flags, false);
 }
 
-int fcntl(int fd, int cmd, ...)
+SIM_EXPORT int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
 	long arg;
@@ -355,11 +402,11 @@ int fcntl(int fd, int cmd, ...)
 	}
 	return n;
 }
-int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
+SIM_EXPORT int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 /* ---- ioctl and mmap ---- */
 
-int ioctl(int fd, unsigned long req, ...)
+SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 {
 	struct sim_file *f;
 	va_list ap;
@@ -386,7 +433,7 @@ int ioctl(int fd, unsigned long req, ...)
 	return 0;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct sim_bo *bo;
 	void *p;
@@ -409,7 +456,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	pthread_mutex_unlock(&sim.lock);
 	return p;
 }
-void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+SIM_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	__attribute__((alias("mmap")));
 
 /* ---- stat: the device paths are character devices of major 226 ---- */
@@ -425,7 +472,7 @@ static void fake_stat(uint32_t minor, struct stat *st)
 	st->st_blksize = 4096;
 }
 
-int stat(const char *path, struct stat *st)
+SIM_EXPORT int stat(const char *path, struct stat *st)
 {
 	int idx = path_index(path);
 
@@ -434,12 +481,12 @@ int stat(const char *path, struct stat *st)
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
-int stat64(const char *path, struct stat64 *st)
+SIM_EXPORT int stat64(const char *path, struct stat64 *st)
 {
 	return stat(path, (struct stat *)st);
 }
 
-int lstat(const char *path, struct stat *st)
+SIM_EXPORT int lstat(const char *path, struct stat *st)
 {
 	int idx = path_index(path);
 
@@ -448,12 +495,12 @@ int lstat(const char *path, struct stat *st)
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
-int lstat64(const char *path, struct stat64 *st)
+SIM_EXPORT int lstat64(const char *path, struct stat64 *st)
 {
 	return lstat(path, (struct stat *)st);
 }
 
-int fstat(int fd, struct stat *st)
+SIM_EXPORT int fstat(int fd, struct stat *st)
 {
 	struct sim_file *f;
 
@@ -464,12 +511,12 @@ int fstat(int fd, struct stat *st)
 	pthread_mutex_unlock(&sim.lock);
 	return f ? 0 : real_fstat(fd, st);
 }
-int fstat64(int fd, struct stat64 *st)
+SIM_EXPORT int fstat64(int fd, struct stat64 *st)
 {
 	return fstat(fd, (struct stat *)st);
 }
 
-int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+SIM_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	int idx = path_index(path);
 
@@ -480,7 +527,32 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
-int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+SIM_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 {
 	return fstatat(dirfd, path, (struct stat *)st, flags);
 }
+
+/*
+ * dma_buf_llseek(): a dma-buf reports its size at SEEK_END and allows
+ * nothing but offset 0 with SEEK_SET or SEEK_END.
+ */
+SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
+{
+	struct sim_bo *bo;
+	off_t size;
+
+	if (!fd_is_dmabuf(fd))
+		return real_lseek(fd, off, whence);
+	if (off || (whence != SEEK_SET && whence != SEEK_END)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (whence == SEEK_SET)
+		return 0;
+	pthread_mutex_lock(&sim.lock);
+	bo = sim_bo_by_fd(fd);
+	size = bo ? (off_t)bo->size : real_lseek(fd, 0, SEEK_END);
+	pthread_mutex_unlock(&sim.lock);
+	return size;
+}
+SIM_EXPORT off_t lseek64(int fd, off_t off, int whence) __attribute__((alias("lseek")));

@@ -114,6 +114,8 @@ static const struct sim_ioctl_desc *find_desc(unsigned long req)
 		{ DRM_IOCTL_GET_MAGIC, NULL },
 		{ DRM_IOCTL_AUTH_MAGIC, NULL },
 		{ DRM_IOCTL_GEM_CLOSE, gem_close },
+		{ DRM_IOCTL_GEM_FLINK, sim_ioctl_gem_flink },
+		{ DRM_IOCTL_GEM_OPEN, sim_ioctl_gem_open },
 		{ DRM_IOCTL_PRIME_HANDLE_TO_FD, sim_ioctl_prime_to_fd },
 		{ DRM_IOCTL_PRIME_FD_TO_HANDLE, sim_ioctl_prime_to_handle },
 		{ DRM_IOCTL_SYNCOBJ_CREATE, NULL },

@@ -187,7 +187,7 @@ int sim_sync_file_export(struct sim_fence *fence, int *fd)
 		free(sf);
 		return -errno;
 	}
-	sf->efd = fcntl(*fd, F_DUPFD_CLOEXEC, 0);
+	sf->efd = sim_real_fcntl(*fd, F_DUPFD_CLOEXEC, 0);
 	if (sf->efd < 0) {
 		err = -errno;
 		sim_real_close(*fd);

@@ -127,6 +127,33 @@ void sim_debug(const char *fmt, ...)
  * process_vm_readv/writev on ourselves check the address the way the kernel's
  * user copies do, so a bad pointer gives EFAULT rather than a crash.
  */
+/*
+ * On x86 a PROT_WRITE-only mapping is readable too, and the kernel's user
+ * copies read it; process_vm_readv() refuses it. Check /proc/self/maps.
+ */
+static bool mapped_writable(uint64_t addr, size_t len)
+{
+	char line[512];
+	bool ok = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		char perms[5];
+
+		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, perms) != 3)
+			continue;
+		if (addr >= lo && addr + len <= hi && perms[1] == 'w') {
+			ok = true;
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
 int sim_copy_from_user(void *dst, uint64_t uptr, size_t len)
 {
 	struct iovec local = { dst, len };
@@ -136,9 +163,14 @@ int sim_copy_from_user(void *dst, uint64_t uptr, size_t len)
 		return 0;
 	if (!uptr)
 		return -EFAULT;
-	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)len)
-		return -EFAULT;
-	return 0;
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	if (mapped_writable(uptr, len)) {
+		memcpy(dst, (void *)(uintptr_t)uptr, len);
+		return 0;
+	}
+	return SIM_ERR(-EFAULT, "read of %zu bytes at %#llx: %m", len,
+			       (unsigned long long)uptr);
 }
 
 int sim_copy_to_user(uint64_t uptr, const void *src, size_t len)
@@ -151,6 +183,7 @@ int sim_copy_to_user(uint64_t uptr, const void *src, size_t len)
 	if (!uptr)
 		return -EFAULT;
 	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)len)
-		return -EFAULT;
+		return SIM_ERR(-EFAULT, "write of %zu bytes at %#llx: %m", len,
+			       (unsigned long long)uptr);
 	return 0;
 }

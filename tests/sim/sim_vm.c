@@ -45,7 +45,7 @@ static void vma_release(struct sim_vma *v)
 	v->bo = NULL;
 }
 
-static void vm_clear(struct sim_vm *vm)
+static void vm_clear(struct sim_vma_list *vm)
 {
 	for (uint32_t i = 0; i < vm->num_vmas; i++)
 		vma_release(&vm->vmas[i]);
@@ -56,9 +56,10 @@ void sim_vm_put(struct sim_vm *vm)
 {
 	if (!vm || --vm->refcount)
 		return;
-	vm_clear(vm);
-	free(vm->vmas);
-	sim_fence_put(vm->last_bind);
+	vm_clear(&vm->gpuva);
+	vm_clear(&vm->pt);
+	free(vm->gpuva.vmas);
+	free(vm->pt.vmas);
 	sim_queue_put(vm->bindq);
 	free(vm);
 }
@@ -71,7 +72,8 @@ void sim_file_release_vms(struct sim_file *f)
 		if (!vm)
 			continue;
 		vm->closed = true;
-		vm_clear(vm);
+		vm_clear(&vm->gpuva);
+		vm_clear(&vm->pt);
 		sim_vm_put(vm);
 	}
 	sim_idr_free(&f->vms);
@@ -129,14 +131,15 @@ int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
 		return SIM_ERR(-EBUSY, "vm %u has exec queues", a->vm_id);
 	sim_idr_remove(&f->vms, a->vm_id);
 	vm->closed = true;
-	vm_clear(vm);
+	vm_clear(&vm->gpuva);
+	vm_clear(&vm->pt);
 	sim_vm_put(vm);
 	return 0;
 }
 
 /* ---- the mapping list ---- */
 
-static int vmas_reserve(struct sim_vm *vm, uint32_t extra)
+static int vmas_reserve(struct sim_vma_list *vm, uint32_t extra)
 {
 	if (vm->num_vmas + extra <= vm->cap_vmas)
 		return 0;
@@ -157,7 +160,7 @@ static int vmas_reserve(struct sim_vm *vm, uint32_t extra)
  * Remove [start, end) from the list, cutting mappings that straddle an edge.
  * Return: whether anything was mapped there, or -ENOMEM.
  */
-static int vmas_cut(struct sim_vm *vm, uint64_t start, uint64_t end)
+static int vmas_cut(struct sim_vma_list *vm, uint64_t start, uint64_t end)
 {
 	bool found = false;
 	uint32_t i = 0;
@@ -202,7 +205,7 @@ static int vmas_cut(struct sim_vm *vm, uint64_t start, uint64_t end)
 	return found;
 }
 
-static int vmas_insert(struct sim_vm *vm, const struct sim_vma *nv)
+static int vmas_insert(struct sim_vma_list *vm, const struct sim_vma *nv)
 {
 	uint32_t i = 0;
 
@@ -216,7 +219,7 @@ static int vmas_insert(struct sim_vm *vm, const struct sim_vma *nv)
 	return 0;
 }
 
-static struct sim_vma *vma_find(struct sim_vm *vm, uint64_t va)
+static struct sim_vma *vma_find(struct sim_vma_list *vm, uint64_t va)
 {
 	uint32_t lo = 0, hi = vm->num_vmas;
 
@@ -244,7 +247,7 @@ static uint8_t scratch_sink[SIM_PAGE_SIZE];
  */
 void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
 {
-	struct sim_vma *v = vma_find(vm, va);
+	struct sim_vma *v = vma_find(&vm->pt, va);
 
 	if (!v || len > v->end - va) {
 		if (v || !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE) ||
@@ -345,7 +348,7 @@ static int check_userptr(uint64_t addr, uint64_t range)
 }
 
 /* Apply one validated op. Return 1 when it changed something, or -errno. */
-static int apply_op(struct sim_vm *vm, const struct drm_xe_vm_bind_op *op,
+static int apply_op(struct sim_vma_list *vm, const struct drm_xe_vm_bind_op *op,
 		    struct sim_bo *bo)
 {
 	struct sim_vma nv = { 0 };
@@ -411,6 +414,7 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	struct sim_exec_queue *q = NULL;
 	struct sim_bo **bos = NULL;
 	struct sim_sync *syncs = NULL;
+	struct sim_bind_work *work;
 	struct sim_fence *fence;
 	unsigned int sflags = 0;
 	struct sim_vm *vm;
@@ -497,17 +501,40 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 				goto out_syncs;
 		}
 	}
-	/* gpuvm commits each op to the tree as it is parsed */
+	/* gpuvm commits each op to its tree as it is parsed */
 	for (i = 0; i < a->num_binds; i++) {
-		err = apply_op(vm, &ops[i], bos[i]);
+		err = apply_op(&vm->gpuva, &ops[i], bos[i]);
 		if (err < 0)
 			goto out_syncs;
 	}
-	fence = sim_bind_submit(vm, q, syncs, a->num_syncs);
-	if (!fence)
+	work = calloc(1, sizeof(*work));
+	if (!work) {
 		err = -ENOMEM;
-	else
-		err = 0;
+		goto out_syncs;
+	}
+	work->vm = vm;
+	vm->refcount++;
+	work->num_ops = a->num_binds;
+	work->bos = bos;
+	bos = NULL;
+	for (i = 0; i < work->num_ops; i++)
+		if (work->bos[i])
+			work->bos[i]->refcount++;
+	if (ops == &a->bind) {
+		work->ops = malloc(sizeof(*ops));
+		if (work->ops)
+			*work->ops = a->bind;
+	} else {
+		work->ops = ops;
+		ops = &a->bind;
+	}
+	if (!work->ops) {
+		sim_bind_work_free(work);
+		err = -ENOMEM;
+		goto out_syncs;
+	}
+	fence = sim_bind_submit(vm, q, syncs, a->num_syncs, work);
+	err = fence ? 0 : -ENOMEM;
 	sim_fence_put(fence);
 out_syncs:
 	sim_syncs_free(syncs, a->num_syncs);
@@ -516,6 +543,26 @@ out:
 	if (ops != &a->bind)
 		free(ops);
 	return err;
+}
+
+/* The bind job ran: make its ops visible to the GPU. */
+void sim_bind_work_apply(struct sim_bind_work *w)
+{
+	for (uint32_t i = 0; i < w->num_ops; i++)
+		if (apply_op(&w->vm->pt, &w->ops[i], w->bos[i]) < 0)
+			sim_debug("bind op %u: out of memory applying", i);
+}
+
+void sim_bind_work_free(struct sim_bind_work *w)
+{
+	if (!w)
+		return;
+	for (uint32_t i = 0; i < w->num_ops; i++)
+		sim_bo_put(w->bos[i]);
+	free(w->bos);
+	free(w->ops);
+	sim_vm_put(w->vm);
+	free(w);
 }
 
 /* ---- MADVISE, VM_QUERY_MEM_RANGE_ATTRS, VM_GET_PROPERTY ---- */
