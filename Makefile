@@ -7,6 +7,8 @@
 #   make modules-all     build the module for both cached guest kernels
 #   make demo            boot a guest with the module and show what it does
 #   make check           run every test; ends with "N passed, N failed"
+#   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
+#   make sim-igt         run IGT's xe tests against the simulator, host-direct
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
 #
@@ -15,7 +17,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
 
-.PHONY: all module modules-all setup demo check clean
+.PHONY: all module modules-all setup demo check clean sim sim-igt
 
 all: module
 
@@ -34,6 +36,14 @@ modules-all: setup
 
 setup:
 	tests/env/setup
+
+# Everything under tests/ and host/ builds inside the test root, against its
+# headers and libraries, never against this machine's.
+sim: setup
+	. tests/env/common.sh && xe_in_root $(MAKE) -C "$(TOP)/tests/sim"
+
+sim-igt: sim
+	tests/sim/igt-run
 
 demo: setup
 	tests/demo

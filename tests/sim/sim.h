@@ -148,6 +148,8 @@ struct sim_vm {
 	struct sim_vma_list pt;
 	uint32_t num_exec_queues;	/* non-bind queues (EBUSY for LR) */
 	struct sim_exec_queue *bindq;	/* the default bind queue (vm->q[0]) */
+	struct sim_list link;		/* in the list of all VMs */
+	uint32_t active_jobs;		/* exec jobs queued or running */
 	struct sim_file *file;
 };
 
@@ -267,6 +269,7 @@ int sim_ioctl_vm_get_property(struct sim_file *f, void *data);
 void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len,
 		       bool write);
 void sim_file_release_vms(struct sim_file *f);
+void sim_userptr_invalidate(uint64_t start, uint64_t len);
 
 /* sim_sync.c: drm_xe_sync parsing shared by exec and bind (xe_sync.c) */
 struct sim_sync {
@@ -346,6 +349,7 @@ int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev);
 struct stat;
 int sim_real_fstat(int fd, struct stat *st);
 int sim_real_fcntl(int fd, int cmd, int arg);
+int sim_real_munmap(void *addr, size_t len);
 
 /* sim_ioctl.c */
 int sim_ioctl(struct sim_file *f, unsigned long req, void *arg);

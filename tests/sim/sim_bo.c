@@ -62,7 +62,7 @@ static struct sim_bo *bo_new(int memfd, uint64_t size)
 	bo->mmap_offset = sim.next_mmap_offset;
 	sim.next_mmap_offset += size;
 	if (bo_register(bo)) {
-		munmap(bo->map, size);
+		sim_real_munmap(bo->map, size);
 		goto err;
 	}
 	sim.mem_used += size;
@@ -80,7 +80,7 @@ void sim_bo_put(struct sim_bo *bo)
 	if (bo->flink_name)
 		sim_idr_remove(&sim.flink_names, bo->flink_name);
 	sim.mem_used -= bo->size;
-	munmap(bo->map, bo->size);
+	sim_real_munmap(bo->map, bo->size);
 	sim_real_close(bo->memfd);
 	if (bo->vm)
 		sim_vm_put(bo->vm);

@@ -119,6 +119,8 @@ static void job_free(struct sim_job *j)
 		sim_fence_put(j->deps[i]);
 	free(j->deps);
 	sim_bind_work_free(j->bind);
+	if (!j->bind && j->q->vm)
+		j->q->vm->active_jobs--;
 	sim_fence_put(j->done);
 	sim_queue_put(j->q);
 	free(j);
@@ -300,6 +302,8 @@ static struct sim_job *job_new(struct sim_exec_queue *q, struct sim_sync *syncs,
 	j->num_deps = n;
 	q->refcount++;
 	j->q = q;
+	if (!q->bind && q->vm)
+		q->vm->active_jobs++;
 	return j;
 }
 

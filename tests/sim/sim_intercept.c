@@ -56,6 +56,7 @@ static int (*real_lstat)(const char *, struct stat *);
 static int (*real_fstat)(int, struct stat *);
 static int (*real_fstatat)(int, const char *, struct stat *, int);
 static off_t (*real_lseek)(int, off_t, int);
+static int (*real_munmap)(void *, size_t);
 
 #define RESOLVE(sym) (real_##sym = dlsym(RTLD_NEXT, #sym))
 
@@ -86,6 +87,7 @@ __attribute__((constructor)) static void sim_init(void)
 	RESOLVE(fstat);
 	RESOLVE(fstatat);
 	RESOLVE(lseek);
+	RESOLVE(munmap);
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_device_select();
 	list = strdup(env ? env : "/dev/dri/card0:/dev/dri/renderD128");
@@ -243,6 +245,11 @@ void *sim_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t o
 int sim_real_fstat(int fd, struct stat *st)
 {
 	return real_fstat(fd, st);
+}
+
+int sim_real_munmap(void *addr, size_t len)
+{
+	return real_munmap(addr, len);
 }
 
 int sim_real_fcntl(int fd, int cmd, int arg)
@@ -439,8 +446,14 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	void *p;
 	int memfd;
 
-	if (!fd_is_sim(fd))
+	if (!fd_is_sim(fd)) {
+		if (flags & MAP_FIXED) {
+			pthread_mutex_lock(&sim.lock);
+			sim_userptr_invalidate((uintptr_t)addr, len);
+			pthread_mutex_unlock(&sim.lock);
+		}
 		return real_mmap(addr, len, prot, flags, fd, off);
+	}
 	pthread_mutex_lock(&sim.lock);
 	bo = sim_fd_lookup(fd, SIM_FD_DEVICE) ? sim_bo_by_offset(off, len) : NULL;
 	if (!bo) {
@@ -556,3 +569,11 @@ SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
 	return size;
 }
 SIM_EXPORT off_t lseek64(int fd, off_t off, int whence) __attribute__((alias("lseek")));
+
+SIM_EXPORT int munmap(void *addr, size_t len)
+{
+	pthread_mutex_lock(&sim.lock);
+	sim_userptr_invalidate((uintptr_t)addr, len);
+	pthread_mutex_unlock(&sim.lock);
+	return real_munmap(addr, len);
+}

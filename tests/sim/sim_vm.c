@@ -27,6 +27,8 @@
 			      DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET | \
 			      DRM_XE_VM_BIND_FLAG_DECOMPRESS)
 
+static struct sim_list all_vms = { &all_vms, &all_vms };
+
 struct sim_vm *sim_vm_lookup(struct sim_file *f, uint32_t id)
 {
 	struct sim_vm *vm = sim_idr_find(&f->vms, id);
@@ -61,6 +63,7 @@ void sim_vm_put(struct sim_vm *vm)
 	free(vm->gpuva.vmas);
 	free(vm->pt.vmas);
 	sim_queue_put(vm->bindq);
+	sim_list_del(&vm->link);
 	free(vm);
 }
 
@@ -105,8 +108,10 @@ int sim_ioctl_vm_create(struct sim_file *f, void *data)
 	vm->refcount = 1;
 	vm->flags = a->flags;
 	vm->file = f;
+	sim_list_add_tail(&vm->link, &all_vms);
 	err = sim_idr_alloc(&f->vms, vm, &id);
 	if (err) {
+		sim_list_del(&vm->link);
 		free(vm);
 		return err;
 	}
@@ -135,6 +140,34 @@ int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
 	vm_clear(&vm->pt);
 	sim_vm_put(vm);
 	return 0;
+}
+
+/*
+ * The userptr MMU notifier (xe_userptr.c vma_userptr_invalidate): before
+ * the CPU mapping under a userptr binding changes, wait for the GPU work of
+ * that VM to finish, so in-flight jobs never see the pages change. Later
+ * execs see the new pages, as after the driver's repin.
+ */
+void sim_userptr_invalidate(uint64_t start, uint64_t len)
+{
+	struct sim_list *pos, *n;
+
+restart:
+	sim_list_for_each_safe(pos, n, &all_vms) {
+		struct sim_vm *vm = sim_container_of(pos, struct sim_vm, link);
+
+		if (!vm->active_jobs)
+			continue;
+		for (uint32_t i = 0; i < vm->pt.num_vmas; i++) {
+			struct sim_vma *v = &vm->pt.vmas[i];
+			uint64_t ustart = v->bo_offset, uend = v->bo_offset + (v->end - v->start);
+
+			if (v->userptr && ustart < start + len && uend > start) {
+				pthread_cond_wait(&sim.cond, &sim.lock);
+				goto restart;
+			}
+		}
+	}
 }
 
 /* ---- the mapping list ---- */
