@@ -163,6 +163,12 @@ static int syncobj_wait(uint32_t h, uint64_t point)
 	return xioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
 }
 
+/*
+ * PAT index 2 is 2-way coherent on Xe2 (xe_pat.c xe2_pat_table[]); index 0
+ * is non-coherent, which the driver refuses for WB-cached BOs.
+ */
+#define PAT_WB_COHERENT	2
+
 static int bind(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
 		uint64_t addr, uint64_t range, struct drm_xe_sync *syncs,
 		uint32_t nsyncs)
@@ -170,7 +176,8 @@ static int bind(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
 	struct drm_xe_vm_bind b = {
 		.vm_id = vm, .num_binds = 1,
 		.bind = { .obj = bo, .obj_offset = offset, .range = range,
-			  .addr = addr, .op = op },
+			  .addr = addr, .op = op,
+			  .pat_index = op == DRM_XE_VM_BIND_OP_UNMAP ? 0 : PAT_WB_COHERENT },
 		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
 	};
 
@@ -475,8 +482,9 @@ static void test_bind(void)
 	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo, 0x1000, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
 	CHECK("bind_bad_bo_enoent",
 	      bind(vm, DRM_XE_VM_BIND_OP_MAP, bo + 100, 0, VA_BASE, BO_SIZE, NULL, 0) == -ENOENT);
-	CHECK("bind_bad_vm_enoent",
-	      bind(vm + 100, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -ENOENT);
+	/* xe_vm_bind_ioctl(): an unknown VM is EINVAL, not ENOENT */
+	CHECK("bind_bad_vm_einval",
+	      bind(vm + 100, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
 	CHECK("bind_bad_op_einval",
 	      bind(vm, 42, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
 	gem_close(bo);
