@@ -9,6 +9,7 @@
 #   make check           run every test; ends with "N passed, N failed"
 #   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
 #   make sim-igt         run IGT's xe tests against the simulator, host-direct
+#   make fuzz-host       libFuzzer (ASan+UBSan) on host ccmd streams, FUZZ_SECONDS=N
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
 #
@@ -17,7 +18,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt
+.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host
 
 all: module
 
@@ -44,6 +45,10 @@ sim: setup
 
 sim-igt: sim
 	tests/sim/igt-run
+
+FUZZ_SECONDS ?= 600
+fuzz-host: sim
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 demo: setup
 	tests/demo
