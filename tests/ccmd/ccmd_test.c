@@ -469,7 +469,7 @@ static void bind_ext_with(struct tctx *t, uint32_t nsyncs_claimed,
 {
 	struct xe_proxy_vm_bind_op_ext op = {
 		.res_id = H.bo_res, .range = 4096, .addr = 0x300000,
-		.op = DRM_XE_VM_BIND_OP_MAP,
+		.op = DRM_XE_VM_BIND_OP_MAP, .pat_index = CCMD_PAT_WB,
 	};
 	struct xe_proxy_ccmd_vm_bind_ext_req *r;
 
@@ -944,6 +944,7 @@ int main(void)
 		struct xe_proxy_vm_bind_op_ext op = {
 			.res_id = ufence_bo.res, .range = BO_SIZE,
 			.addr = 0x400000, .op = DRM_XE_VM_BIND_OP_MAP,
+			.pat_index = CCMD_PAT_WB,
 		};
 		struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_USER_FENCE,
 					   .flags = XE_PROXY_SYNC_FLAG_SIGNAL,

@@ -122,6 +122,12 @@ static inline void ccmd_vm_destroy(struct ccmd_stream *s, uint32_t vm_id)
 		r->vm_id = vm_id;
 }
 
+/*
+ * PAT index for WB-cached BOs: 2 is 2-way coherent on Xe2 (xe_pat.c
+ * xe2_pat_table[]); the driver refuses non-coherent index 0 for them.
+ */
+#define CCMD_PAT_WB	2
+
 /* Base (guest-synchronous) bind of one op. */
 static inline void ccmd_vm_bind(struct ccmd_stream *s, uint32_t vm_id,
 				uint32_t op, uint32_t flags, uint32_t res_id,
@@ -138,6 +144,7 @@ static inline void ccmd_vm_bind(struct ccmd_stream *s, uint32_t vm_id,
 	r->num_binds = 1;
 	o = (void *)r->payload;
 	o->res_id = res_id;
+	o->pat_index = op == DRM_XE_VM_BIND_OP_UNMAP ? 0 : CCMD_PAT_WB;
 	o->obj_offset = obj_offset;
 	o->addr = addr;
 	o->range = range;
@@ -164,7 +171,8 @@ static inline void ccmd_vm_bind_ext(struct ccmd_stream *s, uint32_t vm_id,
 	r->num_syncs = nsyncs;
 	r->ring_idx = ring_idx;
 	memcpy(r->payload, op, sizeof(*op));
-	memcpy(r->payload + sizeof(*op), syncs, nsyncs * sizeof(*syncs));
+	if (nsyncs)
+		memcpy(r->payload + sizeof(*op), syncs, nsyncs * sizeof(*syncs));
 }
 
 static inline void ccmd_exec_queue_create(struct ccmd_stream *s, uint32_t vm_id,
@@ -238,7 +246,8 @@ static inline void ccmd_exec_ext(struct ccmd_stream *s, uint32_t queue,
 	r->num_syncs = nsyncs;
 	r->address = address;
 	r->ring_idx = ring_idx;
-	memcpy(r->payload, syncs, nsyncs * sizeof(*syncs));
+	if (nsyncs)
+		memcpy(r->payload, syncs, nsyncs * sizeof(*syncs));
 }
 
 static inline void ccmd_fence_put(struct ccmd_stream *s, const uint64_t *ids,
