@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * Blob resources of DRM/XE contexts: created from a context's GEM objects
- * (or its shared-memory page, blob_id 0) by the host core, mapped for QEMU's
- * host-visible region, and released on unref. Resources of other contexts
- * belong to the real libvirglrenderer.
+ * Resources. HOST3D blobs of our contexts (a context's GEM objects, or its
+ * shared-memory page for blob_id 0) are backed by an fd from the host core;
+ * every other resource belongs to the real libvirglrenderer.
+ *
+ * Mappings are made from that fd, not through the core's context: a
+ * virtio-gpu resource outlives the context that created it, and QEMU may
+ * keep it mapped into the guest until the guest unrefs it.
+ *
+ * The ids of resources the real library created are kept too. Its
+ * virgl_renderer_resource_map_fixed() dereferences an unknown resource
+ * before checking it, so only known ones are forwarded there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,88 +21,173 @@
 
 #include "vrend_shim.h"
 
+#define REAL_RES_MARK	((void *)1)
+
+/**
+ * shim_res() - one of our resources
+ * @res_id: virtio-gpu resource id
+ *
+ * Return: the resource, or NULL when @res_id is not ours.
+ */
 struct shim_res *shim_res(uint32_t res_id)
 {
 	return xe_map_get(&shim.res, res_id);
 }
 
-static void res_free(struct shim_res *r, bool ctx_alive)
+static bool is_real_res(uint32_t res_id)
 {
-	if (ctx_alive) {
-		if (r->mapped)
-			xe_host_ctx_unmap(r->ctx, r->res_id);
+	return xe_map_get(&shim.real_res, res_id) != NULL;
+}
+
+/* The real library created @res_id; remember it for map_fixed. */
+static void real_res_add(uint32_t res_id)
+{
+	int ret = xe_map_put(&shim.real_res, res_id, REAL_RES_MARK);
+
+	if (ret && ret != -EEXIST)
+		xe_log_ratelimited("resource %u: cannot track it (%s); it will not be mappable",
+				   res_id, strerror(-ret));
+}
+
+/* A new resource id must be unused by either side. */
+static bool res_id_free(uint32_t res_id)
+{
+	return res_id && !shim_res(res_id) && !is_real_res(res_id);
+}
+
+static void res_free(struct shim_res *r)
+{
+	if (r->ctx)
 		xe_host_ctx_resource_unref(r->ctx, r->res_id);
-	}
+	if (r->map)
+		munmap(r->map, r->size);
 	if (r->blob.fd >= 0)
 		close(r->blob.fd);
 	free(r);
 }
 
-/* The context is going away: its core state goes with it. */
-void shim_res_destroy_ctx(uint32_t ctx_id)
+/**
+ * shim_res_ctx_gone() - a context of ours is being destroyed
+ * @ctx_id: the context
+ *
+ * Its resources stay (the guest still holds them), with their fds and
+ * mappings, but no longer reach into the context.
+ */
+void shim_res_ctx_gone(uint32_t ctx_id)
 {
 	uint64_t key;
-	void *val;
 	size_t i = 0;
+	void *val;
 
 	while (xe_map_next(&shim.res, &i, &key, &val)) {
 		struct shim_res *r = val;
 
-		if (r->ctx_id != ctx_id)
-			continue;
-		xe_map_del(&shim.res, key);
-		res_free(r, true);
+		if (r->ctx_id == ctx_id)
+			r->ctx = NULL;
 	}
 }
 
-void shim_res_destroy_all(void)
+/**
+ * shim_res_reset() - forget every resource (renderer reset or cleanup)
+ *
+ * Ours are released; the real library drops its own in its reset.
+ */
+void shim_res_reset(void)
 {
 	uint64_t key;
-	void *val;
 	size_t i = 0;
+	void *val;
 
 	while (xe_map_next(&shim.res, &i, &key, &val))
-		res_free(val, true);
+		res_free(val);
 	xe_map_free(&shim.res);
+	xe_map_free(&shim.real_res);
 }
 
 SHIM_EXPORT int
-virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_blob_args *a)
+virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_blob_args *args)
 {
-	struct xe_host_ctx *ctx = shim_ctx(a->ctx_id);
+	struct xe_host_ctx *ctx;
 	struct shim_res *r;
-	int err;
+	int ret;
 
-	if (!ctx) {
-		if (!shim.real.inited || !shim.real.resource_create_blob)
-			return -EINVAL;
-		return shim.real.resource_create_blob(a);
-	}
-	if (a->blob_mem != VIRGL_RENDERER_BLOB_MEM_HOST3D) {
-		shim_log("context %u: only HOST3D blobs are supported (got %u)",
-			 a->ctx_id, a->blob_mem);
+	if (!args || !res_id_free(args->res_handle))
 		return -EINVAL;
+	ctx = shim_ctx(args->ctx_id);
+	/* Guest-memory blobs need no context: the real library has them. */
+	if (!ctx || args->blob_mem != VIRGL_RENDERER_BLOB_MEM_HOST3D) {
+		if (!REAL_OK(virgl_renderer_resource_create_blob))
+			return -EINVAL;
+		ret = shim.real.virgl_renderer_resource_create_blob(args);
+		if (!ret)
+			real_res_add(args->res_handle);
+		return ret;
 	}
-	if (!a->res_handle || shim_res(a->res_handle))
+	if (args->num_iovs)
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->res_id = a->res_handle;
-	r->ctx_id = a->ctx_id;
-	r->ctx = ctx;
-	err = xe_host_ctx_create_blob(ctx, a->res_handle, a->blob_id, a->size,
-				      a->blob_flags, &r->blob);
-	if (err) {
+	ret = xe_host_ctx_create_blob(ctx, args->res_handle, args->blob_id,
+				      args->size, args->blob_flags, &r->blob);
+	if (ret) {
 		free(r);
-		return err;
+		return ret;
 	}
-	err = xe_map_put(&shim.res, r->res_id, r);
-	if (err) {
-		res_free(r, true);
-		return err;
+	r->res_id = args->res_handle;
+	r->ctx_id = args->ctx_id;
+	r->ctx = ctx;
+	r->size = args->size;
+	ret = xe_map_put(&shim.res, r->res_id, r);
+	if (ret) {
+		res_free(r);
+		return ret;
 	}
 	return 0;
+}
+
+SHIM_EXPORT int virgl_renderer_resource_create(struct virgl_renderer_resource_create_args *args,
+					       struct iovec *iov, uint32_t num_iovs)
+{
+	int ret;
+
+	if (!args || !REAL_OK(virgl_renderer_resource_create))
+		return EINVAL;
+	if (!res_id_free(args->handle))
+		return -EINVAL;
+	ret = shim.real.virgl_renderer_resource_create(args, iov, num_iovs);
+	if (!ret)
+		real_res_add(args->handle);
+	return ret;
+}
+
+SHIM_EXPORT int virgl_renderer_resource_import_eglimage(struct virgl_renderer_resource_create_args *args,
+							void *image)
+{
+	int ret;
+
+	if (!args || !REAL_OK(virgl_renderer_resource_import_eglimage))
+		return EINVAL;
+	if (!res_id_free(args->handle))
+		return -EINVAL;
+	ret = shim.real.virgl_renderer_resource_import_eglimage(args, image);
+	if (!ret)
+		real_res_add(args->handle);
+	return ret;
+}
+
+SHIM_EXPORT int
+virgl_renderer_resource_import_blob(const struct virgl_renderer_resource_import_blob_args *args)
+{
+	int ret;
+
+	if (!args || !res_id_free(args->res_handle) ||
+	    !REAL_OK(virgl_renderer_resource_import_blob))
+		return -EINVAL;
+	ret = shim.real.virgl_renderer_resource_import_blob(args);
+	if (!ret)
+		real_res_add(args->res_handle);
+	return ret;
 }
 
 SHIM_EXPORT void virgl_renderer_resource_unref(uint32_t res_handle)
@@ -103,87 +195,108 @@ SHIM_EXPORT void virgl_renderer_resource_unref(uint32_t res_handle)
 	struct shim_res *r = xe_map_del(&shim.res, res_handle);
 
 	if (r) {
-		res_free(r, true);
+		res_free(r);
 		return;
 	}
-	if (shim.real.inited && shim.real.resource_unref)
-		shim.real.resource_unref(res_handle);
+	xe_map_del(&shim.real_res, res_handle);
+	if (REAL_OK(virgl_renderer_resource_unref))
+		shim.real.virgl_renderer_resource_unref(res_handle);
 }
 
-/* Blobs have no texture or scanout format; QEMU only needs them to exist. */
-static void fill_info(const struct shim_res *r, struct virgl_renderer_resource_info *i)
+/*
+ * Blobs have no format or texture; what QEMU needs is the dma-buf, for
+ * scanout. The shared-memory page is no dma-buf, so it has none.
+ */
+static void fill_info(const struct shim_res *r,
+		      struct virgl_renderer_resource_info *info)
 {
-	memset(i, 0, sizeof(*i));
-	i->handle = r->res_id;
-	i->fd = -1;
-	i->drm_fourcc = 0;
+	memset(info, 0, sizeof(*info));
+	info->handle = r->res_id;
+	info->fd = r->blob.fd_type == XE_HOST_BLOB_FD_DMABUF ? r->blob.fd : -1;
 }
 
 SHIM_EXPORT int virgl_renderer_resource_get_info(int res_handle,
 						 struct virgl_renderer_resource_info *info)
 {
-	struct shim_res *r = shim_res(res_handle);
+	struct shim_res *r = shim_res((uint32_t)res_handle);
 
 	if (r) {
+		if (!info)
+			return EINVAL;
 		fill_info(r, info);
 		return 0;
 	}
-	if (!shim.real.inited || !shim.real.resource_get_info)
-		return -EINVAL;
-	return shim.real.resource_get_info(res_handle, info);
+	if (!REAL_OK(virgl_renderer_resource_get_info))
+		return EINVAL;
+	return shim.real.virgl_renderer_resource_get_info(res_handle, info);
 }
 
-SHIM_EXPORT int
-virgl_renderer_resource_get_info_ext(int res_handle,
-				     struct virgl_renderer_resource_info_ext *info)
+SHIM_EXPORT int virgl_renderer_resource_get_info_ext(int res_handle,
+						     struct virgl_renderer_resource_info_ext *info)
 {
-	struct shim_res *r = shim_res(res_handle);
+	struct shim_res *r = shim_res((uint32_t)res_handle);
 
 	if (r) {
-		int version = info->version;
-
+		if (!info)
+			return EINVAL;
 		memset(info, 0, sizeof(*info));
-		info->version = version;
+		info->version = VIRGL_RENDERER_RESOURCE_INFO_EXT_VERSION;
 		fill_info(r, &info->base);
+		info->has_dmabuf_export = info->base.fd >= 0;
 		return 0;
 	}
-	if (!shim.real.inited || !shim.real.resource_get_info_ext)
-		return -EINVAL;
-	return shim.real.resource_get_info_ext(res_handle, info);
+	if (!REAL_OK(virgl_renderer_resource_get_info_ext))
+		return EINVAL;
+	return shim.real.virgl_renderer_resource_get_info_ext(res_handle, info);
 }
 
 SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
 					    uint64_t *out_size)
 {
 	struct shim_res *r = shim_res(res_handle);
-	int err;
+	void *p;
 
 	if (!r) {
-		if (!shim.real.inited || !shim.real.resource_map)
+		if (!REAL_OK(virgl_renderer_resource_map))
 			return -EINVAL;
-		return shim.real.resource_map(res_handle, map, out_size);
+		return shim.real.virgl_renderer_resource_map(res_handle, map,
+							     out_size);
 	}
-	if (r->mapped)
-		return -EBUSY;
-	err = xe_host_ctx_map(r->ctx, res_handle, map, out_size);
-	if (!err)
-		r->mapped = true;
-	return err;
+	if (!map || !out_size || r->map || r->blob.fd < 0)
+		return -EINVAL;
+	p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 r->blob.fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->map = p;
+	*map = p;
+	*out_size = r->size;
+	return 0;
 }
 
-/* Map straight into QEMU's host-visible window: no copy, no extra VMA. */
+/*
+ * Straight into QEMU's host-visible window. The mapping is then QEMU's: it
+ * replaces it with anonymous memory to unmap, and never calls
+ * virgl_renderer_resource_unmap() for it. Both the address and the size
+ * must be page aligned, so no neighbouring page of the window is replaced.
+ */
 SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *addr)
 {
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct shim_res *r = shim_res(res_handle);
 
 	if (!r) {
-		if (!shim.real.inited || !shim.real.resource_map_fixed)
-			return -EOPNOTSUPP;
-		return shim.real.resource_map_fixed(res_handle, addr);
+		if (!is_real_res(res_handle) ||
+		    !REAL_OK(virgl_renderer_resource_map_fixed))
+			return -EINVAL;
+		return shim.real.virgl_renderer_resource_map_fixed(res_handle,
+								   addr);
 	}
-	if (r->blob.fd < 0 || !(r->blob.size))
+	if (r->blob.fd < 0)
 		return -EOPNOTSUPP;
-	if (mmap(addr, r->blob.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	if (!addr || (uintptr_t)addr % page || r->size % page)
+		return -EINVAL;
+	if (mmap(addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 r->blob.fd, 0) == MAP_FAILED)
 		return -errno;
 	return 0;
@@ -192,19 +305,18 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 SHIM_EXPORT int virgl_renderer_resource_unmap(uint32_t res_handle)
 {
 	struct shim_res *r = shim_res(res_handle);
-	int err;
 
 	if (!r) {
-		if (!shim.real.inited || !shim.real.resource_unmap)
+		if (!REAL_OK(virgl_renderer_resource_unmap))
 			return -EINVAL;
-		return shim.real.resource_unmap(res_handle);
+		return shim.real.virgl_renderer_resource_unmap(res_handle);
 	}
-	if (!r->mapped)
+	if (!r->map)
 		return -EINVAL;
-	err = xe_host_ctx_unmap(r->ctx, res_handle);
-	if (!err)
-		r->mapped = false;
-	return err;
+	if (munmap(r->map, r->size))
+		return -errno;
+	r->map = NULL;
+	return 0;
 }
 
 SHIM_EXPORT int virgl_renderer_resource_get_map_info(uint32_t res_handle,
@@ -212,30 +324,133 @@ SHIM_EXPORT int virgl_renderer_resource_get_map_info(uint32_t res_handle,
 {
 	struct shim_res *r = shim_res(res_handle);
 
-	if (r) {
-		*map_info = r->blob.map_info;
-		return 0;
+	if (!r) {
+		if (!REAL_OK(virgl_renderer_resource_get_map_info))
+			return -EINVAL;
+		return shim.real.virgl_renderer_resource_get_map_info(res_handle,
+								      map_info);
 	}
-	if (!shim.real.inited || !shim.real.resource_get_map_info)
+	if (!map_info ||
+	    (r->blob.map_info & VIRGL_RENDERER_MAP_CACHE_MASK) ==
+	    VIRGL_RENDERER_MAP_CACHE_NONE)
 		return -EINVAL;
-	return shim.real.resource_get_map_info(res_handle, map_info);
+	*map_info = r->blob.map_info;
+	return 0;
 }
 
-SHIM_EXPORT int virgl_renderer_resource_export_blob(uint32_t res_id, uint32_t *fd_type,
-						    int *fd)
+/* A new fd for the caller to own, as virglrenderer's export does. */
+SHIM_EXPORT int virgl_renderer_resource_export_blob(uint32_t res_id,
+						    uint32_t *fd_type, int *fd)
 {
 	struct shim_res *r = shim_res(res_id);
+	int dup;
 
 	if (!r) {
-		if (!shim.real.inited || !shim.real.resource_export_blob)
+		if (!REAL_OK(virgl_renderer_resource_export_blob))
 			return -EINVAL;
-		return shim.real.resource_export_blob(res_id, fd_type, fd);
+		return shim.real.virgl_renderer_resource_export_blob(res_id,
+								     fd_type,
+								     fd);
 	}
-	if (r->blob.fd < 0)
+	if (!fd_type || !fd || r->blob.fd < 0)
 		return -EINVAL;
-	*fd = fcntl(r->blob.fd, F_DUPFD_CLOEXEC, 0);
-	if (*fd < 0)
+	dup = fcntl(r->blob.fd, F_DUPFD_CLOEXEC, 0);
+	if (dup < 0)
 		return -errno;
+	*fd = dup;
 	*fd_type = r->blob.fd_type;
 	return 0;
+}
+
+/* Our blobs have host storage only: no guest pages to attach or transfer. */
+SHIM_EXPORT int virgl_renderer_resource_attach_iov(int res_handle,
+						   struct iovec *iov,
+						   int num_iovs)
+{
+	if (shim_res((uint32_t)res_handle) ||
+	    !REAL_OK(virgl_renderer_resource_attach_iov))
+		return EINVAL;
+	return shim.real.virgl_renderer_resource_attach_iov(res_handle, iov,
+							    num_iovs);
+}
+
+SHIM_EXPORT void virgl_renderer_resource_detach_iov(int res_handle,
+						    struct iovec **iov,
+						    int *num_iovs)
+{
+	if (!shim_res((uint32_t)res_handle) &&
+	    REAL_OK(virgl_renderer_resource_detach_iov)) {
+		shim.real.virgl_renderer_resource_detach_iov(res_handle, iov,
+							     num_iovs);
+		return;
+	}
+	if (iov)
+		*iov = NULL;
+	if (num_iovs)
+		*num_iovs = 0;
+}
+
+SHIM_EXPORT int virgl_renderer_transfer_read_iov(uint32_t handle, uint32_t ctx_id,
+						 uint32_t level, uint32_t stride,
+						 uint32_t layer_stride,
+						 struct virgl_box *box,
+						 uint64_t offset,
+						 struct iovec *iov, int iovec_cnt)
+{
+	if (shim_res(handle) || shim_ctx(ctx_id) ||
+	    !REAL_OK(virgl_renderer_transfer_read_iov))
+		return EINVAL;
+	return shim.real.virgl_renderer_transfer_read_iov(handle, ctx_id, level,
+							  stride, layer_stride,
+							  box, offset, iov,
+							  iovec_cnt);
+}
+
+SHIM_EXPORT int virgl_renderer_transfer_write_iov(uint32_t handle,
+						  uint32_t ctx_id, int level,
+						  uint32_t stride,
+						  uint32_t layer_stride,
+						  struct virgl_box *box,
+						  uint64_t offset,
+						  struct iovec *iovec,
+						  unsigned int iovec_cnt)
+{
+	if (shim_res(handle) || shim_ctx(ctx_id) ||
+	    !REAL_OK(virgl_renderer_transfer_write_iov))
+		return EINVAL;
+	return shim.real.virgl_renderer_transfer_write_iov(handle, ctx_id,
+							   level, stride,
+							   layer_stride, box,
+							   offset, iovec,
+							   iovec_cnt);
+}
+
+SHIM_EXPORT void *virgl_renderer_get_cursor_data(uint32_t resource_id,
+						 uint32_t *width,
+						 uint32_t *height)
+{
+	if (shim_res(resource_id) || !REAL_OK(virgl_renderer_get_cursor_data))
+		return NULL;
+	return shim.real.virgl_renderer_get_cursor_data(resource_id, width,
+							height);
+}
+
+/*
+ * Our contexts see only the blobs they created, and the real library's
+ * contexts cannot import ours: attaching across the two is a no-op.
+ */
+SHIM_EXPORT void virgl_renderer_ctx_attach_resource(int ctx_id, int res_handle)
+{
+	if (shim_ctx((uint32_t)ctx_id) || shim_res((uint32_t)res_handle) ||
+	    !REAL_OK(virgl_renderer_ctx_attach_resource))
+		return;
+	shim.real.virgl_renderer_ctx_attach_resource(ctx_id, res_handle);
+}
+
+SHIM_EXPORT void virgl_renderer_ctx_detach_resource(int ctx_id, int res_handle)
+{
+	if (shim_ctx((uint32_t)ctx_id) || shim_res((uint32_t)res_handle) ||
+	    !REAL_OK(virgl_renderer_ctx_detach_resource))
+		return;
+	shim.real.virgl_renderer_ctx_detach_resource(ctx_id, res_handle);
 }
