@@ -190,7 +190,7 @@ SHIM_EXPORT int virgl_renderer_init(void *cookie, int flags,
 		forget_init();
 		return real_ret;
 	}
-	if (real_ret)
+	if (real_ret && shim.real.handle)
 		xe_log("the real virglrenderer did not initialise (%d): only DRM/XE contexts are available",
 		       real_ret);
 	shim.inited = true;
