@@ -68,11 +68,12 @@ static void sim_atfork_child(void)
 	pthread_cond_init(&sim.cond, NULL);
 }
 
-__attribute__((constructor)) static void sim_init(void)
+/*
+ * Other libraries' constructors may call open() or stat() before ours runs,
+ * so the real functions are looked up on first use too.
+ */
+static void sim_resolve(void)
 {
-	const char *env = getenv("XE_SIM_PATHS");
-	char *list, *save = NULL, *tok;
-
 	RESOLVE(open);
 	RESOLVE(openat);
 	RESOLVE(close);
@@ -88,6 +89,16 @@ __attribute__((constructor)) static void sim_init(void)
 	RESOLVE(fstatat);
 	RESOLVE(lseek);
 	RESOLVE(munmap);
+}
+
+#define REAL(fn) (*(real_##fn ? real_##fn : (sim_resolve(), real_##fn)))
+
+__attribute__((constructor)) static void sim_init(void)
+{
+	const char *env = getenv("XE_SIM_PATHS");
+	char *list, *save = NULL, *tok;
+
+	sim_resolve();
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_device_select();
 	list = strdup(env ? env : "/dev/dri/card0:/dev/dri/renderD128");
@@ -229,7 +240,7 @@ static void fd_clone(int oldfd, int newfd)
 
 int sim_real_close(int fd)
 {
-	return real_close(fd);
+	return REAL(close)(fd);
 }
 
 int sim_new_fd(bool cloexec)
@@ -239,29 +250,29 @@ int sim_new_fd(bool cloexec)
 
 void *sim_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	return real_mmap(addr, len, prot, flags, fd, off);
+	return REAL(mmap)(addr, len, prot, flags, fd, off);
 }
 
 int sim_real_fstat(int fd, struct stat *st)
 {
-	return real_fstat(fd, st);
+	return REAL(fstat)(fd, st);
 }
 
 int sim_real_munmap(void *addr, size_t len)
 {
-	return real_munmap(addr, len);
+	return REAL(munmap)(addr, len);
 }
 
 int sim_real_fcntl(int fd, int cmd, int arg)
 {
-	return real_fcntl(fd, cmd, arg);
+	return REAL(fcntl)(fd, cmd, arg);
 }
 
 int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
 {
 	struct stat st;
 
-	if (real_fstat(fd, &st))
+	if (REAL(fstat)(fd, &st))
 		return -errno;
 	*ino = st.st_ino;
 	*dev = st.st_dev;
@@ -285,7 +296,7 @@ static int open_device(int idx, int flags)
 	pthread_mutex_unlock(&sim.lock);
 	if (err) {
 		free(f);
-		real_close(fd);
+		REAL(close)(fd);
 		errno = -err;
 		return -1;
 	}
@@ -312,7 +323,7 @@ SIM_EXPORT int open(const char *path, int flags, ...)
 	if (!proc_fd_minor(path, &minor))
 		return open_device(-(int)minor - 1, flags);
 	OPEN_MODE(flags, mode);
-	return real_open(path, flags, mode);
+	return REAL(open)(path, flags, mode);
 }
 SIM_EXPORT int open64(const char *path, int flags, ...) __attribute__((alias("open")));
 
@@ -332,7 +343,7 @@ SIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	if (!proc_fd_minor(path, &minor))
 		return open_device(-(int)minor - 1, flags);
 	OPEN_MODE(flags, mode);
-	return real_openat(dirfd, path, flags, mode);
+	return REAL(openat)(dirfd, path, flags, mode);
 }
 SIM_EXPORT int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
 
@@ -351,12 +362,12 @@ SIM_EXPORT int close(int fd)
 		fd_forget(fd);
 		pthread_mutex_unlock(&sim.lock);
 	}
-	return real_close(fd);
+	return REAL(close)(fd);
 }
 
 SIM_EXPORT int dup(int fd)
 {
-	int n = real_dup(fd);
+	int n = REAL(dup)(fd);
 
 	if (n >= 0 && fd_is_sim(fd)) {
 		pthread_mutex_lock(&sim.lock);
@@ -371,9 +382,9 @@ static int do_dup3(int oldfd, int newfd, int flags, bool is_dup2)
 	int n;
 
 	if (oldfd == newfd)
-		return is_dup2 ? real_dup2(oldfd, newfd) : real_dup3(oldfd, newfd, flags);
+		return is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
 	pthread_mutex_lock(&sim.lock);
-	n = is_dup2 ? real_dup2(oldfd, newfd) : real_dup3(oldfd, newfd, flags);
+	n = is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
 	if (n >= 0) {
 		fd_forget(newfd);
 		fd_clone(oldfd, newfd);
@@ -401,7 +412,7 @@ SIM_EXPORT int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, long);
 	va_end(ap);
-	n = real_fcntl(fd, cmd, arg);
+	n = REAL(fcntl)(fd, cmd, arg);
 	if (n >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && fd_is_sim(fd)) {
 		pthread_mutex_lock(&sim.lock);
 		fd_clone(fd, n);
@@ -427,7 +438,7 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (!f) {
 		pthread_mutex_unlock(&sim.lock);
-		return real_ioctl(fd, req, arg);
+		return REAL(ioctl)(fd, req, arg);
 	}
 	f->refcount++;
 	err = sim_ioctl(f, req, arg);
@@ -446,13 +457,14 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	void *p;
 	int memfd;
 
-	if (!fd_is_sim(fd)) {
+	/* dma-bufs are memfds: only the device fd needs translating */
+	if (!fd_is_sim(fd) || fd_is_dmabuf(fd)) {
 		if (flags & MAP_FIXED) {
 			pthread_mutex_lock(&sim.lock);
 			sim_userptr_invalidate((uintptr_t)addr, len);
 			pthread_mutex_unlock(&sim.lock);
 		}
-		return real_mmap(addr, len, prot, flags, fd, off);
+		return REAL(mmap)(addr, len, prot, flags, fd, off);
 	}
 	pthread_mutex_lock(&sim.lock);
 	bo = sim_fd_lookup(fd, SIM_FD_DEVICE) ? sim_bo_by_offset(off, len) : NULL;
@@ -465,7 +477,7 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	memfd = bo->memfd;
 	off -= bo->mmap_offset;
 	/* the mapping keeps the pages; it may outlive the handle, as on xe */
-	p = real_mmap(addr, len, prot, flags, memfd, off);
+	p = REAL(mmap)(addr, len, prot, flags, memfd, off);
 	pthread_mutex_unlock(&sim.lock);
 	return p;
 }
@@ -490,7 +502,7 @@ SIM_EXPORT int stat(const char *path, struct stat *st)
 	int idx = path_index(path);
 
 	if (idx < 0)
-		return real_stat(path, st);
+		return REAL(stat)(path, st);
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
@@ -504,7 +516,7 @@ SIM_EXPORT int lstat(const char *path, struct stat *st)
 	int idx = path_index(path);
 
 	if (idx < 0)
-		return real_lstat(path, st);
+		return REAL(lstat)(path, st);
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
@@ -522,7 +534,7 @@ SIM_EXPORT int fstat(int fd, struct stat *st)
 	if (f)
 		fake_stat(f->minor, st);
 	pthread_mutex_unlock(&sim.lock);
-	return f ? 0 : real_fstat(fd, st);
+	return f ? 0 : REAL(fstat)(fd, st);
 }
 SIM_EXPORT int fstat64(int fd, struct stat64 *st)
 {
@@ -536,7 +548,7 @@ SIM_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	if (flags & AT_EMPTY_PATH && path && !*path)
 		return fstat(dirfd, st);
 	if (idx < 0)
-		return real_fstatat(dirfd, path, st, flags);
+		return REAL(fstatat)(dirfd, path, st, flags);
 	fake_stat(path_minor[idx], st);
 	return 0;
 }
@@ -555,7 +567,7 @@ SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
 	off_t size;
 
 	if (!fd_is_dmabuf(fd))
-		return real_lseek(fd, off, whence);
+		return REAL(lseek)(fd, off, whence);
 	if (off || (whence != SEEK_SET && whence != SEEK_END)) {
 		errno = EINVAL;
 		return -1;
@@ -564,7 +576,7 @@ SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
 		return 0;
 	pthread_mutex_lock(&sim.lock);
 	bo = sim_bo_by_fd(fd);
-	size = bo ? (off_t)bo->size : real_lseek(fd, 0, SEEK_END);
+	size = bo ? (off_t)bo->size : REAL(lseek)(fd, 0, SEEK_END);
 	pthread_mutex_unlock(&sim.lock);
 	return size;
 }
@@ -575,5 +587,5 @@ SIM_EXPORT int munmap(void *addr, size_t len)
 	pthread_mutex_lock(&sim.lock);
 	sim_userptr_invalidate((uintptr_t)addr, len);
 	pthread_mutex_unlock(&sim.lock);
-	return real_munmap(addr, len);
+	return REAL(munmap)(addr, len);
 }
