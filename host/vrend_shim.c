@@ -139,6 +139,12 @@ static void destroy_contexts(void)
 	xe_map_free(&shim.ctxs);
 }
 
+/* DRM contexts are ours: the core is up and @flags ask for them. */
+static bool drm_is_ours(int flags)
+{
+	return shim.xe_ready && (flags & VIRGL_RENDERER_DRM);
+}
+
 static void forget_init(void)
 {
 	shim.cookie = NULL;
@@ -164,7 +170,9 @@ SHIM_EXPORT int virgl_renderer_init(void *cookie, int flags,
 	if (!cb || cb->version < 1)
 		return -EINVAL;
 
-	shim_xe_init();
+	/* As virglrenderer: DRM contexts only when the caller asks for them. */
+	if (flags & VIRGL_RENDERER_DRM)
+		shim_xe_init();
 	ret = shim_fence_setup(cookie, flags, cb);
 	if (ret)
 		return ret;
@@ -176,7 +184,7 @@ SHIM_EXPORT int virgl_renderer_init(void *cookie, int flags,
 	 * backend would only probe for other drivers and, finding none, fail
 	 * its whole init.
 	 */
-	if (shim.xe_ready)
+	if (drm_is_ours(flags))
 		real_flags &= ~VIRGL_RENDERER_DRM;
 	if (shim_load_real()) {
 		real_ret = shim.real.virgl_renderer_init(cookie, real_flags, cb);
@@ -185,7 +193,7 @@ SHIM_EXPORT int virgl_renderer_init(void *cookie, int flags,
 			shim.real.flags = real_flags;
 		}
 	}
-	if (real_ret && !shim.xe_ready) {
+	if (real_ret && !drm_is_ours(flags)) {
 		shim_fence_teardown();
 		forget_init();
 		return real_ret;
@@ -297,7 +305,7 @@ SHIM_EXPORT int virgl_renderer_context_create_with_flags(uint32_t ctx_id,
 	/* As virglrenderer: creating an existing context again is a no-op. */
 	if (shim_ctx(ctx_id))
 		return ctx_flags == SHIM_CAPSET_DRM ? 0 : EINVAL;
-	if (capset == SHIM_CAPSET_DRM && shim.xe_ready)
+	if (capset == SHIM_CAPSET_DRM && shim.inited && drm_is_ours(shim.flags))
 		return create_our_context(ctx_id, ctx_flags, nlen, name);
 	if (!REAL_OK(virgl_renderer_context_create_with_flags))
 		return EINVAL;

@@ -161,8 +161,9 @@ SHIM_EXPORT int virgl_renderer_resource_create(struct virgl_renderer_resource_cr
 	return ret;
 }
 
-SHIM_EXPORT int virgl_renderer_resource_import_eglimage(struct virgl_renderer_resource_create_args *args,
-							void *image)
+SHIM_EXPORT int
+virgl_renderer_resource_import_eglimage(struct virgl_renderer_resource_create_args *args,
+					void *image)
 {
 	int ret;
 

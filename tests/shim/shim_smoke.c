@@ -129,19 +129,18 @@ static int cookie;
  */
 static bool wait_for(bool (*done)(void), bool *fd_was_readable)
 {
+	struct pollfd pfd = { .events = POLLIN };
 	struct timespec until;
 	bool ok = false;
-	int i, fd;
+	int i;
 
 	for (i = 0; i < 200 && !ok; i++) {
 		if (opt.sync) {
-			fd = virgl_renderer_get_poll_fd();
-			if (fd >= 0 &&
-			    poll(&(struct pollfd){ .fd = fd, .events = POLLIN },
-				 1, 50) == 1 && fd_was_readable)
-				*fd_was_readable = true;
-			else if (fd < 0)
+			pfd.fd = virgl_renderer_get_poll_fd();
+			if (pfd.fd < 0)
 				usleep(50 * 1000);
+			else if (poll(&pfd, 1, 50) == 1 && fd_was_readable)
+				*fd_was_readable = true;
 			virgl_renderer_poll();
 		}
 		pthread_mutex_lock(&lock);
