@@ -5,10 +5,11 @@
  *
  * QEMU asks for capsets when the device is realized, before
  * virgl_renderer_init(), and offers the guest only those it saw then. So the
- * host core starts on the first DRM capset query, not in init.
+ * host core starts on the first DRM capset query (or in an init that asks
+ * for VIRGL_RENDERER_DRM), not only in init.
  *
- * If the real library fails to initialise (no usable GL, as under Xvfb
- * here) while the core is up, init still succeeds: DRM/XE contexts work and
+ * If the real library fails to initialise (no usable GL, say) while the
+ * core serves DRM contexts, init still succeeds: DRM/XE contexts work and
  * everything that needed the real library is refused.
  */
 #include <dlfcn.h>
