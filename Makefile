@@ -9,6 +9,9 @@
 #   make check           run every test; ends with "N passed, N failed"
 #   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
 #   make sim-igt         run IGT's xe tests against the simulator, host-direct
+#   make host            build the drop-in build/host/libvirglrenderer.so.1
+#                        (make -C host install [PREFIX=] [DESTDIR=] installs it,
+#                        the qemu-xe-proxy wrapper and a libvirt snippet)
 #   make fuzz-host       libFuzzer (ASan+UBSan) on host ccmd streams, FUZZ_SECONDS=N
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
@@ -18,7 +21,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host
+.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test
 
 all: module
 
@@ -45,6 +48,15 @@ sim: setup
 
 sim-igt: sim
 	tests/sim/igt-run
+
+host: setup
+	. tests/env/common.sh && xe_in_root $(MAKE) -C "$(TOP)/host"
+
+shim-test: sim
+	tests/shim/run
+
+vm-test: sim host modules-all
+	tests/vm-test
 
 FUZZ_SECONDS ?= 600
 fuzz-host: sim
