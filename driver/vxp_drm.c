@@ -153,6 +153,8 @@ static const struct file_operations vxp_fops = {
 	.read = drm_read,
 	.llseek = noop_llseek,
 	.mmap = drm_gem_mmap,
+	/* mmap offsets are above 4 GiB; drm_open_helper() insists on it */
+	.fop_flags = FOP_UNSIGNED_OFFSET,
 };
 
 static const struct drm_driver vxp_drm_driver = {

@@ -495,7 +495,8 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		return PTR_ERR(ctx);
 
 	mutex_lock(&ctx->ids_lock);
-	ret = xa_load(&ctx->vms, args->vm_id) ? 0 : -ENOENT;
+	/* xe_vm_bind_ioctl(): an unknown VM is -EINVAL, unlike elsewhere */
+	ret = xa_load(&ctx->vms, args->vm_id) ? 0 : -EINVAL;
 	if (!ret && args->exec_queue_id) {
 		q = xa_load(&ctx->queues, args->exec_queue_id);
 		if (q) {

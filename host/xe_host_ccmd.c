@@ -519,7 +519,7 @@ err:
 
 /* After a successful submission: register host fences and the ring's job. */
 static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
-			   uint32_t ring_idx)
+			   uint32_t ring_idx, uint32_t queue_id)
 {
 	struct xe_job *job;
 	uint32_t i;
@@ -533,7 +533,9 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 		}
 	}
 	job = xe_job_from_syncobj(ctx->fd, s->ring_job);
-	if (!job || xe_ring_add_job(&ctx->rings[ring_idx], job))
+	if (job)
+		job->queue_id = queue_id;
+	if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
 		ret = -ENOMEM;
 	xe_job_put(job);
 	s->n_out = 0;
@@ -590,7 +592,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		if (ret)
 			sync_set_abort(ctx, s);
 		else
-			sync_set_commit(ctx, s, req->ring_idx);
+			sync_set_commit(ctx, s, req->ring_idx, 0);
 	}
 	free(ops);
 	free(s);
@@ -744,14 +746,18 @@ static int ccmd_exec_queue_get_property(struct xe_host_ctx *ctx, const void *cmd
 
 /* --- exec ------------------------------------------------------------------ */
 
-/* The driver refuses work on a banned queue with ECANCELED (xe_exec.c);
- * publish that in shmem so the guest answers GET_PROPERTY(BAN) locally. */
-static void note_ban(struct xe_host_ctx *ctx, struct xe_queue *q, int ret)
+/**
+ * xe_queue_note_ban() - publish a banned exec queue in the shared memory
+ * @ctx: the context
+ * @q: the queue the driver reports banned
+ *
+ * The guest answers GET_PROPERTY(BAN) and refuses execs from these bits
+ * without a round trip.
+ */
+void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q)
 {
 	uint32_t id = q->id;
 
-	if (ret != -ECANCELED && ret != -EIO)
-		return;
 	q->banned = true;
 	if (!ctx->shmem)
 		return;
@@ -761,6 +767,13 @@ static void note_ban(struct xe_host_ctx *ctx, struct xe_queue *q, int ret)
 	if (id < XE_PROXY_BAN_BITMAP_BITS)
 		__atomic_or_fetch(&ctx->shmem->ban_bitmap[id / 64],
 				  1ULL << (id % 64), __ATOMIC_RELEASE);
+}
+
+/* The driver refuses work on a banned queue with ECANCELED (xe_exec.c). */
+static void note_ban(struct xe_host_ctx *ctx, struct xe_queue *q, int ret)
+{
+	if (ret == -ECANCELED || ret == -EIO)
+		xe_queue_note_ban(ctx, q);
 }
 
 static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
@@ -808,7 +821,9 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		note_ban(ctx, q, ret);
 	} else {
 		job = xe_job_from_syncobj(ctx->fd, out);
-		if (!job || xe_ring_add_job(&ctx->rings[q->ring_idx], job))
+		if (job)
+			job->queue_id = q->id;
+		if (!job || xe_ring_add_job(ctx, &ctx->rings[q->ring_idx], job))
 			xe_log("context %u: out of memory tracking an exec", ctx->ctx_id);
 		xe_job_put(job);
 	}
@@ -855,7 +870,7 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_abort(ctx, s);
 			note_ban(ctx, q, ret);
 		} else {
-			sync_set_commit(ctx, s, req->ring_idx);
+			sync_set_commit(ctx, s, req->ring_idx, q->id);
 		}
 	}
 	free(s);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <drm/drm.h>
+#include <drm/xe_drm.h>
 
 #include "xe_host_priv.h"
 
@@ -104,23 +105,48 @@ bool xe_job_done(struct xe_job *job)
 	return true;
 }
 
+/*
+ * A finished exec job: if it hung or faulted, the driver has banned its
+ * queue. Ask once, and publish the ban before the guest sees the fence.
+ */
+static void job_check_ban(struct xe_host_ctx *ctx, struct xe_job *job)
+{
+	struct drm_xe_exec_queue_get_property g = {
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN,
+	};
+	struct xe_queue *q;
+
+	if (!job->queue_id)
+		return;
+	q = xe_map_get(&ctx->queues, job->queue_id);
+	job->queue_id = 0;
+	if (!q || q->banned)
+		return;
+	g.exec_queue_id = q->id;
+	if (!xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g) && g.value)
+		xe_queue_note_ban(ctx, q);
+}
+
 /* Forget finished jobs so a ring never grows with history. */
-static void ring_prune(struct xe_ring *ring)
+static void ring_prune(struct xe_host_ctx *ctx, struct xe_ring *ring)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < ring->num_jobs; i++) {
-		if (xe_job_done(ring->jobs[i]))
+		if (xe_job_done(ring->jobs[i])) {
+			job_check_ban(ctx, ring->jobs[i]);
 			xe_job_put(ring->jobs[i]);
-		else
-			ring->jobs[n++] = ring->jobs[i];
+			continue;
+		}
+		ring->jobs[n++] = ring->jobs[i];
 	}
 	ring->num_jobs = n;
 }
 
-int xe_ring_add_job(struct xe_ring *ring, struct xe_job *job)
+int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
+		    struct xe_job *job)
 {
-	ring_prune(ring);
+	ring_prune(ctx, ring);
 	if (ring->num_jobs == ring->cap_jobs) {
 		uint32_t cap = ring->cap_jobs ? ring->cap_jobs * 2 : 8;
 		struct xe_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
@@ -177,7 +203,7 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 
 	pthread_mutex_lock(&xe_host.lock);
 	ring = &ctx->rings[ring_idx];
-	ring_prune(ring);
+	ring_prune(ctx, ring);
 	if (ring->num_jobs) {
 		f->jobs = calloc(ring->num_jobs, sizeof(*f->jobs));
 		if (!f->jobs) {
@@ -232,6 +258,9 @@ static int scan_rings(struct signalled **out, size_t *nout, size_t *capout,
 
 			while (ring->head && !(job = fence_pending_job(ring->head))) {
 				struct xe_ring_fence *f = ring->head;
+
+				for (uint32_t j = 0; j < f->num_jobs; j++)
+					job_check_ban(ctx, f->jobs[j]);
 
 				if (*nout == *capout) {
 					size_t cap = *capout ? *capout * 2 : 16;

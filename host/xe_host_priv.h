@@ -48,15 +48,21 @@ bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val);
  * @fd: sync_file that signals when the work completes, -1 once known done
  * @drm_fd: the context fd owning @syncobj
  * @syncobj: the syncobj the work signals, usable as an in-sync
+ * @queue_id: the exec queue that ran it, 0 for binds; its ban state is
+ *	checked once the job completes
  */
 struct xe_job {
 	int refs;
 	int fd;
 	int drm_fd;
 	uint32_t syncobj;
+	uint32_t queue_id;
 };
 
 struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj);
+struct xe_host_ctx;
+struct xe_queue;
+void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q);
 int xe_syncobj_create(int drm_fd, uint32_t *handle);
 void xe_syncobj_destroy(int drm_fd, uint32_t handle);
 struct xe_job *xe_job_get(struct xe_job *job);
@@ -93,7 +99,8 @@ struct xe_ring {
 	struct xe_ring_fence *tail;
 };
 
-int xe_ring_add_job(struct xe_ring *ring, struct xe_job *job);
+int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
+		    struct xe_job *job);
 void xe_ring_fini(struct xe_ring *ring);
 
 /* --- objects and contexts (xe_host_ctx.c) --- */
