@@ -56,6 +56,9 @@ struct vxp_syncs {
 	u32 num_out;
 	struct vxp_ufence ufences[VXP_MAX_SYNCS];
 	u32 num_ufences;
+	/* our fences whose host ids wire[] names, pinned until it is sent */
+	struct vxp_fence *pinned[VXP_MAX_SYNCS];
+	u32 num_pinned;
 };
 
 static void vxp_syncs_fini(struct vxp_syncs *s)
@@ -67,6 +70,11 @@ static void vxp_syncs_fini(struct vxp_syncs *s)
 		drm_syncobj_put(s->out[i]);
 	}
 	s->num_out = 0;
+	for (i = 0; i < s->num_pinned; i++) {
+		vxp_fence_unpin_host_id(s->pinned[i]);
+		dma_fence_put(&s->pinned[i]->base);
+	}
+	s->num_pinned = 0;
 }
 
 /*
@@ -83,6 +91,10 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 		return 0;
 	own = vxp_fence_of_ctx(fence, ctx);
 	if (own && own->host_id && s->num_wire < VXP_MAX_SYNCS) {
+		if (!vxp_fence_pin_host_id(own))
+			return fence->error < 0 ? fence->error : 0;
+		dma_fence_get(fence);
+		s->pinned[s->num_pinned++] = own;
 		s->wire[s->num_wire++] = (struct xe_proxy_sync){
 			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
 			.fence_id = cpu_to_le64(own->host_id),

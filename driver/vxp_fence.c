@@ -122,6 +122,58 @@ void vxp_fence_put(struct vxp_fence *f)
 	kfree(f);
 }
 
+/*
+ * Release the host fence id with the next submission. A full list only
+ * delays the release to context teardown. Called with ctx->put_lock held.
+ */
+static void vxp_fence_queue_put(struct vxp_fence *f)
+{
+	struct vxp_context *ctx = f->ctx;
+
+	f->put_queued = true;
+	if (ctx->num_puts < VXP_MAX_PUTS)
+		ctx->puts[ctx->num_puts++] = cpu_to_le64(f->host_id);
+}
+
+/**
+ * vxp_fence_pin_host_id() - keep @f's host fence id alive for a submission
+ * @f: one of our fences, about to be named as a host-side wait
+ *
+ * The id is released with the first submission after @f signals; a
+ * submission that names it must go out before that release.
+ *
+ * Return: false when the release is already queued (@f has signalled, so
+ * nothing needs to wait for it).
+ */
+bool vxp_fence_pin_host_id(struct vxp_fence *f)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&f->ctx->put_lock, flags);
+	ok = !f->put_queued;
+	if (ok)
+		f->wire_refs++;
+	spin_unlock_irqrestore(&f->ctx->put_lock, flags);
+	return ok;
+}
+
+/**
+ * vxp_fence_unpin_host_id() - the submission naming @f's host id went out
+ * @f: a fence pinned with vxp_fence_pin_host_id()
+ */
+void vxp_fence_unpin_host_id(struct vxp_fence *f)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&f->ctx->put_lock, flags);
+	if (!--f->wire_refs && f->put_pending) {
+		f->put_pending = false;
+		vxp_fence_queue_put(f);
+	}
+	spin_unlock_irqrestore(&f->ctx->put_lock, flags);
+}
+
 /**
  * vxp_fence_signal() - the host is done (or failed) with the submission
  * @f: the fence
@@ -138,9 +190,10 @@ void vxp_fence_signal(struct vxp_fence *f, int err)
 		dma_fence_set_error(&f->base, err);
 	if (f->host_id) {
 		spin_lock_irqsave(&ctx->put_lock, flags);
-		/* A full list only delays the release to context teardown. */
-		if (ctx->num_puts < VXP_MAX_PUTS)
-			ctx->puts[ctx->num_puts++] = cpu_to_le64(f->host_id);
+		if (f->wire_refs)
+			f->put_pending = true;
+		else
+			vxp_fence_queue_put(f);
 		spin_unlock_irqrestore(&ctx->put_lock, flags);
 	}
 	dma_fence_signal(&f->base);

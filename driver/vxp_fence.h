@@ -47,6 +47,10 @@ struct vxp_fence {
 	u32 num_ufences;
 	struct work_struct ufence_work;
 	bool published;
+	/* under ctx->put_lock: submissions naming host_id, and its release */
+	u32 wire_refs;
+	bool put_pending;
+	bool put_queued;
 };
 
 struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,
@@ -54,6 +58,8 @@ struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,
 void vxp_fence_init(struct vxp_fence *f, u64 seqno);
 void vxp_fence_signal(struct vxp_fence *f, int err);
 void vxp_fence_put(struct vxp_fence *f);
+bool vxp_fence_pin_host_id(struct vxp_fence *f);
+void vxp_fence_unpin_host_id(struct vxp_fence *f);
 struct vxp_fence *vxp_fence_of_ctx(struct dma_fence *fence,
 				   struct vxp_context *ctx);
 
