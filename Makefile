@@ -12,6 +12,8 @@
 #   make host            build the drop-in build/host/libvirglrenderer.so.1
 #                        (make -C host install [PREFIX=] [DESTDIR=] installs it,
 #                        the qemu-xe-proxy wrapper and a libvirt snippet)
+#   make vm-test         the xe ioctl suite host-direct vs. in a guest, diffed
+#   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
 #   make fuzz-host       libFuzzer (ASan+UBSan) on host ccmd streams, FUZZ_SECONDS=N
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
@@ -21,7 +23,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test
+.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench
 
 all: module
 
@@ -57,6 +59,10 @@ shim-test: sim
 
 vm-test: sim host modules-all
 	tests/vm-test
+
+BENCH_ITERATIONS ?= 200
+bench: sim host modules-all
+	tests/bench/run sid $(BENCH_ITERATIONS)
 
 FUZZ_SECONDS ?= 600
 fuzz-host: sim

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Guest side of tests/bench/run: the same operations through virtio_xe_proxy
+# and then, in the same boot, through stock virtio_gpu with user-space ccmds
+# on the same device.
+. /lib/ktap.sh
+n=${1:-200}
+modprobe virtio_gpu
+dev=""
+for d in /sys/bus/virtio/devices/*; do
+	[ "$(cat "$d/device")" = 0x0010 ] && dev=$(basename "$d")
+done
+node_of() {
+	for r in /sys/class/drm/renderD*; do
+		[ "$(cat "$r/device/vendor" 2>/dev/null)" = "$1" ] &&
+			{ echo /dev/dri/$(basename "$r"); return 0; }
+	done
+	return 1
+}
+xe=$(node_of 0x8086) || { echo "Bail out! virtio_xe_proxy did not bind"; exit 1; }
+/bin/xe_bench xe "$xe" "$n" || { echo "Bail out! xe_bench xe failed"; exit 1; }
+
+echo "$dev" >/sys/bus/virtio/drivers/virtio_xe_proxy/unbind
+echo "$dev" >/sys/bus/virtio/drivers/virtio_gpu/bind
+i=0
+while ! vg=$(node_of 0x1af4) && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$vg" ] || { echo "Bail out! virtio_gpu did not bind"; exit 1; }
+/bin/xe_bench vdrm "$vg" "$n" || { echo "Bail out! xe_bench vdrm failed"; exit 1; }

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest latency benchmark of the same three operations over two transports:
+ *
+ *   xe_bench xe NODE [N]    the xe uAPI through virtio_xe_proxy
+ *   xe_bench vdrm NODE [N]  user-space ccmds over stock virtio_gpu ioctls
+ *                           (the reference-style transport of tests/lib/vdrm.h)
+ *
+ * Operations: GEM create+close of a 64 KiB BO, one VM_BIND (map, then
+ * unmap, each waited for), and an exec of a store-dword batch waited for.
+ * Prints "bench MODE OP NS_PER_OP" lines; in xe mode also the virtio
+ * commands each ioctl cost, from the driver's debugfs round_trips counters:
+ * "trips OP PER_OP [name=count...]". tests/bench/run computes the ratios.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "vdrm.h"
+
+#define VA_BO		0x100000ull
+#define PAT_WB		2	/* 2-way coherent on Xe2 (xe_pat.c) */
+
+static int iters = 200;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void report(const char *mode, const char *op, uint64_t t0, int n)
+{
+	printf("bench %s %s %llu\n", mode, op,
+	       (unsigned long long)((now_ns() - t0) / (uint64_t)n));
+	fflush(stdout);
+}
+
+/* ---- debugfs round trips of virtio_xe_proxy ---- */
+
+#define MAX_COUNTERS 64
+struct counters {
+	char name[MAX_COUNTERS][48];
+	long long val[MAX_COUNTERS];
+	int n;
+};
+
+static bool read_trips(struct counters *c)
+{
+	char path[300], kind[16], name[40];
+	struct dirent *de;
+	long long v;
+	FILE *f = NULL;
+	DIR *d = opendir("/sys/kernel/debug/dri");
+
+	c->n = 0;
+	while (d && (de = readdir(d)) && !f) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/round_trips",
+			 de->d_name);
+		f = fopen(path, "re");
+	}
+	if (d)
+		closedir(d);
+	if (!f)
+		return false;
+	while (c->n < MAX_COUNTERS && fscanf(f, "%15s %39s %lld", kind, name, &v) == 3) {
+		if (strcmp(kind, "virtio"))
+			continue;
+		snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
+		c->val[c->n++] = v;
+	}
+	fclose(f);
+	return true;
+}
+
+static void report_trips(const char *op, const struct counters *a,
+			 const struct counters *b, int n)
+{
+	long long total = 0;
+	int i;
+
+	printf("trips %s", op);
+	for (i = 0; i < a->n && i < b->n; i++)
+		total += b->val[i] - a->val[i];
+	printf(" %.2f", (double)total / n);
+	for (i = 0; i < a->n && i < b->n; i++)
+		if (b->val[i] != a->val[i])
+			printf(" %s=%.2f", b->name[i], (double)(b->val[i] - a->val[i]) / n);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- the xe uAPI ---- */
+
+static int xioctl(unsigned long req, void *arg)
+{
+	return ioctl_retry(req, arg) ? -errno : 0;
+}
+
+static uint32_t xe_syncobj(void)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	return xioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+static int xe_wait(uint32_t h)
+{
+	struct drm_syncobj_wait w = { .handles = (uintptr_t)&h, .count_handles = 1,
+				      .timeout_nsec = INT64_MAX };
+	int ret = xioctl(DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	struct drm_syncobj_array r = { .handles = (uintptr_t)&h, .count_handles = 1 };
+
+	xioctl(DRM_IOCTL_SYNCOBJ_RESET, &r);
+	return ret;
+}
+
+static int xe_bind(uint32_t vm, uint32_t op, uint32_t bo, uint32_t so)
+{
+	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				    .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	struct drm_xe_vm_bind b = {
+		.vm_id = vm, .num_binds = 1,
+		.bind = { .obj = bo, .range = BO_SIZE, .addr = VA_BO, .op = op,
+			  .pat_index = op == DRM_XE_VM_BIND_OP_MAP ? PAT_WB : 0 },
+		.num_syncs = 1, .syncs = (uintptr_t)&sync,
+	};
+	int ret = xioctl(DRM_IOCTL_XE_VM_BIND, &b);
+
+	return ret ? ret : xe_wait(so);
+}
+
+static int run_xe(void)
+{
+	struct drm_xe_gem_create gc = { .size = BO_SIZE, .placement = 1,
+					.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB };
+	struct drm_xe_engine_class_instance eci = { .engine_class = DRM_XE_ENGINE_CLASS_RENDER };
+	struct drm_xe_exec_queue_create qc = { .width = 1, .num_placements = 1,
+					       .instances = (uintptr_t)&eci };
+	struct drm_xe_vm_create vc = { 0 };
+	struct drm_xe_gem_mmap_offset mo = { 0 };
+	struct drm_gem_close cl = { 0 };
+	struct counters c0, c1;
+	uint32_t so, bo, *map;
+	uint64_t t0;
+	int i;
+
+	if (xioctl(DRM_IOCTL_XE_VM_CREATE, &vc) || !(so = xe_syncobj()))
+		return 1;
+	qc.vm_id = vc.vm_id;
+	if (xioctl(DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc))
+		return 1;
+
+	read_trips(&c0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		gc.handle = 0;
+		if (xioctl(DRM_IOCTL_XE_GEM_CREATE, &gc))
+			return 1;
+		cl.handle = gc.handle;
+		if (xioctl(DRM_IOCTL_GEM_CLOSE, &cl))
+			return 1;
+	}
+	report("xe", "gem_create_close", t0, iters);
+	read_trips(&c1);
+	report_trips("gem_create_close", &c0, &c1, iters);
+
+	gc.handle = 0;
+	if (xioctl(DRM_IOCTL_XE_GEM_CREATE, &gc))
+		return 1;
+	bo = gc.handle;
+	read_trips(&c0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++)
+		if (xe_bind(vc.vm_id, DRM_XE_VM_BIND_OP_MAP, bo, so) ||
+		    xe_bind(vc.vm_id, DRM_XE_VM_BIND_OP_UNMAP, 0, so))
+			return 1;
+	report("xe", "vm_bind", t0, 2 * iters);
+	read_trips(&c1);
+	report_trips("vm_bind", &c0, &c1, 2 * iters);
+
+	mo.handle = bo;
+	if (xe_bind(vc.vm_id, DRM_XE_VM_BIND_OP_MAP, bo, so) ||
+	    xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo))
+		return 1;
+	map = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	if (map == MAP_FAILED)
+		return 1;
+	test_store_dword_batch(map, VA_BO + 0x800, 0xc0ffee);
+	read_trips(&c0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					    .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+		struct drm_xe_exec e = { .exec_queue_id = qc.exec_queue_id,
+					 .num_batch_buffer = 1, .address = VA_BO,
+					 .num_syncs = 1, .syncs = (uintptr_t)&sync };
+
+		if (xioctl(DRM_IOCTL_XE_EXEC, &e) || xe_wait(so))
+			return 1;
+	}
+	report("xe", "exec_wait", t0, iters);
+	read_trips(&c1);
+	report_trips("exec_wait", &c0, &c1, iters);
+	return map[0x800 / 4] == 0xc0ffee ? 0 : 1;
+}
+
+/* ---- the same over stock virtio_gpu ---- */
+
+static int run_vdrm(void)
+{
+	struct xe_proxy_ccmd_vm_create_rsp *vr;
+	struct xe_proxy_ccmd_exec_queue_create_rsp *qr;
+	uint32_t vm, queue, ring, res, *map;
+	uint64_t t0;
+	int i;
+
+	ccmd_vm_create(&s, 0, 0);
+	if (submit_wait(0))
+		return 1;
+	vr = rsp(0);
+	vm = vr->vm_id;
+	ccmd_exec_queue_create(&s, vm, DRM_XE_ENGINE_CLASS_RENDER, 0, 0);
+	if (submit_wait(0))
+		return 1;
+	qr = rsp(0);
+	queue = qr->exec_queue_id;
+	ring = queue < NUM_RINGS - 1 ? queue + 1 : 1 + queue % (NUM_RINGS - 1);
+
+	/* GEM_CREATE ccmd + blob resource, then resource unref + GEM_CLOSE */
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		struct drm_virtgpu_resource_create_blob cb = {
+			.blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
+			.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+			.size = BO_SIZE, .blob_id = 1000 + i,
+		};
+		struct drm_gem_close cl = { 0 };
+
+		ccmd_gem_create_ext(&s, BO_SIZE, 1, 0, 0, 1000 + i,
+				    DRM_XE_GEM_CPU_CACHING_WB, 0);
+		if (submit_nowait(0) ||
+		    ioctl_retry(DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &cb))
+			return 1;
+		cl.handle = cb.bo_handle;
+		ccmd_gem_close(&s, 1000 + i);
+		if (ioctl_retry(DRM_IOCTL_GEM_CLOSE, &cl) || submit_nowait(0))
+			return 1;
+	}
+	report("vdrm", "gem_create_close", t0, iters);
+
+	ccmd_gem_create_ext(&s, BO_SIZE, 1, 0, 0, 1, DRM_XE_GEM_CPU_CACHING_WB, 0);
+	if (submit_wait(0) || !(map = blob_map(1, BO_SIZE, &res)))
+		return 1;
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		ccmd_vm_bind(&s, vm, DRM_XE_VM_BIND_OP_MAP, 0, res, 0, VA_BO, BO_SIZE, 0);
+		if (submit_wait(0))
+			return 1;
+		ccmd_vm_bind(&s, vm, DRM_XE_VM_BIND_OP_UNMAP, 0, 0, 0, VA_BO, BO_SIZE, 0);
+		if (submit_wait(0))
+			return 1;
+	}
+	report("vdrm", "vm_bind", t0, 2 * iters);
+
+	ccmd_vm_bind(&s, vm, DRM_XE_VM_BIND_OP_MAP, 0, res, 0, VA_BO, BO_SIZE, 0);
+	if (submit_wait(0))
+		return 1;
+	test_store_dword_batch(map, VA_BO + 0x800, 0xc0ffee);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		ccmd_exec(&s, queue, VA_BO, 0);
+		if (submit_wait(ring))
+			return 1;
+	}
+	report("vdrm", "exec_wait", t0, iters);
+	return map[0x800 / 4] == 0xc0ffee ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: xe_bench xe|vdrm NODE [ITERATIONS]\n");
+		return 2;
+	}
+	if (argc > 3)
+		iters = atoi(argv[3]) > 0 ? atoi(argv[3]) : iters;
+	if (!strcmp(argv[1], "xe")) {
+		fd = open(argv[2], O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return 1;
+		return run_xe();
+	}
+	if (!vdrm_open(argv[2], NUM_RINGS))
+		return 1;
+	return run_vdrm();
+}
