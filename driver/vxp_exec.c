@@ -46,6 +46,9 @@
  * @num_out: entries in @out
  * @ufences: bind user fences the guest writes
  * @num_ufences: entries in @ufences
+ * @pinned: our fences whose host ids @wire names, kept from release until
+ *	the submission is sent
+ * @num_pinned: entries in @pinned
  */
 struct vxp_syncs {
 	struct xe_proxy_sync wire[VXP_MAX_SYNCS];
@@ -56,7 +59,6 @@ struct vxp_syncs {
 	u32 num_out;
 	struct vxp_ufence ufences[VXP_MAX_SYNCS];
 	u32 num_ufences;
-	/* our fences whose host ids wire[] names, pinned until it is sent */
 	struct vxp_fence *pinned[VXP_MAX_SYNCS];
 	u32 num_pinned;
 };

@@ -35,6 +35,9 @@ struct vxp_ufence {
  * @num_ufences: entries in @ufences
  * @ufence_work: writes @ufences from process context
  * @published: vxp_fence_init() ran; the dma_fence refcount owns @f
+ * @wire_refs: submissions being built that name @host_id (ctx->put_lock)
+ * @put_pending: signalled while @wire_refs was held; release on last unpin
+ * @put_queued: the release of @host_id is queued (ctx->put_lock)
  */
 struct vxp_fence {
 	struct dma_fence base;
@@ -47,7 +50,6 @@ struct vxp_fence {
 	u32 num_ufences;
 	struct work_struct ufence_work;
 	bool published;
-	/* under ctx->put_lock: submissions naming host_id, and its release */
 	u32 wire_refs;
 	bool put_pending;
 	bool put_queued;
