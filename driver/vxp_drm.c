@@ -17,6 +17,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
 #include <drm/drm_print.h>
 #include <uapi/drm/xe_drm.h>
 
@@ -158,7 +159,8 @@ static const struct file_operations vxp_fops = {
 };
 
 static const struct drm_driver vxp_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_RENDER |
+			   DRIVER_SYNCOBJ |
 			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = vxp_open,
 	.postclose = vxp_postclose,
@@ -175,6 +177,30 @@ static void vxp_drm_release(struct drm_device *drm, void *data)
 {
 	vxp_device_put(data);
 }
+
+/*
+ * The virtual function drives no display, but user space expects the card
+ * node of an Intel GPU to answer KMS queries (Vulkan's VK_KHR_display asks
+ * it for planes and connectors): a mode config with no CRTC, encoder or
+ * connector answers them with empty lists. Framebuffers have nowhere to go.
+ */
+#ifdef VXP_FB_CREATE_HAS_INFO
+static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
+					     struct drm_file *file,
+					     const struct drm_format_info *info,
+					     const struct drm_mode_fb_cmd2 *cmd)
+#else
+static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
+					     struct drm_file *file,
+					     const struct drm_mode_fb_cmd2 *cmd)
+#endif
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static const struct drm_mode_config_funcs vxp_mode_config_funcs = {
+	.fb_create = vxp_fb_create,
+};
 
 /**
  * vxp_drm_init() - register the xe DRM device on vxp->pdev
@@ -197,6 +223,12 @@ int vxp_drm_init(struct vxp_device *vxp)
 	ret = drmm_add_action_or_reset(&vd->drm, vxp_drm_release, vxp);
 	if (ret)
 		return ret;
+	ret = drmm_mode_config_init(&vd->drm);
+	if (ret)
+		return ret;
+	vd->drm.mode_config.max_width = 16384;
+	vd->drm.mode_config.max_height = 16384;
+	vd->drm.mode_config.funcs = &vxp_mode_config_funcs;
 	vxp->drm = &vd->drm;
 	vxp_debugfs_init(vxp);
 

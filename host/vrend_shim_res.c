@@ -263,10 +263,34 @@ SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
 		return shim.real.virgl_renderer_resource_map(res_handle, map,
 							     out_size);
 	}
-	if (!map || !out_size || r->map || r->blob.fd < 0)
+	if (!map || !out_size || r->map)
 		return -EINVAL;
-	p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 r->blob.fd, 0);
+	if (r->blob.fd >= 0) {
+		p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 r->blob.fd, 0);
+	} else {
+		/*
+		 * No dma-buf (a VM-private BO): take the core's mapping through
+		 * the context fd and keep our own copy of it, which holds the
+		 * object and outlives the context like a dma-buf mapping does.
+		 */
+		void *core;
+		uint64_t core_size;
+		int ret;
+
+		if (!r->ctx)
+			return -EINVAL;
+		ret = xe_host_ctx_map(r->ctx, res_handle, &core, &core_size);
+		if (ret)
+			return ret;
+		if (core_size >= r->size) {
+			p = mremap(core, 0, r->size, MREMAP_MAYMOVE);
+		} else {
+			p = MAP_FAILED;
+			errno = EINVAL;
+		}
+		xe_host_ctx_unmap(r->ctx, res_handle);
+	}
 	if (p == MAP_FAILED)
 		return -errno;
 	r->map = p;

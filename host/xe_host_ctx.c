@@ -291,16 +291,24 @@ static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 		return -EINVAL;
 	prime.handle = obj->handle;
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
-	if (ret)
+	/*
+	 * VM-private BOs have no dma-buf (xe_gem_prime_export: -EPERM); they
+	 * are still mappable through the context's own fd, see
+	 * xe_host_ctx_map().
+	 */
+	if (ret == -EPERM)
+		prime.fd = -1;
+	else if (ret)
 		return ret;
 	ret = xe_map_put(&ctx->resources, res_id, obj);
 	if (ret) {
-		close(prime.fd);
+		if (prime.fd >= 0)
+			close(prime.fd);
 		return ret;
 	}
 	obj->res_id = res_id;
 	out->fd = prime.fd;
-	out->fd_type = XE_HOST_BLOB_FD_DMABUF;
+	out->fd_type = prime.fd >= 0 ? XE_HOST_BLOB_FD_DMABUF : 0;
 	out->map_info = obj->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC ?
 			VIRGL_RENDERER_MAP_CACHE_WC :
 			VIRGL_RENDERER_MAP_CACHE_CACHED;
