@@ -5,6 +5,7 @@
 #ifndef VXP_DRV_H
 #define VXP_DRV_H
 
+#include <linux/capability.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
@@ -49,6 +50,19 @@ static inline int vxp_trip_slot(u32 type)
 	if ((type & ~0x30fU) || !(type & 0x300) || (type & 0x300) == 0x300)
 		return -1;
 	return ((type >> 8) - 1) * 16 + (type & 0xf);
+}
+
+/*
+ * Exec queue priorities (enum xe_exec_queue_priority in xe_exec_queue_types.h):
+ * above NORMAL needs CAP_SYS_NICE in the guest, as on bare metal.
+ */
+#define VXP_QUEUE_PRIORITY_NORMAL	1
+#define VXP_QUEUE_PRIORITY_HIGH		2
+
+static inline u64 vxp_max_queue_priority(void)
+{
+	return capable(CAP_SYS_NICE) ? VXP_QUEUE_PRIORITY_HIGH :
+				       VXP_QUEUE_PRIORITY_NORMAL;
 }
 
 /* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */

@@ -502,7 +502,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	int ret;
 
 	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
-	    args->reserved[1] || !args->num_binds || args->num_binds > VXP_MAX_BINDS)
+	    args->reserved[1] || args->num_binds > VXP_MAX_BINDS)
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -524,7 +524,8 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		return ret;
 
-	ops = kvcalloc(args->num_binds, sizeof(*ops), GFP_KERNEL);
+	/* num_binds == 0 only orders the syncs behind the queue (xe_vm.c). */
+	ops = kvcalloc(max(args->num_binds, 1U), sizeof(*ops), GFP_KERNEL);
 	s = kzalloc_obj(*s, GFP_KERNEL);
 	f = vxp_fence_alloc(ctx, ring, ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT);
 	if (!ops || !s || !f) {
@@ -546,6 +547,11 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, false, s);
 	if (ret)
 		goto out;
+	/* xe_vm_bind_ioctl() disallows a user fence when nothing is bound. */
+	if (!args->num_binds && s->num_ufences) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
 	if (s->num_ufences) {
 		f->ufences = kmemdup(s->ufences,
 				     s->num_ufences * sizeof(s->ufences[0]),

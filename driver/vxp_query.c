@@ -31,7 +31,6 @@ static bool vxp_query_static(u32 query)
 	case DRM_XE_DEVICE_QUERY_GT_LIST:
 	case DRM_XE_DEVICE_QUERY_HWCONFIG:
 	case DRM_XE_DEVICE_QUERY_GT_TOPOLOGY:
-	case DRM_XE_DEVICE_QUERY_UC_FW_VERSION:
 	case DRM_XE_DEVICE_QUERY_OA_UNITS:
 		return true;
 	default:
@@ -155,6 +154,24 @@ static void vxp_query_fixup_config(void *data, u32 size)
 }
 
 /*
+ * The highest exec queue priority depends on the caller, as in
+ * xe_exec_queue_device_get_max_priority(); the cached answer has the host's.
+ */
+static int vxp_query_put_config_priority(void __user *uptr, const void *cached,
+					 u32 size)
+{
+	const struct drm_xe_query_config *config = cached;
+	struct drm_xe_query_config __user *user = uptr;
+	const u32 i = DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY;
+	u64 prio;
+
+	if (size < struct_size(config, info, i + 1) || config->num_params <= i)
+		return 0;
+	prio = min(config->info[i], vxp_max_queue_priority());
+	return put_user(prio, &user->info[i]) ? -EFAULT : 0;
+}
+
+/*
  * The host sampled cpu_timestamp in its own clock. Bracket the round trip
  * with the guest's clock of the same id and report the midpoint; cpu_delta
  * grows to the bracket so it still bounds the error, as the uAPI promises.
@@ -198,6 +215,36 @@ static int vxp_query_engine_cycles(struct vxp_context *ctx, void __user *uptr,
 	return ret;
 }
 
+/*
+ * UC_FW_VERSION reads which firmware to report (and pads that must be zero)
+ * from the caller's buffer: the host driver validates and answers that input,
+ * so it is neither answered nor cached here.
+ */
+static int vxp_query_uc_fw_version(struct vxp_context *ctx, void __user *uptr,
+				   u32 size)
+{
+	struct drm_xe_query_uc_fw_version in, *out = NULL;
+	u32 host_size;
+	int ret;
+
+	if (size != sizeof(in))
+		return -EINVAL;
+	if (copy_from_user(&in, uptr, sizeof(in)))
+		return -EFAULT;
+	/* The base protocol sends no input: it can only ask for GuC's. */
+	if (!(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES) &&
+	    (in.uc_type != XE_QUERY_UC_TYPE_GUC_SUBMISSION || in.pad ||
+	     in.pad2 || in.reserved))
+		return -EOPNOTSUPP;
+	ret = vxp_query_host(ctx, DRM_XE_DEVICE_QUERY_UC_FW_VERSION, size, &in,
+			     (void **)&out, &host_size);
+	if (ret)
+		return ret;
+	ret = copy_to_user(uptr, out, size) ? -EFAULT : 0;
+	kvfree(out);
+	return ret;
+}
+
 /**
  * vxp_query_ioctl() - DRM_IOCTL_XE_DEVICE_QUERY
  * @drm: the device
@@ -233,6 +280,9 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 			ret = -EINVAL;
 		else if (copy_to_user(uptr, vxp->query_cache[idx], q->size))
 			ret = -EFAULT;
+		else if (idx == DRM_XE_DEVICE_QUERY_CONFIG)
+			ret = vxp_query_put_config_priority(uptr, vxp->query_cache[idx],
+							    q->size);
 		mutex_unlock(&vxp->query_lock);
 		return ret;
 	}
@@ -244,6 +294,8 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	if (idx == DRM_XE_DEVICE_QUERY_ENGINE_CYCLES && q->size)
 		return vxp_query_engine_cycles(ctx, uptr, q->size);
+	if (idx == DRM_XE_DEVICE_QUERY_UC_FW_VERSION && q->size)
+		return vxp_query_uc_fw_version(ctx, uptr, q->size);
 
 	if (!vxp_query_static(idx) || !q->size) {
 		/* Dynamic answers, or a size probe: one round trip. */
@@ -275,7 +327,12 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	}
 	mutex_unlock(&vxp->query_lock);
 	kvfree(answer);
-	return copy_to_user(uptr, vxp->query_cache[idx], q->size) ? -EFAULT : 0;
+	if (copy_to_user(uptr, vxp->query_cache[idx], q->size))
+		return -EFAULT;
+	if (idx == DRM_XE_DEVICE_QUERY_CONFIG)
+		return vxp_query_put_config_priority(uptr, vxp->query_cache[idx],
+						     q->size);
+	return 0;
 }
 
 /**

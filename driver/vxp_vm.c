@@ -171,6 +171,13 @@ static int vxp_queue_properties(u64 extensions,
 		    ext.base.name != DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY ||
 		    ext.pad || ext.reserved[0] || ext.reserved[1])
 			return -EINVAL;
+		/* exec_queue_set_priority(): -EINVAL above HIGH, -EPERM above
+		 * what the caller may ask for. The host decides the former.
+		 */
+		if (ext.property == DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY &&
+		    ext.value <= VXP_QUEUE_PRIORITY_HIGH &&
+		    ext.value > vxp_max_queue_priority())
+			return -EPERM;
 		props[*count].property = cpu_to_le32(ext.property);
 		props[*count].value = cpu_to_le64(ext.value);
 		(*count)++;

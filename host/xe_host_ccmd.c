@@ -137,10 +137,15 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 		bad(ctx, "GEM_CREATE with duplicate blob_id %u", blob_id);
 		return -EEXIST;
 	}
-	if (!size || size > MAX_BO_SIZE || (flags & ~GEM_CREATE_FLAGS) ||
+	if (!size || (flags & ~GEM_CREATE_FLAGS) ||
 	    cpu_caching > DRM_XE_GEM_CPU_CACHING_WC) {
 		bad(ctx, "GEM_CREATE size %llu flags 0x%x caching %u refused", (unsigned long long)size, flags, cpu_caching);
 		return -EINVAL;
+	}
+	/* No memory holds it: the real driver's TTM placement fails with -ENOSPC. */
+	if (size > MAX_BO_SIZE) {
+		bad(ctx, "GEM_CREATE of %llu bytes is larger than any BO the host makes", (unsigned long long)size);
+		return -ENOSPC;
 	}
 	if (xe_host.mem_limit && (size > xe_host.mem_limit ||
 				  ctx->mem_used > xe_host.mem_limit - size)) {
@@ -557,7 +562,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	uint32_t i;
 	int ret = 0;
 
-	if (req->num_binds > XE_PROXY_MAX_BINDS || !req->num_binds ||
+	if (req->num_binds > XE_PROXY_MAX_BINDS ||
 	    req->num_syncs > XE_PROXY_MAX_SYNCS || req->pad ||
 	    req->ring_idx >= XE_HOST_MAX_RINGS ||
 	    req->hdr.len != sizeof(*req) + (size_t)req->num_binds * sizeof(*gops) +
@@ -570,7 +575,8 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	if (!rsp)
 		return -EINVAL;
-	ops = calloc(req->num_binds, sizeof(*ops));
+	/* Zero ops is legal: the driver just signals the syncs in order. */
+	ops = calloc(req->num_binds ? req->num_binds : 1, sizeof(*ops));
 	s = malloc(sizeof(*s));
 	if (!ops || !s)
 		ret = -ENOMEM;

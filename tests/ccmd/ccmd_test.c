@@ -516,13 +516,14 @@ HOSTILE(h_bind_ext_ufence_outside)
 	bind_ext_with(t, 1, 1, &s);
 }
 
-HOSTILE(h_bind_ext_no_ops)
+/* Zero ops only orders syncs; xe_vm_bind_ioctl() refuses a user fence then. */
+HOSTILE(h_bind_ext_no_ops_user_fence)
 {
-	struct xe_proxy_ccmd_vm_bind_ext_req *r =
-		ccmd_add(&t->s, XE_PROXY_CCMD_VM_BIND_EXT, sizeof(*r), 0);
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_USER_FENCE, .flags = 1,
+				   .res_id = H.bo_res, .addr = 64, .value = 1 };
 
 	(void)arg;
-	r->vm_id = H.vm;
+	ccmd_vm_bind_ext(&t->s, H.vm, 0, 1, NULL, &s, 1, 0);
 }
 
 HOSTILE(h_queue_no_placements)
@@ -734,7 +735,7 @@ static const struct hostile corpus[] = {
 	{ "rsp_off_overflow", h_rsp_off_overflow, REJECT, 0 },
 	{ "query_does_not_fit", h_query_fits_not, REJECT, 0 },
 	{ "gem_size_zero", h_gem_size_zero, RET_STATUS, EINVAL },
-	{ "gem_size_huge", h_gem_size_huge, RET_STATUS, EINVAL },
+	{ "gem_size_huge", h_gem_size_huge, RET_STATUS, ENOSPC },
 	{ "gem_bad_flags", h_gem_bad_flags, RET_STATUS, EINVAL },
 	{ "gem_blob_id_zero", h_gem_blob_zero, RET_STATUS, EINVAL },
 	{ "gem_blob_id_duplicate", h_gem_blob_dup, RET_STATUS, EEXIST },
@@ -756,7 +757,7 @@ static const struct hostile corpus[] = {
 	{ "bind_ext_bad_sync_type", h_bind_ext_bad_sync_type, RET_STATUS, EINVAL },
 	{ "bind_ext_unknown_host_fence", h_bind_ext_unknown_fence, RET_STATUS, ENOENT },
 	{ "bind_ext_user_fence_outside_bo", h_bind_ext_ufence_outside, RET_STATUS, EINVAL },
-	{ "bind_ext_no_ops", h_bind_ext_no_ops, REJECT, 0 },
+	{ "bind_ext_no_ops_user_fence", h_bind_ext_no_ops_user_fence, RET_STATUS, EOPNOTSUPP },
 	{ "queue_no_placements", h_queue_no_placements, REJECT, 0 },
 	{ "queue_too_many_placements", h_queue_many_placements, REJECT, 0 },
 	{ "queue_len_mismatch", h_queue_len_mismatch, REJECT, 0 },
@@ -961,6 +962,19 @@ int main(void)
 		ok = ok && ufence_bo.map[16] == 0xfeed;
 	}
 	ktap_test(ok, "vm_bind_ext_user_fence");
+
+	/* A bind with no ops still signals its host fence, in queue order. */
+	{
+		struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE,
+					   .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					   .fence_id = 102 };
+
+		ccmd_vm_bind_ext(&a.s, vm, 0, 6, NULL, &s, 1, 0);
+		ok = submit(&a) == 0;
+		sr = rsp(&a, 0);
+		ok = ok && !sr->ret && ring_idle(&a, 6);
+		ktap_test(ok, "vm_bind_ext_sync_only");
+	}
 
 	ccmd_exec_queue_get_property(&a.s, queue, DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN, 0);
 	ok = submit(&a) == 0;

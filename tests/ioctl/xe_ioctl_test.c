@@ -487,6 +487,26 @@ static void test_bind(void)
 	      bind(vm + 100, DRM_XE_VM_BIND_OP_MAP, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
 	CHECK("bind_bad_op_einval",
 	      bind(vm, 42, bo, 0, VA_BASE, BO_SIZE, NULL, 0) == -EINVAL);
+
+	/* xe_vm_bind_ioctl(): no ops only signals the syncs (ANV's queue idle). */
+	{
+		uint32_t so = syncobj_create();
+		uint64_t ufence = 0;
+		struct drm_xe_sync sy = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					  .flags = DRM_XE_SYNC_FLAG_SIGNAL,
+					  .handle = so };
+		struct drm_xe_vm_bind b = { .vm_id = vm, .num_syncs = 1,
+					    .syncs = (uintptr_t)&sy };
+
+		CHECK("bind_no_ops_signals_syncobj",
+		      !xioctl(fd, DRM_IOCTL_XE_VM_BIND, &b) && !syncobj_wait(so, 0));
+		sy = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+					   .flags = DRM_XE_SYNC_FLAG_SIGNAL,
+					   .addr = (uintptr_t)&ufence, .timeline_value = 1 };
+		EXPECT_ERR("bind_no_ops_user_fence_eopnotsupp", EOPNOTSUPP,
+			   DRM_IOCTL_XE_VM_BIND, &b);
+		syncobj_destroy(so);
+	}
 	gem_close(bo);
 	vm_destroy(vm);
 }
@@ -726,6 +746,60 @@ static void test_isolation(void)
 	CHECK("ids_still_ours", queue_destroy(q) == 0 && vm_destroy(vm) == 0);
 }
 
+/*
+ * Exec queue priority above NORMAL needs CAP_SYS_NICE, and the config query
+ * says so per caller (xe_exec_queue_device_get_max_priority()). The child
+ * drops root on the already open file, as IGT's xe_exec_queue_property does.
+ */
+static void test_priority_privilege(void)
+{
+	struct drm_xe_query_config *cfg = NULL;
+	uint32_t vm = vm_create(0), size;
+	int status = -1;
+	pid_t pid;
+
+	CHECK("config_max_priority_high_as_root",
+	      !query(DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size) &&
+	      cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] == 2);
+	free(cfg);
+	pid = fork();
+	if (pid == 0) {
+		struct drm_xe_engine_class_instance eci = { .engine_class = render_class };
+		struct drm_xe_ext_set_property prio = {
+			.base.name = DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY,
+			.property = DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY,
+			.value = 2 };
+		struct drm_xe_exec_queue_create qc = { .width = 1,
+			.num_placements = 1, .vm_id = vm,
+			.instances = (uintptr_t)&eci,
+			.extensions = (uintptr_t)&prio };
+		int bad = 0;
+
+		if (setresuid(65534, 65534, 65534))
+			_exit(2);
+		cfg = NULL;
+		if (query(DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size) ||
+		    cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] != 1)
+			bad |= 4;
+		if (xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EPERM)
+			bad |= 8;
+		prio.value = 3;
+		if (xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EINVAL)
+			bad |= 16;
+		prio.value = 1;
+		if (xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) || !qc.exec_queue_id)
+			bad |= 32;
+		_exit(bad);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		ktap_diag("unprivileged child: status %#x", status);
+	CHECK("priority_high_needs_cap_sys_nice", WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0);
+	vm_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -746,6 +820,7 @@ int main(int argc, char **argv)
 	test_ban();
 	test_prime();
 	test_isolation();
+	test_priority_privilege();
 	ktap_diag("device 8086:%04x", device_id);
 	close(fd);
 	return ktap_finish();

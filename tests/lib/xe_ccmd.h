@@ -161,18 +161,21 @@ static inline void ccmd_vm_bind_ext(struct ccmd_stream *s, uint32_t vm_id,
 {
 	struct xe_proxy_ccmd_vm_bind_ext_req *r;
 
+	size_t ops_len = op ? sizeof(*op) : 0;	/* NULL: a sync-only bind */
+
 	r = ccmd_add(s, XE_PROXY_CCMD_VM_BIND_EXT,
-		     sizeof(*r) + sizeof(*op) + nsyncs * sizeof(*syncs), rsp_off);
+		     sizeof(*r) + ops_len + nsyncs * sizeof(*syncs), rsp_off);
 	if (!r)
 		return;
 	r->vm_id = vm_id;
 	r->exec_queue_id = queue;
-	r->num_binds = 1;
+	r->num_binds = op ? 1 : 0;
 	r->num_syncs = nsyncs;
 	r->ring_idx = ring_idx;
-	memcpy(r->payload, op, sizeof(*op));
+	if (op)
+		memcpy(r->payload, op, ops_len);
 	if (nsyncs)
-		memcpy(r->payload + sizeof(*op), syncs, nsyncs * sizeof(*syncs));
+		memcpy(r->payload + ops_len, syncs, nsyncs * sizeof(*syncs));
 }
 
 static inline void ccmd_exec_queue_create(struct ccmd_stream *s, uint32_t vm_id,
