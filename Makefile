@@ -14,6 +14,8 @@
 #                        the qemu-xe-proxy wrapper and a libvirt snippet)
 #   make vm-test         the xe ioctl suite host-direct vs. in a guest, diffed
 #   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
+#   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
+#                        through our driver; IGT diffed against host-direct
 #   make fuzz-host       libFuzzer (ASan+UBSan) on host ccmd streams, FUZZ_SECONDS=N
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
@@ -22,8 +24,10 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(CURDIR)
+# The recipes source tests/env/common.sh, which is bash.
+SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench
+.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace
 
 all: module
 
@@ -59,6 +63,9 @@ shim-test: sim
 
 vm-test: sim host modules-all
 	tests/vm-test
+
+guest-userspace: sim host
+	tests/guest-userspace
 
 BENCH_ITERATIONS ?= 200
 bench: sim host modules-all

@@ -165,15 +165,26 @@ static int __init vxp_init(void)
 	vxp_wq = alloc_workqueue("virtio_xe_proxy", WQ_UNBOUND, 0);
 	if (!vxp_wq)
 		return -ENOMEM;
+	/* The PCI driver first: probing the virtio device creates a function. */
+	ret = vxp_pci_register();
+	if (ret)
+		goto err_wq;
 	ret = register_virtio_driver(&vxp_virtio_driver);
 	if (ret)
-		destroy_workqueue(vxp_wq);
+		goto err_pci;
+	return 0;
+
+err_pci:
+	vxp_pci_unregister();
+err_wq:
+	destroy_workqueue(vxp_wq);
 	return ret;
 }
 
 static void __exit vxp_exit(void)
 {
 	unregister_virtio_driver(&vxp_virtio_driver);
+	vxp_pci_unregister();
 	/* Drains context teardowns and user-fence writes still queued. */
 	destroy_workqueue(vxp_wq);
 }

@@ -68,6 +68,21 @@ static inline u64 vxp_max_queue_priority(void)
 /* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */
 #define VXP_QUERY_TYPES		11
 
+/* CPU clocks ENGINE_CYCLES may sample (xe_query.c __ktime_func_for_clock()) */
+#define VXP_CLOCKS		5
+
+/**
+ * struct vxp_clock_sync - best known offset from a host clock to the guest's
+ * @offset: guest time minus host time, in ns
+ * @error: the bound on @offset's error: the round trip that measured it
+ * @measured: when it was measured, in guest CLOCK_MONOTONIC ns (0: never)
+ */
+struct vxp_clock_sync {
+	s64 offset;
+	u64 error;
+	u64 measured;
+};
+
 /**
  * struct vxp_device - one bound virtio-gpu device
  * @vdev: the virtio device
@@ -93,9 +108,10 @@ static inline u64 vxp_max_queue_priority(void)
  * @drm: the xe DRM device, or NULL
  * @vq_trips: virtio commands sent, by type (see vxp_trip_slot())
  * @ccmd_trips: ccmds sent to the host, by enum xe_proxy_ccmd
- * @query_lock: protects @query_cache
+ * @query_lock: protects @query_cache, @query_size and @clock_sync
  * @query_cache: host answers to the queries that never change, by type
  * @query_size: their sizes
+ * @clock_sync: host-to-guest CPU clock offsets for ENGINE_CYCLES, by clock
  */
 struct vxp_device {
 	struct virtio_device *vdev;
@@ -125,9 +141,10 @@ struct vxp_device {
 	atomic64_t vq_trips[VXP_VQ_TRIP_SLOTS];
 	atomic64_t ccmd_trips[VXP_CCMD_SLOTS];
 
-	struct mutex query_lock; /* protects query_cache, query_size */
+	struct mutex query_lock; /* protects query_cache, query_size, clock_sync */
 	void *query_cache[VXP_QUERY_TYPES];
 	u32 query_size[VXP_QUERY_TYPES];
+	struct vxp_clock_sync clock_sync[VXP_CLOCKS];
 };
 
 /**
@@ -202,6 +219,8 @@ int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
 
 int vxp_capset_probe(struct vxp_device *vxp);
 
+int vxp_pci_register(void);
+void vxp_pci_unregister(void);
 int vxp_pci_create(struct vxp_device *vxp);
 void vxp_pci_destroy(struct vxp_device *vxp);
 

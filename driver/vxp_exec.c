@@ -236,9 +236,13 @@ static int vxp_bind_status(const void *rsp)
 	return vxp_status_errno(((const struct xe_proxy_ccmd_vm_bind_rsp *)rsp)->ret);
 }
 
-/* Build and send the exec; on success @fence is published. */
+/*
+ * Build and send the exec (@no_batch: num_batch_buffer == 0, extended
+ * protocol only); on success @fence is published.
+ */
 static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
-			 u64 address, struct vxp_syncs *s, struct vxp_fence *f)
+			 u64 address, bool no_batch, struct vxp_syncs *s,
+			 struct vxp_fence *f)
 {
 	struct xe_proxy_ccmd_exec_ext_req *ext;
 	struct xe_proxy_ccmd_exec_req base = {
@@ -266,6 +270,7 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
 	ext->address = cpu_to_le64(address);
 	ext->ring_idx = cpu_to_le32(f->ring);
+	ext->flags = cpu_to_le32(no_batch ? XE_PROXY_EXEC_FLAG_NO_BATCH : 0);
 	memcpy(ext->payload, s->wire, s->num_wire * sizeof(s->wire[0]));
 	((struct xe_proxy_sync *)ext->payload)[s->num_wire] = (struct xe_proxy_sync){
 		.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
@@ -285,7 +290,9 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
  * @file: the caller
  *
  * Parallel queues (width > 1) would need the host to read a guest address
- * list, which the protocol refuses: they fail with -EOPNOTSUPP.
+ * list, which the protocol refuses: they fail with -EOPNOTSUPP. An exec with
+ * no batch buffer only signals its out-syncs behind the queue's earlier work
+ * (xe_exec.c); it needs a host that announces XE_PROXY_F_EXEC_NO_BATCH.
  *
  * Return: 0 or a negative errno (-ECANCELED on a banned queue).
  */
@@ -308,7 +315,13 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	mutex_lock(&ctx->ids_lock);
 	q = xa_load(&ctx->queues, args->exec_queue_id);
-	ret = !q ? -ENOENT : q->banned ? -ECANCELED : 0;
+	/* xe_exec.c's order: the queue, its width, then its ban */
+	if (!q)
+		ret = -ENOENT;
+	else if (args->num_batch_buffer && args->num_batch_buffer != q->width)
+		ret = -EINVAL;
+	else
+		ret = q->banned ? -ECANCELED : 0;
 	if (!ret) {
 		queue_id = q->id;
 		ring = q->ring;
@@ -316,8 +329,10 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	mutex_unlock(&ctx->ids_lock);
 	if (ret)
 		return ret;
-	if (args->num_batch_buffer != 1)
-		return args->num_batch_buffer ? -EOPNOTSUPP : -EINVAL;
+	if (args->num_batch_buffer > 1 ||
+	    (!args->num_batch_buffer &&
+	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
+		return -EOPNOTSUPP;
 
 	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
 	s = kzalloc_obj(*s, GFP_KERNEL);
@@ -337,7 +352,8 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	mutex_lock(&ctx->ids_lock);
 	q = xa_load(&ctx->queues, queue_id);
-	ret = q ? vxp_exec_send(ctx, q, args->address, s, f) : -ENOENT;
+	ret = q ? vxp_exec_send(ctx, q, args->num_batch_buffer ? args->address : 0,
+				!args->num_batch_buffer, s, f) : -ENOENT;
 	if (ret == -ECANCELED || ret == -EIO) {
 		q->banned = true;
 		ret = -ECANCELED;
@@ -577,19 +593,6 @@ out:
 	return ret;
 }
 
-/* 1 if the queue is banned, 0 if not, -ENOENT if it is gone. */
-static int vxp_queue_banned_now(struct vxp_context *ctx, u32 id)
-{
-	struct vxp_queue *q;
-	int ret;
-
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, id);
-	ret = q ? q->banned : -ENOENT;
-	mutex_unlock(&ctx->ids_lock);
-	return ret;
-}
-
 static int vxp_ufence_compare(u64 addr, u64 value, u64 mask, u16 op)
 {
 	u64 rvalue;
@@ -646,7 +649,7 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (args->exec_queue_id && vxp_queue_banned_now(ctx, args->exec_queue_id) < 0)
+	if (args->exec_queue_id && vxp_queue_is_banned(ctx, args->exec_queue_id) < 0)
 		return -ENOENT;
 
 	if (args->timeout < 0) {
@@ -672,7 +675,7 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			break;
 		}
 		if (args->exec_queue_id &&
-		    vxp_queue_banned_now(ctx, args->exec_queue_id) > 0) {
+		    vxp_queue_is_banned(ctx, args->exec_queue_id) > 0) {
 			ret = -EIO;
 			break;
 		}

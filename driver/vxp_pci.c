@@ -7,7 +7,10 @@
  * The module creates its own PCI root bus on a free domain (the way
  * drivers/pci/controller/vmd.c hosts a domain of its own) with one function
  * whose config space is emulated here: class 0x038000, no BARs, no
- * interrupt. driver_override keeps every PCI driver (xe, i915) away from it.
+ * interrupt. driver_override keeps every other PCI driver (xe, i915) away
+ * from it and binds it to this module's own PCI driver: a real Xe function
+ * always has a bound driver, and user space such as IGT's device scan
+ * (lib/igt_device_scan.c) asserts that it does.
  */
 #include <linux/dma-mapping.h>
 #include <linux/pci.h>
@@ -81,6 +84,44 @@ static struct pci_ops vxp_pci_ops = {
 	.read = vxp_pci_read,
 	.write = vxp_pci_write,
 };
+
+/* Binds only functions on our own buses; there is nothing to set up. */
+static int vxp_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	if (pdev->bus->ops != &vxp_pci_ops)
+		return -ENODEV;
+	return 0;
+}
+
+static void vxp_pci_remove(struct pci_dev *pdev)
+{
+}
+
+static struct pci_driver vxp_pci_driver = {
+	.name = KBUILD_MODNAME,
+	.probe = vxp_pci_probe,
+	.remove = vxp_pci_remove,
+};
+
+/**
+ * vxp_pci_register() - register the PCI driver for our functions
+ *
+ * Called at module load, before any function exists.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_pci_register(void)
+{
+	return pci_register_driver(&vxp_pci_driver);
+}
+
+/**
+ * vxp_pci_unregister() - unregister it, after every function is gone
+ */
+void vxp_pci_unregister(void)
+{
+	pci_unregister_driver(&vxp_pci_driver);
+}
 
 /* The highest domain at or below 0xffff that has no bus yet. */
 static int vxp_pci_free_domain(void)
@@ -164,8 +205,8 @@ int vxp_pci_create(struct vxp_device *vxp)
 		ret = -ENODEV;
 		goto err_bus;
 	}
-	/* Before the device is added, so no PCI driver ever probes it. */
-	ret = device_set_driver_override(&pdev->dev, "none");
+	/* Before the device is added, so no other PCI driver probes it. */
+	ret = device_set_driver_override(&pdev->dev, vxp_pci_driver.name);
 	if (ret) {
 		pci_dev_put(pdev);
 		goto err_bus;

@@ -121,19 +121,27 @@ static void vxp_query_clamp_mem_regions(struct vxp_device *vxp, void *data,
 	}
 }
 
-static u64 vxp_clock_ns(s32 clockid)
+/* The guest clock of an ENGINE_CYCLES clockid and its vxp_clock_sync slot. */
+static int vxp_clock_ns(s32 clockid, u64 *ns)
 {
 	switch (clockid) {
 	case CLOCK_MONOTONIC:
-		return ktime_get_ns();
+		*ns = ktime_get_ns();
+		return 0;
 	case CLOCK_MONOTONIC_RAW:
-		return ktime_get_raw_ns();
+		*ns = ktime_get_raw_ns();
+		return 1;
 	case CLOCK_REALTIME:
-		return ktime_get_real_ns();
+		*ns = ktime_get_real_ns();
+		return 2;
 	case CLOCK_BOOTTIME:
-		return ktime_get_boottime_ns();
+		*ns = ktime_get_boottime_ns();
+		return 3;
+	case CLOCK_TAI:
+		*ns = ktime_get_clocktai_ns();
+		return 4;
 	default:
-		return ktime_get_clocktai_ns();
+		return -EINVAL;	/* as __ktime_func_for_clock() in xe_query.c */
 	}
 }
 
@@ -171,18 +179,44 @@ static int vxp_query_put_config_priority(void __user *uptr, const void *cached,
 	return put_user(prio, &user->info[i]) ? -EFAULT : 0;
 }
 
+/* An offset estimate is replaced by a tighter one, or once it is this old. */
+#define VXP_CLOCK_SYNC_MAX_AGE_NS	NSEC_PER_SEC
+
 /*
- * The host sampled cpu_timestamp in its own clock. Bracket the round trip
- * with the guest's clock of the same id and report the midpoint; cpu_delta
- * grows to the bracket so it still bounds the error, as the uAPI promises.
+ * The host sampled cpu_timestamp in its own clock, next to engine_cycles.
+ * The guest's clock of the same id, read around the round trip, gives the
+ * offset between the two clocks to within that round trip. Converting with
+ * the tightest recent offset, instead of each query's own midpoint, keeps
+ * the round trip's jitter out of consecutive answers: the CPU and engine
+ * deltas between two queries then agree as on bare metal. cpu_delta grows
+ * to the offset's error, so it still bounds the answer as the uAPI says.
  */
+static void vxp_clock_convert(struct vxp_device *vxp, int slot, u64 t0, u64 t1,
+			      struct drm_xe_query_engine_cycles *out)
+{
+	struct vxp_clock_sync *cs = &vxp->clock_sync[slot];
+	u64 now = ktime_get_ns();
+	s64 offset = (s64)(t0 + (t1 - t0) / 2 - out->cpu_timestamp);
+
+	mutex_lock(&vxp->query_lock);
+	if (!cs->measured || t1 - t0 <= cs->error ||
+	    now - cs->measured > VXP_CLOCK_SYNC_MAX_AGE_NS) {
+		cs->offset = offset;
+		cs->error = t1 - t0;
+		cs->measured = now;
+	}
+	out->cpu_timestamp += cs->offset;
+	out->cpu_delta = max(out->cpu_delta, cs->error);
+	mutex_unlock(&vxp->query_lock);
+}
+
 static int vxp_query_engine_cycles(struct vxp_context *ctx, void __user *uptr,
 				   u32 size)
 {
 	struct drm_xe_query_engine_cycles in, *out = NULL;
 	u64 t0, t1;
 	u32 host_size;
-	int ret;
+	int slot, ret;
 
 	if (size != sizeof(in))
 		return -EINVAL;
@@ -191,25 +225,15 @@ static int vxp_query_engine_cycles(struct vxp_context *ctx, void __user *uptr,
 		return -EOPNOTSUPP;
 	if (copy_from_user(&in, uptr, sizeof(in)))
 		return -EFAULT;
-	switch (in.clockid) {
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_REALTIME:
-	case CLOCK_BOOTTIME:
-	case CLOCK_TAI:
-		break;
-	default:
-		return -EINVAL;	/* as __ktime_func_for_clock() in xe_query.c */
-	}
-
-	t0 = vxp_clock_ns(in.clockid);
+	slot = vxp_clock_ns(in.clockid, &t0);
+	if (slot < 0)
+		return slot;
 	ret = vxp_query_host(ctx, DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, size, &in,
 			     (void **)&out, &host_size);
-	t1 = vxp_clock_ns(in.clockid);
+	vxp_clock_ns(in.clockid, &t1);
 	if (ret)
 		return ret;
-	out->cpu_timestamp = t0 + (t1 - t0) / 2;
-	out->cpu_delta = max_t(u64, out->cpu_delta, t1 - t0);
+	vxp_clock_convert(ctx->vxp, slot, t0, t1, out);
 	ret = copy_to_user(uptr, out, size) ? -EFAULT : 0;
 	kvfree(out);
 	return ret;

@@ -279,6 +279,7 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 	q->id = le32_to_cpu(rsp.exec_queue_id);
 	q->vm = vm;
 	q->ring = vxp_queue_ring(q->id);
+	q->width = args->width;
 	ret = xa_insert(&ctx->queues, q->id, q, GFP_KERNEL);
 	if (ret) {
 		drm_err_ratelimited(drm, "host returned queue id %u twice\n", q->id);
@@ -357,6 +358,33 @@ static bool vxp_queue_banned(struct vxp_context *ctx, u32 id, bool *known)
 		       BIT_ULL(id);
 	}
 	return false;
+}
+
+/**
+ * vxp_queue_is_banned() - whether an exec queue is banned now
+ * @ctx: the context
+ * @id: the exec_queue_id
+ *
+ * Banned when an exec on it was refused as banned, or when the host has
+ * published the ban in shmem (a batch that faulted or hung, noticed when
+ * its job retired). Takes ctx->ids_lock.
+ *
+ * Return: 1 if banned, 0 if not, -ENOENT if there is no such queue.
+ */
+int vxp_queue_is_banned(struct vxp_context *ctx, u32 id)
+{
+	struct vxp_queue *q;
+	bool known;
+	int ret;
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, id);
+	if (!q)
+		ret = -ENOENT;
+	else
+		ret = q->banned || vxp_queue_banned(ctx, q->id, &known);
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
 }
 
 /**

@@ -28,12 +28,14 @@ struct vxp_vm {
  * @id: the host driver's exec_queue_id
  * @vm: its VM
  * @ring: the virtio-gpu ring its work retires on
+ * @width: batch buffers per exec (parallel submission when > 1)
  * @banned: an exec on it failed the way a banned queue does
  */
 struct vxp_queue {
 	u32 id;
 	struct vxp_vm *vm;
 	u32 ring;
+	u16 width;
 	bool banned;
 };
 
@@ -47,6 +49,7 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 				 struct drm_file *file);
 int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
+int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
 
 #endif /* VXP_VM_H */

@@ -848,11 +848,17 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_queue *q;
 	int ret;
 
-	if (req->num_syncs > XE_PROXY_MAX_SYNCS || req->pad ||
+	if (req->num_syncs > XE_PROXY_MAX_SYNCS ||
+	    (req->flags & ~XE_PROXY_EXEC_FLAG_NO_BATCH) ||
 	    req->ring_idx >= XE_HOST_MAX_RINGS ||
 	    req->hdr.len != sizeof(*req) + (size_t)req->num_syncs * sizeof(*gs)) {
-		bad(ctx, "EXEC_EXT with %u syncs, ring %u in %u bytes", req->num_syncs, req->ring_idx, req->hdr.len);
+		bad(ctx, "EXEC_EXT with %u syncs, flags 0x%x, ring %u in %u bytes", req->num_syncs,
+		    req->flags, req->ring_idx, req->hdr.len);
 		return -EINVAL;
+	}
+	if (req->flags & XE_PROXY_EXEC_FLAG_NO_BATCH) {
+		e.num_batch_buffer = 0;
+		e.address = 0;
 	}
 	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	if (!rsp)

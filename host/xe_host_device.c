@@ -138,7 +138,8 @@ static int fill_capset(int fd, const uint32_t version[3])
 	c->u.xe.features = XE_PROXY_F_VM_BIND_EXT | XE_PROXY_F_EXEC_EXT |
 			   XE_PROXY_F_EXEC_QUEUE_EXT | XE_PROXY_F_QUEUE_STATE |
 			   XE_PROXY_F_GEM_CREATE_EXT | XE_PROXY_F_MADVISE |
-			   XE_PROXY_F_ENGINE_CYCLES | XE_PROXY_F_FENCE_PUT;
+			   XE_PROXY_F_ENGINE_CYCLES | XE_PROXY_F_FENCE_PUT |
+			   XE_PROXY_F_EXEC_NO_BATCH;
 	return 0;
 }
 

@@ -119,6 +119,7 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_MADVISE		0x20ULL /* XE_PROXY_CCMD_MADVISE */
 #define XE_PROXY_F_ENGINE_CYCLES	0x40ULL /* XE_PROXY_CCMD_DEVICE_QUERY_EXT */
 #define XE_PROXY_F_FENCE_PUT		0x80ULL /* XE_PROXY_CCMD_FENCE_PUT */
+#define XE_PROXY_F_EXEC_NO_BATCH	0x100ULL /* XE_PROXY_EXEC_FLAG_NO_BATCH */
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
@@ -528,9 +529,10 @@ struct xe_proxy_ccmd_vm_bind_ext_req {
  * @hdr: header
  * @exec_queue_id: the queue
  * @num_syncs: struct xe_proxy_sync that follow
- * @address: GPU address of the batch (one batch buffer)
+ * @address: GPU address of the batch (one batch buffer); zero with
+ *	XE_PROXY_EXEC_FLAG_NO_BATCH
  * @ring_idx: ring whose guest fences wait for this exec
- * @pad: zero
+ * @flags: XE_PROXY_EXEC_FLAG_*; zero means one batch buffer
  * @payload: the syncs
  *
  * Response: struct xe_proxy_ccmd_exec_rsp.
@@ -541,9 +543,17 @@ struct xe_proxy_ccmd_exec_ext_req {
 	__le32 num_syncs;
 	__le64 address;
 	__le32 ring_idx;
-	__le32 pad;
+	__le32 flags;
 	__u8 payload[];
 };
+
+/*
+ * XE_PROXY_F_EXEC_NO_BATCH: an exec with num_batch_buffer == 0. It runs
+ * nothing; its out-syncs signal once the queue's earlier work and the
+ * in-syncs are done (xe_exec.c). Vulkan drivers use it to wait for a queue
+ * to go idle.
+ */
+#define XE_PROXY_EXEC_FLAG_NO_BATCH	0x1
 
 /**
  * struct xe_proxy_exec_queue_property - a set_property extension

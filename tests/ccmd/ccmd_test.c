@@ -632,6 +632,16 @@ HOSTILE(h_exec_ext_sync_pad)
 	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, &s, 1, 0);
 }
 
+HOSTILE(h_exec_ext_bad_flags)
+{
+	struct xe_proxy_ccmd_exec_ext_req *r;
+
+	(void)arg;
+	r = ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, NULL, 0, 0);
+	if (r)
+		r->flags = 0x2;
+}
+
 HOSTILE(h_exec_ext_ring_range)
 {
 	(void)arg;
@@ -769,6 +779,7 @@ static const struct hostile corpus[] = {
 	{ "exec_ext_len_mismatch", h_exec_ext_len_mismatch, REJECT, 0 },
 	{ "exec_ext_fence_signalled_twice", h_exec_ext_fence_twice, RET_STATUS, EEXIST },
 	{ "exec_ext_sync_pad", h_exec_ext_sync_pad, RET_STATUS, EINVAL },
+	{ "exec_ext_bad_flags", h_exec_ext_bad_flags, REJECT, 0 },
 	{ "exec_ext_ring_out_of_range", h_exec_ext_ring_range, REJECT, 0 },
 	{ "exec_ext_host_fence_zero", h_exec_ext_fence_zero, RET_STATUS, EINVAL },
 	{ "madvise_device_fd", h_madvise_devmem_fd, RET_STATUS, EPERM },
@@ -831,7 +842,7 @@ int main(void)
 	int i;
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
-	ktap_header(27 + CORPUS_SIZE);
+	ktap_header(28 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -937,6 +948,26 @@ int main(void)
 		ok = ok && ring_idle(&a, 5);
 		ktap_test(ok && bo.map[0x900 / 4] == 0xaaaa &&
 			  bo.map[0x904 / 4] == 0xbbbb, "exec_ext_host_fence_chain");
+	}
+
+	/*
+	 * An exec without a batch (ANV's queue-idle wait) signals behind the
+	 * queue's earlier work: its ring idles only after the store landed.
+	 */
+	{
+		struct xe_proxy_ccmd_exec_ext_req *r;
+
+		bo.map[0x908 / 4] = 0;
+		test_store_dword_batch(bo.map + 0x3000 / 4, 0x100000 + 0x908, 0xdddd);
+		ccmd_exec_ext(&a.s, queue, 0x103000, 5, NULL, 0, 0);
+		r = ccmd_exec_ext(&a.s, queue, 0, 7, NULL, 0, 64);
+		if (r)
+			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+		ok = submit(&a) == 0;
+		ok = ok && !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret &&
+		     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 64))->ret;
+		ok = ok && ring_idle(&a, 7) && bo.map[0x908 / 4] == 0xdddd;
+		ktap_test(ok, "exec_ext_no_batch_after_queue_work");
 	}
 
 	/* Async bind with a user fence written into another BO. */

@@ -3,9 +3,13 @@
  * Guest test: libdrm's drmGetDevice2() on virtio_xe_proxy's render node
  * reports a PCI device with Intel's vendor id and the host GPU's device id
  * and revision (the ones DEVICE_QUERY CONFIG reports), as Mesa's and
- * libva's device enumeration see it. Prints KTAP.
+ * libva's device enumeration see it, and that the PCI function has a bound
+ * driver (ours), as real hardware does and IGT's device scan requires.
+ * Prints KTAP.
  */
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,11 +28,14 @@ int main(int argc, char **argv)
 					 .size = sizeof(struct drm_xe_query_config) + 5 * 8,
 					 .data = (uintptr_t)cfg };
 	drmDevicePtr dev = NULL;
+	const char *node = argc > 1 ? argv[1] : "/dev/dri/renderD128";
+	char link[PATH_MAX], target[PATH_MAX] = "";
 	uint32_t devid, rev;
+	ssize_t n;
 	int fd;
 
-	ktap_header(5);
-	fd = open(argc > 1 ? argv[1] : "/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	ktap_header(6);
+	fd = open(node, O_RDWR | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q)) {
 		printf("Bail out! cannot open or query the xe node\n");
 		return 1;
@@ -55,5 +62,14 @@ int main(int argc, char **argv)
 		  (dev->available_nodes & (1 << DRM_NODE_RENDER)), "primary_and_render_nodes");
 	drmFreeDevice(&dev);
 	close(fd);
+
+	snprintf(link, sizeof(link), "/sys/class/drm/%s/device/driver",
+		 strrchr(node, '/') ? strrchr(node, '/') + 1 : node);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0)
+		target[n] = 0;
+	ktap_diag("PCI function driver: %s", n > 0 ? basename(target) : "(none)");
+	ktap_test(n > 0 && !strcmp(basename(target), "virtio_xe_proxy"),
+		  "pci_function_bound_to_virtio_xe_proxy");
 	return ktap_finish();
 }

@@ -582,6 +582,28 @@ static void test_exec_and_syncs(void)
 		gem_close(bo2);
 	}
 
+	/*
+	 * No batch buffer (Vulkan's queue-idle wait): nothing runs, the out
+	 * syncobj signals behind the queue's earlier work (xe_exec.c).
+	 */
+	{
+		struct drm_xe_exec x = { .exec_queue_id = e.q,
+					 .num_syncs = 1, .syncs = (uintptr_t)s };
+		uint32_t idle = syncobj_create();
+
+		store_batch(e.map + 0x5000 / 4, VA_BASE + 0xb00, 0x5555);
+		ok = exec(e.q, VA_BASE + 0x5000, NULL, 0) == 0;
+		s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					     .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = idle };
+		ok = ok && !xioctl(fd, DRM_IOCTL_XE_EXEC, &x) && syncobj_wait(idle, 0) == 0;
+		CHECK("exec_no_batch_signals_after_queue_work",
+		      ok && e.map[0xb00 / 4] == 0x5555);
+		x.num_batch_buffer = 2;
+		x.num_syncs = 0;
+		EXPECT_ERR("exec_batches_over_width_einval", EINVAL, DRM_IOCTL_XE_EXEC, &x);
+		syncobj_destroy(idle);
+	}
+
 	/* bad syncs */
 	s[0] = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ, .handle = 9999 };
 	CHECK("exec_unknown_syncobj_enoent", exec(e.q, VA_BASE, s, 1) == -ENOENT);
@@ -678,7 +700,9 @@ static void test_user_fences(void)
 
 static void test_ban(void)
 {
+	struct drm_xe_wait_user_fence w;
 	struct drm_xe_exec_queue_get_property gp;
+	uint64_t word = 0;
 	uint32_t so = syncobj_create();
 	struct drm_xe_sync s = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 				 .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
@@ -695,6 +719,20 @@ static void test_ban(void)
 	      !xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) && gp.value == 1);
 	CHECK("banned_queue_exec_ecanceled", exec(e.q, VA_BASE, NULL, 0) == -ECANCELED);
 	syncobj_destroy(so);
+	env_close(&e);
+
+	/*
+	 * A user-fence wait tied to a queue that gets banned while it waits
+	 * ends with EIO, not ETIME (xe_wait_user_fence.c; IGT's
+	 * xe_waitfence exec_queue-reset-wait). Bounded, so a miss fails.
+	 */
+	ok = env_open(&e);
+	ok = ok && exec(e.q, 0x7f0000000ULL, NULL, 0) == 0;
+	w = (struct drm_xe_wait_user_fence){ .addr = (uintptr_t)&word,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .value = 0xc0ffee, .mask = ~0ULL,
+		.timeout = 10000000000LL, .exec_queue_id = e.q };
+	CHECK("ufence_wait_on_banned_queue_eio", ok &&
+	      xioctl(fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w) == -EIO);
 	env_close(&e);
 }
 

@@ -234,23 +234,25 @@ static inline void ccmd_exec(struct ccmd_stream *s, uint32_t queue,
 	}
 }
 
-static inline void ccmd_exec_ext(struct ccmd_stream *s, uint32_t queue,
-				 uint64_t address, uint32_t ring_idx,
-				 const struct xe_proxy_sync *syncs,
-				 uint32_t nsyncs, uint32_t rsp_off)
+/* Returns the request so a test can set its flags, or NULL when full. */
+static inline struct xe_proxy_ccmd_exec_ext_req *
+ccmd_exec_ext(struct ccmd_stream *s, uint32_t queue, uint64_t address,
+	      uint32_t ring_idx, const struct xe_proxy_sync *syncs,
+	      uint32_t nsyncs, uint32_t rsp_off)
 {
 	struct xe_proxy_ccmd_exec_ext_req *r;
 
 	r = ccmd_add(s, XE_PROXY_CCMD_EXEC_EXT,
 		     sizeof(*r) + nsyncs * sizeof(*syncs), rsp_off);
 	if (!r)
-		return;
+		return NULL;
 	r->exec_queue_id = queue;
 	r->num_syncs = nsyncs;
 	r->address = address;
 	r->ring_idx = ring_idx;
 	if (nsyncs)
 		memcpy(r->payload, syncs, nsyncs * sizeof(*syncs));
+	return r;
 }
 
 static inline void ccmd_fence_put(struct ccmd_stream *s, const uint64_t *ids,
