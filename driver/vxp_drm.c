@@ -142,6 +142,9 @@ static const struct drm_ioctl_desc vxp_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_EXEC, vxp_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_WAIT_USER_FENCE, vxp_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
+#ifdef DRM_IOCTL_XE_MADVISE
+	DRM_IOCTL_DEF_DRV(XE_MADVISE, vxp_madvise_ioctl, DRM_RENDER_ALLOW),
+#endif
 };
 
 static const struct file_operations vxp_fops = {

@@ -49,6 +49,7 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 				 struct drm_file *file);
 int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
+int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
 

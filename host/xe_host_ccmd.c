@@ -905,6 +905,18 @@ static int ccmd_madvise(struct xe_host_ctx *ctx, const void *cmd)
 		       "madvise attribute union holds the three argument words");
 	memcpy((char *)&m + offsetof(struct drm_xe_madvise, preferred_mem_loc),
 	       &req->arg0, 16);
+	/*
+	 * Only attributes whose words are plain values. Newer types carry
+	 * pointers (PURGEABLE_STATE's retained_ptr, xe_drm.h in 7.x) that the
+	 * driver would write through in this process.
+	 */
+	if (req->type != DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
+	    req->type != DRM_XE_MEM_RANGE_ATTR_ATOMIC &&
+	    req->type != DRM_XE_MEM_RANGE_ATTR_PAT) {
+		bad(ctx, "MADVISE attribute type %u not forwarded", req->type);
+		rsp->ret = EOPNOTSUPP;
+		return 0;
+	}
 	if (req->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
 	    (int32_t)m.preferred_mem_loc.devmem_fd != DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
 	    (int32_t)m.preferred_mem_loc.devmem_fd != DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM) {

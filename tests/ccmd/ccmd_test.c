@@ -669,6 +669,19 @@ HOSTILE(h_madvise_devmem_fd)
 	r->arg0 = 5;	/* a host fd number */
 }
 
+HOSTILE(h_madvise_pointer_type)
+{
+	struct xe_proxy_ccmd_madvise_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_MADVISE, sizeof(*r), 0);
+
+	(void)arg;
+	r->vm_id = H.vm;
+	r->start = 0x100000;
+	r->range = 4096;
+	r->type = 3;	/* PURGEABLE_STATE: arg2 would be a retained_ptr */
+	r->arg2 = 0x1000;
+}
+
 HOSTILE(h_fence_put_huge)
 {
 	struct xe_proxy_ccmd_fence_put_req *r =
@@ -783,6 +796,7 @@ static const struct hostile corpus[] = {
 	{ "exec_ext_ring_out_of_range", h_exec_ext_ring_range, REJECT, 0 },
 	{ "exec_ext_host_fence_zero", h_exec_ext_fence_zero, RET_STATUS, EINVAL },
 	{ "madvise_device_fd", h_madvise_devmem_fd, RET_STATUS, EPERM },
+	{ "madvise_pointer_attribute", h_madvise_pointer_type, RET_STATUS, EOPNOTSUPP },
 	{ "fence_put_huge", h_fence_put_huge, REJECT, 0 },
 	{ "query_ext_input_too_big", h_query_ext_input_too_big, REJECT, 0 },
 	{ "query_ext_len_mismatch", h_query_ext_len_mismatch, REJECT, 0 },

@@ -455,6 +455,22 @@ static void test_vm_and_queues(void)
 	for (i = 0; i < n; i++)
 		queue_destroy(queues[i]);
 
+#ifdef DRM_IOCTL_XE_MADVISE
+	/*
+	 * Memory attributes apply to fault-mode VMs only (xe_vm_madvise.c),
+	 * and a guest never gets one: a plain VM or an unknown one is EINVAL.
+	 */
+	{
+		struct drm_xe_madvise ma = { .vm_id = vm, .start = VA_BASE,
+			.range = BO_SIZE, .type = DRM_XE_MEM_RANGE_ATTR_ATOMIC,
+			.atomic.val = DRM_XE_ATOMIC_DEVICE };
+
+		EXPECT_ERR("madvise_not_fault_mode_einval", EINVAL, DRM_IOCTL_XE_MADVISE, &ma);
+		ma.vm_id = vm + 100;
+		EXPECT_ERR("madvise_unknown_vm_einval", EINVAL, DRM_IOCTL_XE_MADVISE, &ma);
+	}
+#endif
+
 	CHECK("queue_destroy", queue_destroy(q) == 0);
 	CHECK("queue_destroy_twice", queue_destroy(q) == -ENOENT);
 	CHECK("vm_destroy", vm_destroy(vm) == 0);
