@@ -13,6 +13,7 @@
  * (lib/igt_device_scan.c) asserts that it does.
  */
 #include <linux/dma-mapping.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -79,6 +80,16 @@ static int vxp_pci_write(struct pci_bus *bus, unsigned int devfn, int where,
 				   &vp->config[PCI_COMMAND]);
 	return PCIBIOS_SUCCESSFUL;
 }
+
+/*
+ * Serializes picking a free domain and creating a bus there between our own
+ * devices. pci_rescan_remove_lock is deliberately not taken: our probe and
+ * remove run under it whenever the virtio-gpu function itself is rescanned
+ * or hot-unplugged (sysfs "remove"/"rescan", ACPI hotplug), and taking it
+ * again would deadlock. drivers/pci/controller/vmd.c, which also hosts a
+ * root bus from a driver's probe and remove, does not take it either.
+ */
+static DEFINE_MUTEX(vxp_pci_create_lock);
 
 static struct pci_ops vxp_pci_ops = {
 	.read = vxp_pci_read,
@@ -184,7 +195,7 @@ int vxp_pci_create(struct vxp_device *vxp)
 			    le32_to_cpu(vxp->capset.u.xe.pci_revision_id));
 	vp->sysdata.node = NUMA_NO_NODE;
 
-	pci_lock_rescan_remove();
+	mutex_lock(&vxp_pci_create_lock);
 	domain = vxp_pci_free_domain();
 	if (domain < 0) {
 		ret = domain;
@@ -218,7 +229,7 @@ int vxp_pci_create(struct vxp_device *vxp)
 	}
 	vp->pdev = pdev;
 	pci_bus_add_devices(vp->bus);
-	pci_unlock_rescan_remove();
+	mutex_unlock(&vxp_pci_create_lock);
 
 	vxp->pci = vp;
 	vxp->pdev = pdev;
@@ -231,7 +242,7 @@ err_bus:
 	pci_stop_root_bus(vp->bus);
 	pci_remove_root_bus(vp->bus);
 err_unlock:
-	pci_unlock_rescan_remove();
+	mutex_unlock(&vxp_pci_create_lock);
 	kfree(vp);
 	return ret;
 }
@@ -246,11 +257,10 @@ void vxp_pci_destroy(struct vxp_device *vxp)
 
 	if (!vp)
 		return;
-	pci_lock_rescan_remove();
+	/* no pci_lock_rescan_remove(): see vxp_pci_create_lock */
 	pci_dev_put(vp->pdev);
 	pci_stop_root_bus(vp->bus);
 	pci_remove_root_bus(vp->bus);
-	pci_unlock_rescan_remove();
 	kfree(vp);
 	vxp->pci = NULL;
 	vxp->pdev = NULL;

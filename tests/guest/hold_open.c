@@ -4,7 +4,7 @@
  * mapped while the device goes away underneath. Prints "held", waits for a
  * line on stdin, then checks that the file now fails with ENODEV (the
  * device was unplugged), and unmaps and closes. Exit 0 on the expected
- * outcome.
+ * outcome. "hold_open --query NODE" only checks that a config query works.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +30,13 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "--query")) {
+		fd = argc > 2 ? open(argv[2], O_RDWR | O_CLOEXEC) : -1;
+		if (fd < 0 || ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) || !q.size)
+			return 1;
+		close(fd);
+		return 0;
+	}
 	fd = open(argv[1], O_RDWR | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &gc))
 		return 3;
