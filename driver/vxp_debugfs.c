@@ -47,6 +47,7 @@ static const char *const vxp_ccmd_names[VXP_CCMD_SLOTS] = {
 	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
 	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
 	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
+	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = "EXEC_QUEUE_SET_PROPERTY",
 };
 
 static int vxp_round_trips_show(struct seq_file *m, void *unused)

@@ -102,6 +102,8 @@ static void vxp_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vxp_file *vf = file->driver_priv;
 
+	if (!IS_ERR_OR_NULL(vf->ctx))
+		vxp_context_userptrs_fini(vf->ctx);
 	/* BOs exported from this file keep the host context alive. */
 	vxp_context_put(vf->ctx);
 	mutex_destroy(&vf->lock);
@@ -144,6 +146,10 @@ static const struct drm_ioctl_desc vxp_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 #ifdef DRM_IOCTL_XE_MADVISE
 	DRM_IOCTL_DEF_DRV(XE_MADVISE, vxp_madvise_ioctl, DRM_RENDER_ALLOW),
+#endif
+#ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_SET_PROPERTY,
+			  vxp_exec_queue_set_property_ioctl, DRM_RENDER_ALLOW),
 #endif
 };
 

@@ -30,6 +30,7 @@
 #include "vxp_fence.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_userptr.h"
 #include "vxp_vm.h"
 
 /* Bounds for what one ioctl may ask (the wire allows XE_PROXY_MAX_*). */
@@ -236,6 +237,9 @@ static int vxp_bind_status(const void *rsp)
 	return vxp_status_errno(((const struct xe_proxy_ccmd_vm_bind_rsp *)rsp)->ret);
 }
 
+static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
+				      struct vxp_vm *vm);
+
 /*
  * Build and send the exec (@no_batch: num_batch_buffer == 0, extended
  * protocol only); on success @fence is published.
@@ -352,12 +356,17 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	mutex_lock(&ctx->ids_lock);
 	q = xa_load(&ctx->queues, queue_id);
-	ret = q ? vxp_exec_send(ctx, q, args->num_batch_buffer ? args->address : 0,
-				!args->num_batch_buffer, s, f) : -ENOENT;
+	ret = q ? vxp_vm_userptrs_revalidate(ctx, q->vm) : -ENOENT;
+	if (!ret)
+		ret = vxp_exec_send(ctx, q, args->num_batch_buffer ? args->address : 0,
+				    !args->num_batch_buffer, s, f);
 	if (ret == -ECANCELED || ret == -EIO) {
 		q->banned = true;
 		ret = -ECANCELED;
 	}
+	/* Userptr pages it may use stay pinned until it is done. */
+	if (!ret && vxp_vm_note_exec(q->vm, q->id, &f->base))
+		dma_fence_wait(&f->base, false);
 	mutex_unlock(&ctx->ids_lock);
 	if (!ret)
 		vxp_syncs_signal(s, &f->base);
@@ -382,9 +391,14 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 		return -EINVAL;
 	if (op->op > DRM_XE_VM_BIND_OP_PREFETCH)
 		return -EINVAL;
-	/* Guest user memory cannot be handed to the host driver. */
-	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
+	/* User memory goes to the host as pinned pages, never as an address. */
+	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
+	    (~ctx->vxp->features & (XE_PROXY_F_USERPTR | XE_PROXY_F_VM_BIND_EXT)))
 		return -EOPNOTSUPP;
+	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
+	    (op->obj || !IS_ALIGNED(op->obj_offset, PAGE_SIZE) ||
+	     (op->flags & DRM_XE_VM_BIND_FLAG_NULL)))
+		return -EINVAL;
 	if (!IS_ALIGNED(op->addr, SZ_4K) || !IS_ALIGNED(op->range, SZ_4K) ||
 	    (op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL && !op->range) ||
 	    check_add_overflow(op->addr, op->range, &end))
@@ -497,6 +511,108 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 	return ret;
 }
 
+/*
+ * Bind a freshly pinned userptr over its GPU range on the VM's default bind
+ * queue and wait for it: the exec about to go out must see the new pages.
+ */
+static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
+			      struct vxp_userptr *up)
+{
+	struct xe_proxy_vm_bind_op_ext w = {
+		.res_id = cpu_to_le32(up->res_id),
+		.pat_index = cpu_to_le16(up->pat_index),
+		.range = cpu_to_le64(up->range),
+		.addr = cpu_to_le64(up->gpu_addr),
+		.op = cpu_to_le32(DRM_XE_VM_BIND_OP_MAP_USERPTR),
+		.flags = cpu_to_le32(up->flags),
+	};
+	struct vxp_syncs *s;
+	struct vxp_fence *f;
+	int ret;
+
+	s = kzalloc_obj(*s, GFP_KERNEL);
+	f = vxp_fence_alloc(ctx, 0, true);
+	if (!s || !f) {
+		kfree(s);
+		vxp_fence_put(f);
+		return -ENOMEM;
+	}
+	ret = vxp_bind_send(ctx, vm->id, 0, &w, 1, s, f);
+	if (!ret) {
+		dma_fence_wait(&f->base, false);
+		ret = f->base.error;
+	}
+	vxp_fence_put(f);
+	kfree(s);
+	return ret;
+}
+
+/*
+ * Before an exec: rebind every userptr of @vm whose CPU mapping changed
+ * since it was pinned (xe_vm.c revalidates userptrs in exec the same way).
+ * Called with ctx->ids_lock held. Userptrs of another process's memory
+ * keep their pages.
+ */
+static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
+				      struct vxp_vm *vm)
+{
+	struct vxp_userptr *up, *tmp, *nu;
+	int ret;
+
+	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
+		if (up->notifier.mm != current->mm || !vxp_userptr_stale(up))
+			continue;
+		ret = vxp_userptr_create(ctx, up->user_addr, up->range,
+					 up->gpu_addr, up->pat_index, up->flags,
+					 &nu);
+		if (!ret) {
+			ret = vxp_userptr_rebind(ctx, vm, nu);
+			if (ret)
+				vxp_userptr_release(nu, NULL, NULL);
+		}
+		if (ret) {
+			drm_dbg(ctx->vxp->drm, "userptr at 0x%llx: rebind failed: %d\n",
+				up->gpu_addr, ret);
+			return ret;
+		}
+		list_replace_init(&up->link, &nu->link);
+		vxp_userptr_release(up, vm, NULL);
+	}
+	return 0;
+}
+
+/*
+ * A bind went out: in op order, userptrs whose GPU range it replaced or
+ * removed are released behind it, and its own userptrs join the VM.
+ */
+static void vxp_bind_track_userptrs(struct vxp_context *ctx, u32 vm_id,
+				    const struct xe_proxy_vm_bind_op_ext *ops,
+				    struct vxp_userptr **ups, u32 num_ops,
+				    struct dma_fence *fence)
+{
+	struct vxp_vm *vm;
+	u32 i, op;
+
+	mutex_lock(&ctx->ids_lock);
+	vm = xa_load(&ctx->vms, vm_id);
+	for (i = 0; i < num_ops; i++) {
+		op = le32_to_cpu(ops[i].op);
+		if (vm && (op == DRM_XE_VM_BIND_OP_MAP ||
+			   op == DRM_XE_VM_BIND_OP_UNMAP ||
+			   op == DRM_XE_VM_BIND_OP_MAP_USERPTR))
+			vxp_vm_userptrs_unbind(vm, le64_to_cpu(ops[i].addr),
+					       le64_to_cpu(ops[i].range), fence);
+		if (!ups[i])
+			continue;
+		if (vm)
+			list_add_tail(&ups[i]->link, &vm->userptrs);
+		else
+			vxp_userptr_release(ups[i], NULL, fence);
+		ups[i] = NULL;
+	}
+	mutex_unlock(&ctx->ids_lock);
+}
+
 /**
  * vxp_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
  * @drm: the device
@@ -509,6 +625,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct drm_xe_vm_bind *args = data;
 	struct xe_proxy_vm_bind_op_ext *ops = NULL;
+	struct vxp_userptr **ups = NULL;
 	struct drm_xe_vm_bind_op op;
 	struct vxp_context *ctx;
 	struct vxp_fence *f = NULL;
@@ -542,9 +659,10 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	/* num_binds == 0 only orders the syncs behind the queue (xe_vm.c). */
 	ops = kvcalloc(max(args->num_binds, 1U), sizeof(*ops), GFP_KERNEL);
+	ups = kvcalloc(max(args->num_binds, 1U), sizeof(*ups), GFP_KERNEL);
 	s = kzalloc_obj(*s, GFP_KERNEL);
 	f = vxp_fence_alloc(ctx, ring, ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT);
-	if (!ops || !s || !f) {
+	if (!ops || !ups || !s || !f) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -559,6 +677,15 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = vxp_bind_op(file, ctx, &op, &ops[i]);
 		if (ret)
 			goto out;
+		if (op.op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
+			ret = vxp_userptr_create(ctx, op.obj_offset, op.range,
+						 op.addr, op.pat_index, op.flags,
+						 &ups[i]);
+			if (ret)
+				goto out;
+			ops[i].res_id = cpu_to_le32(ups[i]->res_id);
+			ops[i].obj_offset = 0;
+		}
 	}
 	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, false, s);
 	if (ret)
@@ -582,9 +709,16 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	}
 
 	ret = vxp_bind_send(ctx, args->vm_id, queue_id, ops, args->num_binds, s, f);
-	if (!ret)
+	if (!ret) {
 		vxp_syncs_signal(s, &f->base);
+		vxp_bind_track_userptrs(ctx, args->vm_id, ops, ups,
+					args->num_binds, &f->base);
+	}
 out:
+	for (i = 0; ret && ups && i < args->num_binds; i++)
+		if (ups[i])
+			vxp_userptr_release(ups[i], NULL, NULL);
+	kvfree(ups);
 	vxp_fence_put(f);
 	if (s)
 		vxp_syncs_fini(s);

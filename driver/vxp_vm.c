@@ -21,6 +21,7 @@
 
 #include "vxp_drv.h"
 #include "vxp_file.h"
+#include "vxp_userptr.h"
 #include "vxp_vm.h"
 
 /* drivers/gpu/drm/xe: XE_HW_ENGINE_MAX_INSTANCE and MAX_USER_EXTENSIONS */
@@ -84,6 +85,8 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 	vm = kzalloc_obj(*vm, GFP_KERNEL);
 	if (!vm)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&vm->userptrs);
+	xa_init_flags(&vm->exec_fences, XA_FLAGS_ALLOC);
 
 	req.flags = cpu_to_le32(args->flags);
 	mutex_lock(&ctx->ids_lock);
@@ -148,6 +151,8 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
 	if (!ret) {
 		xa_erase(&ctx->vms, args->vm_id);
+		vxp_vm_userptrs_fini(vm);
+		xa_destroy(&vm->exec_fences);
 		kfree(vm);
 	}
 	mutex_unlock(&ctx->ids_lock);
@@ -328,6 +333,7 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	q = xa_erase(&ctx->queues, args->exec_queue_id);
 	if (q) {
 		q->vm->num_queues--;
+		vxp_vm_forget_queue(q->vm, q->id);
 		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
 		kfree(q);
 	} else {
@@ -444,6 +450,53 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
+#ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+/**
+ * vxp_exec_queue_set_property_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_set_property
+ * @file: the caller
+ *
+ * Checked in xe_exec_queue_set_property_ioctl()'s order (reserved, the one
+ * property it takes, the queue), then forwarded.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct drm_xe_exec_queue_set_property *args = data;
+	struct xe_proxy_ccmd_exec_queue_set_property_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+		.property = cpu_to_le32(args->property),
+		.value = cpu_to_le64(args->value),
+	};
+	struct xe_proxy_ccmd_status_rsp rsp;
+	struct vxp_context *ctx;
+	int ret;
+
+	if (args->reserved[0] || args->reserved[1] ||
+	    args->property != DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY)
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (!(ctx->vxp->features & XE_PROXY_F_QUEUE_SET_PROPERTY))
+		return -EOPNOTSUPP;
+	mutex_lock(&ctx->ids_lock);
+	if (!xa_load(&ctx->queues, args->exec_queue_id))
+		ret = -ENOENT;
+	else
+		ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+#endif
+
 #ifdef DRM_IOCTL_XE_MADVISE
 /**
  * vxp_madvise_ioctl() - DRM_IOCTL_XE_MADVISE
@@ -519,8 +572,29 @@ void vxp_context_ids_fini(struct vxp_context *ctx)
 
 	xa_for_each(&ctx->queues, id, q)
 		kfree(q);
-	xa_for_each(&ctx->vms, id, vm)
+	xa_for_each(&ctx->vms, id, vm) {
+		vxp_vm_userptrs_fini(vm);
+		xa_destroy(&vm->exec_fences);
 		kfree(vm);
+	}
 	xa_destroy(&ctx->queues);
 	xa_destroy(&ctx->vms);
+}
+
+/**
+ * vxp_context_userptrs_fini() - the DRM file of @ctx was closed
+ * @ctx: the context
+ *
+ * Releases its userptrs and the exec fences kept for them: those fences
+ * hold @ctx, so they must go before the last reference can.
+ */
+void vxp_context_userptrs_fini(struct vxp_context *ctx)
+{
+	struct vxp_vm *vm;
+	unsigned long id;
+
+	mutex_lock(&ctx->ids_lock);
+	xa_for_each(&ctx->vms, id, vm)
+		vxp_vm_userptrs_fini(vm);
+	mutex_unlock(&ctx->ids_lock);
 }

@@ -5,7 +5,9 @@
 #ifndef VXP_VM_H
 #define VXP_VM_H
 
+#include <linux/list.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 struct drm_device;
 struct drm_file;
@@ -16,11 +18,18 @@ struct vxp_context;
  * @id: the host driver's vm_id
  * @lr: in preempt-fence mode (LR_MODE without FAULT_MODE)
  * @num_queues: exec queues created on it and not destroyed
+ * @userptrs: struct vxp_userptr bound in it
+ * @exec_fences: last exec fence per queue, kept while @userptrs is not
+ *	empty (queue id, or a key above them for destroyed queues)
+ * @num_exec_fences: entries in @exec_fences
  */
 struct vxp_vm {
 	u32 id;
 	bool lr;
 	u32 num_queues;
+	struct list_head userptrs;
+	struct xarray exec_fences;
+	u32 num_exec_fences;
 };
 
 /**
@@ -49,8 +58,11 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 				 struct drm_file *file);
 int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
+int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file);
 int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
+void vxp_context_userptrs_fini(struct vxp_context *ctx);
 
 #endif /* VXP_VM_H */

@@ -80,7 +80,8 @@ extern struct shim_state shim;
 #define REAL_OK(fn)	(shim.real.inited && shim.real.fn)
 
 /**
- * struct shim_res - a HOST3D blob resource of one of our contexts
+ * struct shim_res - a blob resource of one of our contexts: HOST3D, or
+ *	guest memory backing userptr binds
  * @res_id: virtio-gpu resource id
  * @ctx_id: the context that created it
  * @ctx: that context, or NULL once it was destroyed (the resource lives on
@@ -89,6 +90,8 @@ extern struct shim_state shim;
  * @size: the size the guest asked for: what is mapped
  * @map: mapping made by virgl_renderer_resource_map(), or NULL
  * @priv: virgl_renderer_resource_set_priv() data
+ * @iov: guest memory: QEMU's iovec array, handed back on detach_iov
+ * @num_iovs: entries in @iov
  */
 struct shim_res {
 	uint32_t res_id;
@@ -98,6 +101,8 @@ struct shim_res {
 	uint64_t size;
 	void *map;
 	void *priv;
+	struct iovec *iov;
+	int num_iovs;
 };
 
 /* vrend_shim.c */

@@ -104,6 +104,48 @@ void shim_res_reset(void)
 	xe_map_free(&shim.real_res);
 }
 
+/*
+ * Guest memory of one of our contexts: the pages of a guest MAP_USERPTR.
+ * The core gets a copy of the pieces; QEMU's array is handed back to it on
+ * detach_iov, as the real library does.
+ */
+static int guest_blob_create(struct xe_host_ctx *ctx,
+			     const struct virgl_renderer_resource_create_blob_args *args)
+{
+	struct shim_res *r;
+	int ret;
+
+	if (args->blob_id || args->num_iovs <= 0 ||
+	    (uint32_t)args->num_iovs > XE_PROXY_MAX_GUEST_MEM_IOVS)
+		return -EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ret = xe_host_ctx_create_guest_blob(ctx, args->res_handle, args->iovecs,
+					    (uint32_t)args->num_iovs, args->size);
+	if (ret) {
+		xe_log_ratelimited("context %u: guest-memory resource %u (%u pieces, %llu bytes) refused: %s",
+				   args->ctx_id, args->res_handle, args->num_iovs,
+				   (unsigned long long)args->size, strerror(-ret));
+		free(r);
+		return ret;
+	}
+	r->res_id = args->res_handle;
+	r->ctx_id = args->ctx_id;
+	r->ctx = ctx;
+	r->size = args->size;
+	r->blob.fd = -1;
+	/* QEMU's own array (virgl_cmd_resource_create_blob), returned to it */
+	r->iov = (struct iovec *)(uintptr_t)args->iovecs;
+	r->num_iovs = args->num_iovs;
+	ret = xe_map_put(&shim.res, r->res_id, r);
+	if (ret) {
+		res_free(r);
+		return ret;
+	}
+	return 0;
+}
+
 SHIM_EXPORT int
 virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_blob_args *args)
 {
@@ -114,7 +156,9 @@ virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_
 	if (!args || !res_id_free(args->res_handle))
 		return -EINVAL;
 	ctx = shim_ctx(args->ctx_id);
-	/* Guest-memory blobs need no context: the real library has them. */
+	if (ctx && args->blob_mem == VIRGL_RENDERER_BLOB_MEM_GUEST)
+		return guest_blob_create(ctx, args);
+	/* Other guest-memory blobs need no context: the real library has them. */
 	if (!ctx || args->blob_mem != VIRGL_RENDERER_BLOB_MEM_HOST3D) {
 		if (!REAL_OK(virgl_renderer_resource_create_blob))
 			return -EINVAL;
@@ -403,16 +447,22 @@ SHIM_EXPORT void virgl_renderer_resource_detach_iov(int res_handle,
 						    struct iovec **iov,
 						    int *num_iovs)
 {
-	if (!shim_res((uint32_t)res_handle) &&
-	    REAL_OK(virgl_renderer_resource_detach_iov)) {
+	struct shim_res *r = shim_res((uint32_t)res_handle);
+
+	if (!r && REAL_OK(virgl_renderer_resource_detach_iov)) {
 		shim.real.virgl_renderer_resource_detach_iov(res_handle, iov,
 							     num_iovs);
 		return;
 	}
+	/* Guest memory: QEMU frees its mapping with what it gets back. */
 	if (iov)
-		*iov = NULL;
+		*iov = r ? r->iov : NULL;
 	if (num_iovs)
-		*num_iovs = 0;
+		*num_iovs = r ? r->num_iovs : 0;
+	if (r) {
+		r->iov = NULL;
+		r->num_iovs = 0;
+	}
 }
 
 SHIM_EXPORT int virgl_renderer_transfer_read_iov(uint32_t handle, uint32_t ctx_id,

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 struct xe_host_ctx;
 
@@ -139,6 +140,22 @@ struct xe_host_blob {
 int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 			    uint64_t blob_id, uint64_t size,
 			    uint32_t blob_flags, struct xe_host_blob *out);
+
+/**
+ * xe_host_ctx_create_guest_blob() - register a guest-memory blob resource
+ * @ctx: the context
+ * @res_id: the virtio-gpu resource id the guest chose
+ * @iov: QEMU's mapping of the guest pages backing it (copied)
+ * @num_iov: entries in @iov, at most XE_PROXY_MAX_GUEST_MEM_IOVS
+ * @size: the size the guest asked for; must equal the sum of @iov
+ *
+ * Every piece must be page aligned: the pieces become userptr binds.
+ *
+ * Return: 0, -EINVAL, -EEXIST (res_id in use) or -ENOMEM.
+ */
+int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+				  const struct iovec *iov, uint32_t num_iov,
+				  uint64_t size);
 
 /**
  * xe_host_ctx_map() - map a blob resource into this process

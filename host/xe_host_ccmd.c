@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <drm/drm.h>
 #include <drm/xe_drm.h>
@@ -63,6 +64,7 @@ static const char *const ccmd_names[] = {
 	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
 	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
 	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
+	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = "EXEC_QUEUE_SET_PROPERTY",
 };
 
 static size_t align8(size_t v)
@@ -551,6 +553,61 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 	return ret;
 }
 
+/* Userptr ops one VM_BIND_EXT may expand into (pieces of guest memory). */
+#define MAX_EXPANDED_BINDS	65536
+
+/*
+ * MAP_USERPTR of a guest-memory resource (XE_PROXY_F_USERPTR): one userptr
+ * op per piece of the resource inside [obj_offset, obj_offset + range), at
+ * consecutive GPU addresses. The pieces are the guest's RAM as QEMU maps it
+ * here, so the guest reaches nothing but its own memory. With @out NULL it
+ * only counts them.
+ */
+static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op_ext *g,
+		       struct drm_xe_vm_bind_op *out, uint32_t *count)
+{
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct xe_guest_mem *gm = xe_ctx_guest_mem(ctx, g->res_id);
+	uint64_t off = g->obj_offset, left = g->range, addr = g->addr, take;
+	uint32_t i, n = 0;
+
+	if (!gm) {
+		bad(ctx, "MAP_USERPTR of resource %u, not guest memory of this context", g->res_id);
+		return -ENOENT;
+	}
+	if (!left || off % page || left % page || off > gm->size || left > gm->size - off ||
+	    (g->flags & ~VM_BIND_FLAGS) || (g->flags & DRM_XE_VM_BIND_FLAG_NULL)) {
+		bad(ctx, "MAP_USERPTR of %llu bytes at %llu of resource %u (%llu bytes), flags 0x%x",
+		    (unsigned long long)left, (unsigned long long)off, g->res_id,
+		    (unsigned long long)gm->size, g->flags);
+		return -EINVAL;
+	}
+	for (i = 0; i < gm->num_iov && left; i++) {
+		if (off >= gm->iov[i].iov_len) {
+			off -= gm->iov[i].iov_len;
+			continue;
+		}
+		take = gm->iov[i].iov_len - off;
+		if (take > left)
+			take = left;
+		if (out)
+			out[n] = (struct drm_xe_vm_bind_op){
+				.obj_offset = (uintptr_t)gm->iov[i].iov_base + off,
+				.range = take,
+				.addr = addr,
+				.op = DRM_XE_VM_BIND_OP_MAP_USERPTR,
+				.flags = g->flags,
+				.pat_index = g->pat_index,
+			};
+		n++;
+		addr += take;
+		left -= take;
+		off = 0;
+	}
+	*count = n;
+	return 0;
+}
+
 static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_vm_bind_ext_req *req = cmd;
@@ -559,7 +616,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_proxy_ccmd_status_rsp *rsp;
 	struct drm_xe_vm_bind_op *ops = NULL;
 	struct sync_set *s = NULL;
-	uint32_t i;
+	uint32_t i, n, total;
 	int ret = 0;
 
 	if (req->num_binds > XE_PROXY_MAX_BINDS ||
@@ -575,26 +632,45 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	if (!rsp)
 		return -EINVAL;
+	/* Userptr ops of guest memory expand into one op per piece. */
+	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
+		n = 1;
+		if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
+			ret = userptr_ops(ctx, &gops[i], NULL, &n);
+		total += n;
+		if (!ret && total > MAX_EXPANDED_BINDS) {
+			bad(ctx, "VM_BIND_EXT expands into more than %u ops", MAX_EXPANDED_BINDS);
+			ret = -EINVAL;
+		}
+	}
+	if (ret) {
+		rsp->ret = (uint32_t)-ret;
+		return 0;
+	}
 	/* Zero ops is legal: the driver just signals the syncs in order. */
-	ops = calloc(req->num_binds ? req->num_binds : 1, sizeof(*ops));
+	ops = calloc(total ? total : 1, sizeof(*ops));
 	s = malloc(sizeof(*s));
 	if (!ops || !s)
 		ret = -ENOMEM;
-	for (i = 0; i < req->num_binds && !ret; i++) {
-		if (gops[i].pad || gops[i].pad2)
+	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
+		if (gops[i].pad || gops[i].pad2) {
 			ret = -EINVAL;
-		else
+		} else if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
+			ret = userptr_ops(ctx, &gops[i], &ops[total], &n);
+			total += n;
+		} else {
 			ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
 				      gops[i].obj_offset, gops[i].range,
 				      gops[i].addr, gops[i].op, gops[i].flags,
 				      gops[i].prefetch_mem_region_instance,
-				      &ops[i]);
+				      &ops[total++]);
+		}
 	}
 	if (!ret)
 		ret = sync_set_build(ctx, gs, req->num_syncs, true, s);
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, req->exec_queue_id, ops,
-			      req->num_binds, s->syncs, s->n);
+			      total, s->syncs, s->n);
 		if (ret)
 			sync_set_abort(ctx, s);
 		else
@@ -747,6 +823,30 @@ static int ccmd_exec_queue_get_property(struct xe_host_ctx *ctx, const void *cmd
 		return -EINVAL;
 	rsp->ret = (uint32_t)-xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g);
 	rsp->value = g.value;
+	return 0;
+}
+
+/* Values only: no property of the uAPI carries a pointer. */
+static int ccmd_exec_queue_set_property(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_exec_queue_set_property_req *req = cmd;
+	struct xe_proxy_ccmd_status_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+
+	if (!rsp)
+		return -EINVAL;
+#ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+	{
+		struct drm_xe_exec_queue_set_property sp = {
+			.exec_queue_id = req->exec_queue_id,
+			.property = req->property,
+			.value = req->value,
+		};
+
+		rsp->ret = (uint32_t)-xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY, &sp);
+	}
+#else
+	rsp->ret = EOPNOTSUPP;
+#endif
 	return 0;
 }
 
@@ -985,6 +1085,8 @@ static const struct ccmd_desc ccmds[] = {
 	     xe_proxy_ccmd_device_query_ext_req, true),
 	CCMD(FENCE_PUT, ccmd_fence_put, xe_proxy_ccmd_fence_put_req, true),
 	CCMD(GEM_CLOSE, ccmd_gem_close, xe_proxy_ccmd_gem_close_req, false),
+	CCMD(EXEC_QUEUE_SET_PROPERTY, ccmd_exec_queue_set_property,
+	     xe_proxy_ccmd_exec_queue_set_property_req, false),
 };
 
 /**

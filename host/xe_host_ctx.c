@@ -72,6 +72,12 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj)
 	free(obj);
 }
 
+static void guest_mem_free(struct xe_guest_mem *gm)
+{
+	free(gm->iov);
+	free(gm);
+}
+
 void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 {
 	struct xe_host_ctx **p;
@@ -105,6 +111,9 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	xe_map_free(&ctx->queues);
 	xe_map_free(&ctx->objects);
 	xe_map_free(&ctx->resources);
+	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
+		guest_mem_free(val);
+	xe_map_free(&ctx->guest_mems);
 	if (ctx->shmem)
 		munmap(ctx->shmem, ctx->shmem_size);
 	/* Closing the fd releases every VM, queue and BO the driver holds. */
@@ -116,6 +125,11 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id)
 {
 	return res_id ? xe_map_get(&ctx->resources, res_id) : NULL;
+}
+
+struct xe_guest_mem *xe_ctx_guest_mem(struct xe_host_ctx *ctx, uint32_t res_id)
+{
+	return res_id ? xe_map_get(&ctx->guest_mems, res_id) : NULL;
 }
 
 /**
@@ -329,7 +343,8 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 	if (!res_id || (blob_flags & ~known))
 		return -EINVAL;
 	pthread_mutex_lock(&xe_host.lock);
-	if (xe_map_get(&ctx->resources, res_id) || res_id == ctx->shmem_res_id)
+	if (xe_map_get(&ctx->resources, res_id) || xe_map_get(&ctx->guest_mems, res_id) ||
+	    res_id == ctx->shmem_res_id)
 		ret = -EEXIST;
 	else if (!blob_id)
 		ret = shmem_create(ctx, res_id, size, out);
@@ -341,6 +356,53 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 				   ctx->ctx_id, res_id,
 				   (unsigned long long)blob_id,
 				   (unsigned long long)size, strerror(-ret));
+	return ret;
+}
+
+int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+				  const struct iovec *iov, uint32_t num_iov,
+				  uint64_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct xe_guest_mem *gm;
+	uint64_t sum = 0;
+	uint32_t i;
+	int ret;
+
+	if (!res_id || !num_iov || num_iov > XE_PROXY_MAX_GUEST_MEM_IOVS || !iov)
+		return -EINVAL;
+	for (i = 0; i < num_iov; i++) {
+		if (!iov[i].iov_len || (uintptr_t)iov[i].iov_base % page ||
+		    iov[i].iov_len % page) {
+			xe_log_ratelimited("context %u: guest-memory resource %u: piece %u unaligned",
+					   ctx->ctx_id, res_id, i);
+			return -EINVAL;
+		}
+		sum += iov[i].iov_len;
+	}
+	if (sum != size)
+		return -EINVAL;
+	gm = calloc(1, sizeof(*gm));
+	if (!gm)
+		return -ENOMEM;
+	gm->iov = malloc(num_iov * sizeof(*iov));
+	if (!gm->iov) {
+		free(gm);
+		return -ENOMEM;
+	}
+	memcpy(gm->iov, iov, num_iov * sizeof(*iov));
+	gm->num_iov = num_iov;
+	gm->size = size;
+	gm->res_id = res_id;
+	pthread_mutex_lock(&xe_host.lock);
+	if (xe_map_get(&ctx->resources, res_id) || xe_map_get(&ctx->guest_mems, res_id) ||
+	    res_id == ctx->shmem_res_id)
+		ret = -EEXIST;
+	else
+		ret = xe_map_put(&ctx->guest_mems, res_id, gm);
+	pthread_mutex_unlock(&xe_host.lock);
+	if (ret)
+		guest_mem_free(gm);
 	return ret;
 }
 
@@ -389,6 +451,7 @@ int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id)
 
 void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 {
+	struct xe_guest_mem *gm;
 	struct xe_object *obj;
 
 	pthread_mutex_lock(&xe_host.lock);
@@ -400,6 +463,9 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 	} else if ((obj = xe_map_del(&ctx->resources, res_id))) {
 		obj->res_id = 0;
 		object_release(ctx, obj);
+	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
+		/* Binds of it stay in the VM: they reach only guest RAM. */
+		guest_mem_free(gm);
 	}
 	pthread_mutex_unlock(&xe_host.lock);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "xe_host.h"
 #include "xe_proxy_proto.h"
@@ -128,6 +129,24 @@ struct xe_object {
 };
 
 /**
+ * struct xe_guest_mem - a guest-memory blob resource (BLOB_MEM_GUEST)
+ * @res_id: the virtio-gpu resource
+ * @size: bytes, the sum of @iov
+ * @iov: where QEMU maps the guest's pages in this process, in order (a copy
+ *	of the array QEMU passed; the memory is the guest's own RAM)
+ * @num_iov: entries in @iov
+ *
+ * The guest backs MAP_USERPTR binds with these: the host binds the pieces as
+ * userptr ranges, so a guest only ever reaches its own memory.
+ */
+struct xe_guest_mem {
+	uint32_t res_id;
+	uint64_t size;
+	struct iovec *iov;
+	uint32_t num_iov;
+};
+
+/**
  * struct xe_vm - a VM of a context
  * @id: the host driver's vm_id
  * @last_bind: the last base-protocol (guest-synchronous) bind, which base
@@ -163,6 +182,7 @@ struct xe_queue {
  * @shmem_res_id: its resource id
  * @objects: blob_id -> struct xe_object
  * @resources: res_id -> struct xe_object
+ * @guest_mems: res_id -> struct xe_guest_mem
  * @vms: vm_id -> struct xe_vm
  * @queues: exec_queue_id -> struct xe_queue
  * @host_fences: fence id -> struct xe_job (extension host fences)
@@ -179,6 +199,7 @@ struct xe_host_ctx {
 	uint32_t shmem_res_id;
 	struct xe_map objects;
 	struct xe_map resources;
+	struct xe_map guest_mems;
 	struct xe_map vms;
 	struct xe_map queues;
 	struct xe_map host_fences;
@@ -187,6 +208,7 @@ struct xe_host_ctx {
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
+struct xe_guest_mem *xe_ctx_guest_mem(struct xe_host_ctx *ctx, uint32_t res_id);
 int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 			 uint32_t handle, uint64_t size, uint16_t cpu_caching);
 void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id);

@@ -120,6 +120,8 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_ENGINE_CYCLES	0x40ULL /* XE_PROXY_CCMD_DEVICE_QUERY_EXT */
 #define XE_PROXY_F_FENCE_PUT		0x80ULL /* XE_PROXY_CCMD_FENCE_PUT */
 #define XE_PROXY_F_EXEC_NO_BATCH	0x100ULL /* XE_PROXY_EXEC_FLAG_NO_BATCH */
+#define XE_PROXY_F_USERPTR		0x200ULL /* MAP_USERPTR of guest-memory blobs */
+#define XE_PROXY_F_QUEUE_SET_PROPERTY	0x400ULL /* EXEC_QUEUE_SET_PROPERTY */
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
@@ -145,6 +147,7 @@ enum xe_proxy_ccmd {
 	XE_PROXY_CCMD_DEVICE_QUERY_EXT		= 38,
 	XE_PROXY_CCMD_FENCE_PUT			= 39,
 	XE_PROXY_CCMD_GEM_CLOSE			= 40,
+	XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY	= 41,
 };
 
 /*
@@ -474,13 +477,17 @@ struct xe_proxy_sync {
 
 /**
  * struct xe_proxy_vm_bind_op_ext - one bind operation, all of the uAPI
- * @res_id: resource of the BO for MAP, 0 otherwise
+ * @res_id: resource of the BO for MAP; for MAP_USERPTR a guest-memory blob
+ *	resource (VIRTIO_GPU_BLOB_MEM_GUEST) of the same context; 0 otherwise
  * @pat_index: PAT index
  * @pad: zero
- * @obj_offset: offset in the BO
+ * @obj_offset: offset in the BO or the guest-memory resource
  * @range: size
  * @addr: GPU virtual address
- * @op: DRM_XE_VM_BIND_OP_* except MAP_USERPTR
+ * @op: DRM_XE_VM_BIND_OP_*; MAP_USERPTR only with XE_PROXY_F_USERPTR, and
+ *	then of guest pages the guest pinned in a guest-memory resource,
+ *	never of an address: the host binds the resource's pieces, which are
+ *	the guest's own RAM as mapped by the VMM
  * @flags: DRM_XE_VM_BIND_FLAG_* except CPU_ADDR_MIRROR
  * @prefetch_mem_region_instance: for PREFETCH
  * @pad2: zero
@@ -599,6 +606,23 @@ struct xe_proxy_ccmd_exec_queue_get_property_req {
 	struct xe_proxy_ccmd_req hdr;
 	__le32 exec_queue_id;
 	__le32 property;
+};
+
+/**
+ * struct xe_proxy_ccmd_exec_queue_set_property_req - EXEC_QUEUE_SET_PROPERTY
+ *	of an existing queue (XE_PROXY_F_QUEUE_SET_PROPERTY)
+ * @hdr: header
+ * @exec_queue_id: the queue
+ * @property: DRM_XE_EXEC_QUEUE_SET_PROPERTY_*
+ * @value: the value (a plain number for every property the uAPI has)
+ *
+ * Response: struct xe_proxy_ccmd_status_rsp.
+ */
+struct xe_proxy_ccmd_exec_queue_set_property_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 exec_queue_id;
+	__le32 property;
+	__le64 value;
 };
 
 /**
@@ -724,6 +748,11 @@ struct xe_proxy_ccmd_fence_put_req {
 /* Hard limits the host enforces (the guest checks them too). */
 #define XE_PROXY_MAX_BINDS		512
 #define XE_PROXY_MAX_SYNCS		64
+/*
+ * Pieces of one guest-memory resource: QEMU's virtio_gpu_create_mapping_iov()
+ * takes at most 16384 entries (hw/display/virtio-gpu.c).
+ */
+#define XE_PROXY_MAX_GUEST_MEM_IOVS	16384
 #define XE_PROXY_MAX_PLACEMENTS		64
 #define XE_PROXY_MAX_PROPERTIES		16
 #define XE_PROXY_MAX_QUERY_SIZE		0x100000u /* 1 MiB */
@@ -761,6 +790,7 @@ XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_ext_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_exec_queue_property);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_create_ext_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_get_property_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_exec_queue_set_property_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_value_rsp);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_gem_create_ext_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_gem_close_req);

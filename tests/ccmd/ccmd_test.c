@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -526,6 +527,30 @@ HOSTILE(h_bind_ext_no_ops_user_fence)
 	ccmd_vm_bind_ext(&t->s, H.vm, 0, 1, NULL, &s, 1, 0);
 }
 
+/* MAP_USERPTR over the extension must name guest memory, never a BO. */
+HOSTILE(h_bind_ext_userptr_of_bo)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.res_id = H.bo_res, .range = 4096, .addr = 0x700000,
+		.op = DRM_XE_VM_BIND_OP_MAP_USERPTR, .pat_index = CCMD_PAT_WB,
+	};
+
+	(void)arg;
+	ccmd_vm_bind_ext(&t->s, H.vm, 0, 1, &op, NULL, 0, 0);
+}
+
+/* ... and never an address: obj_offset is an offset into that memory. */
+HOSTILE(h_bind_ext_userptr_address)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.obj_offset = (uintptr_t)&H, .range = 4096, .addr = 0x700000,
+		.op = DRM_XE_VM_BIND_OP_MAP_USERPTR, .pat_index = CCMD_PAT_WB,
+	};
+
+	(void)arg;
+	ccmd_vm_bind_ext(&t->s, H.vm, 0, 1, &op, NULL, 0, 0);
+}
+
 HOSTILE(h_queue_no_placements)
 {
 	struct xe_proxy_ccmd_exec_queue_create_req *r =
@@ -781,6 +806,8 @@ static const struct hostile corpus[] = {
 	{ "bind_ext_unknown_host_fence", h_bind_ext_unknown_fence, RET_STATUS, ENOENT },
 	{ "bind_ext_user_fence_outside_bo", h_bind_ext_ufence_outside, RET_STATUS, EINVAL },
 	{ "bind_ext_no_ops_user_fence", h_bind_ext_no_ops_user_fence, RET_STATUS, EOPNOTSUPP },
+	{ "bind_ext_userptr_of_a_bo", h_bind_ext_userptr_of_bo, RET_STATUS, ENOENT },
+	{ "bind_ext_userptr_of_an_address", h_bind_ext_userptr_address, RET_STATUS, ENOENT },
 	{ "queue_no_placements", h_queue_no_placements, REJECT, 0 },
 	{ "queue_too_many_placements", h_queue_many_placements, REJECT, 0 },
 	{ "queue_len_mismatch", h_queue_len_mismatch, REJECT, 0 },
@@ -856,7 +883,7 @@ int main(void)
 	int i;
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
-	ktap_header(28 + CORPUS_SIZE);
+	ktap_header(31 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1019,6 +1046,74 @@ int main(void)
 		sr = rsp(&a, 0);
 		ok = ok && !sr->ret && ring_idle(&a, 6);
 		ktap_test(ok, "vm_bind_ext_sync_only");
+	}
+
+	/*
+	 * MAP_USERPTR of guest memory: two separate pages, handed over as QEMU
+	 * does for a BLOB_MEM_GUEST resource, bound as one userptr range; a
+	 * batch in the BO stores into the second page.
+	 */
+	{
+		uint32_t *p0 = aligned_alloc(4096, 4096), *p1 = aligned_alloc(4096, 4096);
+		struct iovec iov[2] = { { p0, 4096 }, { p1, 4096 } };
+		struct virgl_renderer_resource_create_blob_args ga = {
+			.res_handle = next_res++, .ctx_id = a.id,
+			.blob_mem = VIRGL_RENDERER_BLOB_MEM_GUEST,
+			.size = 8192, .iovecs = iov, .num_iovs = 2,
+		};
+		struct xe_proxy_vm_bind_op_ext op = {
+			.res_id = ga.res_handle, .range = 8192, .addr = 0x600000,
+			.op = DRM_XE_VM_BIND_OP_MAP_USERPTR, .pat_index = CCMD_PAT_WB,
+		};
+		struct iovec *back = NULL;
+		int nback = 0;
+
+		ok = p0 && p1;
+		if (ok) {
+			memset(p0, 0, 4096);
+			memset(p1, 0, 4096);
+			ok = virgl_renderer_resource_create_blob(&ga) == 0;
+		}
+		if (ok) {
+			ccmd_vm_bind_ext(&a.s, vm, 0, 6, &op, NULL, 0, 0);
+			ok = submit(&a) == 0 &&
+			     !((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret &&
+			     ring_idle(&a, 6);
+		}
+		test_store_dword_batch(bo.map + 0x4000 / 4, 0x600000 + 4096 + 0x10, 0xfeedbeef);
+		ccmd_exec_ext(&a.s, queue, 0x104000, 5, NULL, 0, 0);
+		ok = ok && submit(&a) == 0 &&
+		     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret && ring_idle(&a, 5);
+		ktap_test(ok && p1[4] == 0xfeedbeef, "vm_bind_ext_userptr_of_guest_memory");
+		op.op = DRM_XE_VM_BIND_OP_UNMAP;
+		op.res_id = 0;
+		ccmd_vm_bind_ext(&a.s, vm, 0, 6, &op, NULL, 0, 0);
+		ok = submit(&a) == 0 && ring_idle(&a, 6);
+		virgl_renderer_resource_detach_iov((int)ga.res_handle, &back, &nback);
+		ktap_test(ok && back == iov && nback == 2,
+			  "guest_memory_detach_iov_hands_back_the_array");
+		virgl_renderer_resource_unref(ga.res_handle);
+		free(p0);
+		free(p1);
+	}
+
+	/* Forwarded as is: the driver's answer (no multi-queue group here). */
+	{
+		struct xe_proxy_ccmd_exec_queue_set_property_req *r =
+			ccmd_add(&a.s, XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY, sizeof(*r), 0);
+		struct xe_proxy_ccmd_exec_queue_set_property_req *r2 =
+			ccmd_add(&a.s, XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY, sizeof(*r2), 64);
+
+		if (r && r2) {
+			r->exec_queue_id = queue;
+			r->property = 5;	/* MULTI_QUEUE_PRIORITY */
+			r2->exec_queue_id = queue + 1000;
+			r2->property = 5;
+		}
+		ok = r && r2 && submit(&a) == 0;
+		ktap_test(ok && ((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret == EINVAL &&
+			  ((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 64))->ret == ENOENT,
+			  "exec_queue_set_property_forwarded");
 	}
 
 	ccmd_exec_queue_get_property(&a.s, queue, DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN, 0);

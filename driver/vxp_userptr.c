@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: MAP_USERPTR binds of guest user memory.
+ *
+ * The host must never map an address the guest names, so a userptr range
+ * travels as pages: the guest pins them (FOLL_LONGTERM), describes them to
+ * the host as a guest-memory blob resource (VIRTIO_GPU_BLOB_MEM_GUEST), and
+ * the host binds that resource's pieces, which are this guest's RAM as the
+ * VMM maps it (XE_PROXY_F_USERPTR in include/xe_proxy_proto.h).
+ *
+ * The real driver re-validates a userptr after its CPU mapping changed
+ * (xe_vm.c, xe_userptr.c: an mmu_interval_notifier marks it, the next exec
+ * re-pins and rebinds). Here the notifier bumps the sequence, and the next
+ * exec on the VM pins the new pages, binds them over the same GPU range and
+ * waits for that bind before the exec goes out. Pages that were replaced,
+ * unbound or whose VM went away stay pinned until the GPU work that may
+ * still use them has retired: the bind that dropped them and the last exec
+ * of every queue of the VM.
+ */
+#include <linux/dma-fence.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+
+#include <drm/drm_print.h>
+#include <uapi/drm/xe_drm.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include "vxp_drv.h"
+#include "vxp_userptr.h"
+#include "vxp_vm.h"
+
+#ifndef CONFIG_MMU_NOTIFIER
+#error "virtio_xe_proxy needs CONFIG_MMU_NOTIFIER (userptr invalidation)"
+#endif
+
+/* Exec fences of destroyed queues live on above the ids queues can have. */
+#define VXP_DEAD_QUEUE_KEYS	XA_LIMIT(1U << 24, U32_MAX)
+
+static bool vxp_userptr_invalidate(struct mmu_interval_notifier *mni,
+				   const struct mmu_notifier_range *range,
+				   unsigned long cur_seq)
+{
+	struct vxp_userptr *up = container_of(mni, struct vxp_userptr, notifier);
+
+	/*
+	 * Nothing to wait for: the pages stay pinned, so GPU work still using
+	 * them touches memory we own. The next exec rebinds the new pages.
+	 */
+	spin_lock(&up->lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	spin_unlock(&up->lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vxp_userptr_notifier_ops = {
+	.invalidate = vxp_userptr_invalidate,
+};
+
+/**
+ * vxp_userptr_stale() - whether the CPU mapping changed since the pin
+ * @up: the userptr
+ *
+ * Return: true if the next exec must rebind it.
+ */
+bool vxp_userptr_stale(struct vxp_userptr *up)
+{
+	bool stale;
+
+	if (up->frozen)
+		return false;
+	spin_lock(&up->lock);
+	stale = mmu_interval_read_retry(&up->notifier, up->seq);
+	spin_unlock(&up->lock);
+	return stale;
+}
+
+/* Pin the range as it is mapped now; retried if it changes meanwhile. */
+static int vxp_userptr_pin(struct vxp_userptr *up)
+{
+	unsigned int gup = FOLL_LONGTERM;
+	long done;
+	int tries;
+
+	if (!(up->flags & DRM_XE_VM_BIND_FLAG_READONLY))
+		gup |= FOLL_WRITE;
+	for (tries = 0; tries < 8; tries++) {
+		up->seq = mmu_interval_read_begin(&up->notifier);
+		done = pin_user_pages_fast(up->user_addr, up->npages, gup,
+					   up->pages);
+		if (done < 0)
+			return done;
+		if (done < up->npages) {
+			unpin_user_pages(up->pages, done);
+			return -EFAULT;
+		}
+		if (!vxp_userptr_stale(up))
+			return 0;
+		unpin_user_pages(up->pages, up->npages);
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Describe the pinned pages to the host as a guest-memory blob resource,
+ * physically contiguous pages coalesced into one entry.
+ */
+static int vxp_userptr_resource(struct vxp_context *ctx, struct vxp_userptr *up)
+{
+	struct virtio_gpu_resource_create_blob *req;
+	struct virtio_gpu_mem_entry *ent;
+	struct virtio_gpu_ctrl_hdr rsp;
+	unsigned long i;
+	u32 n = 0;
+	size_t len;
+	int ret;
+
+	/* Without the DMA quirk the device sits behind an IOMMU. */
+	if (!virtio_has_dma_quirk(ctx->vxp->vdev))
+		return -EOPNOTSUPP;
+	len = sizeof(*req) + up->npages * sizeof(*ent);
+	req = kvzalloc(len, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	ent = (void *)(req + 1);
+	for (i = 0; i < up->npages; i++) {
+		phys_addr_t pa = page_to_phys(up->pages[i]);
+
+		if (n && le64_to_cpu(ent[n - 1].addr) + le32_to_cpu(ent[n - 1].length) == pa &&
+		    le32_to_cpu(ent[n - 1].length) <= U32_MAX - PAGE_SIZE) {
+			le32_add_cpu(&ent[n - 1].length, PAGE_SIZE);
+			continue;
+		}
+		ent[n].addr = cpu_to_le64(pa);
+		ent[n].length = cpu_to_le32(PAGE_SIZE);
+		n++;
+	}
+	if (n > XE_PROXY_MAX_GUEST_MEM_IOVS) {
+		ret = -E2BIG;
+		goto out;
+	}
+	ret = ida_alloc_min(&ctx->vxp->res_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto out;
+	up->res_id = ret;
+	req->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB);
+	req->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	req->resource_id = cpu_to_le32(up->res_id);
+	req->blob_mem = cpu_to_le32(VIRTIO_GPU_BLOB_MEM_GUEST);
+	req->size = cpu_to_le64(up->range);
+	req->nr_entries = cpu_to_le32(n);
+	ret = vxp_ctrl_cmd(ctx->vxp, req, sizeof(*req) + n * sizeof(*ent),
+			   &rsp, sizeof(rsp), VIRTIO_GPU_RESP_OK_NODATA);
+	if (ret) {
+		ida_free(&ctx->vxp->res_ida, up->res_id);
+		up->res_id = 0;
+	}
+out:
+	kvfree(req);
+	return ret;
+}
+
+static void vxp_userptr_free(struct vxp_userptr *up)
+{
+	if (up->res_id) {
+		vxp_blob_unref(up->vxp, up->res_id);
+		ida_free(&up->vxp->res_ida, up->res_id);
+	}
+	if (up->pages) {
+		unpin_user_pages_dirty_lock(up->pages, up->npages,
+					    !(up->flags & DRM_XE_VM_BIND_FLAG_READONLY));
+		kvfree(up->pages);
+	}
+	if (up->notifier.mm)
+		mmu_interval_notifier_remove(&up->notifier);
+	vxp_device_put(up->vxp);
+	kfree(up);
+}
+
+/**
+ * vxp_userptr_create() - pin user memory for a MAP_USERPTR bind
+ * @ctx: the caller's context
+ * @user_addr: page-aligned start in the caller's address space
+ * @range: page-aligned size
+ * @gpu_addr: where it is bound
+ * @pat_index: PAT index of the bind
+ * @flags: DRM_XE_VM_BIND_FLAG_* of the bind
+ * @out: the userptr, not yet in a VM
+ *
+ * Pins the pages, watches the range and creates the guest-memory resource
+ * the host binds. Undo with vxp_userptr_release().
+ *
+ * Return: 0, -EFAULT (range not mapped), -E2BIG (too fragmented for one
+ * resource), -EOPNOTSUPP (the device is behind an IOMMU), -ENOMEM, or a
+ * transport errno.
+ */
+int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
+		       u64 gpu_addr, u16 pat_index, u32 flags,
+		       struct vxp_userptr **out)
+{
+	struct vxp_userptr *up;
+	int ret;
+
+	if (!current->mm)
+		return -EFAULT;
+	up = kzalloc_obj(*up, GFP_KERNEL);
+	if (!up)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&up->link);
+	spin_lock_init(&up->lock);
+	kref_get(&ctx->vxp->ref);
+	up->vxp = ctx->vxp;
+	up->user_addr = user_addr;
+	up->gpu_addr = gpu_addr;
+	up->range = range;
+	up->pat_index = pat_index;
+	up->flags = flags;
+	up->npages = range >> PAGE_SHIFT;
+	up->pages = kvmalloc_array(up->npages, sizeof(*up->pages), GFP_KERNEL);
+	if (!up->pages) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = mmu_interval_notifier_insert(&up->notifier, current->mm, user_addr,
+					   range, &vxp_userptr_notifier_ops);
+	if (ret) {
+		up->notifier.mm = NULL;
+		goto err;
+	}
+	ret = vxp_userptr_pin(up);
+	if (ret)
+		goto err_pages;
+	ret = vxp_userptr_resource(ctx, up);
+	if (ret) {
+		unpin_user_pages(up->pages, up->npages);
+		goto err_pages;
+	}
+	*out = up;
+	return 0;
+
+err_pages:
+	kvfree(up->pages);
+	up->pages = NULL;
+err:
+	vxp_userptr_free(up);
+	return ret;
+}
+
+static void vxp_userptr_release_work(struct work_struct *work)
+{
+	struct vxp_userptr *up = container_of(work, struct vxp_userptr,
+					      release_work);
+	u32 i;
+
+	for (i = 0; i < up->num_fences; i++) {
+		dma_fence_wait(up->fences[i], false);
+		dma_fence_put(up->fences[i]);
+	}
+	kfree(up->fences);
+	vxp_userptr_free(up);
+}
+
+/* References to the exec fences of @vm still running; prunes the rest. */
+static u32 vxp_vm_busy_fences(struct vxp_vm *vm, struct dma_fence **out, u32 max)
+{
+	struct dma_fence *f;
+	unsigned long key;
+	u32 n = 0;
+
+	xa_for_each(&vm->exec_fences, key, f) {
+		if (dma_fence_is_signaled(f)) {
+			xa_erase(&vm->exec_fences, key);
+			dma_fence_put(f);
+			vm->num_exec_fences--;
+		} else if (n < max) {
+			out[n++] = dma_fence_get(f);
+		}
+	}
+	return n;
+}
+
+/**
+ * vxp_userptr_release() - unpin once the GPU cannot use the pages any more
+ * @up: the userptr, no longer in a VM list
+ * @vm: its VM, whose running execs are waited for, or NULL
+ * @bind_fence: the bind that unmapped it, or NULL
+ *
+ * Called with ctx->ids_lock held when @vm is given. The wait and the unpin
+ * happen on vxp_wq.
+ */
+void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
+			 struct dma_fence *bind_fence)
+{
+	u32 max = 1 + (vm ? vm->num_exec_fences : 0);
+
+	up->fences = kcalloc(max, sizeof(*up->fences), GFP_KERNEL);
+	if (up->fences) {
+		if (bind_fence)
+			up->fences[up->num_fences++] = dma_fence_get(bind_fence);
+		if (vm)
+			up->num_fences += vxp_vm_busy_fences(vm, up->fences + up->num_fences,
+							     max - up->num_fences);
+	} else if (bind_fence) {
+		/* No room to defer: wait here rather than unpin too early. */
+		dma_fence_wait(bind_fence, false);
+	}
+	INIT_WORK(&up->release_work, vxp_userptr_release_work);
+	queue_work(vxp_wq, &up->release_work);
+}
+
+/**
+ * vxp_vm_userptrs_unbind() - a bind replaced or removed [addr, addr + range)
+ * @vm: the VM (ctx->ids_lock held)
+ * @addr: start of the GPU range
+ * @range: its size
+ * @bind_fence: the bind's fence
+ *
+ * Userptrs inside the range are released after @bind_fence and the VM's
+ * running execs; ones it cuts into stay pinned, frozen, until the VM goes.
+ */
+void vxp_vm_userptrs_unbind(struct vxp_vm *vm, u64 addr, u64 range,
+			    struct dma_fence *bind_fence)
+{
+	struct vxp_userptr *up, *tmp;
+	u64 end = addr + range;
+
+	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
+		if (up->gpu_addr >= end || up->gpu_addr + up->range <= addr)
+			continue;
+		if (up->gpu_addr >= addr && up->gpu_addr + up->range <= end) {
+			list_del_init(&up->link);
+			vxp_userptr_release(up, vm, bind_fence);
+		} else {
+			up->frozen = true;
+		}
+	}
+}
+
+/**
+ * vxp_vm_userptrs_fini() - the VM is gone or its file closed
+ * @vm: the VM (ctx->ids_lock held)
+ *
+ * Releases every userptr after the VM's running execs, then drops the exec
+ * fences (they hold the context).
+ */
+void vxp_vm_userptrs_fini(struct vxp_vm *vm)
+{
+	struct vxp_userptr *up, *tmp;
+	struct dma_fence *f;
+	unsigned long key;
+
+	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
+		list_del_init(&up->link);
+		vxp_userptr_release(up, vm, NULL);
+	}
+	xa_for_each(&vm->exec_fences, key, f) {
+		xa_erase(&vm->exec_fences, key);
+		dma_fence_put(f);
+	}
+	vm->num_exec_fences = 0;
+}
+
+/**
+ * vxp_vm_note_exec() - remember the last exec of a queue on a VM with
+ *	userptrs, whose pages may be released only after it
+ * @vm: the VM (ctx->ids_lock held)
+ * @queue_id: the queue
+ * @fence: the exec's fence
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vxp_vm_note_exec(struct vxp_vm *vm, u32 queue_id, struct dma_fence *fence)
+{
+	struct dma_fence *old;
+
+	if (list_empty(&vm->userptrs))
+		return 0;
+	old = xa_store(&vm->exec_fences, queue_id, dma_fence_get(fence),
+		       GFP_KERNEL);
+	if (xa_is_err(old)) {
+		dma_fence_put(fence);
+		return xa_err(old);
+	}
+	if (old)
+		dma_fence_put(old);
+	else
+		vm->num_exec_fences++;
+	return 0;
+}
+
+/**
+ * vxp_vm_forget_queue() - a queue of @vm was destroyed
+ * @vm: the VM (ctx->ids_lock held)
+ * @queue_id: the queue
+ *
+ * Its last exec may still run: keep the fence under a key no live queue
+ * uses, so that a new queue with the same id does not drop it.
+ */
+void vxp_vm_forget_queue(struct vxp_vm *vm, u32 queue_id)
+{
+	struct dma_fence *f = xa_erase(&vm->exec_fences, queue_id);
+	u32 key;
+
+	if (!f)
+		return;
+	if (dma_fence_is_signaled(f) ||
+	    xa_alloc(&vm->exec_fences, &key, f, VXP_DEAD_QUEUE_KEYS, GFP_KERNEL)) {
+		/* Signalled, or no memory to keep it: wait for it now. */
+		dma_fence_wait(f, false);
+		dma_fence_put(f);
+		vm->num_exec_fences--;
+	}
+}
