@@ -570,6 +570,17 @@ static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
 			if (ret)
 				vxp_userptr_release(nu, NULL, NULL);
 		}
+		if (ret == -EFAULT) {
+			/*
+			 * The memory is gone for good (freed, not replaced):
+			 * the GPU keeps the old pages, still pinned, rather
+			 * than every later exec of the VM failing.
+			 */
+			drm_dbg(ctx->vxp->drm, "userptr at 0x%llx: memory unmapped, keeping the old pages\n",
+				up->gpu_addr);
+			up->frozen = true;
+			continue;
+		}
 		if (ret) {
 			drm_dbg(ctx->vxp->drm, "userptr at 0x%llx: rebind failed: %d\n",
 				up->gpu_addr, ret);

@@ -95,8 +95,11 @@ static int vxp_userptr_pin(struct vxp_userptr *up)
 			unpin_user_pages(up->pages, done);
 			return -EFAULT;
 		}
-		if (!vxp_userptr_stale(up))
+		if (!vxp_userptr_stale(up)) {
+			/* visible as VmPin; RLIMIT_MEMLOCK is not enforced */
+			atomic64_add(up->npages, &up->notifier.mm->pinned_vm);
 			return 0;
+		}
 		unpin_user_pages(up->pages, up->npages);
 	}
 	return -EAGAIN;
@@ -170,6 +173,7 @@ static void vxp_userptr_free(struct vxp_userptr *up)
 	if (up->pages) {
 		unpin_user_pages_dirty_lock(up->pages, up->npages,
 					    !(up->flags & DRM_XE_VM_BIND_FLAG_READONLY));
+		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 		kvfree(up->pages);
 	}
 	if (up->notifier.mm)
@@ -234,6 +238,7 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 	ret = vxp_userptr_resource(ctx, up);
 	if (ret) {
 		unpin_user_pages(up->pages, up->npages);
+		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 		goto err_pages;
 	}
 	*out = up;

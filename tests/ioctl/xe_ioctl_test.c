@@ -832,6 +832,11 @@ static void test_userptr(void)
 	CHECK("userptr_unmapped_memory_efault",
 	      bind(e.vm, DRM_XE_VM_BIND_OP_MAP_USERPTR, 0, (uintptr_t)mem,
 		   va + size, size, NULL, 0) == -EFAULT);
+	/* memory freed under a live userptr: other work on the VM still runs */
+	store_batch(e.map + 0x6000 / 4, VA_BASE + 0xc00, 0x6666);
+	CHECK("userptr_freed_memory_exec_still_runs",
+	      exec(e.q, VA_BASE + 0x6000, &s, 1) == 0 && syncobj_wait(so, 0) == 0 &&
+	      e.map[0xc00 / 4] == 0x6666);
 	syncobj_destroy(so);
 	queue_destroy(e.q);
 	e.q = 0;
