@@ -104,6 +104,22 @@ void shim_res_reset(void)
 	xe_map_free(&shim.real_res);
 }
 
+/* Make @r, backed by the core already, one of ours; frees it on failure. */
+static int res_register(struct shim_res *r, struct xe_host_ctx *ctx,
+			const struct virgl_renderer_resource_create_blob_args *args)
+{
+	int ret;
+
+	r->res_id = args->res_handle;
+	r->ctx_id = args->ctx_id;
+	r->ctx = ctx;
+	r->size = args->size;
+	ret = xe_map_put(&shim.res, r->res_id, r);
+	if (ret)
+		res_free(r);
+	return ret;
+}
+
 /*
  * Guest memory of one of our contexts: the pages of a guest MAP_USERPTR.
  * The core gets a copy of the pieces; QEMU's array is handed back to it on
@@ -130,20 +146,11 @@ static int guest_blob_create(struct xe_host_ctx *ctx,
 		free(r);
 		return ret;
 	}
-	r->res_id = args->res_handle;
-	r->ctx_id = args->ctx_id;
-	r->ctx = ctx;
-	r->size = args->size;
 	r->blob.fd = -1;
 	/* QEMU's own array (virgl_cmd_resource_create_blob), returned to it */
 	r->iov = (struct iovec *)(uintptr_t)args->iovecs;
 	r->num_iovs = args->num_iovs;
-	ret = xe_map_put(&shim.res, r->res_id, r);
-	if (ret) {
-		res_free(r);
-		return ret;
-	}
-	return 0;
+	return res_register(r, ctx, args);
 }
 
 SHIM_EXPORT int
@@ -178,16 +185,7 @@ virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_
 		free(r);
 		return ret;
 	}
-	r->res_id = args->res_handle;
-	r->ctx_id = args->ctx_id;
-	r->ctx = ctx;
-	r->size = args->size;
-	ret = xe_map_put(&shim.res, r->res_id, r);
-	if (ret) {
-		res_free(r);
-		return ret;
-	}
-	return 0;
+	return res_register(r, ctx, args);
 }
 
 SHIM_EXPORT int virgl_renderer_resource_create(struct virgl_renderer_resource_create_args *args,

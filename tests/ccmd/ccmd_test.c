@@ -681,30 +681,31 @@ HOSTILE(h_exec_ext_fence_zero)
 	ccmd_exec_ext(&t->s, H.queue, 0x100000, 1, &s, 1, 0);
 }
 
-HOSTILE(h_madvise_devmem_fd)
+/* A MADVISE of one page of the hostile VM. */
+static struct xe_proxy_ccmd_madvise_req *madvise_page(struct tctx *t, uint32_t type)
 {
 	struct xe_proxy_ccmd_madvise_req *r =
 		ccmd_add(&t->s, XE_PROXY_CCMD_MADVISE, sizeof(*r), 0);
 
-	(void)arg;
 	r->vm_id = H.vm;
 	r->start = 0x100000;
 	r->range = 4096;
-	r->type = DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC;
-	r->arg0 = 5;	/* a host fd number */
+	r->type = type;
+	return r;
+}
+
+HOSTILE(h_madvise_devmem_fd)
+{
+	(void)arg;
+	/* a host fd number */
+	madvise_page(t, DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC)->arg0 = 5;
 }
 
 HOSTILE(h_madvise_pointer_type)
 {
-	struct xe_proxy_ccmd_madvise_req *r =
-		ccmd_add(&t->s, XE_PROXY_CCMD_MADVISE, sizeof(*r), 0);
-
 	(void)arg;
-	r->vm_id = H.vm;
-	r->start = 0x100000;
-	r->range = 4096;
-	r->type = 3;	/* PURGEABLE_STATE: arg2 would be a retained_ptr */
-	r->arg2 = 0x1000;
+	/* PURGEABLE_STATE (3): arg2 would be a retained_ptr */
+	madvise_page(t, 3)->arg2 = 0x1000;
 }
 
 HOSTILE(h_fence_put_huge)

@@ -46,3 +46,12 @@ insmod() { /sbin/insmod "$@"; }
 rmmod() { /sbin/rmmod "$@"; }
 lsmod() { /sbin/lsmod "$@"; }
 modinfo() { /sbin/modinfo "$@"; }
+
+# The render node of virtio_xe_proxy's Intel function, or fail.
+xe_render_node() {
+	for r in /sys/class/drm/renderD*; do
+		[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] &&
+			{ echo /dev/dri/$(basename "$r"); return 0; }
+	done
+	return 1
+}

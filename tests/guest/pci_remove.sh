@@ -12,14 +12,7 @@
 . /lib/ktap.sh
 ktap_plan 7
 modprobe virtio_gpu
-node_of_xe() {
-	for r in /sys/class/drm/renderD*; do
-		[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] &&
-			{ echo /dev/dri/$(basename "$r"); return 0; }
-	done
-	return 1
-}
-node=$(node_of_xe)
+node=$(xe_render_node)
 pcidev=""
 for d in /sys/bus/virtio/devices/*; do
 	[ "$(cat "$d/device" 2>/dev/null)" = 0x0010 ] &&
@@ -48,9 +41,9 @@ ktap_check "open_file_enodev_then_closes" [ $rc = 0 ]
 
 echo 1 >/sys/bus/pci/rescan
 i=0
-while ! node_of_xe >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-has_xe() { node_of_xe >/dev/null; }
+while ! xe_render_node >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+has_xe() { xe_render_node >/dev/null; }
 ktap_check "rescan_binds_again" has_xe
-ktap_check "device_query_after_replug" /bin/hold_open --query "$(node_of_xe)"
+ktap_check "device_query_after_replug" /bin/hold_open --query "$(xe_render_node)"
 ktap_check "module_unloads_after_close" rmmod virtio_xe_proxy
 ktap_finish

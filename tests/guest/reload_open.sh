@@ -12,19 +12,12 @@ dev=""
 for d in /sys/bus/virtio/devices/*; do
 	[ "$(cat "$d/device")" = 0x0010 ] && dev=$(basename "$d")
 done
-node_of_xe() {
-	for r in /sys/class/drm/renderD*; do
-		[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] &&
-			{ echo /dev/dri/$(basename "$r"); return 0; }
-	done
-	return 1
-}
 bound=0 refused=0 enodev=0 unloaded=0 rebound=0
 modprobe virtio_xe_proxy
 i=0
 while [ $i -lt $ROUNDS ]; do
 	i=$((i + 1))
-	node=$(node_of_xe) && bound=$((bound + 1))
+	node=$(xe_render_node) && bound=$((bound + 1))
 	[ -n "$node" ] || break
 	mkfifo /tmp/go
 	/bin/hold_open "$node" </tmp/go >/tmp/hold.out 2>&1 &
@@ -40,8 +33,8 @@ while [ $i -lt $ROUNDS ]; do
 	rmmod virtio_xe_proxy && unloaded=$((unloaded + 1))
 	modprobe virtio_xe_proxy
 	j=0
-	while ! node_of_xe >/dev/null && [ $j -lt 50 ]; do sleep 0.1; j=$((j + 1)); done
-	node_of_xe >/dev/null && rebound=$((rebound + 1))
+	while ! xe_render_node >/dev/null && [ $j -lt 50 ]; do sleep 0.1; j=$((j + 1)); done
+	xe_render_node >/dev/null && rebound=$((rebound + 1))
 done
 ktap_diag "rounds $ROUNDS: bound $bound, unload refused while open $refused, ENODEV after unbind $enodev, unloaded $unloaded, bound again $rebound"
 ktap_check "bound_every_round" [ "$bound" = $ROUNDS ]
