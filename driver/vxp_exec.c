@@ -241,12 +241,13 @@ static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
 				      struct vxp_vm *vm);
 
 /*
- * Build and send the exec (@no_batch: num_batch_buffer == 0, extended
- * protocol only); on success @fence is published.
+ * Build and send the exec of @num_batches batches: none (the out-syncs only
+ * follow the queue), one, or one per engine of a parallel queue (extended
+ * protocol only for the first and the last). On success @f is published.
  */
 static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
-			 u64 address, bool no_batch, struct vxp_syncs *s,
-			 struct vxp_fence *f)
+			 const u64 *batches, u32 num_batches,
+			 struct vxp_syncs *s, struct vxp_fence *f)
 {
 	struct xe_proxy_ccmd_exec_ext_req *ext;
 	struct xe_proxy_ccmd_exec_req base = {
@@ -254,10 +255,12 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 		.hdr.len = cpu_to_le32(sizeof(base)),
 		.exec_queue_id = cpu_to_le32(q->id),
 		.num_batch_buffer = cpu_to_le16(1),
-		.address = cpu_to_le64(address),
+		.address = cpu_to_le64(num_batches ? batches[0] : 0),
 	};
 	struct xe_proxy_ccmd_exec_rsp rsp;
+	__le64 *addrs;
 	size_t len;
+	u32 i, flags = 0;
 	int ret;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
@@ -265,6 +268,12 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 					       f, vxp_exec_status);
 
 	len = sizeof(*ext) + (s->num_wire + 1) * sizeof(s->wire[0]);
+	if (!num_batches)
+		flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+	if (num_batches > 1) {
+		flags = XE_PROXY_EXEC_FLAG_PARALLEL;
+		len += num_batches * sizeof(*addrs);
+	}
 	ext = kzalloc(len, GFP_KERNEL);
 	if (!ext)
 		return -ENOMEM;
@@ -272,15 +281,20 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 	ext->hdr.len = cpu_to_le32(len);
 	ext->exec_queue_id = cpu_to_le32(q->id);
 	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
-	ext->address = cpu_to_le64(address);
+	ext->address = cpu_to_le64(num_batches == 1 ? batches[0] : 0);
 	ext->ring_idx = cpu_to_le32(f->ring);
-	ext->flags = cpu_to_le32(no_batch ? XE_PROXY_EXEC_FLAG_NO_BATCH : 0);
+	ext->flags = cpu_to_le32(flags);
 	memcpy(ext->payload, s->wire, s->num_wire * sizeof(s->wire[0]));
 	((struct xe_proxy_sync *)ext->payload)[s->num_wire] = (struct xe_proxy_sync){
 		.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
 		.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
 		.fence_id = cpu_to_le64(f->host_id),
 	};
+	if (num_batches > 1) {
+		addrs = (__le64 *)((struct xe_proxy_sync *)ext->payload + s->num_wire + 1);
+		for (i = 0; i < num_batches; i++)
+			addrs[i] = cpu_to_le64(batches[i]);
+	}
 	ret = vxp_context_ccmd_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
 				      vxp_exec_status);
 	kfree(ext);
@@ -293,15 +307,17 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
  * @data: struct drm_xe_exec
  * @file: the caller
  *
- * Parallel queues (width > 1) would need the host to read a guest address
- * list, which the protocol refuses: they fail with -EOPNOTSUPP. An exec with
- * no batch buffer only signals its out-syncs behind the queue's earlier work
- * (xe_exec.c); it needs a host that announces XE_PROXY_F_EXEC_NO_BATCH.
+ * A parallel queue (width > 1) takes a user array of width batch addresses;
+ * the guest copies it into the command (XE_PROXY_F_EXEC_PARALLEL), since the
+ * host never reads a guest pointer. An exec with no batch buffer only
+ * signals its out-syncs behind the queue's earlier work (xe_exec.c); it
+ * needs XE_PROXY_F_EXEC_NO_BATCH.
  *
  * Return: 0 or a negative errno (-ECANCELED on a banned queue).
  */
 int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	u64 batches[XE_PROXY_MAX_PARALLEL];
 	struct drm_xe_exec *args = data;
 	struct vxp_context *ctx;
 	struct vxp_syncs *s;
@@ -333,10 +349,19 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	mutex_unlock(&ctx->ids_lock);
 	if (ret)
 		return ret;
-	if (args->num_batch_buffer > 1 ||
+	if ((args->num_batch_buffer > 1 &&
+	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_PARALLEL))) ||
 	    (!args->num_batch_buffer &&
 	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
 		return -EOPNOTSUPP;
+	if (args->num_batch_buffer > XE_PROXY_MAX_PARALLEL)
+		return -EINVAL;
+	if (args->num_batch_buffer == 1)
+		batches[0] = args->address;
+	else if (args->num_batch_buffer &&
+		 copy_from_user(batches, u64_to_user_ptr(args->address),
+				args->num_batch_buffer * sizeof(batches[0])))
+		return -EFAULT;
 
 	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
 	s = kzalloc_obj(*s, GFP_KERNEL);
@@ -358,8 +383,7 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	q = xa_load(&ctx->queues, queue_id);
 	ret = q ? vxp_vm_userptrs_revalidate(ctx, q->vm) : -ENOENT;
 	if (!ret)
-		ret = vxp_exec_send(ctx, q, args->num_batch_buffer ? args->address : 0,
-				    !args->num_batch_buffer, s, f);
+		ret = vxp_exec_send(ctx, q, batches, args->num_batch_buffer, s, f);
 	if (ret == -ECANCELED || ret == -EIO) {
 		q->banned = true;
 		ret = -ECANCELED;

@@ -944,14 +944,22 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_proxy_ccmd_exec_rsp *rsp;
 	struct drm_xe_exec e = { .exec_queue_id = req->exec_queue_id,
 				 .address = req->address, .num_batch_buffer = 1 };
+	uint64_t batches[XE_PROXY_MAX_PARALLEL];
 	struct sync_set *s;
 	struct xe_queue *q;
+	size_t extra;
 	int ret;
 
+	extra = req->hdr.len - sizeof(*req) - (size_t)req->num_syncs * sizeof(*gs);
 	if (req->num_syncs > XE_PROXY_MAX_SYNCS ||
-	    (req->flags & ~XE_PROXY_EXEC_FLAG_NO_BATCH) ||
+	    (req->flags & ~(XE_PROXY_EXEC_FLAG_NO_BATCH | XE_PROXY_EXEC_FLAG_PARALLEL)) ||
+	    req->flags == (XE_PROXY_EXEC_FLAG_NO_BATCH | XE_PROXY_EXEC_FLAG_PARALLEL) ||
 	    req->ring_idx >= XE_HOST_MAX_RINGS ||
-	    req->hdr.len != sizeof(*req) + (size_t)req->num_syncs * sizeof(*gs)) {
+	    req->hdr.len < sizeof(*req) + (size_t)req->num_syncs * sizeof(*gs) ||
+	    (!(req->flags & XE_PROXY_EXEC_FLAG_PARALLEL) && extra) ||
+	    ((req->flags & XE_PROXY_EXEC_FLAG_PARALLEL) &&
+	     (extra % sizeof(batches[0]) || extra < 2 * sizeof(batches[0]) ||
+	      extra > sizeof(batches) || req->address))) {
 		bad(ctx, "EXEC_EXT with %u syncs, flags 0x%x, ring %u in %u bytes", req->num_syncs,
 		    req->flags, req->ring_idx, req->hdr.len);
 		return -EINVAL;
@@ -959,6 +967,11 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (req->flags & XE_PROXY_EXEC_FLAG_NO_BATCH) {
 		e.num_batch_buffer = 0;
 		e.address = 0;
+	} else if (req->flags & XE_PROXY_EXEC_FLAG_PARALLEL) {
+		/* our own copy: the driver reads the address list from here */
+		memcpy(batches, gs + req->num_syncs, extra);
+		e.num_batch_buffer = (uint16_t)(extra / sizeof(batches[0]));
+		e.address = (uintptr_t)batches;
 	}
 	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	if (!rsp)

@@ -122,6 +122,7 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_EXEC_NO_BATCH	0x100ULL /* XE_PROXY_EXEC_FLAG_NO_BATCH */
 #define XE_PROXY_F_USERPTR		0x200ULL /* MAP_USERPTR of guest-memory blobs */
 #define XE_PROXY_F_QUEUE_SET_PROPERTY	0x400ULL /* EXEC_QUEUE_SET_PROPERTY */
+#define XE_PROXY_F_EXEC_PARALLEL	0x800ULL /* XE_PROXY_EXEC_FLAG_PARALLEL */
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
@@ -540,7 +541,8 @@ struct xe_proxy_ccmd_vm_bind_ext_req {
  *	XE_PROXY_EXEC_FLAG_NO_BATCH
  * @ring_idx: ring whose guest fences wait for this exec
  * @flags: XE_PROXY_EXEC_FLAG_*; zero means one batch buffer
- * @payload: the syncs
+ * @payload: the syncs, then with XE_PROXY_EXEC_FLAG_PARALLEL the batch
+ *	addresses
  *
  * Response: struct xe_proxy_ccmd_exec_rsp.
  */
@@ -561,6 +563,15 @@ struct xe_proxy_ccmd_exec_ext_req {
  * to go idle.
  */
 #define XE_PROXY_EXEC_FLAG_NO_BATCH	0x1
+
+/*
+ * XE_PROXY_F_EXEC_PARALLEL: an exec on a parallel queue (width > 1). The
+ * batch addresses, one per engine of the queue, follow the syncs in the
+ * payload as __le64 values (the uAPI passes a pointer to such an array; the
+ * host never reads guest pointers), and @address is zero.
+ */
+#define XE_PROXY_EXEC_FLAG_PARALLEL	0x2
+#define XE_PROXY_MAX_PARALLEL		16 /* XE_HW_ENGINE_MAX_INSTANCE */
 
 /**
  * struct xe_proxy_exec_queue_property - a set_property extension

@@ -667,6 +667,57 @@ HOSTILE(h_exec_ext_bad_flags)
 		r->flags = 0x2;
 }
 
+/* A parallel exec with the address list cut short or contradicted. */
+static void exec_ext_parallel(struct tctx *t, uint32_t flags, uint64_t address,
+			      uint32_t num_addrs)
+{
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	uint64_t *addrs;
+	uint32_t i;
+
+	r = ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_EXT, sizeof(*r) + num_addrs * 8, 0);
+	if (!r)
+		return;
+	r->exec_queue_id = H.queue;
+	r->ring_idx = 1;
+	r->flags = flags;
+	r->address = address;
+	addrs = (uint64_t *)r->payload;
+	for (i = 0; i < num_addrs; i++)
+		addrs[i] = 0x100000;
+}
+
+HOSTILE(h_exec_ext_parallel_one_address)
+{
+	(void)arg;
+	exec_ext_parallel(t, XE_PROXY_EXEC_FLAG_PARALLEL, 0, 1);
+}
+
+HOSTILE(h_exec_ext_parallel_too_many)
+{
+	(void)arg;
+	exec_ext_parallel(t, XE_PROXY_EXEC_FLAG_PARALLEL, 0, XE_PROXY_MAX_PARALLEL + 1);
+}
+
+HOSTILE(h_exec_ext_parallel_and_address)
+{
+	(void)arg;
+	exec_ext_parallel(t, XE_PROXY_EXEC_FLAG_PARALLEL, 0x100000, 2);
+}
+
+HOSTILE(h_exec_ext_parallel_no_batch)
+{
+	(void)arg;
+	exec_ext_parallel(t, XE_PROXY_EXEC_FLAG_PARALLEL | XE_PROXY_EXEC_FLAG_NO_BATCH, 0, 2);
+}
+
+/* Two batches on a width-1 queue: the driver's EINVAL, nothing else. */
+HOSTILE(h_exec_ext_parallel_width_1)
+{
+	(void)arg;
+	exec_ext_parallel(t, XE_PROXY_EXEC_FLAG_PARALLEL, 0, 2);
+}
+
 HOSTILE(h_exec_ext_ring_range)
 {
 	(void)arg;
@@ -821,6 +872,11 @@ static const struct hostile corpus[] = {
 	{ "exec_ext_fence_signalled_twice", h_exec_ext_fence_twice, RET_STATUS, EEXIST },
 	{ "exec_ext_sync_pad", h_exec_ext_sync_pad, RET_STATUS, EINVAL },
 	{ "exec_ext_bad_flags", h_exec_ext_bad_flags, REJECT, 0 },
+	{ "exec_ext_parallel_one_address", h_exec_ext_parallel_one_address, REJECT, 0 },
+	{ "exec_ext_parallel_too_many_addresses", h_exec_ext_parallel_too_many, REJECT, 0 },
+	{ "exec_ext_parallel_and_address", h_exec_ext_parallel_and_address, REJECT, 0 },
+	{ "exec_ext_parallel_and_no_batch", h_exec_ext_parallel_no_batch, REJECT, 0 },
+	{ "exec_ext_parallel_on_width_1_queue", h_exec_ext_parallel_width_1, RET_STATUS, EINVAL },
 	{ "exec_ext_ring_out_of_range", h_exec_ext_ring_range, REJECT, 0 },
 	{ "exec_ext_host_fence_zero", h_exec_ext_fence_zero, RET_STATUS, EINVAL },
 	{ "madvise_device_fd", h_madvise_devmem_fd, RET_STATUS, EPERM },

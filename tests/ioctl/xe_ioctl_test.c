@@ -845,6 +845,82 @@ static void test_userptr(void)
 	env_close(&e);
 }
 
+/* Two engines of one class on one GT, for a parallel queue; false if none. */
+static bool parallel_pair(struct drm_xe_engine_class_instance eci[2])
+{
+	struct drm_xe_query_engines *qe;
+	uint32_t size, i, j;
+	bool found = false;
+
+	if (query(DRM_XE_DEVICE_QUERY_ENGINES, (void **)&qe, &size))
+		return false;
+	for (i = 0; i < qe->num_engines && !found; i++) {
+		const struct drm_xe_engine_class_instance *a = &qe->engines[i].instance;
+
+		if (a->engine_class != DRM_XE_ENGINE_CLASS_VIDEO_DECODE)
+			continue;
+		for (j = i + 1; j < qe->num_engines && !found; j++) {
+			const struct drm_xe_engine_class_instance *b = &qe->engines[j].instance;
+
+			if (b->engine_class == a->engine_class && b->gt_id == a->gt_id) {
+				eci[0] = *a;
+				eci[1] = *b;
+				found = true;
+			}
+		}
+	}
+	free(qe);
+	return found;
+}
+
+/*
+ * A parallel queue (width 2): one exec runs one batch per engine, from a
+ * user array of addresses (xe_exec.c); other batch counts are EINVAL.
+ */
+static void test_parallel(void)
+{
+	struct drm_xe_engine_class_instance eci[2];
+	struct drm_xe_exec_queue_create qc = { .width = 2, .num_placements = 1,
+		.instances = (uintptr_t)eci };
+	uint64_t batches[2] = { VA_BASE + 0x7000, VA_BASE + 0x8000 };
+	struct drm_xe_exec x = { .num_batch_buffer = 2,
+				 .address = (uintptr_t)batches };
+	struct drm_xe_sync s;
+	struct env e;
+	uint32_t so;
+	bool ok;
+
+	ok = parallel_pair(eci) && env_open(&e);
+	CHECK("parallel_env", ok);
+	if (!ok)
+		return;
+	qc.vm_id = e.vm;
+	ok = !xioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) && qc.exec_queue_id;
+	CHECK("parallel_queue_create_width_2", ok);
+	so = syncobj_create();
+	s = (struct drm_xe_sync){ .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				  .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	store_batch(e.map + 0x7000 / 4, VA_BASE + 0xd00, 0x7777);
+	store_batch(e.map + 0x8000 / 4, VA_BASE + 0xd04, 0x8888);
+	x.exec_queue_id = qc.exec_queue_id;
+	x.num_syncs = 1;
+	x.syncs = (uintptr_t)&s;
+	ok = ok && !xioctl(fd, DRM_IOCTL_XE_EXEC, &x) && syncobj_wait(so, 0) == 0;
+	CHECK("parallel_exec_runs_both_batches", ok && e.map[0xd00 / 4] == 0x7777 &&
+	      e.map[0xd04 / 4] == 0x8888);
+	x.num_syncs = 0;
+	x.num_batch_buffer = 1;
+	x.address = VA_BASE + 0x7000;
+	EXPECT_ERR("parallel_exec_one_batch_einval", EINVAL, DRM_IOCTL_XE_EXEC, &x);
+	x.num_batch_buffer = 2;
+	x.address = 8;
+	EXPECT_ERR("parallel_exec_bad_address_list_efault", EFAULT, DRM_IOCTL_XE_EXEC, &x);
+	syncobj_destroy(so);
+	if (qc.exec_queue_id)
+		queue_destroy(qc.exec_queue_id);
+	env_close(&e);
+}
+
 static void test_prime(void)
 {
 	struct drm_prime_handle exp, imp;
@@ -966,6 +1042,7 @@ int main(int argc, char **argv)
 	test_user_fences();
 	test_ban();
 	test_userptr();
+	test_parallel();
 	test_prime();
 	test_isolation();
 	test_priority_privilege();
