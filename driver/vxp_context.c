@@ -93,10 +93,9 @@ void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
 		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
 		.resource_id = cpu_to_le32(res_id),
 	};
-	struct virtio_gpu_ctrl_hdr rsp;
 
-	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-		     VIRTIO_GPU_RESP_OK_NODATA);
+	/* Queue order keeps a reuse of @res_id behind it: no need to wait. */
+	vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
 }
 
 /**
@@ -360,29 +359,30 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 #define VXP_FENCE_PUT_MAX_LEN \
 	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_MAX_PUTS * sizeof(__le64))
 
-/* Send @req (with pending fence puts in front); ctx->lock is held. */
-static int __vxp_context_ccmd(struct vxp_context *ctx,
-			      struct xe_proxy_ccmd_req *req, void *rsp,
-			      size_t rsp_len)
+/*
+ * Build the SUBMIT_3D for @req, pending fence puts in front, and clear the
+ * response slot when @rsp_len asks for one; ctx->lock is held. Returns the
+ * command (kfree() it) and its size, or an ERR_PTR.
+ */
+static struct virtio_gpu_cmd_submit *
+vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+		size_t rsp_len, size_t *submit_len)
 {
 	size_t len = le32_to_cpu(req->len), puts;
 	struct virtio_gpu_cmd_submit *submit;
-	struct virtio_gpu_ctrl_hdr vrsp;
-	const u8 *src;
-	u32 off, written;
-	int ret;
+	u32 off;
 
 	if (WARN_ON(len < sizeof(*req) || len % 8))
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (ctx->lost)
-		return -ENODEV;
+		return ERR_PTR(-ENODEV);
 	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
 	if (rsp_len > ctx->shmem_size - off)
-		return -E2BIG;
+		return ERR_PTR(-E2BIG);
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
 			 GFP_KERNEL);
 	if (!submit)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 
 	puts = 0;
 	if (ctx->vxp->features & XE_PROXY_F_FENCE_PUT)
@@ -395,21 +395,21 @@ static int __vxp_context_ccmd(struct vxp_context *ctx,
 	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
 	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
 	submit->size = cpu_to_le32(puts + len);
-	if (rsp)
+	if (rsp_len)
 		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
+	*submit_len = sizeof(*submit) + puts + len;
+	return submit;
+}
 
-	ret = vxp_ctrl_cmd(ctx->vxp, submit, sizeof(*submit) + puts + len, &vrsp,
-			   sizeof(vrsp), VIRTIO_GPU_RESP_OK_NODATA);
-	kfree(submit);
-	if (ret == -EIO) {
-		/* The host refused the submission: its context is gone. */
-		ctx->lost = true;
-		ret = -ENODEV;
-	}
-	if (ret || !rsp)
-		return ret;
+/* Copy the response of @req out of the slot; ctx->lock is held. */
+static int vxp_ccmd_response(struct vxp_context *ctx,
+			     const struct xe_proxy_ccmd_req *req, void *rsp,
+			     size_t rsp_len)
+{
+	u32 off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	const u8 *src = (u8 *)ctx->shmem + off;
+	u32 written;
 
-	src = (u8 *)ctx->shmem + off;
 	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
 	if (written < rsp_len) {
 		drm_err_ratelimited(ctx->vxp->drm,
@@ -419,6 +419,99 @@ static int __vxp_context_ccmd(struct vxp_context *ctx,
 	}
 	memcpy(rsp, src, rsp_len);
 	return 0;
+}
+
+/* Send @req and collect its response; ctx->lock is held. */
+static int __vxp_context_ccmd(struct vxp_context *ctx,
+			      struct xe_proxy_ccmd_req *req, void *rsp,
+			      size_t rsp_len)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	struct virtio_gpu_ctrl_hdr vrsp;
+	size_t len;
+	int ret;
+
+	submit = vxp_ccmd_submit(ctx, req, rsp ? rsp_len : 0, &len);
+	if (IS_ERR(submit))
+		return PTR_ERR(submit);
+	ret = vxp_ctrl_cmd(ctx->vxp, submit, len, &vrsp, sizeof(vrsp),
+			   VIRTIO_GPU_RESP_OK_NODATA);
+	kfree(submit);
+	if (ret == -EIO) {
+		/* The host refused the submission: its context is gone. */
+		ctx->lost = true;
+		ret = -ENODEV;
+	}
+	if (ret || !rsp)
+		return ret;
+	return vxp_ccmd_response(ctx, req, rsp, rsp_len);
+}
+
+/**
+ * vxp_context_ccmd_nowait() - send a ccmd without a response, not waiting
+ * @ctx: the context
+ * @req: the command
+ *
+ * For teardown (GEM_CLOSE): later commands of the context run after it.
+ *
+ * Return: 0 or an errno if it could not be queued.
+ */
+int vxp_context_ccmd_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	submit = vxp_ccmd_submit(ctx, req, 0, &len);
+	ret = IS_ERR(submit) ? PTR_ERR(submit) :
+	      vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
+	if (!IS_ERR(submit))
+		kfree(submit);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
+ * vxp_context_ccmd_blob() - a ccmd that registers a blob_id, then the blob
+ *	resource of it, with one wait for both
+ * @ctx: the context
+ * @req: the command (GEM_CREATE_EXT)
+ * @rsp: its response buffer
+ * @rsp_len: its size
+ * @res_id: the resource to create
+ * @blob_id: the blob_id @req registers
+ * @size: the resource size
+ * @blob_err: the blob creation's result (fails when the ccmd did)
+ *
+ * The device runs commands in queue order, so once RESOURCE_CREATE_BLOB has
+ * answered, the ccmd queued before it has written its response.
+ *
+ * Return: 0 with @rsp filled, or a transport errno.
+ */
+int vxp_context_ccmd_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			  void *rsp, size_t rsp_len, u32 res_id, u64 blob_id,
+			  u64 size, int *blob_err)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	submit = vxp_ccmd_submit(ctx, req, rsp_len, &len);
+	if (IS_ERR(submit)) {
+		ret = PTR_ERR(submit);
+		goto out;
+	}
+	ret = vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
+	kfree(submit);
+	if (ret)
+		goto out;
+	*blob_err = vxp_blob_create(ctx, res_id, blob_id, size);
+	ret = vxp_ccmd_response(ctx, req, rsp, rsp_len);
+out:
+	mutex_unlock(&ctx->lock);
+	return ret;
 }
 
 /**

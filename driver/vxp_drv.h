@@ -213,6 +213,7 @@ void vxp_vq_fini(struct vxp_device *vxp);
 int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 		 void *resp, size_t resp_len, u32 ok_type);
 
+int vxp_ctrl_cmd_nowait(struct vxp_device *vxp, const void *cmd, size_t cmd_len);
 int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
 			u32 ring, void (*complete)(void *data, int err),
 			void *data);
@@ -238,6 +239,10 @@ int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
 void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
 int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
 void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
+int vxp_context_ccmd_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req);
+int vxp_context_ccmd_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			  void *rsp, size_t rsp_len, u32 res_id, u64 blob_id,
+			  u64 size, int *blob_err);
 int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		     void *rsp, size_t rsp_len);
 struct vxp_fence;

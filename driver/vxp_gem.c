@@ -53,7 +53,7 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 			vxp_blob_unmap(vxp, bo->res_id);
 		vxp_blob_unref(vxp, bo->res_id);
 		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
-			vxp_context_ccmd(bo->ctx, &close.hdr, NULL, 0);
+			vxp_context_ccmd_nowait(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
 	vxp_hv_free(vxp, &bo->hv);
@@ -131,9 +131,13 @@ static const struct drm_gem_object_funcs vxp_bo_funcs = {
 	.vm_ops = &vxp_bo_vm_ops,
 };
 
-/* Create the host BO, base or extended command; returns its size. */
+/*
+ * Create the host BO and its blob resource @res_id. The extended command
+ * and the resource go out together with one wait; the base command has no
+ * error answer, so a refusal shows up as the resource's failure.
+ */
 static int vxp_bo_host_create(struct vxp_context *ctx,
-			      const struct drm_xe_gem_create *args, u32 blob_id)
+			      const struct drm_xe_gem_create *args, u32 res_id)
 {
 	struct xe_proxy_ccmd_gem_create_ext_req ext = {
 		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CREATE_EXT),
@@ -142,7 +146,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		.placement = cpu_to_le32(args->placement),
 		.flags = cpu_to_le32(args->flags),
 		.vm_id = cpu_to_le32(args->vm_id),
-		.blob_id = cpu_to_le32(blob_id),
+		.blob_id = cpu_to_le32(res_id),
 		.cpu_caching = cpu_to_le16(args->cpu_caching),
 	};
 	struct xe_proxy_ccmd_gem_create_req base = {
@@ -151,22 +155,36 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		.size = cpu_to_le64(args->size),
 		.placement = cpu_to_le32(args->placement),
 		.flags = cpu_to_le32(args->flags),
-		.blob_id = cpu_to_le32(blob_id),
+		.blob_id = cpu_to_le32(res_id),
 		.cpu_caching = cpu_to_le16(args->cpu_caching),
 	};
+	struct xe_proxy_ccmd_gem_close_req close = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CLOSE),
+		.hdr.len = cpu_to_le32(sizeof(close)),
+		.blob_id = cpu_to_le32(res_id),
+	};
 	struct xe_proxy_ccmd_value_rsp rsp;
-	int ret;
+	int ret, blob_err = 0;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_GEM_CREATE_EXT)) {
 		/* The base command cannot make VM-private BOs. */
 		if (args->vm_id)
 			return -EOPNOTSUPP;
-		return vxp_context_ccmd(ctx, &base.hdr, NULL, 0);
+		ret = vxp_context_ccmd(ctx, &base.hdr, NULL, 0);
+		if (!ret)
+			ret = vxp_blob_create(ctx, res_id, res_id, args->size);
+		return ret == -EIO ? -EINVAL : ret;
 	}
-	ret = vxp_context_ccmd(ctx, &ext.hdr, &rsp, sizeof(rsp));
-	if (!ret && le32_to_cpu(rsp.ret))
-		ret = -(int)min_t(u32, le32_to_cpu(rsp.ret), MAX_ERRNO);
-	return ret;
+	ret = vxp_context_ccmd_blob(ctx, &ext.hdr, &rsp, sizeof(rsp), res_id,
+				    res_id, args->size, &blob_err);
+	if (ret)
+		return ret;
+	if (le32_to_cpu(rsp.ret))
+		return -(int)min_t(u32, le32_to_cpu(rsp.ret), MAX_ERRNO);
+	if (blob_err)
+		/* The BO exists on the host without a resource: drop it. */
+		vxp_context_ccmd_nowait(ctx, &close.hdr);
+	return blob_err;
 }
 
 /**
@@ -210,12 +228,6 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 	ret = vxp_bo_host_create(ctx, args, bo->res_id);
 	if (ret)
 		goto err_id;
-	ret = vxp_blob_create(ctx, bo->res_id, bo->res_id, args->size);
-	if (ret) {
-		/* Base protocol: the host's refusal shows up here. */
-		ret = ret == -EIO ? -EINVAL : ret;
-		goto err_id;
-	}
 
 	bo->ctx = vxp_context_get(ctx);
 	bo->base.funcs = &vxp_bo_funcs;

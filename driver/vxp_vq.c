@@ -247,6 +247,48 @@ int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 	return ret;
 }
 
+static void vxp_cmd_nowait_done(void *data, int err)
+{
+	struct vxp_device *vxp = data;
+
+	/* -ENODEV: the device went away with it queued; nothing is lost. */
+	if (err && err != -ENODEV)
+		dev_err_ratelimited(&vxp->vdev->dev,
+				    "a command nobody waits for failed: %d\n", err);
+}
+
+/**
+ * vxp_ctrl_cmd_nowait() - queue a command without waiting for its answer
+ * @vxp: the device
+ * @cmd: the command (copied)
+ * @cmd_len: its size
+ *
+ * For teardown commands whose outcome changes nothing (resource unref, BO
+ * close): the device runs commands in queue order, so later ones still see
+ * it done. A failure is logged.
+ *
+ * Return: 0, or -ENODEV / -ENOMEM / -EINTR if it could not be queued.
+ */
+int vxp_ctrl_cmd_nowait(struct vxp_device *vxp, const void *cmd, size_t cmd_len)
+{
+	struct vxp_cmd *c;
+	int ret;
+
+	c = kzalloc(struct_size(c, buf,
+				size_add(cmd_len, sizeof(struct virtio_gpu_ctrl_hdr))),
+		    GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->cmd_len = cmd_len;
+	c->complete = vxp_cmd_nowait_done;
+	c->data = vxp;
+	memcpy(c->buf, cmd, cmd_len);
+	ret = vxp_cmd_queue(vxp, c, sizeof(struct virtio_gpu_ctrl_hdr));
+	if (ret)
+		kfree(c);
+	return ret;
+}
+
 /**
  * vxp_ctrl_cmd_fenced() - queue a command that completes when a ring fence
  *	signals on the host
