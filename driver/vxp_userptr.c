@@ -404,11 +404,21 @@ int vxp_vm_note_exec(struct vxp_vm *vm, u32 queue_id, struct dma_fence *fence)
  */
 void vxp_vm_forget_queue(struct vxp_vm *vm, u32 queue_id)
 {
-	struct dma_fence *f = xa_erase(&vm->exec_fences, queue_id);
+	struct dma_fence *f = xa_erase(&vm->exec_fences, queue_id), *dead;
+	unsigned long i;
 	u32 key;
 
 	if (!f)
 		return;
+	/* Keep the list of destroyed queues' fences to those still running. */
+	xa_for_each_range(&vm->exec_fences, i, dead, VXP_DEAD_QUEUE_KEYS.min,
+			  VXP_DEAD_QUEUE_KEYS.max) {
+		if (dma_fence_is_signaled(dead)) {
+			xa_erase(&vm->exec_fences, i);
+			dma_fence_put(dead);
+			vm->num_exec_fences--;
+		}
+	}
 	if (dma_fence_is_signaled(f) ||
 	    xa_alloc(&vm->exec_fences, &key, f, VXP_DEAD_QUEUE_KEYS, GFP_KERNEL)) {
 		/* Signalled, or no memory to keep it: wait for it now. */
