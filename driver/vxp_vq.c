@@ -247,6 +247,32 @@ int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 	return ret;
 }
 
+/*
+ * Queue a copy of @cmd with room for a response header; @complete runs from
+ * the interrupt once the device answered (or with -ENODEV if it went away).
+ */
+static int vxp_cmd_queue_async(struct vxp_device *vxp, const void *cmd,
+			       size_t cmd_len,
+			       void (*complete)(void *data, int err), void *data)
+{
+	struct vxp_cmd *c;
+	int ret;
+
+	c = kzalloc(struct_size(c, buf,
+				size_add(cmd_len, sizeof(struct virtio_gpu_ctrl_hdr))),
+		    GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->cmd_len = cmd_len;
+	c->complete = complete;
+	c->data = data;
+	memcpy(c->buf, cmd, cmd_len);
+	ret = vxp_cmd_queue(vxp, c, sizeof(struct virtio_gpu_ctrl_hdr));
+	if (ret)
+		kfree(c);
+	return ret;
+}
+
 static void vxp_cmd_nowait_done(void *data, int err)
 {
 	struct vxp_device *vxp = data;
@@ -271,22 +297,7 @@ static void vxp_cmd_nowait_done(void *data, int err)
  */
 int vxp_ctrl_cmd_nowait(struct vxp_device *vxp, const void *cmd, size_t cmd_len)
 {
-	struct vxp_cmd *c;
-	int ret;
-
-	c = kzalloc(struct_size(c, buf,
-				size_add(cmd_len, sizeof(struct virtio_gpu_ctrl_hdr))),
-		    GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	c->cmd_len = cmd_len;
-	c->complete = vxp_cmd_nowait_done;
-	c->data = vxp;
-	memcpy(c->buf, cmd, cmd_len);
-	ret = vxp_cmd_queue(vxp, c, sizeof(struct virtio_gpu_ctrl_hdr));
-	if (ret)
-		kfree(c);
-	return ret;
+	return vxp_cmd_queue_async(vxp, cmd, cmd_len, vxp_cmd_nowait_done, vxp);
 }
 
 /**
@@ -311,8 +322,6 @@ int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
 			void *data)
 {
 	struct virtio_gpu_ctrl_hdr *hdr = cmd;
-	struct vxp_cmd *c;
-	int ret;
 
 	if (WARN_ON(cmd_len < sizeof(*hdr) || ring >= 64))
 		return -EINVAL;
@@ -321,16 +330,5 @@ int vxp_ctrl_cmd_fenced(struct vxp_device *vxp, void *cmd, size_t cmd_len,
 	hdr->fence_id = cpu_to_le64(atomic64_inc_return(&vxp->fence_seq));
 	hdr->ring_idx = ring;
 
-	c = kzalloc(struct_size(c, buf, size_add(cmd_len, sizeof(*hdr))),
-		    GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	c->cmd_len = cmd_len;
-	c->complete = complete;
-	c->data = data;
-	memcpy(c->buf, cmd, cmd_len);
-	ret = vxp_cmd_queue(vxp, c, sizeof(*hdr));
-	if (ret)
-		kfree(c);
-	return ret;
+	return vxp_cmd_queue_async(vxp, cmd, cmd_len, complete, data);
 }
