@@ -48,6 +48,8 @@ static const char *const vxp_ccmd_names[VXP_CCMD_SLOTS] = {
 	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
 	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
 	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = "EXEC_QUEUE_SET_PROPERTY",
+	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = "VM_QUERY_ATTRS",
+	[XE_PROXY_CCMD_VM_GET_PROPERTY] = "VM_GET_PROPERTY",
 };
 
 static int vxp_round_trips_show(struct seq_file *m, void *unused)

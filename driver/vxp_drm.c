@@ -19,12 +19,12 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_mode_config.h>
 #include <drm/drm_print.h>
-#include <uapi/drm/xe_drm.h>
 
 #include "vxp_drv.h"
 #include "vxp_exec.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_uapi.h"
 #include "vxp_vm.h"
 
 /*
@@ -144,13 +144,13 @@ static const struct drm_ioctl_desc vxp_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_EXEC, vxp_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_WAIT_USER_FENCE, vxp_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
-#ifdef DRM_IOCTL_XE_MADVISE
 	DRM_IOCTL_DEF_DRV(XE_MADVISE, vxp_madvise_ioctl, DRM_RENDER_ALLOW),
-#endif
-#ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+	DRM_IOCTL_DEF_DRV(XE_VM_QUERY_MEM_RANGE_ATTRS,
+			  vxp_vm_query_mem_range_attrs_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_SET_PROPERTY,
 			  vxp_exec_queue_set_property_ioctl, DRM_RENDER_ALLOW),
-#endif
+	DRM_IOCTL_DEF_DRV(XE_VM_GET_PROPERTY, vxp_vm_get_property_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vxp_fops = {

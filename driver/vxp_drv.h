@@ -6,6 +6,7 @@
 #define VXP_DRV_H
 
 #include <linux/capability.h>
+#include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
@@ -250,6 +251,18 @@ int vxp_context_ccmd_fenced(struct vxp_context *ctx,
 			    struct xe_proxy_ccmd_req *req, void *rsp,
 			    size_t rsp_len, struct vxp_fence *fence,
 			    int (*status)(const void *rsp));
+
+/**
+ * vxp_rsp_errno() - the errno of a host response's ret field
+ * @ret: 0 or a positive errno, as the host wrote it
+ *
+ * Return: 0 or the negative errno, clamped so a hostile host cannot make
+ * it look like a pointer.
+ */
+static inline int vxp_rsp_errno(__le32 ret)
+{
+	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
+}
 
 void vxp_debugfs_init(struct vxp_device *vxp);
 int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file);

@@ -217,24 +217,19 @@ static void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence)
 	}
 }
 
-static int vxp_status_errno(__le32 ret)
-{
-	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
-}
-
 static int vxp_exec_status(const void *rsp)
 {
-	return vxp_status_errno(((const struct xe_proxy_ccmd_exec_rsp *)rsp)->ret);
+	return vxp_rsp_errno(((const struct xe_proxy_ccmd_exec_rsp *)rsp)->ret);
 }
 
 static int vxp_status_status(const void *rsp)
 {
-	return vxp_status_errno(((const struct xe_proxy_ccmd_status_rsp *)rsp)->ret);
+	return vxp_rsp_errno(((const struct xe_proxy_ccmd_status_rsp *)rsp)->ret);
 }
 
 static int vxp_bind_status(const void *rsp)
 {
-	return vxp_status_errno(((const struct xe_proxy_ccmd_vm_bind_rsp *)rsp)->ret);
+	return vxp_rsp_errno(((const struct xe_proxy_ccmd_vm_bind_rsp *)rsp)->ret);
 }
 
 static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,

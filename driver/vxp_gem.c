@@ -180,7 +180,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 	if (ret)
 		return ret;
 	if (le32_to_cpu(rsp.ret))
-		return -(int)min_t(u32, le32_to_cpu(rsp.ret), MAX_ERRNO);
+		return vxp_rsp_errno(rsp.ret);
 	if (blob_err)
 		/* The BO exists on the host without a resource: drop it. */
 		vxp_context_ccmd_nowait(ctx, &close.hdr);

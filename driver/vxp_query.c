@@ -82,7 +82,7 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 	ret = vxp_context_ccmd(ctx, req, rsp, rsp_len);
 	kfree(ext);
 	if (!ret && le32_to_cpu(rsp->ret))
-		ret = -(int)min_t(u32, le32_to_cpu(rsp->ret), MAX_ERRNO);
+		ret = vxp_rsp_errno(rsp->ret);
 	if (ret) {
 		kvfree(rsp);
 		return ret;

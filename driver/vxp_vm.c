@@ -17,10 +17,10 @@
 
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
-#include <uapi/drm/xe_drm.h>
 
 #include "vxp_drv.h"
 #include "vxp_file.h"
+#include "vxp_uapi.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"
 
@@ -42,11 +42,6 @@
 #else
 #define VXP_VM_NO_VM_OVERCOMMIT	0
 #endif
-
-static int vxp_rsp_errno(__le32 ret)
-{
-	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
-}
 
 /**
  * vxp_vm_create_ioctl() - DRM_IOCTL_XE_VM_CREATE
@@ -450,7 +445,6 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
-#ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
 /**
  * vxp_exec_queue_set_property_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
  * @drm: the device
@@ -495,70 +489,6 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 	mutex_unlock(&ctx->ids_lock);
 	return ret;
 }
-#endif
-
-#ifdef DRM_IOCTL_XE_MADVISE
-/**
- * vxp_madvise_ioctl() - DRM_IOCTL_XE_MADVISE
- * @drm: the device
- * @data: struct drm_xe_madvise
- * @file: the caller
- *
- * Forwarded as XE_PROXY_CCMD_MADVISE. Attributes that name something only
- * the guest has (a device fd as preferred location, PURGEABLE_STATE's
- * retained_ptr) cannot go to the host: -EOPNOTSUPP.
- *
- * Return: 0 or a negative errno (-EINVAL for an unknown VM, as
- * xe_vm_madvise.c).
- */
-int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
-{
-	struct drm_xe_madvise *args = data;
-	struct xe_proxy_ccmd_madvise_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_MADVISE),
-		.hdr.len = cpu_to_le32(sizeof(req)),
-		.start = cpu_to_le64(args->start),
-		.range = cpu_to_le64(args->range),
-		.vm_id = cpu_to_le32(args->vm_id),
-		.type = cpu_to_le32(args->type),
-	};
-	struct xe_proxy_ccmd_status_rsp rsp;
-	struct vxp_context *ctx;
-	struct {
-		u32 arg0, arg1;
-		u64 arg2;
-	} words;
-	s32 loc;
-	int ret;
-
-	ctx = vxp_file_context(file);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	if (!(ctx->vxp->features & XE_PROXY_F_MADVISE))
-		return -EOPNOTSUPP;
-	if (!xa_load(&ctx->vms, args->vm_id))
-		return -EINVAL;
-	/* the attribute union: three words whatever the type */
-	BUILD_BUG_ON(sizeof(args->atomic) != sizeof(words));
-	memcpy(&words, &args->atomic, sizeof(words));
-	loc = words.arg0;
-	if (args->type > DRM_XE_MEM_RANGE_ATTR_PAT ||
-	    (args->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
-	     loc != DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
-	     loc != DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM)) {
-		drm_dbg(drm, "MADVISE: attribute %u (location %d) has no host equivalent\n",
-			args->type, loc);
-		return -EOPNOTSUPP;
-	}
-	req.arg0 = cpu_to_le32(words.arg0);
-	req.arg1 = cpu_to_le32(words.arg1);
-	req.arg2 = cpu_to_le64(words.arg2);
-	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
-	if (!ret && rsp.ret)
-		ret = vxp_rsp_errno(rsp.ret);
-	return ret;
-}
-#endif
 
 /**
  * vxp_context_ids_fini() - free the id tables of a context

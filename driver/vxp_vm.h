@@ -61,6 +61,10 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
 int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
+				       struct drm_file *file);
+int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file);
 int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
 void vxp_context_userptrs_fini(struct vxp_context *ctx);

@@ -61,6 +61,8 @@ static const char *const ccmd_names[] = {
 	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = "EXEC_QUEUE_GET_PROPERTY",
 	[XE_PROXY_CCMD_GEM_CREATE_EXT] = "GEM_CREATE_EXT",
 	[XE_PROXY_CCMD_MADVISE] = "MADVISE",
+	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = "VM_QUERY_ATTRS",
+	[XE_PROXY_CCMD_VM_GET_PROPERTY] = "VM_GET_PROPERTY",
 	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
 	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
 	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
@@ -1041,6 +1043,100 @@ static int ccmd_madvise(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
+/*
+ * The ranges of [start, start + range): counted first, then fetched into a
+ * buffer of that many; mappings appearing between the two make the driver
+ * say ENOSPC, so count again (a few times, then report it).
+ */
+static int ccmd_vm_query_attrs(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_query_attrs_req *req = cmd;
+	struct drm_xe_vm_query_mem_range_attr q = { .vm_id = req->vm_id,
+		.start = req->start, .range = req->range };
+	struct xe_proxy_ccmd_vm_query_attrs_rsp *rsp;
+	struct drm_xe_mem_range_attr *attrs = NULL;
+	uint32_t i, n, tries;
+	int ret;
+
+	if (req->max_ranges > XE_PROXY_MAX_MEM_RANGES) {
+		bad(ctx, "VM_QUERY_ATTRS of %u ranges (at most %u)", req->max_ranges,
+		    XE_PROXY_MAX_MEM_RANGES);
+		return -EINVAL;
+	}
+	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp) + req->max_ranges * sizeof(rsp->ranges[0]));
+	if (!rsp)
+		return -EINVAL;
+	for (tries = 0; tries < 4; tries++) {
+		q.num_mem_ranges = 0;
+		q.sizeof_mem_range_attr = 0;
+		q.vector_of_mem_attr = 0;
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+		if (ret || !req->max_ranges || !q.num_mem_ranges)
+			break;
+		free(attrs);
+		attrs = calloc(q.num_mem_ranges, sizeof(*attrs));
+		if (!attrs) {
+			ret = -ENOMEM;
+			break;
+		}
+		q.sizeof_mem_range_attr = sizeof(*attrs);
+		q.vector_of_mem_attr = (uintptr_t)attrs;
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+		if (ret != -ENOSPC)
+			break;
+	}
+	rsp->ret = (uint32_t)-ret;
+	if (!ret) {
+		rsp->num_ranges = q.num_mem_ranges;
+		n = 0;
+		if (attrs)
+			n = q.num_mem_ranges < req->max_ranges ? q.num_mem_ranges : req->max_ranges;
+		for (i = 0; i < n; i++) {
+			rsp->ranges[i] = (struct xe_proxy_mem_range_attr){
+				.start = attrs[i].start, .end = attrs[i].end,
+				.devmem_fd = attrs[i].preferred_mem_loc.devmem_fd,
+				.migration_policy = attrs[i].preferred_mem_loc.migration_policy,
+				.atomic = attrs[i].atomic.val,
+				.pat_index = attrs[i].pat_index.val,
+			};
+		}
+		rsp->count = n;
+	}
+	free(attrs);
+	return 0;
+}
+
+static int ccmd_vm_get_property(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_vm_get_property_req *req = cmd;
+	struct drm_xe_vm_get_property p = { .vm_id = req->vm_id,
+		.property = req->property, .size = req->size };
+	struct xe_proxy_ccmd_vm_get_property_rsp *rsp;
+	int ret;
+
+	if (req->size > XE_PROXY_MAX_VM_PROPERTY_SIZE || req->pad) {
+		bad(ctx, "VM_GET_PROPERTY of %u bytes (at most %u)", req->size,
+		    XE_PROXY_MAX_VM_PROPERTY_SIZE);
+		return -EINVAL;
+	}
+	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp) + align8(req->size));
+	if (!rsp)
+		return -EINVAL;
+	/* a property we do not know might read or write through @data */
+	if (req->property != DRM_XE_VM_GET_PROPERTY_FAULTS) {
+		bad(ctx, "VM_GET_PROPERTY %u not forwarded", req->property);
+		rsp->ret = EINVAL;
+		return 0;
+	}
+	if (req->size)
+		p.data = (uintptr_t)rsp->payload;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_GET_PROPERTY, &p);
+	rsp->ret = (uint32_t)-ret;
+	if (!ret && !req->size)
+		rsp->size = p.size;
+	return 0;
+}
+
 static int ccmd_fence_put(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_fence_put_req *req = cmd;
@@ -1100,6 +1196,8 @@ static const struct ccmd_desc ccmds[] = {
 	CCMD(GEM_CLOSE, ccmd_gem_close, xe_proxy_ccmd_gem_close_req, false),
 	CCMD(EXEC_QUEUE_SET_PROPERTY, ccmd_exec_queue_set_property,
 	     xe_proxy_ccmd_exec_queue_set_property_req, false),
+	CCMD(VM_QUERY_ATTRS, ccmd_vm_query_attrs, xe_proxy_ccmd_vm_query_attrs_req, false),
+	CCMD(VM_GET_PROPERTY, ccmd_vm_get_property, xe_proxy_ccmd_vm_get_property_req, false),
 };
 
 /**

@@ -123,6 +123,8 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_USERPTR		0x200ULL /* MAP_USERPTR of guest-memory blobs */
 #define XE_PROXY_F_QUEUE_SET_PROPERTY	0x400ULL /* EXEC_QUEUE_SET_PROPERTY */
 #define XE_PROXY_F_EXEC_PARALLEL	0x800ULL /* XE_PROXY_EXEC_FLAG_PARALLEL */
+#define XE_PROXY_F_VM_QUERY_ATTRS	0x1000ULL /* XE_PROXY_CCMD_VM_QUERY_ATTRS */
+#define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
@@ -149,6 +151,8 @@ enum xe_proxy_ccmd {
 	XE_PROXY_CCMD_FENCE_PUT			= 39,
 	XE_PROXY_CCMD_GEM_CLOSE			= 40,
 	XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY	= 41,
+	XE_PROXY_CCMD_VM_QUERY_ATTRS		= 42,
+	XE_PROXY_CCMD_VM_GET_PROPERTY		= 43,
 };
 
 /*
@@ -756,6 +760,102 @@ struct xe_proxy_ccmd_fence_put_req {
 	__u8 payload[];
 };
 
+/**
+ * struct xe_proxy_ccmd_vm_query_attrs_req - DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS
+ *	(XE_PROXY_F_VM_QUERY_ATTRS)
+ * @hdr: header
+ * @start: start of the GPU VA range
+ * @range: its size
+ * @vm_id: the VM
+ * @max_ranges: how many ranges the response may carry, at most
+ *	XE_PROXY_MAX_MEM_RANGES; 0 asks for the count only
+ *
+ * The host driver counts the mappings in the range, then fills the first
+ * @max_ranges of them. A guest wanting more asks again from the end of the
+ * last range it got.
+ *
+ * Response: struct xe_proxy_ccmd_vm_query_attrs_rsp.
+ */
+struct xe_proxy_ccmd_vm_query_attrs_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le64 start;
+	__le64 range;
+	__le32 vm_id;
+	__le32 max_ranges;
+};
+
+/**
+ * struct xe_proxy_mem_range_attr - one mapping's memory attributes
+ * @start: first GPU VA of the mapping
+ * @end: end of the mapping (exclusive)
+ * @devmem_fd: preferred location: DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE or
+ *	_SYSTEM (a host fd never crosses; the host refuses such madvises)
+ * @migration_policy: DRM_XE_MIGRATE_*
+ * @atomic: DRM_XE_ATOMIC_*
+ * @pat_index: PAT index
+ */
+struct xe_proxy_mem_range_attr {
+	__le64 start;
+	__le64 end;
+	__le32 devmem_fd;
+	__le32 migration_policy;
+	__le32 atomic;
+	__le32 pat_index;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_query_attrs_rsp - result of VM_QUERY_ATTRS
+ * @hdr: header
+ * @ret: 0 or a positive errno
+ * @num_ranges: mappings the host driver found in the range
+ * @count: ranges that follow (at most the request's max_ranges)
+ * @ranges: the first @count of them, by address
+ */
+struct xe_proxy_ccmd_vm_query_attrs_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 ret;
+	__le32 num_ranges;
+	__le32 count;
+	struct xe_proxy_mem_range_attr ranges[];
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_get_property_req - DRM_IOCTL_XE_VM_GET_PROPERTY
+ *	(XE_PROXY_F_VM_GET_PROPERTY)
+ * @hdr: header
+ * @vm_id: the VM
+ * @property: DRM_XE_VM_GET_PROPERTY_*; the host forwards FAULTS only
+ * @size: 0 to ask for the size, else the bytes wanted, at most
+ *	XE_PROXY_MAX_VM_PROPERTY_SIZE
+ * @pad: zero
+ *
+ * Response: struct xe_proxy_ccmd_vm_get_property_rsp followed by @size
+ * bytes of property data in the uAPI's layout (struct xe_vm_fault).
+ */
+struct xe_proxy_ccmd_vm_get_property_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 vm_id;
+	__le32 property;
+	__le32 size;
+	__le32 pad;
+};
+
+/**
+ * struct xe_proxy_ccmd_vm_get_property_rsp - result of VM_GET_PROPERTY
+ * @hdr: header
+ * @ret: 0 or a positive errno
+ * @size: with a request size of 0, the size the host driver reported
+ * @pad: zero
+ * @payload: the data
+ */
+struct xe_proxy_ccmd_vm_get_property_rsp {
+	struct xe_proxy_ccmd_rsp hdr;
+	__le32 ret;
+	__le32 size;
+	__le32 pad;
+	__u8 payload[];
+};
+
 /* Hard limits the host enforces (the guest checks them too). */
 #define XE_PROXY_MAX_BINDS		512
 #define XE_PROXY_MAX_SYNCS		64
@@ -768,6 +868,9 @@ struct xe_proxy_ccmd_fence_put_req {
 #define XE_PROXY_MAX_PROPERTIES		16
 #define XE_PROXY_MAX_QUERY_SIZE		0x100000u /* 1 MiB */
 #define XE_PROXY_MAX_FENCE_PUT		1024
+#define XE_PROXY_MAX_MEM_RANGES		256
+/* xe keeps 50 faults of 48 bytes per VM (xe_vm.h MAX_FAULTS_SAVED_PER_VM) */
+#define XE_PROXY_MAX_VM_PROPERTY_SIZE	4096
 
 /*
  * Every wire struct is a multiple of 8 bytes; none has a member aligned to
@@ -809,6 +912,11 @@ XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_madvise_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_status_rsp);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_device_query_ext_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_fence_put_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_query_attrs_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_mem_range_attr);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_query_attrs_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_get_property_req);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_get_property_rsp);
 
 /* Sizes fixed by the reference's layouts (xe_proxy_ccmd_req is 16 bytes). */
 XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_ccmd_gem_create_req) == 48,

@@ -476,21 +476,6 @@ static void test_vm_and_queues(void)
 			   DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY, &sp);
 	}
 #endif
-#ifdef DRM_IOCTL_XE_MADVISE
-	/*
-	 * Memory attributes apply to fault-mode VMs only (xe_vm_madvise.c),
-	 * and a guest never gets one: a plain VM or an unknown one is EINVAL.
-	 */
-	{
-		struct drm_xe_madvise ma = { .vm_id = vm, .start = VA_BASE,
-			.range = BO_SIZE, .type = DRM_XE_MEM_RANGE_ATTR_ATOMIC,
-			.atomic.val = DRM_XE_ATOMIC_DEVICE };
-
-		EXPECT_ERR("madvise_not_fault_mode_einval", EINVAL, DRM_IOCTL_XE_MADVISE, &ma);
-		ma.vm_id = vm + 100;
-		EXPECT_ERR("madvise_unknown_vm_einval", EINVAL, DRM_IOCTL_XE_MADVISE, &ma);
-	}
-#endif
 
 	CHECK("queue_destroy", queue_destroy(q) == 0);
 	CHECK("queue_destroy_twice", queue_destroy(q) == -ENOENT);
@@ -773,6 +758,213 @@ static void test_ban(void)
 	env_close(&e);
 }
 
+/* A NULL binding (reads zero, writes dropped) of [addr, addr + range). */
+static int bind_null(uint32_t vm, uint64_t addr, uint64_t range)
+{
+	uint32_t so = syncobj_create();
+	struct drm_xe_sync s = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				 .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	struct drm_xe_vm_bind b = {
+		.vm_id = vm, .num_binds = 1,
+		.bind = { .range = range, .addr = addr, .op = DRM_XE_VM_BIND_OP_MAP,
+			  .flags = DRM_XE_VM_BIND_FLAG_NULL, .pat_index = PAT_WB_COHERENT },
+		.num_syncs = 1, .syncs = (uintptr_t)&s,
+	};
+	int ret = xioctl(fd, DRM_IOCTL_XE_VM_BIND, &b);
+
+	if (!ret)
+		ret = syncobj_wait(so, 0);
+	syncobj_destroy(so);
+	return ret;
+}
+
+static int madvise_one(uint32_t vm, uint64_t start, uint64_t range, uint32_t type,
+		       uint32_t val)
+{
+	struct drm_xe_madvise ma = { .vm_id = vm, .start = start, .range = range,
+				     .type = type };
+
+	if (type == DRM_XE_MEM_RANGE_ATTR_PAT)
+		ma.pat_index.val = val;
+	else
+		ma.atomic.val = val;
+	return xioctl(fd, DRM_IOCTL_XE_MADVISE, &ma);
+}
+
+/* Count, then fetch, the mappings of [start, start + range) (free *out). */
+static int query_attrs(uint32_t vm, uint64_t start, uint64_t range,
+		       struct drm_xe_mem_range_attr **out, uint32_t *n)
+{
+	struct drm_xe_vm_query_mem_range_attr q = { .vm_id = vm, .start = start,
+						    .range = range };
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	ret = xioctl(fd, DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	if (ret || !q.num_mem_ranges)
+		return ret;
+	if (q.sizeof_mem_range_attr != sizeof(**out))
+		return -EPROTO;
+	*out = calloc(q.num_mem_ranges, sizeof(**out));
+	q.vector_of_mem_attr = (uintptr_t)*out;
+	ret = xioctl(fd, DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	*n = q.num_mem_ranges;
+	return ret;
+}
+
+#define NULL_VA		0x40000000ULL
+#define PAT_1WAY	4	/* 1-way coherent on Xe2 (xe2_pat_table[]) */
+#define MANY_PAGES	768
+
+/*
+ * Memory attributes (xe_vm_madvise.c, xe_vm.c): MADVISE sets attributes on
+ * the mappings its range touches, cutting those without a BO at its edges
+ * and taking a BO mapping whole, on any VM; VM_QUERY_MEM_RANGE_ATTRS lists
+ * each mapping with its attributes.
+ */
+static void test_vm_attrs(void)
+{
+	uint32_t vm = vm_create(0), bo = bo_create(BO_SIZE), n, i;
+	struct drm_xe_vm_query_mem_range_attr q;
+	struct drm_xe_mem_range_attr *a;
+	struct drm_xe_madvise ma;
+	bool ok;
+
+	CHECK("vm_attrs_empty_vm", !query_attrs(vm, 0, 1ULL << 47, &a, &n) && n == 0);
+	free(a);
+	ok = bind_sync(vm, DRM_XE_VM_BIND_OP_MAP, bo, VA_BASE, BO_SIZE) == 0 &&
+	     bind_null(vm, NULL_VA, 0x10000) == 0;
+	CHECK("madvise_atomic_plain_vm", ok &&
+	      !madvise_one(vm, VA_BASE, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_ATOMIC,
+			   DRM_XE_ATOMIC_DEVICE));
+	CHECK("madvise_pat_inside_null_mapping",
+	      !madvise_one(vm, NULL_VA + 0x4000, 0x4000, DRM_XE_MEM_RANGE_ATTR_PAT, PAT_1WAY));
+	ok = !query_attrs(vm, VA_BASE, NULL_VA + 0x10000 - VA_BASE, &a, &n) && n == 4;
+	CHECK("vm_attrs_bo_mapping", ok && a[0].start == VA_BASE &&
+	      a[0].end == VA_BASE + BO_SIZE && a[0].atomic.val == DRM_XE_ATOMIC_DEVICE &&
+	      a[0].pat_index.val == PAT_WB_COHERENT &&
+	      a[0].preferred_mem_loc.devmem_fd == DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE);
+	CHECK("vm_attrs_null_mapping_cut_in_three", ok &&
+	      a[1].start == NULL_VA && a[1].end == NULL_VA + 0x4000 &&
+	      a[1].pat_index.val == PAT_WB_COHERENT &&
+	      a[2].start == NULL_VA + 0x4000 && a[2].end == NULL_VA + 0x8000 &&
+	      a[2].pat_index.val == PAT_1WAY && a[2].atomic.val == DRM_XE_ATOMIC_UNDEFINED &&
+	      a[3].start == NULL_VA + 0x8000 && a[3].end == NULL_VA + 0x10000 &&
+	      a[3].pat_index.val == PAT_WB_COHERENT);
+	free(a);
+	ok = !madvise_one(vm, VA_BASE + 0x1000, 0x1000, DRM_XE_MEM_RANGE_ATTR_ATOMIC,
+			  DRM_XE_ATOMIC_CPU) &&
+	     !query_attrs(vm, VA_BASE, BO_SIZE, &a, &n);
+	CHECK("madvise_takes_bo_mapping_whole", ok && n == 1 && a[0].start == VA_BASE &&
+	      a[0].end == VA_BASE + BO_SIZE && a[0].atomic.val == DRM_XE_ATOMIC_CPU);
+	free(a);
+	CHECK("madvise_global_atomics_on_bo_einval",
+	      madvise_one(vm, VA_BASE, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_ATOMIC,
+			  DRM_XE_ATOMIC_GLOBAL) == -EINVAL);
+	CHECK("madvise_unaligned_einval",
+	      madvise_one(vm, VA_BASE + 1, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_ATOMIC, 0) == -EINVAL);
+	CHECK("madvise_bad_atomic_einval",
+	      madvise_one(vm, VA_BASE, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_ATOMIC, 9) == -EINVAL);
+	CHECK("madvise_reserved_pat_einval",
+	      madvise_one(vm, VA_BASE, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_PAT, 16) == -EINVAL);
+	CHECK("madvise_unknown_vm_einval",
+	      madvise_one(vm + 100, VA_BASE, BO_SIZE, DRM_XE_MEM_RANGE_ATTR_ATOMIC, 0) == -EINVAL);
+	ma = (struct drm_xe_madvise){ .vm_id = vm, .start = VA_BASE, .range = BO_SIZE,
+		.type = DRM_XE_MEM_RANGE_ATTR_ATOMIC, .reserved[1] = 1 };
+	EXPECT_ERR("madvise_reserved_einval", EINVAL, DRM_IOCTL_XE_MADVISE, &ma);
+
+	a = calloc(4, sizeof(*a));
+	q = (struct drm_xe_vm_query_mem_range_attr){ .vm_id = vm, .start = VA_BASE,
+		.range = NULL_VA + 0x10000 - VA_BASE, .num_mem_ranges = 1,
+		.sizeof_mem_range_attr = sizeof(*a), .vector_of_mem_attr = (uintptr_t)a };
+	EXPECT_ERR("vm_attrs_too_few_enospc", ENOSPC, DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	q.num_mem_ranges = 4;
+	q.sizeof_mem_range_attr = 32;
+	EXPECT_ERR("vm_attrs_wrong_entry_size_einval", EINVAL,
+		   DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	q.sizeof_mem_range_attr = sizeof(*a);
+	q.vector_of_mem_attr = 0;
+	EXPECT_ERR("vm_attrs_null_vector_einval", EINVAL,
+		   DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	q.vector_of_mem_attr = 8;
+	EXPECT_ERR("vm_attrs_bad_vector_efault", EFAULT,
+		   DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	q = (struct drm_xe_vm_query_mem_range_attr){ .vm_id = vm + 100 };
+	EXPECT_ERR("vm_attrs_unknown_vm_einval", EINVAL,
+		   DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, &q);
+	free(a);
+
+	/* more ranges than one host answer carries */
+	ok = bind_null(vm, 2 * NULL_VA, MANY_PAGES * 0x1000ULL) == 0;
+	for (i = 1; ok && i < MANY_PAGES; i += 2)
+		ok = !madvise_one(vm, 2 * NULL_VA + i * 0x1000ULL, 0x1000,
+				  DRM_XE_MEM_RANGE_ATTR_PAT, PAT_1WAY);
+	ok = ok && !query_attrs(vm, 2 * NULL_VA, MANY_PAGES * 0x1000ULL, &a, &n) &&
+	     n == MANY_PAGES;
+	for (i = 0; ok && i < MANY_PAGES; i++)
+		ok = a[i].start == 2 * NULL_VA + i * 0x1000ULL &&
+		     a[i].end == a[i].start + 0x1000 &&
+		     a[i].pat_index.val == (i & 1 ? PAT_1WAY : PAT_WB_COHERENT);
+	CHECK("vm_attrs_768_ranges_in_order", ok);
+	free(a);
+	gem_close(bo);
+	vm_destroy(vm);
+}
+
+/*
+ * VM_GET_PROPERTY(FAULTS): a GPU fault the driver could not resolve is kept
+ * on its VM (xe_pagefault.c) and reported at its page, with the access.
+ */
+static void test_vm_faults(void)
+{
+	struct drm_xe_vm_get_property gp;
+	struct xe_vm_fault f[2];
+	uint32_t so = syncobj_create();
+	struct drm_xe_sync s = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				 .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	gp = (struct drm_xe_vm_get_property){ .vm_id = e.vm,
+		.property = DRM_XE_VM_GET_PROPERTY_FAULTS };
+	CHECK("vm_faults_none", ok && !xioctl(fd, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp) &&
+	      gp.size == 0);
+	gp.size = sizeof(f[0]);
+	gp.data = (uintptr_t)f;
+	EXPECT_ERR("vm_faults_more_than_recorded_einval", EINVAL,
+		   DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	ok = ok && exec(e.q, 0x7f0000040ULL, &s, 1) == 0 && syncobj_wait(so, 0) == 0;
+	gp.size = 0;
+	ok = ok && !xioctl(fd, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	CHECK("vm_faults_one_after_faulting_batch", ok && gp.size == sizeof(f[0]));
+	memset(f, 0xa5, sizeof(f));
+	gp.data = (uintptr_t)f;
+	ok = ok && !xioctl(fd, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	CHECK("vm_faults_entry", ok && f[0].address == 0x7f0000000ULL &&
+	      f[0].address_precision == 0x1000 &&
+	      f[0].access_type == FAULT_ACCESS_TYPE_READ &&
+	      f[0].fault_type == FAULT_TYPE_NOT_PRESENT &&
+	      f[0].fault_level == FAULT_LEVEL_PDP && f[1].address == 0xa5a5a5a5a5a5a5a5ULL);
+	ktap_diag("fault at %#llx access %u type %u level %u",
+		  (unsigned long long)f[0].address, f[0].access_type, f[0].fault_type,
+		  f[0].fault_level);
+	gp.size = sizeof(f[0]) - 8;
+	EXPECT_ERR("vm_faults_partial_entry_einval", EINVAL, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	gp.size = sizeof(f[0]);
+	gp.data = 8;
+	EXPECT_ERR("vm_faults_bad_pointer_efault", EFAULT, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	gp = (struct drm_xe_vm_get_property){ .vm_id = e.vm, .property = 1 };
+	EXPECT_ERR("vm_property_unknown_einval", EINVAL, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	gp = (struct drm_xe_vm_get_property){ .vm_id = e.vm, .pad = 1 };
+	EXPECT_ERR("vm_property_pad_einval", EINVAL, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	gp = (struct drm_xe_vm_get_property){ .vm_id = e.vm + 100 };
+	EXPECT_ERR("vm_property_unknown_vm_enoent", ENOENT, DRM_IOCTL_XE_VM_GET_PROPERTY, &gp);
+	syncobj_destroy(so);
+	env_close(&e);
+}
+
 /*
  * MAP_USERPTR: a batch in plain process memory stores into that memory;
  * after the memory is unmapped and mapped anew at the same address, the
@@ -1041,6 +1233,8 @@ int main(int argc, char **argv)
 	test_exec_and_syncs();
 	test_user_fences();
 	test_ban();
+	test_vm_attrs();
+	test_vm_faults();
 	test_userptr();
 	test_parallel();
 	test_prime();

@@ -125,7 +125,8 @@ struct sim_vma {
 	struct sim_bo *bo;	/* NULL for NULL bindings */
 	uint64_t bo_offset;
 	bool userptr;		/* bo_offset is then the host address */
-	uint16_t pat_index;
+	uint16_t pat_index;	/* attr.pat_index: the bind's, or MADVISE's */
+	uint32_t atomic_access;	/* attr.atomic_access, DRM_XE_ATOMIC_* */
 	bool readonly;
 };
 
@@ -140,6 +141,9 @@ struct sim_vma_list {
  * tree, updated when VM_BIND is called; @pt is what the GPU walks, updated
  * when the bind job runs after its in-fences.
  */
+/* xe_vm.h MAX_FAULTS_SAVED_PER_VM */
+#define SIM_MAX_FAULTS_PER_VM	50
+
 struct sim_vm {
 	int refcount;
 	uint32_t flags;
@@ -151,6 +155,9 @@ struct sim_vm {
 	struct sim_list link;		/* in the list of all VMs */
 	uint32_t active_jobs;		/* exec jobs queued or running */
 	struct sim_file *file;
+	/* GPU faults seen, for VM_GET_PROPERTY_FAULTS (vm->faults.list) */
+	struct xe_vm_fault faults[SIM_MAX_FAULTS_PER_VM];
+	uint32_t num_faults;
 };
 
 struct sim_exec_queue {
@@ -269,6 +276,7 @@ int sim_ioctl_vm_get_property(struct sim_file *f, void *data);
 void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len,
 		       bool write);
 void sim_file_release_vms(struct sim_file *f);
+void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access);
 void sim_userptr_invalidate(uint64_t start, uint64_t len);
 
 /* sim_sync.c: drm_xe_sync parsing shared by exec and bind (xe_sync.c) */

@@ -69,6 +69,7 @@ static bool gpu_read(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
 
 	if (!p) {
 		s->fault_addr = va;
+		s->fault_access = FAULT_ACCESS_TYPE_READ;
 		return false;
 	}
 	memcpy(dst, p, len);
@@ -82,6 +83,7 @@ static bool gpu_write(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
 
 	if (!p) {
 		s->fault_addr = va;
+		s->fault_access = FAULT_ACCESS_TYPE_WRITE;
 		return false;
 	}
 	memcpy(p, src, len);
@@ -167,6 +169,8 @@ static enum sim_batch_result blt(struct sim_batch_state *s, struct sim_vm *vm,
 			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
 			if (!sp || !dp) {
 				s->fault_addr = sp ? dst : src;
+				s->fault_access = sp ? FAULT_ACCESS_TYPE_WRITE :
+						       FAULT_ACCESS_TYPE_READ;
 				return SIM_BATCH_FAULT;
 			}
 			memmove(dp, sp, width);
@@ -180,6 +184,7 @@ static enum sim_batch_result blt(struct sim_batch_state *s, struct sim_vm *vm,
 			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
 			if (!dp) {
 				s->fault_addr = dst;
+				s->fault_access = FAULT_ACCESS_TYPE_WRITE;
 				return SIM_BATCH_FAULT;
 			}
 			memset(dp, dw[6] >> 24, width);
@@ -298,6 +303,7 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 		unsigned int size = op < 0x20 ? 4 : op < 0x40 ? 8 : 16;
 		uint64_t mem = 0, src1 = 0, src2 = 0;
 		uint64_t wmask = size == 4 ? 0xffffffffull : ~0ull;
+		bool ok;
 
 		if (len < 3 || size == 16)
 			break;	/* 16-byte atomics are not modelled */
@@ -305,11 +311,15 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 			src1 = dw[3] | (size == 8 ? (uint64_t)dw[4] << 32 : 0);
 			src2 = dw[5] | (size == 8 ? (uint64_t)dw[6] << 32 : 0);
 		}
-		if (!gpu_read(s, vm, addr, &mem, size))
+		ok = gpu_read(s, vm, addr, &mem, size);
+		if (ok) {
+			mem = atomic_apply(op, mem, src1, src2, wmask) & wmask;
+			ok = gpu_write(s, vm, addr, &mem, size);
+		}
+		if (!ok) {
+			s->fault_access = FAULT_ACCESS_TYPE_ATOMIC;
 			return SIM_BATCH_FAULT;
-		mem = atomic_apply(op, mem, src1, src2, wmask) & wmask;
-		if (!gpu_write(s, vm, addr, &mem, size))
-			return SIM_BATCH_FAULT;
+		}
 		break;
 	}
 	case MI_SEMAPHORE_WAIT_OP: {

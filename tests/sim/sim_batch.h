@@ -25,6 +25,7 @@ struct sim_batch_state {
 	uint32_t depth;
 	uint64_t executed;
 	uint64_t fault_addr;
+	uint8_t fault_access;	/* FAULT_ACCESS_TYPE_* of the faulting access */
 	bool done;
 };
 

@@ -209,6 +209,7 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 	case SIM_BATCH_FAULT:
 		sim_debug("queue %p: GPU page fault at %#llx, banning", (void *)q,
 			  (unsigned long long)j->bs.fault_addr);
+		sim_vm_record_fault(q->vm, j->bs.fault_addr, j->bs.fault_access);
 		queue_ban(q, -EIO);
 		*progress = true;
 		return false;

@@ -600,44 +600,262 @@ void sim_bind_work_free(struct sim_bind_work *w)
 
 /* ---- MADVISE, VM_QUERY_MEM_RANGE_ATTRS, VM_GET_PROPERTY ---- */
 
+/* xe_vm_madvise.c madvise_args_are_sane() */
+static int madvise_check_args(const struct drm_xe_madvise *a)
+{
+	if ((a->start | a->range) & (SIM_PAGE_SIZE - 1) || a->range < SIM_PAGE_SIZE)
+		return SIM_ERR(-EINVAL, "unaligned range");
+	switch (a->type) {
+	case DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC:
+		if ((int32_t)a->preferred_mem_loc.devmem_fd < DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM ||
+		    ((int32_t)a->preferred_mem_loc.devmem_fd <= DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
+		     a->preferred_mem_loc.region_instance) ||
+		    a->preferred_mem_loc.migration_policy > DRM_XE_MIGRATE_ONLY_SYSTEM_PAGES ||
+		    a->preferred_mem_loc.reserved)
+			return SIM_ERR(-EINVAL, "preferred location");
+		break;
+	case DRM_XE_MEM_RANGE_ATTR_ATOMIC:
+		if (a->atomic.val > DRM_XE_ATOMIC_CPU || a->atomic.pad || a->atomic.reserved)
+			return SIM_ERR(-EINVAL, "atomic %u", a->atomic.val);
+		break;
+	case DRM_XE_MEM_RANGE_ATTR_PAT:
+		if (!sim_pat_coh(a->pat_index.val) || a->pat_index.pad || a->pat_index.reserved)
+			return SIM_ERR(-EINVAL, "pat %u", a->pat_index.val);
+		break;
+	case DRM_XE_VMA_ATTR_PURGEABLE_STATE:
+		if (a->purge_state_val.val > DRM_XE_VMA_PURGEABLE_STATE_DONTNEED ||
+		    a->purge_state_val.pad)
+			return SIM_ERR(-EINVAL, "purgeable state %u", a->purge_state_val.val);
+		break;
+	default:
+		return SIM_ERR(-EINVAL, "type %u", a->type);
+	}
+	if (a->reserved[0] || a->reserved[1])
+		return SIM_ERR(-EINVAL, "reserved");
+	return 0;
+}
+
+/*
+ * drm_gpuvm_madvise_ops_create(): mappings without a BO (userptr, NULL)
+ * are split at the range's edges; a BO mapping is taken whole. The pieces
+ * keep their attributes, as a REMAP copies them.
+ */
+static int madvise_split(struct sim_vma_list *vm, uint64_t start, uint64_t end)
+{
+	uint64_t edge[2] = { start, end };
+
+	for (int e = 0; e < 2; e++) {
+		struct sim_vma *v = vma_find(vm, edge[e]);
+		struct sim_vma tail;
+
+		if (!v || v->bo || v->start == edge[e])
+			continue;
+		if (vmas_reserve(vm, 1))
+			return -ENOMEM;
+		v = vma_find(vm, edge[e]);
+		tail = *v;
+		tail.start = edge[e];
+		tail.bo_offset += edge[e] - v->start;
+		v->end = edge[e];
+		vmas_insert(vm, &tail);
+	}
+	return 0;
+}
+
+/*
+ * xe_vm_madvise.c check_pat_args_are_sane() and check_bo_args_are_sane()
+ * for an integrated part: every BO is in system memory, where device
+ * atomics work (has_device_atomics_on_smem) but global ones need VRAM too.
+ */
+static int madvise_check_vmas(struct sim_vm *vm, const struct drm_xe_madvise *a,
+			      uint64_t start, uint64_t end)
+{
+	bool coh_none = a->type == DRM_XE_MEM_RANGE_ATTR_PAT &&
+			sim_pat_coh(a->pat_index.val) == SIM_COH_NONE;
+
+	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
+		struct sim_vma *v = &vm->gpuva.vmas[i];
+
+		if (v->end <= start || v->start >= end)
+			continue;
+		if (coh_none && v->bo && (v->bo->cpu_caching == DRM_XE_GEM_CPU_CACHING_WB ||
+					  !v->bo->cpu_caching))
+			return SIM_ERR(-EINVAL, "non-coherent PAT over a cached BO");
+		if (coh_none && v->userptr)
+			return SIM_ERR(-EINVAL, "non-coherent PAT over a userptr");
+		if (a->type == DRM_XE_MEM_RANGE_ATTR_ATOMIC && v->bo &&
+		    a->atomic.val == DRM_XE_ATOMIC_GLOBAL)
+			return SIM_ERR(-EINVAL, "global atomics need VRAM");
+	}
+	return 0;
+}
+
 int sim_ioctl_madvise(struct sim_file *f, void *data)
 {
 	struct drm_xe_madvise *a = data;
+	uint64_t start, end;
 	struct sim_vm *vm;
+	uint32_t retained;
+	int err;
 
 	vm = sim_vm_lookup(f, a->vm_id);
 	if (!vm)
 		return SIM_ERR(-EINVAL, "no vm %u", a->vm_id);
-	/* xe_vm_madvise.c: madvise applies to fault-mode (SVM) VMs */
-	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
-		return SIM_ERR(-EINVAL, "vm %u is not in fault mode", a->vm_id);
-	if (a->extensions || a->reserved[0] || a->reserved[1])
-		return SIM_ERR(-EINVAL, "extensions/reserved");
-	if ((a->start | a->range) & (SIM_PAGE_SIZE - 1) || !a->range)
-		return SIM_ERR(-EINVAL, "unaligned range");
-	if (a->type > DRM_XE_MEM_RANGE_ATTR_PAT)
-		return SIM_ERR(-EINVAL, "type %u", a->type);
-	if (a->type == DRM_XE_MEM_RANGE_ATTR_PAT &&
-	    (a->pat_index.val >= sim.dev->pat_entries ||
-	     !sim_pat_coh(a->pat_index.val)))
-		return SIM_ERR(-EINVAL, "pat %u", a->pat_index.val);
-	if (a->type == DRM_XE_MEM_RANGE_ATTR_ATOMIC &&
-	    a->atomic.val > DRM_XE_ATOMIC_CPU)
-		return SIM_ERR(-EINVAL, "atomic %u", a->atomic.val);
-	/* the simulated memory has no placement or atomics policy to change */
+	err = madvise_check_args(a);
+	if (err)
+		return err;
+	if (a->type == DRM_XE_VMA_ATTR_PURGEABLE_STATE) {
+		if (a->purge_state_val.retained_ptr) {
+			if (sim_copy_from_user(&retained, a->purge_state_val.retained_ptr,
+					       sizeof(retained)))
+				return SIM_ERR(-EFAULT, "retained_ptr");
+			if (retained)
+				return SIM_ERR(-EINVAL, "retained not zeroed");
+		}
+		return SIM_ERR(-EOPNOTSUPP, "purgeable BOs are not simulated");
+	}
+	/* the GPU VA without its canonical sign extension */
+	start = a->start & (vm_size() - 1);
+	end = start + a->range;
+	err = madvise_split(&vm->gpuva, start, end);
+	if (err)
+		return err;
+	err = madvise_check_vmas(vm, a, start, end);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
+		struct sim_vma *v = &vm->gpuva.vmas[i];
+
+		if (v->end <= start || v->start >= end)
+			continue;
+		/*
+		 * A preferred location changes CPU-address-mirror mappings
+		 * only, which are not simulated; a userptr keeps its atomics
+		 * unless they become device atomics (madvise_atomic()).
+		 */
+		if (a->type == DRM_XE_MEM_RANGE_ATTR_ATOMIC &&
+		    (!v->userptr || a->atomic.val == DRM_XE_ATOMIC_DEVICE))
+			v->atomic_access = a->atomic.val;
+		else if (a->type == DRM_XE_MEM_RANGE_ATTR_PAT)
+			v->pat_index = (uint16_t)a->pat_index.val;
+	}
 	return 0;
 }
 
+/* xe_vm.c xe_vm_query_vmas_attrs_ioctl() */
 int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data)
 {
-	(void)f;
-	(void)data;
-	return SIM_ERR(-EOPNOTSUPP, "VM_QUERY_MEM_RANGE_ATTRS is not simulated");
+	struct drm_xe_vm_query_mem_range_attr *a = data;
+	uint64_t end = a->start + a->range;
+	struct drm_xe_mem_range_attr *attrs;
+	uint32_t n = 0;
+	struct sim_vm *vm;
+	int err = 0;
+
+	if ((a->num_mem_ranges == 0 && (a->vector_of_mem_attr || a->sizeof_mem_range_attr)) ||
+	    (a->num_mem_ranges > 0 && (!a->vector_of_mem_attr ||
+				       a->sizeof_mem_range_attr != sizeof(*attrs))))
+		return SIM_ERR(-EINVAL, "num_mem_ranges %u with size %llu", a->num_mem_ranges,
+			       (unsigned long long)a->sizeof_mem_range_attr);
+	vm = sim_vm_lookup(f, a->vm_id);
+	if (!vm)
+		return SIM_ERR(-EINVAL, "no vm %u", a->vm_id);
+	if (!a->num_mem_ranges) {
+		for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++)
+			n += vm->gpuva.vmas[i].start < end && vm->gpuva.vmas[i].end > a->start;
+		a->num_mem_ranges = n;
+		a->sizeof_mem_range_attr = sizeof(*attrs);
+		return 0;
+	}
+	attrs = calloc(a->num_mem_ranges, sizeof(*attrs));
+	if (!attrs)
+		return a->num_mem_ranges > 1 ? -ENOBUFS : -ENOMEM;
+	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
+		struct sim_vma *v = &vm->gpuva.vmas[i];
+
+		if (v->end <= a->start || v->start >= end)
+			continue;
+		if (n == a->num_mem_ranges) {
+			err = SIM_ERR(-ENOSPC, "more than %u ranges", n);
+			break;
+		}
+		/* preferred_mem_loc stays DEFAULT_DEVICE/MIGRATE_ALL_PAGES (0) */
+		attrs[n].start = v->start;
+		attrs[n].end = v->end;
+		attrs[n].atomic.val = v->atomic_access;
+		attrs[n].pat_index.val = v->pat_index;
+		n++;
+	}
+	if (!err) {
+		a->num_mem_ranges = n;
+		if (sim_copy_to_user(a->vector_of_mem_attr, attrs, n * sizeof(*attrs)))
+			err = -EFAULT;
+	}
+	free(attrs);
+	return err;
 }
 
+/*
+ * xe_pagefault.c xe_pagefault_save_to_vm(): a fault the driver could not
+ * resolve is kept on its VM, fault mode or not, up to 50. The level is
+ * where the walk stopped: the largest page-table level whose entry covers
+ * no mapping at all (approximating the driver, which may keep empty
+ * tables after an unbind).
+ */
+void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access)
+{
+	uint64_t page = va & ~(uint64_t)(SIM_PAGE_SIZE - 1);
+	struct sim_vma *v = vma_find(&vm->pt, page);
+	struct xe_vm_fault *e;
+	uint8_t level = FAULT_LEVEL_PTE;
+
+	if (vm->num_faults >= SIM_MAX_FAULTS_PER_VM)
+		return;
+	for (uint8_t l = FAULT_LEVEL_PDE; l <= FAULT_LEVEL_PML4; l++) {
+		uint64_t size = (uint64_t)SIM_PAGE_SIZE << (9 * l);
+		uint64_t base = page & ~(size - 1);
+		bool used = false;
+
+		for (uint32_t i = 0; i < vm->pt.num_vmas && !used; i++)
+			used = vm->pt.vmas[i].start < base + size && vm->pt.vmas[i].end > base;
+		if (used)
+			break;
+		level = l;
+	}
+	e = &vm->faults[vm->num_faults++];
+	memset(e, 0, sizeof(*e));
+	/* xe_device_canonicalize_addr(): sign-extend from bit va_bits - 1 */
+	e->address = (uint64_t)((int64_t)(page << (64 - sim.dev->va_bits)) >>
+				(64 - sim.dev->va_bits));
+	e->address_precision = SIM_PAGE_SIZE;
+	e->access_type = access;
+	e->fault_type = v && v->readonly && access != FAULT_ACCESS_TYPE_READ ?
+			FAULT_TYPE_WRITE_ACCESS : FAULT_TYPE_NOT_PRESENT;
+	e->fault_level = level;
+}
+
+/* xe_vm.c xe_vm_get_property_ioctl() */
 int sim_ioctl_vm_get_property(struct sim_file *f, void *data)
 {
-	(void)f;
-	(void)data;
-	return SIM_ERR(-EOPNOTSUPP, "VM_GET_PROPERTY is not simulated");
+	struct drm_xe_vm_get_property *a = data;
+	uint32_t size;
+	struct sim_vm *vm;
+
+	if (a->reserved[0] || a->reserved[1] || a->reserved[2] || a->extensions || a->pad)
+		return SIM_ERR(-EINVAL, "extensions/pad/reserved");
+	vm = sim_vm_lookup(f, a->vm_id);
+	if (!vm)
+		return SIM_ERR(-ENOENT, "no vm %u", a->vm_id);
+	if (a->property != DRM_XE_VM_GET_PROPERTY_FAULTS)
+		return SIM_ERR(-EINVAL, "property %u", a->property);
+	size = vm->num_faults * sizeof(vm->faults[0]);
+	if (!a->size) {
+		a->size = size;
+		return 0;
+	}
+	if (a->size > size || a->size % sizeof(vm->faults[0]))
+		return SIM_ERR(-EINVAL, "size %u of %u", a->size, size);
+	if (sim_copy_to_user(a->data, vm->faults, a->size))
+		return -EFAULT;
+	return 0;
 }
