@@ -59,6 +59,9 @@ int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		return -EOPNOTSUPP;
 	if (!xa_load(&ctx->vms, args->vm_id))
 		return -EINVAL;
+	/* the host request has no room for them; xe refuses them anyway */
+	if (args->reserved[0] || args->reserved[1])
+		return -EINVAL;
 	/* the attribute union: three words whatever the type */
 	BUILD_BUG_ON(sizeof(args->atomic) != sizeof(words));
 	memcpy(&words, &args->atomic, sizeof(words));
