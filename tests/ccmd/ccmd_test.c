@@ -759,6 +759,76 @@ HOSTILE(h_madvise_pointer_type)
 	madvise_page(t, 3)->arg2 = 0x1000;
 }
 
+static struct xe_proxy_ccmd_vm_query_attrs_req *query_attrs(struct tctx *t, uint32_t max,
+							     uint32_t rsp_off)
+{
+	struct xe_proxy_ccmd_vm_query_attrs_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_VM_QUERY_ATTRS, sizeof(*r), rsp_off);
+
+	r->vm_id = H.vm;
+	r->start = 0;
+	r->range = 1ull << 40;
+	r->max_ranges = max;
+	return r;
+}
+
+HOSTILE(h_query_attrs_too_many)
+{
+	(void)arg;
+	query_attrs(t, XE_PROXY_MAX_MEM_RANGES + 1, 0);
+}
+
+HOSTILE(h_query_attrs_past_shmem)
+{
+	(void)arg;
+	/* 256 ranges do not fit behind this offset */
+	query_attrs(t, XE_PROXY_MAX_MEM_RANGES, SHMEM_SIZE - 4096);
+}
+
+HOSTILE(h_query_attrs_other_vm)
+{
+	(void)arg;
+	query_attrs(t, 1, 0)->vm_id = 4242;
+}
+
+static struct xe_proxy_ccmd_vm_get_property_req *vm_property(struct tctx *t,
+							      uint32_t property,
+							      uint32_t size)
+{
+	struct xe_proxy_ccmd_vm_get_property_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_VM_GET_PROPERTY, sizeof(*r), 0);
+
+	r->vm_id = H.vm;
+	r->property = property;
+	r->size = size;
+	return r;
+}
+
+HOSTILE(h_vm_property_huge)
+{
+	(void)arg;
+	vm_property(t, DRM_XE_VM_GET_PROPERTY_FAULTS, XE_PROXY_MAX_VM_PROPERTY_SIZE + 8);
+}
+
+HOSTILE(h_vm_property_unknown)
+{
+	(void)arg;
+	/* a property the host does not know might use @data as a pointer */
+	vm_property(t, 1, 64);
+}
+
+HOSTILE(h_vm_property_more_than_recorded)
+{
+	(void)arg;
+	vm_property(t, DRM_XE_VM_GET_PROPERTY_FAULTS, 50 * sizeof(struct xe_vm_fault));
+}
+
+HOSTILE(h_vm_property_pad)
+{
+	(void)arg;
+	vm_property(t, DRM_XE_VM_GET_PROPERTY_FAULTS, 0)->pad = 1;
+}
+
 HOSTILE(h_fence_put_huge)
 {
 	struct xe_proxy_ccmd_fence_put_req *r =
@@ -881,6 +951,14 @@ static const struct hostile corpus[] = {
 	{ "exec_ext_host_fence_zero", h_exec_ext_fence_zero, RET_STATUS, EINVAL },
 	{ "madvise_device_fd", h_madvise_devmem_fd, RET_STATUS, EPERM },
 	{ "madvise_pointer_attribute", h_madvise_pointer_type, RET_STATUS, EOPNOTSUPP },
+	{ "vm_query_attrs_too_many", h_query_attrs_too_many, REJECT, 0 },
+	{ "vm_query_attrs_past_shmem", h_query_attrs_past_shmem, REJECT, 0 },
+	{ "vm_query_attrs_other_vm", h_query_attrs_other_vm, RET_STATUS, EINVAL },
+	{ "vm_property_huge", h_vm_property_huge, REJECT, 0 },
+	{ "vm_property_unknown", h_vm_property_unknown, RET_STATUS, EINVAL },
+	{ "vm_property_more_than_recorded", h_vm_property_more_than_recorded, RET_STATUS,
+	  EINVAL },
+	{ "vm_property_pad", h_vm_property_pad, REJECT, 0 },
 	{ "fence_put_huge", h_fence_put_huge, REJECT, 0 },
 	{ "query_ext_input_too_big", h_query_ext_input_too_big, REJECT, 0 },
 	{ "query_ext_len_mismatch", h_query_ext_len_mismatch, REJECT, 0 },
@@ -940,7 +1018,7 @@ int main(void)
 	int i;
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
-	ktap_header(31 + CORPUS_SIZE);
+	ktap_header(33 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1171,6 +1249,41 @@ int main(void)
 		ktap_test(ok && ((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret == EINVAL &&
 			  ((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 64))->ret == ENOENT,
 			  "exec_queue_set_property_forwarded");
+	}
+
+	/* The mapping of vm_bind_base, through the attributes query. */
+	{
+		struct xe_proxy_ccmd_vm_query_attrs_req *r =
+			ccmd_add(&a.s, XE_PROXY_CCMD_VM_QUERY_ATTRS, sizeof(*r), 0);
+		struct xe_proxy_ccmd_vm_query_attrs_rsp *qa = rsp(&a, 0);
+
+		r->vm_id = vm;
+		r->start = 0x100000;
+		r->range = BO_SIZE;
+		r->max_ranges = 4;
+		ok = submit(&a) == 0;
+		ktap_test(ok && !qa->ret && qa->num_ranges == 1 && qa->count == 1 &&
+			  qa->ranges[0].start == 0x100000 &&
+			  qa->ranges[0].end == 0x100000 + BO_SIZE,
+			  "vm_query_attrs_forwarded");
+	}
+
+	/* No fault on this VM yet: a size of 0, and asking for more is EINVAL. */
+	{
+		struct xe_proxy_ccmd_vm_get_property_req *r =
+			ccmd_add(&a.s, XE_PROXY_CCMD_VM_GET_PROPERTY, sizeof(*r), 0);
+		struct xe_proxy_ccmd_vm_get_property_req *r2 =
+			ccmd_add(&a.s, XE_PROXY_CCMD_VM_GET_PROPERTY, sizeof(*r2), 64);
+		struct xe_proxy_ccmd_vm_get_property_rsp *p = rsp(&a, 0), *p2 = rsp(&a, 64);
+
+		r->vm_id = vm;
+		r->property = DRM_XE_VM_GET_PROPERTY_FAULTS;
+		r2->vm_id = vm;
+		r2->property = DRM_XE_VM_GET_PROPERTY_FAULTS;
+		r2->size = sizeof(struct xe_vm_fault);
+		ok = submit(&a) == 0;
+		ktap_test(ok && !p->ret && p->size == 0 && p2->ret == EINVAL,
+			  "vm_get_property_faults_forwarded");
 	}
 
 	ccmd_exec_queue_get_property(&a.s, queue, DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN, 0);
