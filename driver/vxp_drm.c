@@ -173,6 +173,7 @@ static const struct drm_driver vxp_drm_driver = {
 			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = vxp_open,
 	.postclose = vxp_postclose,
+	.gem_prime_import = vxp_gem_prime_import,
 	.ioctls = vxp_ioctls,
 	.num_ioctls = ARRAY_SIZE(vxp_ioctls),
 	.fops = &vxp_fops,

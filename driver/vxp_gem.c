@@ -10,12 +10,16 @@
  * host reported. Argument checks follow xe_gem_create_ioctl() and
  * xe_gem_mmap_offset_ioctl() in drivers/gpu/drm/xe/xe_bo.c.
  */
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <uapi/drm/xe_drm.h>
@@ -125,9 +129,113 @@ static const struct vm_operations_struct vxp_bo_vm_ops = {
 	.close = drm_gem_vm_close,
 };
 
+/*
+ * PRIME: the guest reaches a BO's pages only through the host-visible
+ * window, a PCI BAR of the virtio device, so an importer gets that range
+ * DMA-mapped for its own device, one entry without struct pages (as
+ * virtio-gpu exports its VRAM blobs). Importers must not touch the pages.
+ */
+static struct sg_table *vxp_bo_map_dma_buf(struct dma_buf_attachment *attach,
+					   enum dma_data_direction dir)
+{
+	struct drm_gem_object *obj = attach->dmabuf->priv;
+	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct sg_table *sgt;
+	dma_addr_t addr;
+	int ret, idx;
+
+	if (!drm_dev_enter(obj->dev, &idx))
+		return ERR_PTR(-ENODEV);
+	ret = vxp_bo_hv_map(bo);
+	drm_dev_exit(idx);
+	if (ret)
+		return ERR_PTR(ret);
+	sgt = kzalloc_obj(*sgt, GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	addr = dma_map_resource(attach->dev, bo->ctx->vxp->hv.addr + bo->hv.start,
+				obj->size, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	ret = dma_mapping_error(attach->dev, addr);
+	if (ret)
+		goto err_table;
+	sg_set_page(sgt->sgl, NULL, obj->size, 0);
+	sg_dma_address(sgt->sgl) = addr;
+	sg_dma_len(sgt->sgl) = obj->size;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static void vxp_bo_unmap_dma_buf(struct dma_buf_attachment *attach,
+				 struct sg_table *sgt,
+				 enum dma_data_direction dir)
+{
+	dma_unmap_resource(attach->dev, sg_dma_address(sgt->sgl),
+			   sg_dma_len(sgt->sgl), dir, DMA_ATTR_SKIP_CPU_SYNC);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+/* No pin: the window mapping lasts as long as the BO. */
+static const struct dma_buf_ops vxp_dmabuf_ops = {
+	.map_dma_buf = vxp_bo_map_dma_buf,
+	.unmap_dma_buf = vxp_bo_unmap_dma_buf,
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
+/* A VM-private BO cannot be shared (xe_dma_buf.c xe_gem_prime_export()). */
+static struct dma_buf *vxp_bo_export(struct drm_gem_object *obj, int flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+
+	if (to_vxp_bo(obj)->vm_private)
+		return ERR_PTR(-EPERM);
+	exp_info.ops = &vxp_dmabuf_ops;
+	exp_info.size = obj->size;
+	exp_info.flags = flags;
+	exp_info.priv = obj;
+	exp_info.resv = obj->resv;
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+/**
+ * vxp_gem_prime_import() - &drm_driver.gem_prime_import
+ * @drm: the device
+ * @dma_buf: the buffer to import
+ *
+ * A buffer this device exported comes back as the same BO. The host cannot
+ * reach the pages of anyone else's buffer, so those are refused.
+ *
+ * Return: the GEM object with a reference, or an ERR_PTR.
+ */
+struct drm_gem_object *vxp_gem_prime_import(struct drm_device *drm,
+					    struct dma_buf *dma_buf)
+{
+	struct drm_gem_object *obj = dma_buf->priv;
+
+	if (dma_buf->ops == &vxp_dmabuf_ops && obj->dev == drm) {
+		drm_gem_object_get(obj);
+		return obj;
+	}
+	drm_dbg(drm, "PRIME import of a foreign dma-buf (%s) refused\n",
+		dma_buf->exp_name);
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
 static const struct drm_gem_object_funcs vxp_bo_funcs = {
 	.free = vxp_bo_free,
 	.mmap = vxp_bo_mmap,
+	.export = vxp_bo_export,
 	.vm_ops = &vxp_bo_vm_ops,
 };
 
@@ -231,6 +339,7 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 
 	bo->ctx = vxp_context_get(ctx);
 	bo->base.funcs = &vxp_bo_funcs;
+	bo->vm_private = args->vm_id;
 	drm_gem_private_object_init(drm, &bo->base, args->size);
 	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (!ret)

@@ -10,6 +10,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_mm.h>
 
+struct dma_buf;
 struct vxp_context;
 
 /**
@@ -21,6 +22,7 @@ struct vxp_context;
  * @hv: where the blob sits in the host-visible window
  * @map_info: VIRTIO_GPU_MAP_CACHE_* the host reported
  * @hv_mapped: @hv is valid
+ * @vm_private: created for one VM (GEM_CREATE vm_id), never exported
  */
 struct vxp_bo {
 	struct drm_gem_object base;
@@ -30,6 +32,7 @@ struct vxp_bo {
 	struct drm_mm_node hv;
 	u32 map_info;
 	bool hv_mapped;
+	bool vm_private;
 };
 
 static inline struct vxp_bo *to_vxp_bo(struct drm_gem_object *obj)
@@ -42,5 +45,7 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 struct vxp_bo *vxp_bo_lookup(struct drm_file *file, u32 handle);
+struct drm_gem_object *vxp_gem_prime_import(struct drm_device *drm,
+					    struct dma_buf *dma_buf);
 
 #endif /* VXP_GEM_H */

@@ -1116,7 +1116,10 @@ static void test_parallel(void)
 static void test_prime(void)
 {
 	struct drm_prime_handle exp, imp;
-	uint32_t h = bo_create(BO_SIZE);
+	uint32_t h = bo_create(BO_SIZE), vm, i;
+	uint32_t *map, *dmap;
+	struct drm_xe_gem_create c;
+	bool ok;
 
 	exp = (struct drm_prime_handle){ .handle = h, .flags = DRM_CLOEXEC | DRM_RDWR };
 	CHECK("prime_export", h && !xioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp) &&
@@ -1124,10 +1127,35 @@ static void test_prime(void)
 	imp = (struct drm_prime_handle){ .fd = exp.fd };
 	CHECK("prime_self_import_same_handle",
 	      !xioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp) && imp.handle == h);
+	map = h ? bo_map(h, BO_SIZE) : NULL;
+	if (map)
+		for (i = 0; i < BO_SIZE / 4; i++)
+			map[i] = 0x5eed0000 + i;
+	dmap = mmap(NULL, BO_SIZE, PROT_READ, MAP_SHARED, exp.fd, 0);
+	ok = map && dmap != MAP_FAILED;
+	for (i = 0; ok && i < BO_SIZE / 4; i++)
+		ok = dmap[i] == 0x5eed0000 + i;
+	CHECK("prime_dmabuf_mmap_sees_bo", ok);
+	if (dmap != MAP_FAILED)
+		munmap(dmap, BO_SIZE);
+	if (map)
+		munmap(map, BO_SIZE);
 	close(exp.fd);
 	exp = (struct drm_prime_handle){ .handle = h + 100, .flags = DRM_CLOEXEC };
 	EXPECT_ERR("prime_export_bad_handle", ENOENT, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp);
 	gem_close(h);
+
+	/* a BO created for one VM stays there (xe_dma_buf.c) */
+	vm = vm_create(0);
+	c = (struct drm_xe_gem_create){ .size = BO_SIZE, .placement = placement_sys,
+		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB, .vm_id = vm };
+	ok = vm && !xioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &c);
+	exp = (struct drm_prime_handle){ .handle = c.handle, .flags = DRM_CLOEXEC };
+	CHECK("prime_export_vm_private_eperm",
+	      ok && xioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &exp) == -EPERM);
+	if (ok)
+		gem_close(c.handle);
+	vm_destroy(vm);
 }
 
 /* Another process, another file: none of our ids mean anything there. */
