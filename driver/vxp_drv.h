@@ -265,6 +265,10 @@ static inline int vxp_rsp_errno(__le32 ret)
 }
 
 void vxp_debugfs_init(struct vxp_device *vxp);
+struct drm_xe_device_query;
+int vxp_observation_query(struct drm_xe_device_query *q);
+int vxp_observation_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
 int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 void vxp_query_cache_free(struct vxp_device *vxp);
 

@@ -17,10 +17,10 @@
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
-#include <uapi/drm/xe_drm.h>
 
 #include "vxp_drv.h"
 #include "vxp_file.h"
+#include "vxp_uapi.h"
 
 /* Queries whose answer is fixed for the life of the device. */
 static bool vxp_query_static(u32 query)
@@ -31,7 +31,6 @@ static bool vxp_query_static(u32 query)
 	case DRM_XE_DEVICE_QUERY_GT_LIST:
 	case DRM_XE_DEVICE_QUERY_HWCONFIG:
 	case DRM_XE_DEVICE_QUERY_GT_TOPOLOGY:
-	case DRM_XE_DEVICE_QUERY_OA_UNITS:
 		return true;
 	default:
 		return false;
@@ -294,6 +293,8 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		return -EINVAL;
 	}
 	idx = array_index_nospec(q->query, VXP_QUERY_TYPES);
+	if (idx == DRM_XE_DEVICE_QUERY_OA_UNITS || idx == DRM_XE_DEVICE_QUERY_EU_STALL)
+		return vxp_observation_query(q);
 
 	mutex_lock(&vxp->query_lock);
 	if (vxp->query_cache[idx]) {

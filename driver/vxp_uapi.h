@@ -14,6 +14,12 @@
 
 #include <uapi/drm/xe_drm.h>
 
+/* DEVICE_QUERY and OBSERVATION type of EU stall sampling (Linux 6.15) */
+#ifndef DRM_XE_DEVICE_QUERY_EU_STALL
+#define DRM_XE_DEVICE_QUERY_EU_STALL		10
+#endif
+#define VXP_OBSERVATION_TYPE_EU_STALL		1 /* an enum: no #ifdef */
+
 #ifndef DRM_XE_MADVISE
 #define DRM_XE_MADVISE				0x0c
 #define DRM_IOCTL_XE_MADVISE \

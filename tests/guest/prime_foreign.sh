@@ -5,9 +5,5 @@
 . /lib/ktap.sh
 modprobe virtio_gpu
 modprobe vgem || { echo "Bail out! no vgem module"; exit 1; }
-for r in /sys/class/drm/renderD*; do
-	[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] &&
-		exec /bin/prime_foreign /dev/dri/$(basename "$r")
-done
-echo "Bail out! no xe render node"
-exit 1
+node=$(xe_render_node) || { echo "Bail out! no xe render node"; exit 1; }
+exec /bin/prime_foreign "$node"
