@@ -189,6 +189,21 @@ static int vmas_reserve(struct sim_vma_list *vm, uint32_t extra)
 	return 0;
 }
 
+/* Whether @v covers any of [start, end). */
+static bool vma_overlaps(const struct sim_vma *v, uint64_t start, uint64_t end)
+{
+	return v->start < end && v->end > start;
+}
+
+/* Whether any mapping of @vm covers any of [start, end). */
+static bool vmas_any(const struct sim_vma_list *vm, uint64_t start, uint64_t end)
+{
+	for (uint32_t i = 0; i < vm->num_vmas; i++)
+		if (vma_overlaps(&vm->vmas[i], start, end))
+			return true;
+	return false;
+}
+
 /*
  * Remove [start, end) from the list, cutting mappings that straddle an edge.
  * Return: whether anything was mapped there, or -ENOMEM.
@@ -203,7 +218,7 @@ static int vmas_cut(struct sim_vma_list *vm, uint64_t start, uint64_t end)
 	while (i < vm->num_vmas) {
 		struct sim_vma *v = &vm->vmas[i];
 
-		if (v->end <= start || v->start >= end) {
+		if (!vma_overlaps(v, start, end)) {
 			i++;
 			continue;
 		}
@@ -431,11 +446,7 @@ static int apply_op(struct sim_vma_list *vm, const struct drm_xe_vm_bind_op *op,
 	}
 	case DRM_XE_VM_BIND_OP_PREFETCH:
 		/* nothing to migrate on a system-memory-only part */
-		for (uint32_t i = 0; i < vm->num_vmas; i++)
-			if (vm->vmas[i].start < op->addr + op->range &&
-			    vm->vmas[i].end > op->addr)
-				return 1;
-		return 0;
+		return vmas_any(vm, op->addr, op->addr + op->range);
 	}
 	return -EINVAL;
 }
@@ -676,7 +687,7 @@ static int madvise_check_vmas(struct sim_vm *vm, const struct drm_xe_madvise *a,
 	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
 		struct sim_vma *v = &vm->gpuva.vmas[i];
 
-		if (v->end <= start || v->start >= end)
+		if (!vma_overlaps(v, start, end))
 			continue;
 		if (coh_none && v->bo && (v->bo->cpu_caching == DRM_XE_GEM_CPU_CACHING_WB ||
 					  !v->bo->cpu_caching))
@@ -726,7 +737,7 @@ int sim_ioctl_madvise(struct sim_file *f, void *data)
 	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
 		struct sim_vma *v = &vm->gpuva.vmas[i];
 
-		if (v->end <= start || v->start >= end)
+		if (!vma_overlaps(v, start, end))
 			continue;
 		/*
 		 * A preferred location changes CPU-address-mirror mappings
@@ -762,7 +773,7 @@ int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data)
 		return SIM_ERR(-EINVAL, "no vm %u", a->vm_id);
 	if (!a->num_mem_ranges) {
 		for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++)
-			n += vm->gpuva.vmas[i].start < end && vm->gpuva.vmas[i].end > a->start;
+			n += vma_overlaps(&vm->gpuva.vmas[i], a->start, end);
 		a->num_mem_ranges = n;
 		a->sizeof_mem_range_attr = sizeof(*attrs);
 		return 0;
@@ -773,7 +784,7 @@ int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data)
 	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++) {
 		struct sim_vma *v = &vm->gpuva.vmas[i];
 
-		if (v->end <= a->start || v->start >= end)
+		if (!vma_overlaps(v, a->start, end))
 			continue;
 		if (n == a->num_mem_ranges) {
 			err = SIM_ERR(-ENOSPC, "more than %u ranges", n);
@@ -814,11 +825,8 @@ void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access)
 	for (uint8_t l = FAULT_LEVEL_PDE; l <= FAULT_LEVEL_PML4; l++) {
 		uint64_t size = (uint64_t)SIM_PAGE_SIZE << (9 * l);
 		uint64_t base = page & ~(size - 1);
-		bool used = false;
 
-		for (uint32_t i = 0; i < vm->pt.num_vmas && !used; i++)
-			used = vm->pt.vmas[i].start < base + size && vm->pt.vmas[i].end > base;
-		if (used)
+		if (vmas_any(&vm->pt, base, base + size))
 			break;
 		level = l;
 	}
