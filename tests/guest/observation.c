@@ -17,18 +17,9 @@
 #include <drm/xe_drm.h>
 
 #include "ktap.h"
+#include "xioctl.h"
 
 static int fd;
-
-static int xioctl(unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
 
 static int observe(uint64_t type, uint64_t op, uint64_t ext)
 {
@@ -37,7 +28,7 @@ static int observe(uint64_t type, uint64_t op, uint64_t ext)
 		.observation_type = type, .observation_op = op,
 		.param = (uintptr_t)props };
 
-	return xioctl(DRM_IOCTL_XE_OBSERVATION, &p);
+	return xioctl(fd, DRM_IOCTL_XE_OBSERVATION, &p);
 }
 
 int main(int argc, char **argv)
@@ -52,16 +43,16 @@ int main(int argc, char **argv)
 		printf("Bail out! no xe node\n");
 		return 1;
 	}
-	ktap_test(!xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q) && q.size == sizeof(oa),
+	ktap_test(!xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) && q.size == sizeof(oa),
 		  "oa_units_size_is_an_empty_list");
 	memset(&oa, 0xa5, sizeof(oa));
 	q.data = (uintptr_t)&oa;
-	ktap_test(!xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q) && oa.num_oa_units == 0 &&
+	ktap_test(!xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) && oa.num_oa_units == 0 &&
 		  oa.pad == 0, "oa_units_none");
 	q.size = sizeof(oa) + 8;
-	ktap_test(xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q) == -EINVAL, "oa_units_wrong_size_einval");
+	ktap_test(xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) == -EINVAL, "oa_units_wrong_size_einval");
 	q = (struct drm_xe_device_query){ .query = DRM_XE_DEVICE_QUERY_EU_STALL };
-	ret = xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	ret = xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
 	ktap_test(ret == -ENODEV, "eu_stall_query_enodev");
 
 	ktap_test(observe(DRM_XE_OBSERVATION_TYPE_OA, DRM_XE_OBSERVATION_OP_STREAM_OPEN, 0) ==

@@ -25,18 +25,9 @@
 #include <linux/dma-buf.h>
 
 #include "ktap.h"
+#include "xioctl.h"
 
 #define BO_SIZE	0x10000
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
 
 /* The card node whose driver is vgem. */
 static int open_vgem(void)

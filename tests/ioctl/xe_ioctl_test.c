@@ -27,6 +27,7 @@
 #include <drm/xe_drm.h>
 
 #include "ktap.h"
+#include "xioctl.h"
 
 #define BO_SIZE		0x10000
 #define VA_BASE		0x1000000ULL
@@ -38,16 +39,6 @@ static uint16_t render_class = DRM_XE_ENGINE_CLASS_RENDER;
 static uint16_t device_id;
 
 /* ioctl returning 0 or -errno */
-static int xioctl(int f, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(f, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
-
 #define CHECK(name, expr) ktap_test((expr), name)
 /* ioctl expected to fail with a given errno */
 #define EXPECT_ERR(name, err, req, arg) do {				\
