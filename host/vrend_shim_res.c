@@ -59,8 +59,12 @@ static void res_free(struct shim_res *r)
 {
 	if (r->ctx)
 		xe_host_ctx_resource_unref(r->ctx, r->res_id);
-	if (r->map)
+	else
+		xe_host_orphan_release(r->res_id);
+	if (r->map) {
+		xe_host_unbind_range(r->map, r->size);
 		munmap(r->map, r->size);
+	}
 	if (r->blob.fd >= 0)
 		close(r->blob.fd);
 	free(r);
@@ -363,6 +367,7 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 		return -EOPNOTSUPP;
 	if (!addr || (uintptr_t)addr % page || r->size % page)
 		return -EINVAL;
+	xe_host_unbind_range(addr, r->size);
 	if (mmap(addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 r->blob.fd, 0) == MAP_FAILED)
 		return -errno;
@@ -380,6 +385,7 @@ SHIM_EXPORT int virgl_renderer_resource_unmap(uint32_t res_handle)
 	}
 	if (!r->map)
 		return -EINVAL;
+	xe_host_unbind_range(r->map, r->size);
 	if (munmap(r->map, r->size))
 		return -errno;
 	r->map = NULL;
@@ -452,6 +458,9 @@ SHIM_EXPORT void virgl_renderer_resource_detach_iov(int res_handle,
 							     num_iovs);
 		return;
 	}
+	/* No GPU mapping may follow these addresses once QEMU has them. */
+	if (r && r->ctx && r->iov)
+		xe_host_ctx_detach_guest_blob(r->ctx, r->res_id);
 	/* Guest memory: QEMU frees its mapping with what it gets back. */
 	if (iov)
 		*iov = r ? r->iov : NULL;

@@ -184,4 +184,36 @@ int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id);
  */
 void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id);
 
+/**
+ * xe_host_ctx_detach_guest_blob() - QEMU takes back a guest-memory resource
+ * @ctx: the context that created it
+ * @res_id: the resource
+ *
+ * Every GPU mapping of its pages is unbound before this returns (userptr
+ * bindings follow QEMU's virtual address, which may hold something else
+ * once QEMU has the iovecs back), and later binds of it are refused.
+ */
+void xe_host_ctx_detach_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id);
+
+/**
+ * xe_host_orphan_release() - a resource whose context is gone was unreffed
+ * @res_id: the resource
+ *
+ * What backs a resource (a BO, the shmem page) outlives its context until
+ * the guest unrefs the resource; its per-guest charge is released here.
+ */
+void xe_host_orphan_release(uint32_t res_id);
+
+/**
+ * xe_host_unbind_range() - what is mapped at [@addr, @addr + @size) changes
+ * @addr: start of the range in this process
+ * @size: its length
+ *
+ * The caller is about to map or unmap a blob there. Guest memory can name
+ * any guest-physical range, the host-visible window included, so a
+ * guest-memory resource may have pieces there: they are unbound from every
+ * VM and refused from now on, as after a detach.
+ */
+void xe_host_unbind_range(const void *addr, uint64_t size);
+
 #endif /* XE_HOST_H */

@@ -39,6 +39,28 @@
 		       DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET |		\
 		       DRM_XE_VM_BIND_FLAG_DECOMPRESS)
 #define EXEC_QUEUE_FLAGS DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+
+/*
+ * Exec-queue properties whose value is a plain number (xe_exec_queue.c,
+ * exec_queue_set_property_funcs in 7.2). Any other may carry a pointer the
+ * driver would read in this process: HANG_REPLAY_STATE (3) is a user
+ * pointer to a context image the driver copies with vmemdup_user(). New
+ * properties stay refused until someone reads what they do.
+ */
+static bool queue_property_allowed(uint32_t property)
+{
+	switch (property) {
+	case 0:	/* DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY */
+	case 1:	/* DRM_XE_EXEC_QUEUE_SET_PROPERTY_TIMESLICE */
+	case 2:	/* DRM_XE_EXEC_QUEUE_SET_PROPERTY_PXP_TYPE */
+	case 4:	/* DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_GROUP: a queue id */
+	case 5:	/* DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY */
+	case 6:	/* DRM_XE_EXEC_QUEUE_SET_DISABLE_STATE_CACHE_PERF_FIX */
+		return true;
+	default:
+		return false;
+	}
+}
 #define MAX_BO_SIZE (1ULL << 40)
 
 /* A refused guest command: one rate-limited line naming the reason. */
@@ -81,6 +103,7 @@ static int do_query(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr
 {
 	struct xe_proxy_ccmd_device_query_rsp *rsp;
 	struct drm_xe_device_query q = { .query = query, .size = size };
+	void *buf = NULL;
 	int ret;
 
 	if (query > DRM_XE_DEVICE_QUERY_EU_STALL || size > XE_PROXY_MAX_QUERY_SIZE ||
@@ -91,11 +114,24 @@ static int do_query(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr
 	rsp = xe_ctx_rsp(ctx, hdr, sizeof(*rsp) + align8(size));
 	if (!rsp)
 		return -EINVAL;
-	if (in_size)
-		memcpy(rsp->payload, in, in_size);
-	if (size)
-		q.data = (uintptr_t)rsp->payload;
+	/*
+	 * The driver reads and writes our own buffer, never the shared page:
+	 * the guest could change the input under it.
+	 */
+	if (size) {
+		buf = calloc(1, size);
+		if (!buf) {
+			rsp->ret = ENOMEM;
+			return 0;
+		}
+		if (in_size)
+			memcpy(buf, in, in_size);
+		q.data = (uintptr_t)buf;
+	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (!ret && buf)
+		memcpy(rsp->payload, buf, q.size < size ? q.size : size);
+	free(buf);
 	rsp->ret = (uint32_t)-ret;
 	rsp->size = q.size;
 	return 0;
@@ -151,22 +187,35 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 		bad(ctx, "GEM_CREATE of %llu bytes is larger than any BO the host makes", (unsigned long long)size);
 		return -ENOSPC;
 	}
-	if (xe_host.mem_limit && (size > xe_host.mem_limit ||
-				  ctx->mem_used > xe_host.mem_limit - size)) {
-		bad(ctx, "GEM_CREATE of %llu bytes exceeds XE_PROXY_MEM_LIMIT", (unsigned long long)size);
-		return -ENOSPC;
-	}
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_CREATE, &c);
+	ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
 	if (ret)
 		return ret;
-	ret = xe_ctx_object_create(ctx, blob_id, c.handle, c.size, cpu_caching);
-	if (ret) {
-		cl = (struct drm_gem_close){ .handle = c.handle };
-		xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &cl);
-		return ret;
+	ret = xe_limit_charge(XE_LIMIT_MEM, size, ctx->ctx_id);
+	if (ret)
+		goto release_bo;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_CREATE, &c);
+	if (ret)
+		goto release_mem;
+	/* The driver rounds the size up: charge what it allocated. */
+	if (c.size > size) {
+		ret = xe_limit_charge(XE_LIMIT_MEM, c.size - size, ctx->ctx_id);
+		if (ret)
+			goto close;
+		size = c.size;
 	}
+	ret = xe_ctx_object_create(ctx, blob_id, c.handle, c.size, cpu_caching);
+	if (ret)
+		goto close;
 	*out_size = c.size;
 	return 0;
+close:
+	cl = (struct drm_gem_close){ .handle = c.handle };
+	xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+release_mem:
+	xe_limit_release(XE_LIMIT_MEM, size);
+release_bo:
+	xe_limit_release(XE_LIMIT_BOS, 1);
+	return ret;
 }
 
 static int ccmd_gem_create(struct xe_host_ctx *ctx, const void *cmd)
@@ -225,6 +274,11 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = EINVAL;
 		return 0;
 	}
+	ret = xe_limit_charge(XE_LIMIT_VMS, 1, ctx->ctx_id);
+	if (ret) {
+		rsp->ret = (uint32_t)-ret;
+		return 0;
+	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_CREATE, &c);
 	if (!ret) {
 		vm = calloc(1, sizeof(*vm));
@@ -240,6 +294,8 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 			xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
 		}
 	}
+	if (ret)
+		xe_limit_release(XE_LIMIT_VMS, 1);
 	rsp->ret = (uint32_t)-ret;
 	rsp->vm_id = ret ? 0 : c.vm_id;
 	return 0;
@@ -248,27 +304,24 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 static int ccmd_vm_destroy(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_vm_destroy_req *req = cmd;
-	struct drm_xe_vm_destroy d = { .vm_id = req->vm_id };
-	struct xe_vm *vm;
+	struct xe_vm *vm = xe_map_get(&ctx->vms, req->vm_id);
 	int ret;
 
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
-	if (ret) {
-		bad(ctx, "VM_DESTROY %u: %s", req->vm_id, strerror(-ret));
+	if (!vm) {
+		bad(ctx, "VM_DESTROY of unknown VM %u", req->vm_id);
 		return 0;
 	}
-	vm = xe_map_del(&ctx->vms, req->vm_id);
-	if (vm) {
-		xe_job_put(vm->last_bind);
-		free(vm);
-	}
+	ret = xe_vm_destroy(ctx, vm, false);
+	if (ret)
+		bad(ctx, "VM_DESTROY %u: %s", req->vm_id, strerror(-ret));
 	return 0;
 }
 
 /* Check one guest bind op and turn it into the uAPI's. */
 static int bind_op(struct xe_host_ctx *ctx, uint32_t res_id, uint16_t pat_index,
 		   uint64_t obj_offset, uint64_t range, uint64_t addr, uint32_t op,
-		   uint32_t flags, uint32_t prefetch, struct drm_xe_vm_bind_op *out)
+		   uint32_t flags, uint32_t prefetch, struct drm_xe_vm_bind_op *out,
+		   struct xe_bind_track *track)
 {
 	struct xe_object *obj = NULL;
 
@@ -307,6 +360,7 @@ static int bind_op(struct xe_host_ctx *ctx, uint32_t res_id, uint16_t pat_index,
 		.flags = flags,
 		.prefetch_mem_region_instance = prefetch,
 	};
+	*track = (struct xe_bind_track){ .obj = obj };
 	return 0;
 }
 
@@ -337,6 +391,7 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_ccmd_vm_bind_op *gops = (const void *)req->payload;
 	struct xe_proxy_ccmd_vm_bind_rsp *rsp;
 	struct drm_xe_vm_bind_op *ops;
+	struct xe_bind_track *track;
 	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
 	struct xe_job *job;
@@ -359,29 +414,42 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	}
 	if (!req->num_binds)
 		return 0;
+	ret = xe_vm_bind_room(ctx, req->num_binds);
+	if (ret) {
+		rsp->ret = (uint32_t)-ret;
+		return 0;
+	}
 	ops = calloc(req->num_binds, sizeof(*ops));
-	if (!ops) {
+	track = calloc(req->num_binds, sizeof(*track));
+	if (!ops || !track) {
+		free(ops);
+		free(track);
 		rsp->ret = ENOMEM;
 		return 0;
 	}
 	for (i = 0, ret = 0; i < req->num_binds && !ret; i++)
 		ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
 			      gops[i].obj_offset, gops[i].range, gops[i].addr,
-			      gops[i].op, gops[i].flags, 0, &ops[i]);
+			      gops[i].op, gops[i].flags, 0, &ops[i], &track[i]);
 	if (!ret)
-		ret = xe_syncobj_create(ctx->fd, &sync.handle);
+		ret = xe_syncobj_create(ctx, &sync.handle);
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, 0, ops, req->num_binds, &sync, 1);
 		if (ret) {
 			xe_syncobj_destroy(ctx->fd, sync.handle);
-		} else if ((job = xe_job_from_syncobj(ctx->fd, sync.handle))) {
-			xe_job_put(vm->last_bind);
-			vm->last_bind = job;
 		} else {
-			ret = -errno;
+			xe_vm_apply(ctx, vm, ops, track, req->num_binds);
+			job = xe_job_from_syncobj(ctx->fd, sync.handle);
+			if (job) {
+				xe_job_put(vm->last_bind);
+				vm->last_bind = job;
+			} else {
+				ret = -errno;
+			}
 		}
 	}
 	free(ops);
+	free(track);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
 }
@@ -396,6 +464,8 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
  * @out_syncobjs: their syncobjs (the first @n_out entries)
  * @n_out: host fences signalled by the submission
  * @ring_job: syncobj that becomes the ring's job (always created)
+ * @ufences: bind user fences, armed once the bind is submitted
+ * @n_ufences: entries in @ufences
  */
 struct sync_set {
 	struct drm_xe_sync syncs[XE_PROXY_MAX_SYNCS + 1];
@@ -404,6 +474,8 @@ struct sync_set {
 	uint32_t out_syncobjs[XE_PROXY_MAX_SYNCS];
 	uint32_t n_out;
 	uint32_t ring_job;
+	struct xe_ufence *ufences[XE_PROXY_MAX_SYNCS];
+	uint32_t n_ufences;
 };
 
 static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
@@ -413,8 +485,11 @@ static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
 	for (i = 0; i < s->n_out; i++)
 		xe_syncobj_destroy(ctx->fd, s->out_syncobjs[i]);
 	xe_syncobj_destroy(ctx->fd, s->ring_job);
+	for (i = 0; i < s->n_ufences; i++)
+		xe_ufence_abort(s->ufences[i]);
 	s->n_out = 0;
 	s->ring_job = 0;
+	s->n_ufences = 0;
 }
 
 static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
@@ -465,7 +540,7 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 				ret = -EEXIST;
 				goto err;
 			}
-			ret = xe_syncobj_create(ctx->fd, &s->out_syncobjs[s->n_out]);
+			ret = xe_syncobj_create(ctx, &s->out_syncobjs[s->n_out]);
 			if (ret)
 				goto err;
 			s->out_fence_ids[s->n_out] = gs[i].fence_id;
@@ -486,21 +561,27 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 				.addr = gs[i].addr,
 				.timeline_value = gs[i].value };
 			if (is_bind) {
-				/* The uAPI wants a user pointer here: the
-				 * fence word lives in a BO of the guest's,
-				 * mapped into this process. */
+				/*
+				 * A bind's user fence is a CPU address: the
+				 * driver gets a slot of the host's fence
+				 * arena, and the host copies the value into
+				 * the guest's BO (xe_host_ufence.c). An exec's
+				 * is a GPU address (xe_sync.c) and passes.
+				 */
 				obj = xe_ctx_object_by_res(ctx, gs[i].res_id);
-				if (!obj || gs[i].addr > obj->size - 8 ||
-				    obj->size < 8) {
+				if (!obj || obj->size < 8 || gs[i].addr > obj->size - 8) {
 					bad(ctx, "bind user fence at res %u+%llu refused", gs[i].res_id,
 					    (unsigned long long)gs[i].addr);
 					ret = -EINVAL;
 					goto err;
 				}
-				ret = xe_ctx_object_map(ctx, obj);
-				if (ret)
+				s->ufences[s->n_ufences] =
+					xe_ufence_create(ctx, obj, gs[i].addr, gs[i].value,
+							 &d->addr, &ret);
+				if (!s->ufences[s->n_ufences])
 					goto err;
-				d->addr = (uintptr_t)obj->map + gs[i].addr;
+				s->n_ufences++;
+				d->timeline_value = XE_UFENCE_WRITTEN;
 			} else if (gs[i].res_id) {
 				ret = -EINVAL;
 				goto err;
@@ -513,7 +594,7 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 			goto err;
 		}
 	}
-	ret = xe_syncobj_create(ctx->fd, &s->ring_job);
+	ret = xe_syncobj_create(ctx, &s->ring_job);
 	if (ret)
 		goto err;
 	s->syncs[s->n++] = (struct drm_xe_sync){
@@ -547,8 +628,11 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 	if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
 		ret = -ENOMEM;
 	xe_job_put(job);
+	for (i = 0; i < s->n_ufences; i++)
+		xe_ufence_arm(s->ufences[i]);
 	s->n_out = 0;
 	s->ring_job = 0;
+	s->n_ufences = 0;
 	if (ret)
 		xe_log("context %u: out of memory tracking a submission; its fences may signal early",
 		       ctx->ctx_id);
@@ -566,7 +650,8 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
  * only counts them.
  */
 static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op_ext *g,
-		       struct drm_xe_vm_bind_op *out, uint32_t *count)
+		       struct drm_xe_vm_bind_op *out, struct xe_bind_track *track,
+		       uint32_t *count)
 {
 	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct xe_guest_mem *gm = xe_ctx_guest_mem(ctx, g->res_id);
@@ -575,6 +660,11 @@ static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op
 
 	if (!gm) {
 		bad(ctx, "MAP_USERPTR of resource %u, not guest memory of this context", g->res_id);
+		return -ENOENT;
+	}
+	/* QEMU has the iovecs back: the addresses may be anything now. */
+	if (gm->detached) {
+		bad(ctx, "MAP_USERPTR of resource %u after its pages were detached", g->res_id);
 		return -ENOENT;
 	}
 	if (!left || off % page || left % page || off > gm->size || left > gm->size - off ||
@@ -592,7 +682,7 @@ static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op
 		take = gm->iov[i].iov_len - off;
 		if (take > left)
 			take = left;
-		if (out)
+		if (out) {
 			out[n] = (struct drm_xe_vm_bind_op){
 				.obj_offset = (uintptr_t)gm->iov[i].iov_base + off,
 				.range = take,
@@ -601,6 +691,8 @@ static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op
 				.flags = g->flags,
 				.pat_index = g->pat_index,
 			};
+			track[n] = (struct xe_bind_track){ .gm = gm };
+		}
 		n++;
 		addr += take;
 		left -= take;
@@ -617,7 +709,9 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_sync *gs;
 	struct xe_proxy_ccmd_status_rsp *rsp;
 	struct drm_xe_vm_bind_op *ops = NULL;
+	struct xe_bind_track *track = NULL;
 	struct sync_set *s = NULL;
+	struct xe_vm *vm;
 	uint32_t i, n, total;
 	int ret = 0;
 
@@ -638,34 +732,41 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
 		n = 1;
 		if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
-			ret = userptr_ops(ctx, &gops[i], NULL, &n);
+			ret = userptr_ops(ctx, &gops[i], NULL, NULL, &n);
 		total += n;
 		if (!ret && total > MAX_EXPANDED_BINDS) {
 			bad(ctx, "VM_BIND_EXT expands into more than %u ops", MAX_EXPANDED_BINDS);
 			ret = -EINVAL;
 		}
 	}
+	vm = xe_map_get(&ctx->vms, req->vm_id);
+	if (!ret && !vm)
+		ret = -ENOENT;
+	if (!ret)
+		ret = xe_vm_bind_room(ctx, total);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
 	}
 	/* Zero ops is legal: the driver just signals the syncs in order. */
 	ops = calloc(total ? total : 1, sizeof(*ops));
+	track = calloc(total ? total : 1, sizeof(*track));
 	s = malloc(sizeof(*s));
-	if (!ops || !s)
+	if (!ops || !track || !s)
 		ret = -ENOMEM;
 	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
 		if (gops[i].pad || gops[i].pad2) {
 			ret = -EINVAL;
 		} else if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
-			ret = userptr_ops(ctx, &gops[i], &ops[total], &n);
+			ret = userptr_ops(ctx, &gops[i], &ops[total], &track[total], &n);
 			total += n;
 		} else {
 			ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
 				      gops[i].obj_offset, gops[i].range,
 				      gops[i].addr, gops[i].op, gops[i].flags,
 				      gops[i].prefetch_mem_region_instance,
-				      &ops[total++]);
+				      &ops[total], &track[total]);
+			total++;
 		}
 	}
 	if (!ret)
@@ -673,12 +774,15 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, req->exec_queue_id, ops,
 			      total, s->syncs, s->n);
-		if (ret)
+		if (ret) {
 			sync_set_abort(ctx, s);
-		else
+		} else {
+			xe_vm_apply(ctx, vm, ops, track, total);
 			sync_set_commit(ctx, s, req->ring_idx, 0);
+		}
 	}
 	free(ops);
+	free(track);
 	free(s);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
@@ -734,6 +838,12 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 			rsp->ret = EINVAL;
 			return 0;
 		}
+		if (!queue_property_allowed(props[i].property)) {
+			bad(ctx, "exec queue property %u not forwarded (may carry a pointer)",
+			    props[i].property);
+			rsp->ret = EOPNOTSUPP;
+			return 0;
+		}
 		ext[i] = (struct drm_xe_ext_set_property){
 			.base.name = DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY,
 			.base.next_extension = i + 1 < num_props ?
@@ -743,6 +853,11 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 	}
 	if (num_props)
 		c.extensions = (uintptr_t)&ext[0];
+	ret = xe_limit_charge(XE_LIMIT_QUEUES, 1, ctx->ctx_id);
+	if (ret) {
+		rsp->ret = (uint32_t)-ret;
+		return 0;
+	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c);
 	if (!ret) {
 		q = calloc(1, sizeof(*q));
@@ -761,6 +876,8 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 			xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
 		}
 	}
+	if (ret)
+		xe_limit_release(XE_LIMIT_QUEUES, 1);
 	rsp->ret = (uint32_t)-ret;
 	rsp->exec_queue_id = ret ? 0 : c.exec_queue_id;
 	return 0;
@@ -806,11 +923,17 @@ static int ccmd_exec_queue_destroy(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_ccmd_exec_queue_destroy_req *req = cmd;
 	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = req->exec_queue_id };
 	int ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+	struct xe_queue *q;
 
-	if (ret)
+	if (ret) {
 		bad(ctx, "EXEC_QUEUE_DESTROY %u: %s", req->exec_queue_id, strerror(-ret));
-	else
-		free(xe_map_del(&ctx->queues, req->exec_queue_id));
+		return 0;
+	}
+	q = xe_map_del(&ctx->queues, req->exec_queue_id);
+	if (q) {
+		free(q);
+		xe_limit_release(XE_LIMIT_QUEUES, 1);
+	}
 	return 0;
 }
 
@@ -828,7 +951,7 @@ static int ccmd_exec_queue_get_property(struct xe_host_ctx *ctx, const void *cmd
 	return 0;
 }
 
-/* Values only: no property of the uAPI carries a pointer. */
+/* The same whitelist as at creation: a property may carry a pointer. */
 static int ccmd_exec_queue_set_property(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_exec_queue_set_property_req *req = cmd;
@@ -836,6 +959,12 @@ static int ccmd_exec_queue_set_property(struct xe_host_ctx *ctx, const void *cmd
 
 	if (!rsp)
 		return -EINVAL;
+	if (!queue_property_allowed(req->property)) {
+		bad(ctx, "EXEC_QUEUE_SET_PROPERTY %u not forwarded (may carry a pointer)",
+		    req->property);
+		rsp->ret = EOPNOTSUPP;
+		return 0;
+	}
 #ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
 	{
 		struct drm_xe_exec_queue_set_property sp = {
@@ -910,7 +1039,7 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = EOPNOTSUPP;
 		return 0;
 	}
-	ret = xe_syncobj_create(ctx->fd, &out);
+	ret = xe_syncobj_create(ctx, &out);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
@@ -1112,6 +1241,7 @@ static int ccmd_vm_get_property(struct xe_host_ctx *ctx, const void *cmd)
 	struct drm_xe_vm_get_property p = { .vm_id = req->vm_id,
 		.property = req->property, .size = req->size };
 	struct xe_proxy_ccmd_vm_get_property_rsp *rsp;
+	void *buf = NULL;
 	int ret;
 
 	if (req->size > XE_PROXY_MAX_VM_PROPERTY_SIZE || req->pad) {
@@ -1128,9 +1258,19 @@ static int ccmd_vm_get_property(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = EINVAL;
 		return 0;
 	}
-	if (req->size)
-		p.data = (uintptr_t)rsp->payload;
+	/* The driver writes our buffer, never the guest-writable page. */
+	if (req->size) {
+		buf = calloc(1, req->size);
+		if (!buf) {
+			rsp->ret = ENOMEM;
+			return 0;
+		}
+		p.data = (uintptr_t)buf;
+	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_GET_PROPERTY, &p);
+	if (!ret && buf)
+		memcpy(rsp->payload, buf, req->size);
+	free(buf);
 	rsp->ret = (uint32_t)-ret;
 	if (!ret && !req->size)
 		rsp->size = p.size;

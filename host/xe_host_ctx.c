@@ -26,7 +26,7 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 {
 	struct xe_host_ctx *ctx;
 	size_t i;
-	int fd;
+	int fd, ret;
 
 	pthread_mutex_lock(&xe_host.lock);
 	if (!xe_host.initialised) {
@@ -34,8 +34,15 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 		errno = ENODEV;
 		return NULL;
 	}
+	ret = xe_limit_charge(XE_LIMIT_CONTEXTS, 1, ctx_id);
+	if (ret) {
+		pthread_mutex_unlock(&xe_host.lock);
+		errno = -ret;
+		return NULL;
+	}
 	fd = xe_host_open_node();
 	if (fd < 0) {
+		xe_limit_release(XE_LIMIT_CONTEXTS, 1);
 		pthread_mutex_unlock(&xe_host.lock);
 		xe_log("context %u: cannot open %s: %s", ctx_id, xe_host.path,
 		       strerror(-fd));
@@ -45,6 +52,7 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
 		close(fd);
+		xe_limit_release(XE_LIMIT_CONTEXTS, 1);
 		pthread_mutex_unlock(&xe_host.lock);
 		errno = ENOMEM;
 		return NULL;
@@ -60,7 +68,12 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 	return ctx;
 }
 
-static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj)
+/*
+ * @charged: the object's BO charge is released here; false when a resource
+ * outlives the context and takes the charge over (xe_host_orphan_release()).
+ */
+static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
+			bool charged)
 {
 	struct drm_gem_close close_args = { .handle = obj->handle };
 
@@ -68,7 +81,10 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj)
 		munmap(obj->map, obj->map_size);
 	if (obj->handle)
 		xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &close_args);
-	ctx->mem_used -= obj->size;
+	if (charged) {
+		xe_limit_release(XE_LIMIT_MEM, obj->size);
+		xe_limit_release(XE_LIMIT_BOS, 1);
+	}
 	free(obj);
 }
 
@@ -76,6 +92,86 @@ static void guest_mem_free(struct xe_guest_mem *gm)
 {
 	free(gm->iov);
 	free(gm);
+	xe_limit_release(XE_LIMIT_BOS, 1);
+}
+
+/*
+ * Resources outlive their context (virtio-gpu resources are global), and so
+ * does what backs them: the BO behind a dma-buf, the shmem memfd. Their
+ * charge moves here when the context goes, keyed by res_id, until the unref.
+ */
+static void orphan_add(uint32_t res_id, uint64_t bytes)
+{
+	uint64_t *charge = malloc(sizeof(*charge));
+
+	if (charge) {
+		*charge = bytes;
+		if (!xe_map_put(&xe_host.orphans, res_id, charge))
+			return;
+		free(charge);
+	}
+	/* Cannot remember it: give the charge back now rather than never. */
+	xe_log("resource %u: lost its charge (out of memory)", res_id);
+	xe_limit_release(XE_LIMIT_MEM, bytes);
+	xe_limit_release(XE_LIMIT_BOS, 1);
+}
+
+void xe_host_orphan_release(uint32_t res_id)
+{
+	uint64_t *charge;
+
+	pthread_mutex_lock(&xe_host.lock);
+	charge = xe_map_del(&xe_host.orphans, res_id);
+	if (charge) {
+		xe_limit_release(XE_LIMIT_MEM, *charge);
+		xe_limit_release(XE_LIMIT_BOS, 1);
+		free(charge);
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+}
+
+static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
+{
+	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = q->id };
+
+	xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+	xe_map_del(&ctx->queues, q->id);
+	free(q);
+	xe_limit_release(XE_LIMIT_QUEUES, 1);
+}
+
+/**
+ * xe_vm_destroy() - destroy a VM of @ctx and forget it
+ * @ctx: the context
+ * @vm: the VM (freed unless the driver refuses and @force is false)
+ * @force: first destroy the VM's exec queues (the driver refuses to
+ *	destroy a long-running VM that has some), and forget the VM whatever
+ *	the driver says
+ *
+ * Return: 0 or the driver's errno.
+ */
+int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force)
+{
+	struct drm_xe_vm_destroy d = { .vm_id = vm->id };
+	uint64_t key;
+	size_t i;
+	void *val;
+	int ret;
+
+	for (i = 0; force && xe_map_next(&ctx->queues, &i, &key, &val);)
+		if (((struct xe_queue *)val)->vm_id == vm->id)
+			queue_destroy(ctx, val);
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
+	if (ret && !force)
+		return ret;
+	if (ret)
+		xe_log("context %u: VM_DESTROY %u: %s", ctx->ctx_id, vm->id, strerror(-ret));
+	xe_map_del(&ctx->vms, vm->id);
+	xe_vm_clear(vm);
+	xe_job_put(vm->last_bind);
+	free(vm);
+	xe_limit_release(XE_LIMIT_VMS, 1);
+	return ret;
 }
 
 void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
@@ -98,14 +194,23 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		xe_ring_fini(&ctx->rings[i]);
 	for (i = 0; xe_map_next(&ctx->host_fences, &i, &key, &val);)
 		xe_job_put(val);
-	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);) {
-		xe_job_put(((struct xe_vm *)val)->last_bind);
-		free(val);
-	}
+	/*
+	 * Queues, then VMs, explicitly: closing the fd would not release them
+	 * while a mapping made through it (a bind user fence's page) holds
+	 * the file open, and a VM must not keep userptr ranges of guest
+	 * memory that QEMU is about to take back.
+	 */
 	for (i = 0; xe_map_next(&ctx->queues, &i, &key, &val);)
-		free(val);
-	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);)
-		object_free(ctx, val);
+		queue_destroy(ctx, val);
+	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);)
+		xe_vm_destroy(ctx, val, true);
+	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);) {
+		struct xe_object *obj = val;
+
+		if (obj->res_id)
+			orphan_add(obj->res_id, obj->size);
+		object_free(ctx, obj, !obj->res_id);
+	}
 	xe_map_free(&ctx->host_fences);
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);
@@ -114,10 +219,12 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
 		guest_mem_free(val);
 	xe_map_free(&ctx->guest_mems);
-	if (ctx->shmem)
+	if (ctx->shmem) {
 		munmap(ctx->shmem, ctx->shmem_size);
-	/* Closing the fd releases every VM, queue and BO the driver holds. */
+		orphan_add(ctx->shmem_res_id, ctx->shmem_size);
+	}
 	close(ctx->fd);
+	xe_limit_release(XE_LIMIT_CONTEXTS, 1);
 	pthread_mutex_unlock(&xe_host.lock);
 	free(ctx);
 }
@@ -140,7 +247,11 @@ struct xe_guest_mem *xe_ctx_guest_mem(struct xe_host_ctx *ctx, uint32_t res_id)
  * @size: BO size
  * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
  *
- * Return: 0, -EEXIST or -ENOMEM. On error the caller still owns @handle.
+ * The caller charged XE_LIMIT_MEM (@size) and XE_LIMIT_BOS (1); the object
+ * owns the charge from now on.
+ *
+ * Return: 0, -EEXIST or -ENOMEM. On error the caller still owns @handle
+ * and the charge.
  */
 int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 			 uint32_t handle, uint64_t size, uint16_t cpu_caching)
@@ -155,22 +266,35 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 	obj->blob_id = blob_id;
 	obj->guest_ref = true;
 	obj->cpu_caching = cpu_caching;
+	obj->ctx = ctx;
 	ret = xe_map_put(&ctx->objects, blob_id, obj);
 	if (ret) {
 		free(obj);
 		return ret;
 	}
-	ctx->mem_used += size;
 	return 0;
 }
 
-/* Free the object once neither the guest's handle nor a resource needs it. */
+/*
+ * Free the object once neither the guest's handle, a resource nor a VM
+ * mapping needs it: until then the driver still holds the BO's memory.
+ */
 static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
 {
-	if (obj->guest_ref || obj->res_id)
+	if (obj->guest_ref || obj->res_id || obj->bindings)
 		return;
 	xe_map_del(&ctx->objects, obj->blob_id);
-	object_free(ctx, obj);
+	object_free(ctx, obj, true);
+}
+
+/**
+ * xe_object_unbind() - a VM range that mapped @obj is gone
+ * @obj: the object (may be freed)
+ */
+void xe_object_unbind(struct xe_object *obj)
+{
+	obj->bindings--;
+	object_release(obj->ctx, obj);
 }
 
 /**
@@ -233,18 +357,20 @@ void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 	size_t area, off = hdr->rsp_off;
 	struct xe_proxy_ccmd_rsp *rsp;
 
+	/* ctx->rsp_off is ours: the copy in the shared page is the guest's */
+
 	if (!ctx->shmem) {
 		xe_log_ratelimited("context %u: ccmd %u needs a response but there is no shmem",
 				   ctx->ctx_id, hdr->cmd);
 		return NULL;
 	}
-	area = ctx->shmem_size - ctx->shmem->rsp_mem_offset;
+	area = ctx->shmem_size - ctx->rsp_off;
 	if (off % 8 || size > area || off > area - size) {
 		xe_log_ratelimited("context %u: ccmd %u response at %zu+%zu is outside the %zu-byte area",
 				   ctx->ctx_id, hdr->cmd, off, size, area);
 		return NULL;
 	}
-	rsp = (void *)((char *)ctx->shmem + ctx->shmem->rsp_mem_offset + off);
+	rsp = (void *)((char *)ctx->shmem + ctx->rsp_off + off);
 	memset(rsp, 0, size);
 	rsp->len = (uint32_t)size;
 	return rsp;
@@ -259,31 +385,49 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 
 	if (ctx->shmem)
 		return -EEXIST;
+	int ret;
+
 	if (size < sizeof(struct xe_proxy_shmem) + 64 ||
 	    size > XE_HOST_SHMEM_MAX || size % (uint64_t)page)
 		return -EINVAL;
+	ret = xe_limit_charge(XE_LIMIT_MEM, size, ctx->ctx_id);
+	if (ret)
+		return ret;
+	ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
+	if (ret)
+		goto release_mem;
 	fd = memfd_create("xe-proxy-shmem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		ret = -errno;
+		goto release_bo;
+	}
 	if (ftruncate(fd, (off_t)size) ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
-		close(fd);
-		return -errno;
+		ret = -errno;
+		goto close_fd;
 	}
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		close(fd);
-		return -errno;
+		ret = -errno;
+		goto close_fd;
 	}
 	ctx->shmem = map;
 	ctx->shmem_size = size;
 	ctx->shmem_res_id = res_id;
-	ctx->shmem->rsp_mem_offset = sizeof(struct xe_proxy_shmem);
+	ctx->rsp_off = sizeof(struct xe_proxy_shmem);
+	ctx->shmem->rsp_mem_offset = ctx->rsp_off;
 	out->fd = fd;
 	out->fd_type = XE_HOST_BLOB_FD_SHM;
 	out->map_info = VIRGL_RENDERER_MAP_CACHE_CACHED;
 	out->size = size;
 	return 0;
+close_fd:
+	close(fd);
+release_bo:
+	xe_limit_release(XE_LIMIT_BOS, 1);
+release_mem:
+	xe_limit_release(XE_LIMIT_MEM, size);
+	return ret;
 }
 
 static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
@@ -399,10 +543,17 @@ int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 	    res_id == ctx->shmem_res_id)
 		ret = -EEXIST;
 	else
+		ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
+	if (!ret) {
 		ret = xe_map_put(&ctx->guest_mems, res_id, gm);
+		if (ret)
+			xe_limit_release(XE_LIMIT_BOS, 1);
+	}
 	pthread_mutex_unlock(&xe_host.lock);
-	if (ret)
-		guest_mem_free(gm);
+	if (ret) {
+		free(gm->iov);
+		free(gm);
+	}
 	return ret;
 }
 
@@ -457,6 +608,8 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 	pthread_mutex_lock(&xe_host.lock);
 	if (res_id && res_id == ctx->shmem_res_id) {
 		munmap(ctx->shmem, ctx->shmem_size);
+		xe_limit_release(XE_LIMIT_MEM, ctx->shmem_size);
+		xe_limit_release(XE_LIMIT_BOS, 1);
 		ctx->shmem = NULL;
 		ctx->shmem_size = 0;
 		ctx->shmem_res_id = 0;
@@ -464,8 +617,21 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 		obj->res_id = 0;
 		object_release(ctx, obj);
 	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
-		/* Binds of it stay in the VM: they reach only guest RAM. */
+		xe_vm_unbind_guest_mem(ctx, gm);
 		guest_mem_free(gm);
+	}
+	pthread_mutex_unlock(&xe_host.lock);
+}
+
+void xe_host_ctx_detach_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id)
+{
+	struct xe_guest_mem *gm;
+
+	pthread_mutex_lock(&xe_host.lock);
+	gm = xe_ctx_guest_mem(ctx, res_id);
+	if (gm && !gm->detached) {
+		xe_vm_unbind_guest_mem(ctx, gm);
+		gm->detached = true;
 	}
 	pthread_mutex_unlock(&xe_host.lock);
 }
@@ -516,4 +682,42 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 	pthread_mutex_unlock(&xe_host.lock);
 	free(cmd);
 	return ret;
+}
+
+static bool guest_mem_overlaps(const struct xe_guest_mem *gm, uintptr_t start,
+			       uintptr_t end)
+{
+	uint32_t i;
+
+	for (i = 0; i < gm->num_iov; i++) {
+		uintptr_t b = (uintptr_t)gm->iov[i].iov_base;
+
+		if (b < end && start < b + gm->iov[i].iov_len)
+			return true;
+	}
+	return false;
+}
+
+void xe_host_unbind_range(const void *addr, uint64_t size)
+{
+	uintptr_t start = (uintptr_t)addr, end = start + size;
+	struct xe_host_ctx *ctx;
+	uint64_t key;
+	size_t i;
+	void *val;
+
+	pthread_mutex_lock(&xe_host.lock);
+	for (ctx = xe_host.contexts; ctx; ctx = ctx->next) {
+		for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);) {
+			struct xe_guest_mem *gm = val;
+
+			if (gm->detached || !guest_mem_overlaps(gm, start, end))
+				continue;
+			xe_log_ratelimited("context %u: guest memory %u lies where a blob is (un)mapped: unbound",
+					   ctx->ctx_id, gm->res_id);
+			xe_vm_unbind_guest_mem(ctx, gm);
+			gm->detached = true;
+		}
+	}
+	pthread_mutex_unlock(&xe_host.lock);
 }

@@ -145,29 +145,6 @@ static int fill_capset(int fd, const uint32_t version[3])
 	return 0;
 }
 
-static uint64_t parse_mem_limit(void)
-{
-	const char *env = getenv("XE_PROXY_MEM_LIMIT");
-	unsigned long long v;
-	char *end;
-
-	if (!env || !*env)
-		return 0;
-	errno = 0;
-	v = strtoull(env, &end, 0);
-	switch (*end) {
-	case 'G': case 'g': v <<= 10; /* fall through */
-	case 'M': case 'm': v <<= 10; /* fall through */
-	case 'K': case 'k': v <<= 10; end++; break;
-	default: break;
-	}
-	if (errno || *end) {
-		xe_log("ignoring malformed XE_PROXY_MEM_LIMIT=%s", env);
-		return 0;
-	}
-	return v;
-}
-
 int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 {
 	uint32_t version[3];
@@ -190,7 +167,7 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		       strerror(-ret));
 		goto err;
 	}
-	xe_host.mem_limit = parse_mem_limit();
+	xe_limits_init();
 	xe_host.cookie = cookie;
 	xe_host.fence_cb = fence_cb;
 	xe_host.stop = false;
@@ -210,7 +187,7 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 	       xe_host.path, xe_host.capset.u.xe.pci_device_id,
 	       xe_host.capset.u.xe.pci_revision_id, XE_PROXY_PROTOCOL_VERSION,
 	       (unsigned long long)xe_host.capset.u.xe.features,
-	       xe_host.mem_limit ? ", with a per-context memory limit" : "");
+	       ", per-guest limits in force (docs/security.md)");
 	pthread_mutex_unlock(&xe_host.lock);
 	return 0;
 err:
@@ -239,6 +216,7 @@ void xe_host_fini(void)
 	pthread_join(xe_host.thread, NULL);
 
 	pthread_mutex_lock(&xe_host.lock);
+	xe_ufence_fini();
 	close(xe_host.wake_fd);
 	xe_host.wake_fd = -1;
 	xe_host.initialised = false;

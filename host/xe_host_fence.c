@@ -20,12 +20,31 @@
 
 #include "xe_host_priv.h"
 
-int xe_syncobj_create(int drm_fd, uint32_t *handle)
+/**
+ * xe_syncobj_create() - a syncobj for a guest's submission
+ * @ctx: the context
+ * @handle: set to the handle, 0 on failure
+ *
+ * Every syncobj the host makes for a guest is charged to XE_LIMIT_FENCES
+ * until xe_syncobj_destroy(): it becomes a job, whose sync_file fd is open
+ * while the work runs.
+ *
+ * Return: 0, the limit's errno, or the ioctl's.
+ */
+int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle)
 {
 	struct drm_syncobj_create c = { 0 };
-	int ret = xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	int ret;
 
-	*handle = c.handle;
+	*handle = 0;
+	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
+	if (ret)
+		return ret;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	if (ret)
+		xe_limit_release(XE_LIMIT_FENCES, 1);
+	else
+		*handle = c.handle;
 	return ret;
 }
 
@@ -33,8 +52,10 @@ void xe_syncobj_destroy(int drm_fd, uint32_t handle)
 {
 	struct drm_syncobj_destroy d = { .handle = handle };
 
-	if (handle)
-		xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	if (!handle)
+		return;
+	xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	xe_limit_release(XE_LIMIT_FENCES, 1);
 }
 
 /**
@@ -301,6 +322,7 @@ void *xe_fence_thread(void *arg)
 	struct signalled *done = NULL;
 	struct pollfd *pfds = malloc(16 * sizeof(*pfds));
 	size_t ndone, capdone = 0, npfd, cappfd = 16, i;
+	bool ufences;
 	uint64_t drain;
 
 	(void)arg;
@@ -315,13 +337,15 @@ void *xe_fence_thread(void *arg)
 		pfds[0] = (struct pollfd){ .fd = xe_host.wake_fd, .events = POLLIN };
 		if (scan_rings(&done, &ndone, &capdone, &pfds, &npfd, &cappfd))
 			xe_log_ratelimited("fence thread: out of memory, retrying");
+		ufences = xe_ufence_scan();
 		pthread_mutex_unlock(&xe_host.lock);
 
 		/* Outside the lock: the callback may take the client's locks. */
 		for (i = 0; i < ndone; i++)
 			xe_host.fence_cb(xe_host.cookie, done[i].ctx_id,
 					 done[i].ring_idx, done[i].fence_id);
-		if (!ndone && poll(pfds, npfd, 1000) < 0 && errno != EINTR)
+		/* A bind user fence has no fd to wait on: look again soon. */
+		if (!ndone && poll(pfds, npfd, ufences ? 1 : 1000) < 0 && errno != EINTR)
 			xe_log_ratelimited("fence thread: poll: %s", strerror(errno));
 
 		pthread_mutex_lock(&xe_host.lock);

@@ -64,12 +64,21 @@ void xe_log_ratelimited(const char *fmt, ...)
 	}
 }
 
+/*
+ * Unlike drmIoctl(), EAGAIN is not retried: the driver says it when a queue
+ * is full (xe_exec.c) or a bind must back off, and retrying would hold
+ * QEMU's thread, and every other context behind xe_host.lock, until the
+ * guest's work drains. The guest gets EAGAIN and retries itself. EINTR (a
+ * signal to QEMU's thread) is retried, a bounded number of times.
+ */
+#define XE_IOCTL_EINTR_RETRIES	16
+
 int xe_ioctl(int fd, unsigned long request, void *arg)
 {
-	int ret;
+	int ret, tries = 0;
 
 	do {
 		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	} while (ret == -1 && errno == EINTR && ++tries < XE_IOCTL_EINTR_RETRIES);
 	return ret ? -errno : 0;
 }

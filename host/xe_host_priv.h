@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include <linux/types.h>
+
 #include "xe_host.h"
 #include "xe_proxy_proto.h"
 
@@ -64,7 +66,7 @@ struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj);
 struct xe_host_ctx;
 struct xe_queue;
 void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q);
-int xe_syncobj_create(int drm_fd, uint32_t *handle);
+int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle);
 void xe_syncobj_destroy(int drm_fd, uint32_t handle);
 struct xe_job *xe_job_get(struct xe_job *job);
 void xe_job_put(struct xe_job *job);
@@ -116,6 +118,9 @@ void xe_ring_fini(struct xe_ring *ring);
  * @map: host mapping, or NULL
  * @map_size: size of @map
  * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
+ * @bindings: ranges of VMs that map it (struct xe_vma); the driver keeps
+ *	the BO while any exists, so the object (and its charge) stays too
+ * @ctx: the context it belongs to
  */
 struct xe_object {
 	uint32_t handle;
@@ -126,6 +131,8 @@ struct xe_object {
 	void *map;
 	uint64_t map_size;
 	uint16_t cpu_caching;
+	uint32_t bindings;
+	struct xe_host_ctx *ctx;
 };
 
 /**
@@ -135,6 +142,7 @@ struct xe_object {
  * @iov: where QEMU maps the guest's pages in this process, in order (a copy
  *	of the array QEMU passed; the memory is the guest's own RAM)
  * @num_iov: entries in @iov
+ * @detached: QEMU took the iovecs back: no new binds
  *
  * The guest backs MAP_USERPTR binds with these: the host binds the pieces as
  * userptr ranges, so a guest only ever reaches its own memory.
@@ -144,6 +152,31 @@ struct xe_guest_mem {
 	uint64_t size;
 	struct iovec *iov;
 	uint32_t num_iov;
+	bool detached;
+};
+
+/**
+ * struct xe_vma - a range of a VM's GPU VA space that is mapped
+ * @start: first address
+ * @end: one past the last
+ * @obj: the BO it maps, or NULL (userptr, NULL binding)
+ * @gm: the guest memory a userptr range maps, or NULL
+ */
+struct xe_vma {
+	uint64_t start;
+	uint64_t end;
+	struct xe_object *obj;
+	struct xe_guest_mem *gm;
+};
+
+/**
+ * struct xe_bind_track - what one bind op maps, for xe_vm_apply()
+ * @obj: the BO of a MAP or UNMAP_ALL
+ * @gm: the guest memory of a MAP_USERPTR piece
+ */
+struct xe_bind_track {
+	struct xe_object *obj;
+	struct xe_guest_mem *gm;
 };
 
 /**
@@ -151,10 +184,16 @@ struct xe_guest_mem {
  * @id: the host driver's vm_id
  * @last_bind: the last base-protocol (guest-synchronous) bind, which base
  *	execs on the VM must wait for, or NULL
+ * @vmas: what it maps, sorted, not overlapping (xe_host_vma.c)
+ * @num_vmas: entries in @vmas
+ * @cap_vmas: entries allocated
  */
 struct xe_vm {
 	uint32_t id;
 	struct xe_job *last_bind;
+	struct xe_vma *vmas;
+	uint32_t num_vmas;
+	uint32_t cap_vmas;
 };
 
 /**
@@ -180,13 +219,14 @@ struct xe_queue {
  * @shmem: the shared-memory response blob, or NULL
  * @shmem_size: its size
  * @shmem_res_id: its resource id
+ * @rsp_off: where the response area starts in @shmem: the host's own copy,
+ *	never read back from the shared page (the guest can write it)
  * @objects: blob_id -> struct xe_object
  * @resources: res_id -> struct xe_object
  * @guest_mems: res_id -> struct xe_guest_mem
  * @vms: vm_id -> struct xe_vm
  * @queues: exec_queue_id -> struct xe_queue
  * @host_fences: fence id -> struct xe_job (extension host fences)
- * @mem_used: bytes of BOs the context holds
  * @rings: per-ring work and fences
  */
 struct xe_host_ctx {
@@ -197,13 +237,13 @@ struct xe_host_ctx {
 	struct xe_proxy_shmem *shmem;
 	size_t shmem_size;
 	uint32_t shmem_res_id;
+	uint32_t rsp_off;
 	struct xe_map objects;
 	struct xe_map resources;
 	struct xe_map guest_mems;
 	struct xe_map vms;
 	struct xe_map queues;
 	struct xe_map host_fences;
-	uint64_t mem_used;
 	struct xe_ring rings[XE_HOST_MAX_RINGS];
 };
 
@@ -213,11 +253,63 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 			 uint32_t handle, uint64_t size, uint16_t cpu_caching);
 void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id);
 int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj);
+void xe_object_unbind(struct xe_object *obj);
+int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force);
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size);
 
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
+
+/* --- what VMs map (xe_host_vma.c) --- */
+struct drm_xe_vm_bind_op;
+int xe_vm_bind_room(struct xe_host_ctx *ctx, uint32_t nops);
+void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
+		 const struct drm_xe_vm_bind_op *ops,
+		 const struct xe_bind_track *track, uint32_t n);
+void xe_vm_clear(struct xe_vm *vm);
+void xe_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm);
+
+/* --- bind user fences (xe_host_ufence.c) --- */
+#define XE_UFENCE_WRITTEN	1	/* what the driver writes into a slot */
+struct xe_ufence;
+struct xe_ufence_chunk;
+struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *obj,
+				   uint64_t offset, uint64_t value, __u64 *addr,
+				   int *err);
+void xe_ufence_arm(struct xe_ufence *uf);
+void xe_ufence_abort(struct xe_ufence *uf);
+bool xe_ufence_scan(void);
+void xe_ufence_fini(void);
+
+/* --- per-guest limits (xe_host_limits.c) --- */
+
+/**
+ * enum xe_limit - what a guest can make the host hold, each limited
+ * @XE_LIMIT_CONTEXTS: contexts (a render-node fd each)
+ * @XE_LIMIT_MEM: bytes of BOs, until the driver frees them
+ * @XE_LIMIT_BOS: BOs (a dma-buf fd each once a resource exists)
+ * @XE_LIMIT_VMS: VMs
+ * @XE_LIMIT_QUEUES: exec queues
+ * @XE_LIMIT_MAPPINGS: mapped ranges of all VMs (page tables)
+ * @XE_LIMIT_FENCES: host syncobjs (each a sync_file fd while pending) and
+ *	pending bind user fences
+ * @XE_LIMIT_COUNT: number of limits
+ */
+enum xe_limit {
+	XE_LIMIT_CONTEXTS,
+	XE_LIMIT_MEM,
+	XE_LIMIT_BOS,
+	XE_LIMIT_VMS,
+	XE_LIMIT_QUEUES,
+	XE_LIMIT_MAPPINGS,
+	XE_LIMIT_FENCES,
+	XE_LIMIT_COUNT
+};
+
+void xe_limits_init(void);
+int xe_limit_charge(enum xe_limit kind, uint64_t n, uint32_t ctx_id);
+void xe_limit_release(enum xe_limit kind, uint64_t n);
 
 /* --- process-wide state (xe_host_device.c) --- */
 
@@ -233,7 +325,12 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
  * @thread: the fence thread
  * @wake_fd: eventfd that wakes the fence thread
  * @stop: the fence thread must exit
- * @mem_limit: per-context BO byte quota (XE_PROXY_MEM_LIMIT), 0 = none
+ * @limit: per-guest limits, enum xe_limit
+ * @used: what the guest holds of each
+ * @orphans: res_id -> uint64_t charged bytes, for resources that outlived
+ *	their context (xe_host_orphan_release())
+ * @ufences: armed bind user fences
+ * @ufence_chunks: the fence arena
  */
 struct xe_host {
 	pthread_mutex_t lock;
@@ -246,7 +343,11 @@ struct xe_host {
 	pthread_t thread;
 	int wake_fd;
 	bool stop;
-	uint64_t mem_limit;
+	uint64_t limit[XE_LIMIT_COUNT];
+	uint64_t used[XE_LIMIT_COUNT];
+	struct xe_map orphans;
+	struct xe_ufence *ufences;
+	struct xe_ufence_chunk *ufence_chunks;
 };
 
 extern struct xe_host xe_host;
@@ -259,7 +360,7 @@ void *xe_fence_thread(void *arg);
 void xe_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xe_log_ratelimited(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* drmIoctl-like: restarts on EINTR/EAGAIN, returns 0 or -errno. */
+/* Restarts on EINTR (a few times), never on EAGAIN; returns 0 or -errno. */
 int xe_ioctl(int fd, unsigned long request, void *arg);
 
 #endif /* XE_HOST_PRIV_H */

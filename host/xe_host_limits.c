@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-xe-proxy host core: per-guest limits.
+ *
+ * One QEMU process serves one guest, and this library is loaded once per
+ * process, so process-wide counters are per-guest counters. Everything a
+ * guest can make the host hold on its behalf is charged here before it is
+ * made and released when the host (or the host driver) lets go of it:
+ * contexts (each an fd on the render node), BO bytes, BOs (each a dma-buf
+ * fd), VMs, exec queues, GPU VA mappings (page tables) and host jobs (each a
+ * syncobj and, while pending, a sync_file fd).
+ *
+ * Each limit has a default and an environment override (docs/security.md
+ * lists them). A guest over a limit gets a clean errno for that one request
+ * and a rate-limited log line naming the limit; nothing else changes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "xe_host_priv.h"
+
+/**
+ * struct xe_limit_desc - one per-guest limit
+ * @env: the environment variable that overrides it
+ * @what: what is counted, for logs
+ * @def: the default
+ * @err: the errno a guest gets over the limit
+ * @bytes: the value takes K/M/G suffixes
+ */
+struct xe_limit_desc {
+	const char *env;
+	const char *what;
+	uint64_t def;
+	int err;
+	bool bytes;
+};
+
+static const struct xe_limit_desc limit_descs[XE_LIMIT_COUNT] = {
+	[XE_LIMIT_CONTEXTS] = { "XE_PROXY_MAX_CONTEXTS", "contexts", 64, EMFILE, false },
+	[XE_LIMIT_MEM] = { "XE_PROXY_MEM_LIMIT", "BO bytes", 8ULL << 30, ENOSPC, true },
+	[XE_LIMIT_BOS] = { "XE_PROXY_MAX_BOS", "BOs", 8192, EMFILE, false },
+	[XE_LIMIT_VMS] = { "XE_PROXY_MAX_VMS", "VMs", 256, EMFILE, false },
+	[XE_LIMIT_QUEUES] = { "XE_PROXY_MAX_EXEC_QUEUES", "exec queues", 1024, EMFILE, false },
+	[XE_LIMIT_MAPPINGS] = { "XE_PROXY_MAX_MAPPINGS", "GPU VA mappings", 65536, ENOSPC, false },
+	[XE_LIMIT_FENCES] = { "XE_PROXY_MAX_FENCES", "host jobs and fences", 4096, EMFILE, false },
+};
+
+static uint64_t parse_limit(const struct xe_limit_desc *d)
+{
+	const char *env = getenv(d->env);
+	unsigned long long v;
+	char *end;
+
+	if (!env || !*env)
+		return d->def;
+	errno = 0;
+	v = strtoull(env, &end, 0);
+	if (d->bytes) {
+		switch (*end) {
+		case 'G': case 'g': v <<= 10; /* fall through */
+		case 'M': case 'm': v <<= 10; /* fall through */
+		case 'K': case 'k': v <<= 10; end++; break;
+		default: break;
+		}
+	}
+	if (errno || *end || !v || env[0] == '-') {
+		xe_log("ignoring malformed %s=%s (default %llu)", d->env, env,
+		       (unsigned long long)d->def);
+		return d->def;
+	}
+	return v;
+}
+
+/**
+ * xe_limits_init() - read the limits from the environment
+ *
+ * Also warns when the fds the limits allow exceed this process's
+ * RLIMIT_NOFILE, so an administrator sees it before a guest hits it.
+ */
+void xe_limits_init(void)
+{
+	struct rlimit nofile;
+	uint64_t fds;
+	int i;
+
+	/* used[] is not reset: fences of a previous init may still be pending */
+	for (i = 0; i < XE_LIMIT_COUNT; i++)
+		xe_host.limit[i] = parse_limit(&limit_descs[i]);
+	fds = xe_host.limit[XE_LIMIT_CONTEXTS] + xe_host.limit[XE_LIMIT_BOS] +
+	      xe_host.limit[XE_LIMIT_FENCES];
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) && nofile.rlim_cur != RLIM_INFINITY &&
+	    fds > nofile.rlim_cur)
+		xe_log("the per-guest limits allow %llu fds but RLIMIT_NOFILE is %llu: lower XE_PROXY_MAX_BOS/XE_PROXY_MAX_FENCES or raise it",
+		       (unsigned long long)fds, (unsigned long long)nofile.rlim_cur);
+}
+
+/**
+ * xe_limit_charge() - charge @n of @kind to the guest
+ * @kind: XE_LIMIT_*
+ * @n: how many (bytes for XE_LIMIT_MEM)
+ * @ctx_id: the context asking, for the log line
+ *
+ * Called with xe_host.lock held.
+ *
+ * Return: 0, or the limit's negative errno (logged, rate limited).
+ */
+int xe_limit_charge(enum xe_limit kind, uint64_t n, uint32_t ctx_id)
+{
+	const struct xe_limit_desc *d = &limit_descs[kind];
+	uint64_t used = xe_host.used[kind], lim = xe_host.limit[kind];
+
+	if (n > lim || used > lim - n) {
+		xe_log_ratelimited("context %u: per-guest limit of %llu %s reached (%s); refused",
+				   ctx_id, (unsigned long long)lim, d->what, d->env);
+		return -d->err;
+	}
+	xe_host.used[kind] = used + n;
+	return 0;
+}
+
+/**
+ * xe_limit_release() - give back what xe_limit_charge() took
+ * @kind: XE_LIMIT_*
+ * @n: how many
+ */
+void xe_limit_release(enum xe_limit kind, uint64_t n)
+{
+	if (n > xe_host.used[kind]) {
+		xe_log("internal: %s count underflow (%llu - %llu)", limit_descs[kind].what,
+		       (unsigned long long)xe_host.used[kind], (unsigned long long)n);
+		n = xe_host.used[kind];
+	}
+	xe_host.used[kind] -= n;
+}
