@@ -396,6 +396,7 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
 	struct xe_job *job;
 	struct xe_vm *vm;
+	uint64_t room;
 	uint32_t i;
 	int ret;
 
@@ -414,7 +415,9 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	}
 	if (!req->num_binds)
 		return 0;
-	ret = xe_vm_bind_room(ctx, req->num_binds);
+	for (i = 0, room = 0; i < req->num_binds; i++)
+		room += xe_vm_op_room(gops[i].op);
+	ret = xe_vm_bind_room(ctx, room);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
@@ -713,6 +716,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct sync_set *s = NULL;
 	struct xe_vm *vm;
 	uint32_t i, n, total;
+	uint64_t room;
 	int ret = 0;
 
 	if (req->num_binds > XE_PROXY_MAX_BINDS ||
@@ -729,11 +733,12 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!rsp)
 		return -EINVAL;
 	/* Userptr ops of guest memory expand into one op per piece. */
-	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
+	for (i = 0, total = 0, room = 0; i < req->num_binds && !ret; i++) {
 		n = 1;
 		if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
 			ret = userptr_ops(ctx, &gops[i], NULL, NULL, &n);
 		total += n;
+		room += (uint64_t)n * xe_vm_op_room(gops[i].op);
 		if (!ret && total > MAX_EXPANDED_BINDS) {
 			bad(ctx, "VM_BIND_EXT expands into more than %u ops", MAX_EXPANDED_BINDS);
 			ret = -EINVAL;
@@ -743,7 +748,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret && !vm)
 		ret = -ENOENT;
 	if (!ret)
-		ret = xe_vm_bind_room(ctx, total);
+		ret = xe_vm_bind_room(ctx, room);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;

@@ -263,7 +263,8 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 
 /* --- what VMs map (xe_host_vma.c) --- */
 struct drm_xe_vm_bind_op;
-int xe_vm_bind_room(struct xe_host_ctx *ctx, uint32_t nops);
+uint32_t xe_vm_op_room(uint32_t op);
+int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room);
 void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
 		 const struct drm_xe_vm_bind_op *ops,
 		 const struct xe_bind_track *track, uint32_t n);

@@ -110,21 +110,43 @@ static long vma_cut(struct xe_vm *vm, uint64_t start, uint64_t end,
 }
 
 /**
- * xe_vm_bind_room() - may @nops more bind ops be made on the guest's VMs?
- * @ctx: the context
- * @nops: ops of the bind
+ * xe_vm_op_room() - how many ranges one bind op may add at most
+ * @op: DRM_XE_VM_BIND_OP_*
  *
- * An op adds at most two ranges (a MAP inside an existing range). The exact
- * count is charged when the ops are applied.
+ * A MAP inside an existing range adds itself and splits the range (2); an
+ * UNMAP inside one splits it (1); UNMAP_ALL and PREFETCH add none. So a
+ * guest at its limit can always unmap whole ranges.
+ *
+ * Return: 0, 1 or 2.
+ */
+uint32_t xe_vm_op_room(uint32_t op)
+{
+	switch (op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		return 2;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * xe_vm_bind_room() - is there room for a bind on the guest's VMs?
+ * @ctx: the context
+ * @room: the most ranges it may add (sum of xe_vm_op_room())
+ *
+ * The exact count is charged when the ops are applied.
  *
  * Return: 0 or -ENOSPC (logged).
  */
-int xe_vm_bind_room(struct xe_host_ctx *ctx, uint32_t nops)
+int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room)
 {
-	int ret = xe_limit_charge(XE_LIMIT_MAPPINGS, 2ULL * nops, ctx->ctx_id);
+	int ret = xe_limit_charge(XE_LIMIT_MAPPINGS, room, ctx->ctx_id);
 
 	if (!ret)
-		xe_limit_release(XE_LIMIT_MAPPINGS, 2ULL * nops);
+		xe_limit_release(XE_LIMIT_MAPPINGS, room);
 	return ret;
 }
 
