@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host boundary, case by case: what a hostile guest (or its hostile
+ * guest kernel, through QEMU) can do to the library that runs inside QEMU.
+ * Each case is one item of docs/security.md and runs in its own process
+ * (tests/ccmd/run starts `boundary_test NAME` once per case), so a case that
+ * crashes the library fails alone, and each sets its own per-guest limits
+ * before virgl_renderer_init().
+ *
+ *   boundary_test --list      the case names
+ *   boundary_test NAME        run one case, KTAP on stdout
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include "harness.h"
+
+/* The response area starts here; the guest's copy in the page is ignored. */
+#define RSP_AREA	sizeof(struct xe_proxy_shmem)
+
+/* A context with a VM, a render queue and a mapped BO bound at BO_VA. */
+struct env {
+	struct tctx t;
+	uint32_t vm, queue;
+	struct tbo bo;
+};
+
+#define BO_VA		0x100000ULL
+#define SPIN_OFF	0x1000	/* batch that spins until SEM_OFF holds 1 */
+#define SEM_OFF		0x2000
+#define STORE_OFF	0x3000	/* a store-dword batch */
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3;	/* ".", ".." and the DIR's own fd */
+}
+
+static bool init_renderer(void)
+{
+	return virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
+				   VIRGL_RENDERER_ASYNC_FENCE_CB |
+				   VIRGL_RENDERER_DRM, &callbacks) == 0;
+}
+
+static uint32_t vm_create(struct tctx *t, uint32_t *err)
+{
+	struct xe_proxy_ccmd_vm_create_rsp *r;
+
+	ccmd_vm_create(&t->s, 0, 0);
+	if (submit(t))
+		return 0;
+	r = rsp(t, 0);
+	*err = r->ret;
+	return r->ret ? 0 : r->vm_id;
+}
+
+static uint32_t queue_create(struct tctx *t, uint32_t vm, uint32_t *err)
+{
+	struct xe_proxy_ccmd_exec_queue_create_rsp *r;
+
+	ccmd_exec_queue_create(&t->s, vm, DRM_XE_ENGINE_CLASS_RENDER, 0, 0);
+	if (submit(t))
+		return 0;
+	r = rsp(t, 0);
+	*err = r->ret;
+	return r->ret ? 0 : r->exec_queue_id;
+}
+
+static uint32_t bind_ext(struct tctx *t, uint32_t vm,
+			 const struct xe_proxy_vm_bind_op_ext *op,
+			 const struct xe_proxy_sync *syncs, uint32_t nsyncs)
+{
+	ccmd_vm_bind_ext(&t->s, vm, 0, 6, op, syncs, nsyncs, 0);
+	if (submit(t))
+		return EPROTO;
+	return ((struct xe_proxy_ccmd_status_rsp *)rsp(t, 0))->ret;
+}
+
+static bool env_open(struct env *e)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = BO_SIZE, .addr = BO_VA, .op = DRM_XE_VM_BIND_OP_MAP,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t err = 0;
+
+	if (!init_renderer() || tctx_open(&e->t, 1))
+		return false;
+	placement_sysmem = find_placement_sysmem(&e->t);
+	e->vm = vm_create(&e->t, &err);
+	e->queue = e->vm ? queue_create(&e->t, e->vm, &err) : 0;
+	if (!e->queue || !bo_new(&e->t, &e->bo, 1))
+		return false;
+	memset(e->bo.map, 0, BO_SIZE);
+	op.res_id = e->bo.res;
+	return bind_ext(&e->t, e->vm, &op, NULL, 0) == 0 && ring_idle(&e->t, 6);
+}
+
+/* Exec the batch at BO_VA + @off on ring 5, signalling host fence @fence. */
+static uint32_t exec_at(struct env *e, uint32_t off, uint64_t fence)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE,
+				   .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+				   .fence_id = fence };
+
+	ccmd_exec_ext(&e->t.s, e->queue, BO_VA + off, 5, &s, fence ? 1 : 0, 0);
+	if (submit(&e->t))
+		return EPROTO;
+	return ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e->t, 0))->ret;
+}
+
+/* A batch that waits until the dword at SEM_OFF is 1 (MI_SEMAPHORE_WAIT,
+ * polling, "SAD == SDD"; encoding from xe_mi_commands.h). */
+static void write_spinner(struct env *e)
+{
+	uint32_t *b = e->bo.map + SPIN_OFF / 4;
+	uint64_t sem = BO_VA + SEM_OFF;
+
+	e->bo.map[SEM_OFF / 4] = 0;
+	b[0] = (0x1c << 23) | (4 << 12) | 2;
+	b[1] = 1;
+	b[2] = (uint32_t)sem;
+	b[3] = (uint32_t)(sem >> 32);
+	b[4] = TEST_MI_BATCH_BUFFER_END;
+}
+
+static void release_spinner(struct env *e)
+{
+	__atomic_store_n(&e->bo.map[SEM_OFF / 4], 1, __ATOMIC_RELEASE);
+}
+
+/* --- 1: the response offset comes from the host, never the page ---------- */
+
+static bool case_shmem_rsp_offset(void)
+{
+	struct xe_proxy_shmem *sh;
+	struct env e;
+	uint32_t bad[] = { 0xfffffff0u, 0x80000000u, SHMEM_SIZE - 8, SHMEM_SIZE,
+			   SHMEM_SIZE + 4096, 1, 0 };
+	unsigned int i;
+	bool ok;
+
+	ok = env_open(&e);
+	sh = e.t.shmem;
+	for (i = 0; ok && i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct xe_proxy_ccmd_device_query_rsp *r =
+			(void *)((char *)e.t.shmem + RSP_AREA);
+
+		memset(r, 0xa5, 64);
+		/* The guest owns the page: it rewrites the header at will. */
+		sh->rsp_mem_offset = bad[i];
+		ccmd_device_query(&e.t.s, DRM_XE_DEVICE_QUERY_CONFIG, 0, 0);
+		ok = submit(&e.t) == 0 && r->ret == 0 && r->size > 0;
+		if (!ok)
+			ktap_diag("rsp_mem_offset 0x%x: response not at the host's offset %zu",
+				  bad[i], RSP_AREA);
+	}
+	sh->rsp_mem_offset = RSP_AREA;
+	return ok && still_works(&e.t);
+}
+
+/* --- 2: exec-queue properties that carry pointers are not forwarded ------ */
+
+static uint32_t queue_with_property(struct tctx *t, uint32_t vm, uint32_t prop,
+				    uint64_t value)
+{
+	struct xe_proxy_ccmd_exec_queue_create_ext_req *r;
+	struct xe_proxy_engine_class_instance *eci;
+	struct xe_proxy_exec_queue_property *p;
+	size_t inst = (sizeof(*eci) + 7) & ~(size_t)7;
+
+	r = ccmd_add(&t->s, XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT,
+		     sizeof(*r) + inst + sizeof(*p), 0);
+	r->vm_id = vm;
+	r->width = 1;
+	r->num_placements = 1;
+	r->num_properties = 1;
+	eci = (void *)r->payload;
+	eci->engine_class = DRM_XE_ENGINE_CLASS_RENDER;
+	p = (void *)(r->payload + inst);
+	p->property = prop;
+	p->value = value;
+	if (submit(t))
+		return EPROTO;
+	return ((struct xe_proxy_ccmd_exec_queue_create_rsp *)rsp(t, 0))->ret;
+}
+
+static bool case_queue_property_pointer(void)
+{
+	struct xe_proxy_ccmd_exec_queue_set_property_req *sp;
+	uint32_t ret;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	/* HANG_REPLAY_STATE: value is a length, the pointer a QEMU address */
+	ret = ok ? queue_with_property(&e.t, e.vm, 3, (uintptr_t)&e) : 0;
+	ok = ok && ret == EOPNOTSUPP;
+	ktap_diag("create with property 3 (HANG_REPLAY_STATE): %u", ret);
+	ret = ok ? queue_with_property(&e.t, e.vm, 99, 0) : 0;
+	ok = ok && ret == EOPNOTSUPP;
+	ret = ok ? queue_with_property(&e.t, e.vm, 0, 0) : 0;	/* priority low */
+	ok = ok && ret == 0;
+	sp = ccmd_add(&e.t.s, XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY, sizeof(*sp), 0);
+	sp->exec_queue_id = e.queue;
+	sp->property = 3;
+	sp->value = (uintptr_t)&e;
+	ok = ok && submit(&e.t) == 0 &&
+	     ((struct xe_proxy_ccmd_status_rsp *)rsp(&e.t, 0))->ret == EOPNOTSUPP;
+	return ok && still_works(&e.t);
+}
+
+/* --- 3: a bind's user fence never targets a mapping the guest can drop --- */
+
+/*
+ * The bind waits for a spinning exec; meanwhile the guest closes and unrefs
+ * the BO that holds the fence word (@destroy_ctx: and destroys the whole
+ * context). Then the spinner ends and the driver writes the fence.
+ */
+static bool ufence_after_drop(bool destroy_ctx)
+{
+	struct xe_proxy_sync syncs[2] = {
+		{ .type = XE_PROXY_SYNC_HOST_FENCE, .fence_id = 77 },
+		{ .type = XE_PROXY_SYNC_USER_FENCE, .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+		  .addr = 64, .value = 0xfeed },
+	};
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 0x10000, .addr = 0x800000, .flags = DRM_XE_VM_BIND_FLAG_NULL,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+	};
+	unsigned char *heap[64];
+	struct tbo fbo;
+	struct env e;
+	size_t i, bad = 0;
+	bool ok;
+
+	ok = env_open(&e) && bo_new(&e.t, &fbo, 2);
+	if (!ok)
+		return false;
+	write_spinner(&e);
+	ok = exec_at(&e, SPIN_OFF, 77) == 0;
+	syncs[1].res_id = fbo.res;
+	ok = ok && bind_ext(&e.t, e.vm, &op, syncs, 2) == 0;
+	ktap_diag("bind waits on the spinner with its user fence in BO res %u", fbo.res);
+	/* drop every guest reference to the fence BO */
+	ccmd_gem_close(&e.t.s, fbo.blob_id);
+	ok = ok && submit(&e.t) == 0;
+	virgl_renderer_resource_unmap(fbo.res);
+	virgl_renderer_resource_unref(fbo.res);
+	/* QEMU maps other things where the BO was: fill that space */
+	for (i = 0; i < 64; i++) {
+		heap[i] = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (heap[i] == MAP_FAILED)
+			return false;
+		memset(heap[i], 0x5a, BO_SIZE);
+	}
+	release_spinner(&e);
+	if (destroy_ctx) {
+		tctx_close(&e.t);
+		usleep(300000);
+		ok = ok && tctx_open(&e.t, 2) == 0;
+	} else {
+		ok = ok && ring_idle(&e.t, 6);
+		usleep(300000);
+	}
+	for (i = 0; i < 64 * BO_SIZE; i++)
+		bad += heap[i / BO_SIZE][i % BO_SIZE] != 0x5a;
+	ktap_diag("bytes of later mappings the fence write changed: %zu", bad);
+	return ok && !bad && still_works(&e.t);
+}
+
+static bool case_bind_ufence_bo_dropped(void)
+{
+	return ufence_after_drop(false);
+}
+
+static bool case_bind_ufence_ctx_destroyed(void)
+{
+	return ufence_after_drop(true);
+}
+
+/* --- 4: userptr of guest memory never outlives QEMU's iovecs ------------- */
+
+/* Store @value through GPU address @va; true when the exec ran. */
+static bool store(struct env *e, uint64_t va, uint32_t value)
+{
+	test_store_dword_batch(e->bo.map + STORE_OFF / 4, va, value);
+	return exec_at(e, STORE_OFF, 0) == 0 && ring_idle(&e->t, 5);
+}
+
+static bool guest_blob(struct env *e, uint32_t res, struct iovec *iov, int n,
+		       uint64_t size)
+{
+	struct virgl_renderer_resource_create_blob_args ga = {
+		.res_handle = res, .ctx_id = e->t.id,
+		.blob_mem = VIRGL_RENDERER_BLOB_MEM_GUEST,
+		.size = size, .iovecs = iov, .num_iovs = n,
+	};
+
+	return virgl_renderer_resource_create_blob(&ga) == 0;
+}
+
+static bool case_userptr_detach_unbinds(void)
+{
+	uint32_t *page = aligned_alloc(4096, 4096);
+	struct iovec iov = { page, 4096 }, *back = NULL;
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 4096, .addr = 0x600000, .op = DRM_XE_VM_BIND_OP_MAP_USERPTR,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t res = next_res++, ret;
+	int nback = 0;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e) && page;
+	memset(page, 0, 4096);
+	ok = ok && guest_blob(&e, res, &iov, 1, 4096);
+	op.res_id = res;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0 && ring_idle(&e.t, 6);
+	ok = ok && store(&e, 0x600000, 0x1111) && page[0] == 0x1111;
+	ktap_diag("userptr bound and written through: %s", ok ? "yes" : "no");
+	/* QEMU takes the iovecs back (and will reuse the memory) */
+	virgl_renderer_resource_detach_iov(res, &back, &nback);
+	ok = ok && back == &iov && nback == 1;
+	page[0] = 0;
+	store(&e, 0x600000, 0x2222);
+	ktap_diag("after detach the GPU store reached the old page: %s",
+		  page[0] == 0x2222 ? "yes" : "no");
+	ok = ok && page[0] == 0;
+	ret = bind_ext(&e.t, e.vm, &op, NULL, 0);
+	ktap_diag("bind after detach: %u", ret);
+	ok = ok && ret == ENOENT;
+	virgl_renderer_resource_unref(res);
+	free(page);
+	return ok && still_works(&e.t);
+}
+
+/*
+ * Guest memory can name the host-visible window; a blob then mapped over
+ * it (map_fixed, as QEMU maps blobs into the BAR) must not be reachable
+ * through the old userptr binding.
+ */
+static bool case_userptr_window_remap(void)
+{
+	uint32_t *win = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct iovec iov = { win, 4096 };
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 4096, .addr = 0x700000, .op = DRM_XE_VM_BIND_OP_MAP_USERPTR,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t res = next_res++;
+	struct tbo other;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e) && win != MAP_FAILED && bo_new(&e.t, &other, 2);
+	ok = ok && guest_blob(&e, res, &iov, 1, 4096);
+	op.res_id = res;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0 && ring_idle(&e.t, 6);
+	memset(other.map, 0, BO_SIZE);
+	ok = ok && virgl_renderer_resource_map_fixed(other.res, win) == 0;
+	store(&e, 0x700000, 0x3333);
+	ktap_diag("after a blob was mapped over it the GPU store reached it: %s",
+		  other.map[0] == 0x3333 ? "yes" : "no");
+	ok = ok && other.map[0] == 0 && win[0] == 0;
+	return ok && still_works(&e.t);
+}
+
+/* --- 5: EAGAIN from the driver goes back, QEMU's thread never spins ------ */
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "# an exec blocked QEMU's thread for 20 s\n";
+
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
+static bool case_full_queue_eagain(void)
+{
+	uint32_t ret = 0, i;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	write_spinner(&e);
+	signal(SIGALRM, on_alarm);
+	alarm(20);
+	/* xe refuses a job past XE_MAX_JOB_COUNT_PER_EXEC_QUEUE (1000) */
+	for (i = 0; ok && i < 1100; i++) {
+		ret = exec_at(&e, SPIN_OFF, 0);
+		if (ret)
+			break;
+	}
+	alarm(0);
+	ktap_diag("exec %u of a spinning queue: %u", i, ret);
+	ok = ok && ret == EAGAIN && i >= 1000;
+	release_spinner(&e);
+	return ok && ring_idle(&e.t, 5) && still_works(&e.t);
+}
+
+/* --- 6: BO memory stays charged while the driver still holds it ---------- */
+
+static uint32_t gem_create(struct tctx *t, uint64_t size, uint32_t blob_id)
+{
+	ccmd_gem_create_ext(&t->s, size, placement_sysmem, 0, 0, blob_id,
+			    DRM_XE_GEM_CPU_CACHING_WB, 0);
+	if (submit(t))
+		return EPROTO;
+	return ((struct xe_proxy_ccmd_value_rsp *)rsp(t, 0))->ret;
+}
+
+static bool case_mem_charged_while_bound(void)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 2 << 20, .addr = 0x4000000, .op = DRM_XE_VM_BIND_OP_MAP,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t res = next_res++, ret;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MEM_LIMIT", "4M", 1);
+	ok = env_open(&e);	/* shmem 64K + BO 64K */
+	ok = ok && gem_create(&e.t, 2 << 20, 10) == 0 &&
+	     create_blob(&e.t, res, 10, 2 << 20) == 0;
+	op.res_id = res;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0 && ring_idle(&e.t, 6);
+	/* the guest lets go; the VM still maps the BO */
+	ccmd_gem_close(&e.t.s, 10);
+	ok = ok && submit(&e.t) == 0;
+	virgl_renderer_resource_unref(res);
+	ret = gem_create(&e.t, 2 << 20, 11);
+	ktap_diag("2M BO while a closed 2M BO is still bound (limit 4M): %u", ret);
+	ok = ok && ret == ENOSPC;
+	op.op = DRM_XE_VM_BIND_OP_UNMAP;
+	op.res_id = 0;
+	op.pat_index = 0;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0 && ring_idle(&e.t, 6);
+	ret = gem_create(&e.t, 2 << 20, 11);
+	ktap_diag("after the unbind: %u", ret);
+	return ok && ret == 0 && still_works(&e.t);
+}
+
+/* The limit is the guest's, not each context's; orphaned blobs count. */
+static bool case_mem_limit_per_guest(void)
+{
+	uint32_t res = next_res++, ret;
+	struct tctx b;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MEM_LIMIT", "4M", 1);
+	ok = env_open(&e) && tctx_open(&b, 2) == 0;
+	ok = ok && gem_create(&e.t, 3 << 20, 10) == 0;
+	ret = gem_create(&b, 2 << 20, 10);
+	ktap_diag("second context, 2M after the first took 3M of 4M: %u", ret);
+	ok = ok && ret == ENOSPC;
+	/* a resource outlives its context, and so does its charge */
+	ok = ok && create_blob(&e.t, res, 10, 3 << 20) == 0;
+	tctx_close(&e.t);
+	ret = gem_create(&b, 2 << 20, 11);
+	ktap_diag("after the first context went, its resource still alive: %u", ret);
+	ok = ok && ret == ENOSPC;
+	virgl_renderer_resource_unref(res);
+	ret = gem_create(&b, 2 << 20, 12);
+	ktap_diag("after the resource's unref: %u", ret);
+	return ok && ret == 0 && still_works(&b);
+}
+
+/* --- 7: host fences and their fds are bounded ---------------------------- */
+
+static bool case_fence_fds_bounded(void)
+{
+	struct xe_proxy_sync s[64];
+	uint64_t ids[64], next = 1000;
+	int fds0, fds_peak = 0, n;
+	uint32_t ret = 0, i, j, sent = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_FENCES", "512", 1);
+	ok = env_open(&e);
+	fds0 = count_fds();
+	write_spinner(&e);
+	/* no-batch execs behind a spinner, each signalling 64 host fences */
+	ret = exec_at(&e, SPIN_OFF, 0);
+	for (i = 0; ok && i < 32 && !ret; i++) {
+		struct xe_proxy_ccmd_exec_ext_req *r;
+
+		for (j = 0; j < 64; j++)
+			s[j] = (struct xe_proxy_sync){ .type = XE_PROXY_SYNC_HOST_FENCE,
+						       .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+						       .fence_id = next + j };
+		r = ccmd_exec_ext(&e.t.s, e.queue, 0, 5, s, 64, 0);
+		r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+		ok = submit(&e.t) == 0;
+		ret = ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 0))->ret;
+		if (!ret) {
+			sent += 64;
+			next += 64;
+		}
+		n = count_fds();
+		fds_peak = n > fds_peak ? n : fds_peak;
+	}
+	ktap_diag("%u host fences accepted, then %u; fds %d -> peak %d (limit 512)",
+		  sent, ret, fds0, fds_peak);
+	/* a sync_file is one fd on xe, two on the simulator (its poll pipe) */
+	ok = ok && ret == EMFILE && fds_peak - fds0 <= 2 * 512;
+	release_spinner(&e);
+	ok = ok && ring_idle(&e.t, 5);
+	for (next = 1000; next < 1000 + sent; next += 64) {
+		for (j = 0; j < 64; j++)
+			ids[j] = next + j;
+		ccmd_fence_put(&e.t.s, ids, 64);
+		ok = ok && submit(&e.t) == 0;
+	}
+	n = count_fds();
+	ktap_diag("after FENCE_PUT of all: %d fds (baseline %d)", n, fds0);
+	return ok && n <= fds0 && still_works(&e.t);
+}
+
+/* --- 8: contexts, VMs, queues and mappings are bounded per guest --------- */
+
+static bool case_contexts_bounded(void)
+{
+	struct tctx t[6];
+	int i, fds0, made = 0;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_CONTEXTS", "4", 1);
+	ok = init_renderer();
+	fds0 = count_fds();
+	for (i = 0; ok && i < 6; i++)
+		if (virgl_renderer_context_create_with_flags(i + 1, XE_PROXY_CAPSET_DRM,
+							     4, "test") == 0)
+			made++;
+	ktap_diag("%d of 6 contexts created (limit 4)", made);
+	ok = ok && made == 4;
+	virgl_renderer_context_destroy(1);
+	ok = ok && tctx_open(&t[0], 7) == 0 && still_works(&t[0]);
+	tctx_close(&t[0]);
+	for (i = 1; i < 6; i++)
+		virgl_renderer_context_destroy(i + 1);
+	ktap_diag("fds %d after all were destroyed (before %d)", count_fds(), fds0);
+	return ok && count_fds() == fds0;
+}
+
+static bool case_vms_queues_bounded(void)
+{
+	uint32_t err = 0, i, vms = 0, queues = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_VMS", "8", 1);
+	setenv("XE_PROXY_MAX_EXEC_QUEUES", "8", 1);
+	ok = env_open(&e);	/* one of each already */
+	for (i = 0; ok && i < 10; i++)
+		vms += vm_create(&e.t, &err) != 0;
+	ok = ok && vms == 7 && err == EMFILE;
+	for (i = 0; ok && i < 10; i++)
+		queues += queue_create(&e.t, e.vm, &err) != 0;
+	ktap_diag("%u more VMs, %u more queues (limits 8), then %u", vms, queues, err);
+	return ok && queues == 7 && err == EMFILE && still_works(&e.t);
+}
+
+static bool case_mappings_bounded(void)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 0x10000, .flags = DRM_XE_VM_BIND_FLAG_NULL,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+	};
+	uint32_t i, ret = 0, made = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_MAPPINGS", "64", 1);
+	ok = env_open(&e);	/* one mapping already */
+	for (i = 0; ok && i < 100 && !ret; i++) {
+		op.addr = 0x10000000 + i * 0x20000ULL;
+		ret = bind_ext(&e.t, e.vm, &op, NULL, 0);
+		made += !ret;
+	}
+	ktap_diag("%u NULL mappings, then %u (limit 64)", made, ret);
+	ok = ok && ret == ENOSPC && made >= 60 && made < 64;
+	/* unmapping gives room back */
+	op.op = DRM_XE_VM_BIND_OP_UNMAP;
+	op.flags = 0;
+	op.addr = 0x10000000;
+	op.range = 0x20000ULL * 8;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0;
+	op.op = DRM_XE_VM_BIND_OP_MAP;
+	op.flags = DRM_XE_VM_BIND_FLAG_NULL;
+	op.range = 0x10000;
+	ok = ok && bind_ext(&e.t, e.vm, &op, NULL, 0) == 0;
+	return ok && ring_idle(&e.t, 6) && still_works(&e.t);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	bool (*fn)(void);
+} cases[] = {
+	{ "shmem_rsp_offset_is_the_hosts", case_shmem_rsp_offset },
+	{ "queue_property_pointer_refused", case_queue_property_pointer },
+	{ "bind_ufence_bo_dropped_before_signal", case_bind_ufence_bo_dropped },
+	{ "bind_ufence_ctx_destroyed_before_signal", case_bind_ufence_ctx_destroyed },
+	{ "userptr_detach_unbinds", case_userptr_detach_unbinds },
+	{ "userptr_window_remap_unbinds", case_userptr_window_remap },
+	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
+	{ "mem_charged_while_bound", case_mem_charged_while_bound },
+	{ "mem_limit_per_guest", case_mem_limit_per_guest },
+	{ "fence_fds_bounded", case_fence_fds_bounded },
+	{ "contexts_bounded", case_contexts_bounded },
+	{ "vms_queues_bounded", case_vms_queues_bounded },
+	{ "mappings_bounded", case_mappings_bounded },
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+	bool ok;
+
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			puts(cases[i].name);
+		return 0;
+	}
+	for (i = 0; argc == 2 && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(argv[1], cases[i].name))
+			continue;
+		ktap_header(1);
+		ok = cases[i].fn();
+		ktap_test(ok, cases[i].name);
+		virgl_renderer_cleanup(NULL);
+		return ktap_finish();
+	}
+	fprintf(stderr, "usage: %s --list | CASE\n", argv[0]);
+	return 2;
+}
