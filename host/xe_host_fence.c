@@ -3,10 +3,11 @@
  * virtio-xe-proxy host core: fences.
  *
  * Each host submission (exec, bind) signals a syncobj that is exported as a
- * sync_file: a struct xe_job. A ring keeps its unfinished jobs; a guest fence
- * created on a ring waits for the jobs the ring had at that moment, so it
+ * sync_file: a struct xe_job. A ring keeps its unfinished jobs in order,
+ * numbered; a guest fence created on a ring remembers the last number, so it
  * means "everything submitted on this ring before me is done", however many
- * exec queues share the ring. The fence thread poll()s the sync_files and
+ * exec queues share the ring. A fence costs the same whatever the ring
+ * holds, and pending fences count against XE_LIMIT_FENCES. The fence thread poll()s the sync_files and
  * reports fences in order per ring. Nothing here blocks the caller's thread.
  */
 #include <errno.h>
@@ -177,18 +178,15 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 		ring->jobs = jobs;
 		ring->cap_jobs = cap;
 	}
+	job->ring_seqno = ++ring->seqno;
 	ring->jobs[ring->num_jobs++] = xe_job_get(job);
 	return 0;
 }
 
 static void ring_fence_free(struct xe_ring_fence *f)
 {
-	uint32_t i;
-
-	for (i = 0; i < f->num_jobs; i++)
-		xe_job_put(f->jobs[i]);
-	free(f->jobs);
 	free(f);
+	xe_limit_release(XE_LIMIT_FENCES, 1);
 }
 
 void xe_ring_fini(struct xe_ring *ring)
@@ -213,7 +211,7 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 {
 	struct xe_ring_fence *f;
 	struct xe_ring *ring;
-	uint32_t i;
+	int ret;
 
 	if (ring_idx >= XE_HOST_MAX_RINGS)
 		return -EINVAL;
@@ -223,19 +221,14 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 	f->fence_id = fence_id;
 
 	pthread_mutex_lock(&xe_host.lock);
-	ring = &ctx->rings[ring_idx];
-	ring_prune(ctx, ring);
-	if (ring->num_jobs) {
-		f->jobs = calloc(ring->num_jobs, sizeof(*f->jobs));
-		if (!f->jobs) {
-			pthread_mutex_unlock(&xe_host.lock);
-			free(f);
-			return -ENOMEM;
-		}
-		for (i = 0; i < ring->num_jobs; i++)
-			f->jobs[i] = xe_job_get(ring->jobs[i]);
-		f->num_jobs = ring->num_jobs;
+	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
+	if (ret) {
+		pthread_mutex_unlock(&xe_host.lock);
+		free(f);
+		return ret;
 	}
+	ring = &ctx->rings[ring_idx];
+	f->upto = ring->seqno;
 	if (ring->tail)
 		ring->tail->next = f;
 	else
@@ -246,14 +239,20 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 	return 0;
 }
 
-/* The first job of @f still running, or NULL when @f has signalled. */
-static struct xe_job *fence_pending_job(struct xe_ring_fence *f)
+/*
+ * The first job @f waits for that is still running, or NULL: signalled.
+ * The bans of the finished ones are published before the fence is.
+ */
+static struct xe_job *fence_pending_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
+					const struct xe_ring_fence *f)
 {
 	uint32_t i;
 
-	for (i = 0; i < f->num_jobs; i++)
-		if (!xe_job_done(f->jobs[i]))
-			return f->jobs[i];
+	for (i = 0; i < ring->num_jobs && ring->jobs[i]->ring_seqno <= f->upto; i++) {
+		if (!xe_job_done(ring->jobs[i]))
+			return ring->jobs[i];
+		job_check_ban(ctx, ring->jobs[i]);
+	}
 	return NULL;
 }
 
@@ -277,11 +276,9 @@ static int scan_rings(struct signalled **out, size_t *nout, size_t *capout,
 		for (r = 0; r < XE_HOST_MAX_RINGS; r++) {
 			struct xe_ring *ring = &ctx->rings[r];
 
-			while (ring->head && !(job = fence_pending_job(ring->head))) {
+			ring_prune(ctx, ring);
+			while (ring->head && !(job = fence_pending_job(ctx, ring, ring->head))) {
 				struct xe_ring_fence *f = ring->head;
-
-				for (uint32_t j = 0; j < f->num_jobs; j++)
-					job_check_ban(ctx, f->jobs[j]);
 
 				if (*nout == *capout) {
 					size_t cap = *capout ? *capout * 2 : 16;

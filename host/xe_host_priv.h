@@ -53,6 +53,7 @@ bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val);
  * @syncobj: the syncobj the work signals, usable as an in-sync
  * @queue_id: the exec queue that ran it, 0 for binds; its ban state is
  *	checked once the job completes
+ * @ring_seqno: its place on its ring (xe_ring.seqno when it was added)
  */
 struct xe_job {
 	int refs;
@@ -60,6 +61,7 @@ struct xe_job {
 	int drm_fd;
 	uint32_t syncobj;
 	uint32_t queue_id;
+	uint64_t ring_seqno;
 };
 
 struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj);
@@ -76,21 +78,20 @@ bool xe_job_done(struct xe_job *job);
  * struct xe_ring_fence - a guest fence waiting on the work of its ring
  * @next: FIFO link
  * @fence_id: id to report
- * @jobs: the ring's unfinished work when the fence was created
- * @num_jobs: entries in @jobs
+ * @upto: it signals once every job of the ring up to this seqno is done
  */
 struct xe_ring_fence {
 	struct xe_ring_fence *next;
 	uint64_t fence_id;
-	struct xe_job **jobs;
-	uint32_t num_jobs;
+	uint64_t upto;
 };
 
 /**
  * struct xe_ring - work and fences of one ring of a context
- * @jobs: unfinished work submitted on the ring
+ * @jobs: unfinished work submitted on the ring, oldest first
  * @num_jobs: entries used in @jobs
  * @cap_jobs: entries allocated in @jobs
+ * @seqno: seqno of the last job added
  * @head: oldest pending fence
  * @tail: newest pending fence
  */
@@ -98,6 +99,7 @@ struct xe_ring {
 	struct xe_job **jobs;
 	uint32_t num_jobs;
 	uint32_t cap_jobs;
+	uint64_t seqno;
 	struct xe_ring_fence *head;
 	struct xe_ring_fence *tail;
 };
