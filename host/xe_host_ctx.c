@@ -515,6 +515,8 @@ int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 
 	if (!res_id || !num_iov || num_iov > XE_PROXY_MAX_GUEST_MEM_IOVS || !iov)
 		return -EINVAL;
+	if (!(xe_host.capset.u.xe.features & XE_PROXY_F_USERPTR))
+		return -EOPNOTSUPP;
 	for (i = 0; i < num_iov; i++) {
 		if (!iov[i].iov_len || (uintptr_t)iov[i].iov_base % page ||
 		    iov[i].iov_len % page) {

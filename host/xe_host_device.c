@@ -88,6 +88,21 @@ static int find_node(uint32_t version[3])
 	return -ENODEV;
 }
 
+/**
+ * userptr_allowed() - may guests bind their own memory as userptr?
+ *
+ * XE_PROXY_USERPTR=0 turns it off: the capset does not announce
+ * XE_PROXY_F_USERPTR and guest-memory blobs are refused.
+ *
+ * Return: true unless turned off.
+ */
+static bool userptr_allowed(void)
+{
+	const char *env = getenv("XE_PROXY_USERPTR");
+
+	return !env || strcmp(env, "0");
+}
+
 /* Device id and revision from the xe config query (xe_query.c packs the
  * revision above the 16-bit device id), PCI location from libdrm. */
 static int fill_capset(int fd, const uint32_t version[3])
@@ -142,6 +157,9 @@ static int fill_capset(int fd, const uint32_t version[3])
 			   XE_PROXY_F_EXEC_NO_BATCH | XE_PROXY_F_USERPTR |
 			   XE_PROXY_F_QUEUE_SET_PROPERTY | XE_PROXY_F_EXEC_PARALLEL |
 			   XE_PROXY_F_VM_QUERY_ATTRS | XE_PROXY_F_VM_GET_PROPERTY;
+	/* docs/security.md: an administrator may turn guest userptr off */
+	if (!userptr_allowed())
+		c->u.xe.features &= ~XE_PROXY_F_USERPTR;
 	return 0;
 }
 

@@ -378,6 +378,25 @@ static bool case_userptr_window_remap(void)
 	return ok && still_works(&e.t);
 }
 
+/* An administrator can turn guest userptr off (docs/security.md). */
+static bool case_userptr_off_switch(void)
+{
+	struct xe_proxy_capset_drm cap = { 0 };
+	uint32_t *page = aligned_alloc(4096, 4096);
+	struct iovec iov = { page, 4096 };
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_USERPTR", "0", 1);
+	ok = env_open(&e) && page;
+	virgl_renderer_fill_caps(XE_PROXY_CAPSET_DRM, 0, &cap);
+	ktap_diag("features 0x%llx", (unsigned long long)cap.u.xe.features);
+	ok = ok && cap.u.xe.features && !(cap.u.xe.features & XE_PROXY_F_USERPTR);
+	ok = ok && !guest_blob(&e, next_res++, &iov, 1, 4096);
+	free(page);
+	return ok && still_works(&e.t);
+}
+
 /* --- 5: EAGAIN from the driver goes back, QEMU's thread never spins ------ */
 
 static void on_alarm(int sig)
@@ -622,6 +641,7 @@ static const struct {
 	{ "bind_ufence_ctx_destroyed_before_signal", case_bind_ufence_ctx_destroyed },
 	{ "userptr_detach_unbinds", case_userptr_detach_unbinds },
 	{ "userptr_window_remap_unbinds", case_userptr_window_remap },
+	{ "userptr_off_switch", case_userptr_off_switch },
 	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
 	{ "mem_charged_while_bound", case_mem_charged_while_bound },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },
