@@ -42,6 +42,12 @@ static bool vxp_query_static(u32 query)
  * only when the host has DEVICE_QUERY_EXT. On success *@out holds @size
  * bytes (kvfree it) or, with @size 0, nothing; *@host_size is the size the
  * host driver reported.
+ *
+ * @size comes from the caller and is bounded before anything is allocated:
+ * the host answers at most XE_PROXY_MAX_QUERY_SIZE bytes, and no answer
+ * of xe is that large, so a larger size (or one larger than the response
+ * slot) is a size xe could not fill either: -EINVAL, as the size checks of
+ * the query functions in xe_query.c return.
  */
 static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 			  const void *in, void **out, u32 *host_size)
@@ -49,10 +55,13 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 	struct xe_proxy_ccmd_device_query_ext_req *ext = NULL;
 	struct xe_proxy_ccmd_device_query_req base = { };
 	struct xe_proxy_ccmd_device_query_rsp *rsp;
-	size_t rsp_len = sizeof(*rsp) + ALIGN(size, 8);
 	struct xe_proxy_ccmd_req *req = &base.hdr;
+	size_t rsp_len;
 	int ret;
 
+	if (size > XE_PROXY_MAX_QUERY_SIZE)
+		return -EINVAL;
+	rsp_len = sizeof(*rsp) + ALIGN(size, 8);
 	rsp = kvzalloc(rsp_len, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
@@ -80,6 +89,8 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 
 	ret = vxp_context_ccmd(ctx, req, rsp, rsp_len);
 	kfree(ext);
+	if (ret == -E2BIG)
+		ret = -EINVAL;	/* more than the response slot holds */
 	if (!ret && le32_to_cpu(rsp->ret))
 		ret = vxp_rsp_errno(rsp->ret);
 	if (ret) {
