@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/virtio_config.h>
 
 #include <drm/drm_print.h>
@@ -76,6 +77,16 @@ bool vxp_userptr_stale(struct vxp_userptr *up)
 	return stale;
 }
 
+/*
+ * The most pages one userptr may pin: no more than the guest has, and no
+ * more than a page array kvmalloc() takes (it WARNs above INT_MAX bytes).
+ */
+static unsigned long vxp_userptr_max_pages(void)
+{
+	return min_t(unsigned long, totalram_pages(),
+		     INT_MAX / sizeof(struct page *));
+}
+
 /* Pin the range as it is mapped now; retried if it changes meanwhile. */
 static int vxp_userptr_pin(struct vxp_userptr *up)
 {
@@ -106,43 +117,62 @@ static int vxp_userptr_pin(struct vxp_userptr *up)
 }
 
 /*
- * Describe the pinned pages to the host as a guest-memory blob resource,
- * physically contiguous pages coalesced into one entry.
+ * The pinned pages as guest-memory entries, physically contiguous pages
+ * coalesced into one; the first @max are written to @ent (may be NULL).
+ * Returns how many entries the pages take.
+ */
+static unsigned long vxp_userptr_entries(const struct vxp_userptr *up,
+					 struct virtio_gpu_mem_entry *ent,
+					 unsigned long max)
+{
+	phys_addr_t end = 0;
+	unsigned long i, n = 0;
+	u32 len = 0;
+
+	for (i = 0; i < up->npages; i++) {
+		phys_addr_t pa = page_to_phys(up->pages[i]);
+
+		if (n && pa == end && len <= U32_MAX - PAGE_SIZE) {
+			len += PAGE_SIZE;
+		} else {
+			n++;
+			len = PAGE_SIZE;
+			if (ent && n <= max)
+				ent[n - 1].addr = cpu_to_le64(pa);
+		}
+		if (ent && n <= max)
+			ent[n - 1].length = cpu_to_le32(len);
+		end = pa + PAGE_SIZE;
+	}
+	return n;
+}
+
+/*
+ * Describe the pinned pages to the host as a guest-memory blob resource.
+ * The entries are counted before the request is allocated: a resource
+ * takes at most XE_PROXY_MAX_GUEST_MEM_IOVS of them.
  */
 static int vxp_userptr_resource(struct vxp_context *ctx, struct vxp_userptr *up)
 {
 	struct virtio_gpu_resource_create_blob *req;
 	struct virtio_gpu_mem_entry *ent;
 	struct virtio_gpu_ctrl_hdr rsp;
-	unsigned long i;
-	u32 n = 0;
+	unsigned long n;
 	size_t len;
 	int ret;
 
 	/* Without the DMA quirk the device sits behind an IOMMU. */
 	if (!virtio_has_dma_quirk(ctx->vxp->vdev))
 		return -EOPNOTSUPP;
-	len = sizeof(*req) + up->npages * sizeof(*ent);
+	n = vxp_userptr_entries(up, NULL, 0);
+	if (n > XE_PROXY_MAX_GUEST_MEM_IOVS)
+		return -E2BIG;
+	len = sizeof(*req) + n * sizeof(*ent);
 	req = kvzalloc(len, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	ent = (void *)(req + 1);
-	for (i = 0; i < up->npages; i++) {
-		phys_addr_t pa = page_to_phys(up->pages[i]);
-
-		if (n && le64_to_cpu(ent[n - 1].addr) + le32_to_cpu(ent[n - 1].length) == pa &&
-		    le32_to_cpu(ent[n - 1].length) <= U32_MAX - PAGE_SIZE) {
-			le32_add_cpu(&ent[n - 1].length, PAGE_SIZE);
-			continue;
-		}
-		ent[n].addr = cpu_to_le64(pa);
-		ent[n].length = cpu_to_le32(PAGE_SIZE);
-		n++;
-	}
-	if (n > XE_PROXY_MAX_GUEST_MEM_IOVS) {
-		ret = -E2BIG;
-		goto out;
-	}
+	vxp_userptr_entries(up, ent, n);
 	ret = ida_alloc_min(&ctx->vxp->res_ida, 1, GFP_KERNEL);
 	if (ret < 0)
 		goto out;
@@ -153,8 +183,8 @@ static int vxp_userptr_resource(struct vxp_context *ctx, struct vxp_userptr *up)
 	req->blob_mem = cpu_to_le32(VIRTIO_GPU_BLOB_MEM_GUEST);
 	req->size = cpu_to_le64(up->range);
 	req->nr_entries = cpu_to_le32(n);
-	ret = vxp_ctrl_cmd(ctx->vxp, req, sizeof(*req) + n * sizeof(*ent),
-			   &rsp, sizeof(rsp), VIRTIO_GPU_RESP_OK_NODATA);
+	ret = vxp_ctrl_cmd(ctx->vxp, req, len, &rsp, sizeof(rsp),
+			   VIRTIO_GPU_RESP_OK_NODATA);
 	if (ret) {
 		ida_free(&ctx->vxp->res_ida, up->res_id);
 		up->res_id = 0;
@@ -195,19 +225,26 @@ static void vxp_userptr_free(struct vxp_userptr *up)
  * Pins the pages, watches the range and creates the guest-memory resource
  * the host binds. Undo with vxp_userptr_release().
  *
- * Return: 0, -EFAULT (range not mapped), -E2BIG (too fragmented for one
- * resource), -EOPNOTSUPP (the device is behind an IOMMU), -ENOMEM, or a
- * transport errno.
+ * Return: 0, -EFAULT (range not in the caller's address space, or not
+ * mapped), -ENOMEM (more pages than the guest has, or no memory), -E2BIG
+ * (too fragmented for one resource), -EOPNOTSUPP (the device is behind an
+ * IOMMU), or a transport errno.
  */
 int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 		       u64 gpu_addr, u16 pat_index, u32 flags,
 		       struct vxp_userptr **out)
 {
+	unsigned long npages = range >> PAGE_SHIFT;
 	struct vxp_userptr *up;
 	int ret;
 
 	if (!current->mm)
 		return -EFAULT;
+	/* Checked before anything is allocated for the range. */
+	if (!access_ok(u64_to_user_ptr(user_addr), range))
+		return -EFAULT;
+	if (npages > vxp_userptr_max_pages())
+		return -ENOMEM;
 	up = kzalloc_obj(*up, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
@@ -220,16 +257,16 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 	up->range = range;
 	up->pat_index = pat_index;
 	up->flags = flags;
-	up->npages = range >> PAGE_SHIFT;
-	up->pages = kvmalloc_array(up->npages, sizeof(*up->pages), GFP_KERNEL);
-	if (!up->pages) {
-		ret = -ENOMEM;
-		goto err;
-	}
+	up->npages = npages;
 	ret = mmu_interval_notifier_insert(&up->notifier, current->mm, user_addr,
 					   range, &vxp_userptr_notifier_ops);
 	if (ret) {
 		up->notifier.mm = NULL;
+		goto err;
+	}
+	up->pages = kvmalloc_array(npages, sizeof(*up->pages), GFP_KERNEL);
+	if (!up->pages) {
+		ret = -ENOMEM;
 		goto err;
 	}
 	ret = vxp_userptr_pin(up);
@@ -262,7 +299,7 @@ static void vxp_userptr_release_work(struct work_struct *work)
 		dma_fence_wait(up->fences[i], false);
 		dma_fence_put(up->fences[i]);
 	}
-	kfree(up->fences);
+	kvfree(up->fences);
 	vxp_userptr_free(up);
 }
 
@@ -299,7 +336,8 @@ void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
 {
 	u32 max = 1 + (vm ? vm->num_exec_fences : 0);
 
-	up->fences = kcalloc(max, sizeof(*up->fences), GFP_KERNEL);
+	/* one per queue the VM ever ran on: only the host bounds them */
+	up->fences = kvcalloc(max, sizeof(*up->fences), GFP_KERNEL);
 	if (up->fences) {
 		if (bind_fence)
 			up->fences[up->num_fences++] = dma_fence_get(bind_fence);
