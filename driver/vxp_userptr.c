@@ -17,9 +17,11 @@
  * still use them has retired: the bind that dropped them and the last exec
  * of every queue of the VM.
  */
+#include <linux/capability.h>
 #include <linux/dma-fence.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/virtio_config.h>
@@ -87,6 +89,23 @@ static unsigned long vxp_userptr_max_pages(void)
 		     INT_MAX / sizeof(struct page *));
 }
 
+/*
+ * Charge @npages long-term pinned pages to @mm as other drivers that pin
+ * user memory do (ib_umem_get() in drivers/infiniband/core/umem.c): above
+ * RLIMIT_MEMLOCK without CAP_IPC_LOCK, -ENOMEM. The charge shows as VmPin.
+ */
+static int vxp_userptr_charge(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	u64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Pin the range as it is mapped now; retried if it changes meanwhile. */
 static int vxp_userptr_pin(struct vxp_userptr *up)
 {
@@ -106,11 +125,8 @@ static int vxp_userptr_pin(struct vxp_userptr *up)
 			unpin_user_pages(up->pages, done);
 			return -EFAULT;
 		}
-		if (!vxp_userptr_stale(up)) {
-			/* visible as VmPin; RLIMIT_MEMLOCK is not enforced */
-			atomic64_add(up->npages, &up->notifier.mm->pinned_vm);
+		if (!vxp_userptr_stale(up))
 			return 0;
-		}
 		unpin_user_pages(up->pages, up->npages);
 	}
 	return -EAGAIN;
@@ -203,9 +219,10 @@ static void vxp_userptr_free(struct vxp_userptr *up)
 	if (up->pages) {
 		unpin_user_pages_dirty_lock(up->pages, up->npages,
 					    !(up->flags & DRM_XE_VM_BIND_FLAG_READONLY));
-		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 		kvfree(up->pages);
 	}
+	if (up->charged)
+		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 	if (up->notifier.mm)
 		mmu_interval_notifier_remove(&up->notifier);
 	vxp_device_put(up->vxp);
@@ -223,12 +240,15 @@ static void vxp_userptr_free(struct vxp_userptr *up)
  * @out: the userptr, not yet in a VM
  *
  * Pins the pages, watches the range and creates the guest-memory resource
- * the host binds. Undo with vxp_userptr_release().
+ * the host binds. The pages are charged to the caller's pinned memory
+ * until vxp_userptr_release() has unpinned them: a repin after the CPU
+ * mapping changed is a new userptr, charged while the pages it replaces
+ * still are, so both count against RLIMIT_MEMLOCK until the old ones go.
  *
  * Return: 0, -EFAULT (range not in the caller's address space, or not
- * mapped), -ENOMEM (more pages than the guest has, or no memory), -E2BIG
- * (too fragmented for one resource), -EOPNOTSUPP (the device is behind an
- * IOMMU), or a transport errno.
+ * mapped), -ENOMEM (more than the guest has or RLIMIT_MEMLOCK allows, or
+ * no memory), -E2BIG (too fragmented for one resource), -EOPNOTSUPP (the
+ * device is behind an IOMMU), or a transport errno.
  */
 int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 		       u64 gpu_addr, u16 pat_index, u32 flags,
@@ -264,6 +284,10 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 		up->notifier.mm = NULL;
 		goto err;
 	}
+	ret = vxp_userptr_charge(up->notifier.mm, npages);
+	if (ret)
+		goto err;
+	up->charged = true;
 	up->pages = kvmalloc_array(npages, sizeof(*up->pages), GFP_KERNEL);
 	if (!up->pages) {
 		ret = -ENOMEM;
@@ -275,7 +299,6 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 	ret = vxp_userptr_resource(ctx, up);
 	if (ret) {
 		unpin_user_pages(up->pages, up->npages);
-		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 		goto err_pages;
 	}
 	*out = up;

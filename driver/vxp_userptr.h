@@ -31,6 +31,7 @@ struct vxp_vm;
  * @res_id: guest-memory blob resource holding @pages on the host side
  * @pages: the pinned pages
  * @npages: entries in @pages
+ * @charged: @npages are charged to the pinned memory of @notifier's mm
  * @frozen: partly unbound; kept pinned until the VM goes, never rebound
  * @fences: GPU work that may still use the pages, waited for on release
  * @num_fences: entries in @fences
@@ -50,6 +51,7 @@ struct vxp_userptr {
 	u32 res_id;
 	struct page **pages;
 	unsigned long npages;
+	bool charged;
 	bool frozen;
 	struct dma_fence **fences;
 	u32 num_fences;
