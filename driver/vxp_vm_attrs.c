@@ -125,7 +125,9 @@ static int vxp_vm_query_attrs(struct vxp_context *ctx, u32 vm_id, u64 start,
  * returned. Otherwise the attributes are fetched XE_PROXY_MAX_MEM_RANGES
  * at a time, each round starting at the end of the last range received,
  * and copied out; more mappings than @num_mem_ranges is -ENOSPC, as in
- * xe_vm_query_vmas_attrs_ioctl(), and the caller counts again.
+ * xe_vm_query_vmas_attrs_ioctl(), and the caller counts again. Nothing
+ * here is sized by @num_mem_ranges, but xe allocates an array of that
+ * many first, which fails above INT_MAX bytes: -ENOBUFS, as there.
  *
  * Return: 0 or a negative errno.
  */
@@ -152,6 +154,8 @@ int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
 		return -EOPNOTSUPP;
 	if (!xa_load(&ctx->vms, args->vm_id))
 		return -EINVAL;
+	if (want > INT_MAX / sizeof(struct drm_xe_mem_range_attr))
+		return -ENOBUFS;
 	rsp = kvmalloc(struct_size(rsp, ranges, XE_PROXY_MAX_MEM_RANGES),
 		       GFP_KERNEL);
 	if (!rsp)
