@@ -68,9 +68,16 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 	return ctx;
 }
 
+static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj);
+
 /*
  * @charged: the object's BO charge is released here; false when a resource
  * outlives the context and takes the charge over (xe_host_orphan_release()).
+ *
+ * An object a pending bind user fence still maps (@obj->pins) outlives its
+ * context the same way: the fence's page mapping holds the BO, so the
+ * object, and its charge unless a resource took it, stays until the last
+ * such fence completes (xe_object_unpin()).
  */
 static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
 			bool charged)
@@ -81,11 +88,36 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
 		munmap(obj->map, obj->map_size);
 	if (obj->handle)
 		xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &close_args);
+	obj->map = NULL;
+	obj->handle = 0;
+	if (obj->pins) {
+		obj->ctx = NULL;
+		obj->charged = charged;
+		return;
+	}
 	if (charged) {
 		xe_limit_release(XE_LIMIT_MEM, obj->size);
 		xe_limit_release(XE_LIMIT_BOS, 1);
 	}
 	free(obj);
+}
+
+/**
+ * xe_object_unpin() - a bind user fence that mapped @obj is done
+ * @obj: the object (may be freed)
+ */
+void xe_object_unpin(struct xe_object *obj)
+{
+	obj->pins--;
+	if (obj->ctx) {
+		object_release(obj->ctx, obj);
+	} else if (!obj->pins) {
+		if (obj->charged) {
+			xe_limit_release(XE_LIMIT_MEM, obj->size);
+			xe_limit_release(XE_LIMIT_BOS, 1);
+		}
+		free(obj);
+	}
 }
 
 static void guest_mem_free(struct xe_guest_mem *gm)
@@ -281,7 +313,7 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
  */
 static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
 {
-	if (obj->guest_ref || obj->res_id || obj->bindings)
+	if (obj->guest_ref || obj->res_id || obj->bindings || obj->pins)
 		return;
 	xe_map_del(&ctx->objects, obj->blob_id);
 	object_free(ctx, obj, true);

@@ -122,7 +122,10 @@ void xe_ring_fini(struct xe_ring *ring);
  * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
  * @bindings: ranges of VMs that map it (struct xe_vma); the driver keeps
  *	the BO while any exists, so the object (and its charge) stays too
- * @ctx: the context it belongs to
+ * @ctx: the context it belongs to, NULL once the context is gone and only
+ *	pending bind user fences keep it (@pins)
+ * @pins: pending bind user fences whose page mapping holds the BO
+ * @charged: with @ctx NULL: the object still holds its BO charge
  */
 struct xe_object {
 	uint32_t handle;
@@ -135,6 +138,8 @@ struct xe_object {
 	uint16_t cpu_caching;
 	uint32_t bindings;
 	struct xe_host_ctx *ctx;
+	uint32_t pins;
+	bool charged;
 };
 
 /**
@@ -256,6 +261,7 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id);
 int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj);
 void xe_object_unbind(struct xe_object *obj);
+void xe_object_unpin(struct xe_object *obj);
 int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force);
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size);

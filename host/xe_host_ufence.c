@@ -50,6 +50,8 @@ struct xe_ufence_chunk {
  * @next: xe_host.ufences
  * @chunk: the chunk of its slot
  * @slot: index of the slot in @chunk
+ * @obj: the BO, pinned (xe_object.pins) so its charge lasts as long as our
+ *	mapping holds it
  * @page: our mapping of the BO page that holds the guest's fence word
  * @off: offset of the word in @page
  * @value: what the guest asked to be written there
@@ -59,6 +61,7 @@ struct xe_ufence {
 	struct xe_ufence *next;
 	struct xe_ufence_chunk *chunk;
 	uint32_t slot;
+	struct xe_object *obj;
 	void *page;
 	size_t off;
 	uint64_t value;
@@ -141,6 +144,8 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 	}
 	uf->off = offset & (page - 1);
 	uf->value = value;
+	uf->obj = obj;
+	obj->pins++;
 	*addr = (uintptr_t)&uf->chunk->words[uf->slot];
 	return uf;
 free_uf:
@@ -155,6 +160,7 @@ fail:
 static void ufence_free(struct xe_ufence *uf)
 {
 	munmap(uf->page, (size_t)sysconf(_SC_PAGESIZE));
+	xe_object_unpin(uf->obj);
 	uf->chunk->busy[uf->slot] = false;
 	xe_limit_release(XE_LIMIT_FENCES, 1);
 	free(uf);

@@ -475,6 +475,46 @@ static bool case_mem_charged_while_bound(void)
 	return ok && ret == 0 && still_works(&e.t);
 }
 
+/* A pending bind user fence holds its BO: the BO stays charged. */
+static bool case_mem_charged_while_ufence_pending(void)
+{
+	struct xe_proxy_sync syncs[2] = {
+		{ .type = XE_PROXY_SYNC_HOST_FENCE, .fence_id = 77 },
+		{ .type = XE_PROXY_SYNC_USER_FENCE, .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+		  .addr = 64, .value = 1 },
+	};
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 0x10000, .addr = 0x800000, .flags = DRM_XE_VM_BIND_FLAG_NULL,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+	};
+	uint32_t res = next_res++, ret, i;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MEM_LIMIT", "4M", 1);
+	ok = env_open(&e);
+	ok = ok && gem_create(&e.t, 2 << 20, 10) == 0 &&
+	     create_blob(&e.t, res, 10, 2 << 20) == 0;
+	write_spinner(&e);
+	ok = ok && exec_at(&e, SPIN_OFF, 77) == 0;
+	syncs[1].res_id = res;
+	ok = ok && bind_ext(&e.t, e.vm, &op, syncs, 2) == 0;
+	ccmd_gem_close(&e.t.s, 10);
+	ok = ok && submit(&e.t) == 0;
+	virgl_renderer_resource_unref(res);
+	ret = gem_create(&e.t, 2 << 20, 11);
+	ktap_diag("2M while a pending fence holds a closed 2M BO (limit 4M): %u", ret);
+	ok = ok && ret == ENOSPC;
+	release_spinner(&e);
+	ok = ok && ring_idle(&e.t, 6);
+	for (i = 0, ret = 1; ok && ret && i < 100; i++) {
+		usleep(10000);
+		ret = gem_create(&e.t, 2 << 20, 11);
+	}
+	ktap_diag("after the fence was written: %u", ret);
+	return ok && ret == 0 && still_works(&e.t);
+}
+
 /* The limit is the guest's, not each context's; orphaned blobs count. */
 static bool case_mem_limit_per_guest(void)
 {
@@ -644,6 +684,7 @@ static const struct {
 	{ "userptr_off_switch", case_userptr_off_switch },
 	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
 	{ "mem_charged_while_bound", case_mem_charged_while_bound },
+	{ "mem_charged_while_ufence_pending", case_mem_charged_while_ufence_pending },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },
 	{ "fence_fds_bounded", case_fence_fds_bounded },
 	{ "contexts_bounded", case_contexts_bounded },
