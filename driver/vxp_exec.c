@@ -33,34 +33,49 @@
 #include "vxp_userptr.h"
 #include "vxp_vm.h"
 
-/* Bounds for what one ioctl may ask (the wire allows XE_PROXY_MAX_*). */
-#define VXP_MAX_SYNCS		XE_PROXY_MAX_SYNCS
+/* Binds per ioctl: what one command carries (xe: what it can allocate) */
 #define VXP_MAX_BINDS		XE_PROXY_MAX_BINDS
+
+/*
+ * A command carries XE_PROXY_MAX_SYNCS syncs: the submission's own host
+ * fence, an exec's user fence (xe takes one per submission), and host
+ * fence waits in the rest. Further in-syncs are waited for in the guest.
+ */
+#define VXP_MAX_WIRE_WAITS	(XE_PROXY_MAX_SYNCS - 2)
+
+/**
+ * struct vxp_sync_out - a syncobj a submission signals
+ * @syncobj: the syncobj (a reference)
+ * @chain: preallocated chain node for a timeline point, else NULL
+ * @point: the timeline point, 0 for a binary syncobj
+ */
+struct vxp_sync_out {
+	struct drm_syncobj *syncobj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
 
 /**
  * struct vxp_syncs - the syncs of one submission
- * @wire: host-side syncs (host fence waits, exec user fences)
+ * @wire: host-side syncs (host fence waits, an exec user fence); the
+ *	submission's own host fence goes after them
  * @num_wire: entries in @wire
- * @out: syncobjs to signal
- * @out_point: timeline point per @out entry, 0 for binary
- * @out_chain: preallocated chain node per timeline @out entry
+ * @out: syncobjs to signal, one slot per sync of the ioctl
  * @num_out: entries in @out
- * @ufences: bind user fences the guest writes
- * @num_ufences: entries in @ufences
+ * @ufence: a bind user fence, which the guest writes
+ * @num_ufences: user fences among the syncs (@ufence or in @wire)
  * @pinned: our fences whose host ids @wire names, kept from release until
  *	the submission is sent
  * @num_pinned: entries in @pinned
  */
 struct vxp_syncs {
-	struct xe_proxy_sync wire[VXP_MAX_SYNCS];
+	struct xe_proxy_sync wire[XE_PROXY_MAX_SYNCS - 1];
 	u32 num_wire;
-	struct drm_syncobj *out[VXP_MAX_SYNCS];
-	u64 out_point[VXP_MAX_SYNCS];
-	struct dma_fence_chain *out_chain[VXP_MAX_SYNCS];
+	struct vxp_sync_out *out;
 	u32 num_out;
-	struct vxp_ufence ufences[VXP_MAX_SYNCS];
+	struct vxp_ufence ufence;
 	u32 num_ufences;
-	struct vxp_fence *pinned[VXP_MAX_SYNCS];
+	struct vxp_fence *pinned[VXP_MAX_WIRE_WAITS];
 	u32 num_pinned;
 };
 
@@ -69,10 +84,12 @@ static void vxp_syncs_fini(struct vxp_syncs *s)
 	u32 i;
 
 	for (i = 0; i < s->num_out; i++) {
-		dma_fence_chain_free(s->out_chain[i]);
-		drm_syncobj_put(s->out[i]);
+		dma_fence_chain_free(s->out[i].chain);
+		drm_syncobj_put(s->out[i].syncobj);
 	}
 	s->num_out = 0;
+	kvfree(s->out);
+	s->out = NULL;
 	for (i = 0; i < s->num_pinned; i++) {
 		vxp_fence_unpin_host_id(s->pinned[i]);
 		dma_fence_put(&s->pinned[i]->base);
@@ -82,7 +99,8 @@ static void vxp_syncs_fini(struct vxp_syncs *s)
 
 /*
  * Make the submission depend on @fence: nothing if it signalled, a host
- * wait if it is ours and the host can wait for it, else a CPU wait here.
+ * wait if it is ours and the command has room for one more
+ * (VXP_MAX_WIRE_WAITS), else a CPU wait here.
  */
 static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 			    struct dma_fence *fence)
@@ -93,7 +111,7 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 	if (dma_fence_is_signaled(fence))
 		return 0;
 	own = vxp_fence_of_ctx(fence, ctx);
-	if (own && own->host_id && s->num_wire < VXP_MAX_SYNCS) {
+	if (own && own->host_id && s->num_pinned < VXP_MAX_WIRE_WAITS) {
 		if (!vxp_fence_pin_host_id(own))
 			return fence->error < 0 ? fence->error : 0;
 		dma_fence_get(fence);
@@ -110,6 +128,11 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 	return fence->error < 0 ? fence->error : 0;
 }
 
+/*
+ * Read @num syncs as xe_sync_entry_parse() does, up to DRM_XE_MAX_SYNCS as
+ * xe_exec_ioctl() and xe_vm_bind_ioctl() take. Only the first user fence
+ * is kept: the callers refuse more, as those do after parsing.
+ */
 static int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx,
 			   u64 uptr, u32 num, bool exec, struct vxp_syncs *s)
 {
@@ -121,8 +144,13 @@ static int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx,
 	u32 i;
 	int ret;
 
-	if (num > VXP_MAX_SYNCS)
+	if (num > DRM_XE_MAX_SYNCS)
 		return -EINVAL;
+	if (num) {
+		s->out = kvcalloc(num, sizeof(*s->out), GFP_KERNEL);
+		if (!s->out)
+			return -ENOMEM;
+	}
 	for (i = 0; i < num; i++) {
 		if (copy_from_user(&in, &user[i], sizeof(in)))
 			return -EFAULT;
@@ -143,15 +171,13 @@ static int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx,
 			if (!so)
 				return -ENOENT;
 			if (signal) {
-				u32 n = s->num_out++;
+				struct vxp_sync_out *o = &s->out[s->num_out++];
 
-				s->out[n] = so;
-				s->out_point[n] = 0;
-				s->out_chain[n] = NULL;
+				o->syncobj = so;
 				if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
-					s->out_point[n] = in.timeline_value;
-					s->out_chain[n] = dma_fence_chain_alloc();
-					if (!s->out_chain[n])
+					o->point = in.timeline_value;
+					o->chain = dma_fence_chain_alloc();
+					if (!o->chain)
 						return -ENOMEM;
 				}
 				break;
@@ -178,20 +204,20 @@ static int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx,
 				return -EOPNOTSUPP;
 			if (in.addr & 0x7)
 				return -EINVAL;
+			if (s->num_ufences++)
+				break;	/* refused below */
 			if (!exec) {
-				s->ufences[s->num_ufences++] = (struct vxp_ufence){
+				s->ufence = (struct vxp_ufence){
 					.addr = in.addr,
 					.value = in.timeline_value,
 				};
-			} else if (s->num_wire < VXP_MAX_SYNCS) {
+			} else {
 				s->wire[s->num_wire++] = (struct xe_proxy_sync){
 					.type = cpu_to_le32(XE_PROXY_SYNC_USER_FENCE),
 					.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
 					.addr = cpu_to_le64(in.addr),
 					.value = cpu_to_le64(in.timeline_value),
 				};
-			} else {
-				return -EINVAL;
 			}
 			break;
 		default:
@@ -207,12 +233,13 @@ static void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence)
 	u32 i;
 
 	for (i = 0; i < s->num_out; i++) {
-		if (s->out_chain[i]) {
-			drm_syncobj_add_point(s->out[i], s->out_chain[i], fence,
-					      s->out_point[i]);
-			s->out_chain[i] = NULL;
+		struct vxp_sync_out *o = &s->out[i];
+
+		if (o->chain) {
+			drm_syncobj_add_point(o->syncobj, o->chain, fence, o->point);
+			o->chain = NULL;
 		} else {
-			drm_syncobj_replace_fence(s->out[i], fence);
+			drm_syncobj_replace_fence(o->syncobj, fence);
 		}
 	}
 }
@@ -322,7 +349,9 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	bool ext;
 	int ret;
 
-	if (args->extensions || args->reserved[0] || args->reserved[1])
+	/* xe_exec_ioctl() checks num_syncs with the reserved fields */
+	if (args->extensions || args->reserved[0] || args->reserved[1] ||
+	    args->num_syncs > DRM_XE_MAX_SYNCS)
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -366,6 +395,8 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		goto out;
 	}
 	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, true, s);
+	if (!ret && s->num_ufences > 1)
+		ret = -EINVAL;	/* xe_exec_ioctl(): one user fence */
 	if (ret)
 		goto out;
 	/* The base protocol carries no syncs: only plain execs go there. */
@@ -664,8 +695,10 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	u32 i, ring = 0, queue_id = 0;
 	int ret;
 
+	/* vm_bind_ioctl_check_args() checks num_syncs first of all counts */
 	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
-	    args->reserved[1] || args->num_binds > VXP_MAX_BINDS)
+	    args->reserved[1] || args->num_syncs > DRM_XE_MAX_SYNCS ||
+	    args->num_binds > VXP_MAX_BINDS)
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -725,15 +758,17 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
+	if (s->num_ufences > 1) {
+		ret = -EINVAL;	/* xe_vm_bind_ioctl(): one user fence */
+		goto out;
+	}
 	if (s->num_ufences) {
-		f->ufences = kmemdup(s->ufences,
-				     s->num_ufences * sizeof(s->ufences[0]),
-				     GFP_KERNEL);
+		f->ufences = kmemdup(&s->ufence, sizeof(s->ufence), GFP_KERNEL);
 		if (!f->ufences) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		f->num_ufences = s->num_ufences;
+		f->num_ufences = 1;
 		f->mm = current->mm;
 		mmgrab(f->mm);
 	}
