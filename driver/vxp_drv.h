@@ -175,7 +175,10 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
  * @shmem_size: its size
  * @seqno: last ccmd sequence number
  * @lost: the host context is gone; every call fails with -ENODEV
- * @ids_lock: protects @vms and @queues; taken before @lock
+ * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
+ *	the counters and flags struct vxp_vm and struct vxp_queue say it
+ *	does; never held across a host round trip or a wait. Taken after a
+ *	VM's lock and before @lock (see vxp_vm.h)
  * @vms: vm_id -> struct vxp_vm
  * @queues: exec_queue_id -> struct vxp_queue
  * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring

@@ -267,7 +267,7 @@ static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
  * follow the queue), one, or one per engine of a parallel queue (extended
  * protocol only for the first and the last). On success @f is published.
  */
-static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
+static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 			 const u64 *batches, u32 num_batches,
 			 struct vxp_syncs *s, struct vxp_fence *f)
 {
@@ -275,7 +275,7 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 	struct xe_proxy_ccmd_exec_req base = {
 		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC),
 		.hdr.len = cpu_to_le32(sizeof(base)),
-		.exec_queue_id = cpu_to_le32(q->id),
+		.exec_queue_id = cpu_to_le32(queue_id),
 		.num_batch_buffer = cpu_to_le16(1),
 		.address = cpu_to_le64(num_batches ? batches[0] : 0),
 	};
@@ -301,7 +301,7 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 		return -ENOMEM;
 	ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_EXT);
 	ext->hdr.len = cpu_to_le32(len);
-	ext->exec_queue_id = cpu_to_le32(q->id);
+	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
 	ext->address = cpu_to_le64(num_batches == 1 ? batches[0] : 0);
 	ext->ring_idx = cpu_to_le32(f->ring);
@@ -323,6 +323,37 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
 	return ret;
 }
 
+/*
+ * Whether @queue_id is still a queue of @vm, with ctx->ids_lock taken here:
+ * under @vm->lock an exec that saw it can send before its destruction
+ * notes the exec's fence (vxp_exec_queue_destroy_ioctl()).
+ */
+static int vxp_exec_queue_live(struct vxp_context *ctx, struct vxp_vm *vm,
+			       u32 queue_id)
+{
+	struct vxp_queue *q;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, queue_id);
+	ret = q && q->vm == vm ? 0 : -ENOENT;
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+/* An exec on the queue failed as on a banned queue. */
+static void vxp_exec_queue_ban(struct vxp_context *ctx, u32 queue_id)
+{
+	struct vxp_queue *q;
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, queue_id);
+	if (q)
+		q->banned = true;
+	mutex_unlock(&ctx->ids_lock);
+}
+
 /**
  * vxp_exec_ioctl() - DRM_IOCTL_XE_EXEC
  * @drm: the device
@@ -335,6 +366,10 @@ static int vxp_exec_send(struct vxp_context *ctx, struct vxp_queue *q,
  * signals its out-syncs behind the queue's earlier work (xe_exec.c); it
  * needs XE_PROXY_F_EXEC_NO_BATCH.
  *
+ * The VM's lock is held from the revalidation of its userptrs to the
+ * exec's fence being noted on it, as xe_exec_ioctl() holds vm->lock; the
+ * other ioctls of the file do not wait for that.
+ *
  * Return: 0 or a negative errno (-ECANCELED on a banned queue).
  */
 int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
@@ -342,9 +377,10 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	u64 batches[XE_PROXY_MAX_PARALLEL];
 	struct drm_xe_exec *args = data;
 	struct vxp_context *ctx;
-	struct vxp_syncs *s;
+	struct vxp_syncs *s = NULL;
+	struct vxp_fence *f = NULL;
 	struct vxp_queue *q;
-	struct vxp_fence *f;
+	struct vxp_vm *vm;
 	u32 queue_id, ring;
 	bool ext;
 	int ret;
@@ -369,6 +405,7 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (!ret) {
 		queue_id = q->id;
 		ring = q->ring;
+		vm = vxp_vm_get(q->vm);
 	}
 	mutex_unlock(&ctx->ids_lock);
 	if (ret)
@@ -377,15 +414,17 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_PARALLEL))) ||
 	    (!args->num_batch_buffer &&
 	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
-		return -EOPNOTSUPP;
-	if (args->num_batch_buffer > XE_PROXY_MAX_PARALLEL)
-		return -EINVAL;
-	if (args->num_batch_buffer == 1)
+		ret = -EOPNOTSUPP;
+	else if (args->num_batch_buffer > XE_PROXY_MAX_PARALLEL)
+		ret = -EINVAL;
+	else if (args->num_batch_buffer == 1)
 		batches[0] = args->address;
 	else if (args->num_batch_buffer &&
 		 copy_from_user(batches, u64_to_user_ptr(args->address),
 				args->num_batch_buffer * sizeof(batches[0])))
-		return -EFAULT;
+		ret = -EFAULT;
+	if (ret)
+		goto out;
 
 	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
 	s = kzalloc_obj(*s, GFP_KERNEL);
@@ -405,19 +444,21 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		goto out;
 	}
 
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, queue_id);
-	ret = q ? vxp_vm_userptrs_revalidate(ctx, q->vm) : -ENOENT;
+	mutex_lock(&vm->lock);
+	ret = vxp_exec_queue_live(ctx, vm, queue_id);
 	if (!ret)
-		ret = vxp_exec_send(ctx, q, batches, args->num_batch_buffer, s, f);
+		ret = vxp_vm_userptrs_revalidate(ctx, vm);
+	if (!ret)
+		ret = vxp_exec_send(ctx, queue_id, batches, args->num_batch_buffer,
+				    s, f);
 	if (ret == -ECANCELED || ret == -EIO) {
-		q->banned = true;
+		vxp_exec_queue_ban(ctx, queue_id);
 		ret = -ECANCELED;
 	}
 	/* Userptr pages it may use stay pinned until it is done. */
-	if (!ret && vxp_vm_note_exec(q->vm, q->id, &f->base))
+	if (!ret && vxp_vm_note_exec(vm, queue_id, &f->base))
 		dma_fence_wait(&f->base, false);
-	mutex_unlock(&ctx->ids_lock);
+	mutex_unlock(&vm->lock);
 	if (!ret)
 		vxp_syncs_signal(s, &f->base);
 out:
@@ -425,6 +466,7 @@ out:
 	if (s)
 		vxp_syncs_fini(s);
 	kfree(s);
+	vxp_vm_put(vm);
 	return ret;
 }
 
@@ -600,8 +642,9 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 /*
  * Before an exec: rebind every userptr of @vm whose CPU mapping changed
  * since it was pinned (xe_vm.c revalidates userptrs in exec the same way).
- * Called with ctx->ids_lock held. Userptrs of another process's memory
- * keep their pages.
+ * Called with @vm->lock held, which keeps binds of the VM out while the
+ * new pages are pinned and bound; not with ctx->ids_lock. Userptrs of
+ * another process's memory keep their pages.
  */
 static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
 				      struct vxp_vm *vm)
@@ -609,6 +652,7 @@ static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
 	struct vxp_userptr *up, *tmp, *nu;
 	int ret;
 
+	lockdep_assert_held(&vm->lock);
 	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
 		if (up->notifier.mm != current->mm || !vxp_userptr_stale(up))
 			continue;
@@ -645,33 +689,28 @@ static int vxp_vm_userptrs_revalidate(struct vxp_context *ctx,
 /*
  * A bind went out: in op order, userptrs whose GPU range it replaced or
  * removed are released behind it, and its own userptrs join the VM.
+ * Called with @vm->lock held since the bind was sent, so that the list
+ * follows the binds in the order the host got them.
  */
-static void vxp_bind_track_userptrs(struct vxp_context *ctx, u32 vm_id,
+static void vxp_bind_track_userptrs(struct vxp_vm *vm,
 				    const struct xe_proxy_vm_bind_op_ext *ops,
 				    struct vxp_userptr **ups, u32 num_ops,
 				    struct dma_fence *fence)
 {
-	struct vxp_vm *vm;
 	u32 i, op;
 
-	mutex_lock(&ctx->ids_lock);
-	vm = xa_load(&ctx->vms, vm_id);
+	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < num_ops; i++) {
 		op = le32_to_cpu(ops[i].op);
-		if (vm && (op == DRM_XE_VM_BIND_OP_MAP ||
-			   op == DRM_XE_VM_BIND_OP_UNMAP ||
-			   op == DRM_XE_VM_BIND_OP_MAP_USERPTR))
+		if (op == DRM_XE_VM_BIND_OP_MAP || op == DRM_XE_VM_BIND_OP_UNMAP ||
+		    op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
 			vxp_vm_userptrs_unbind(vm, le64_to_cpu(ops[i].addr),
 					       le64_to_cpu(ops[i].range), fence);
-		if (!ups[i])
-			continue;
-		if (vm)
+		if (ups[i]) {
 			list_add_tail(&ups[i]->link, &vm->userptrs);
-		else
-			vxp_userptr_release(ups[i], NULL, fence);
-		ups[i] = NULL;
+			ups[i] = NULL;
+		}
 	}
-	mutex_unlock(&ctx->ids_lock);
 }
 
 /**
@@ -680,7 +719,12 @@ static void vxp_bind_track_userptrs(struct vxp_context *ctx, u32 vm_id,
  * @data: struct drm_xe_vm_bind
  * @file: the caller
  *
- * Return: 0 or a negative errno.
+ * Userptrs are pinned and in-syncs waited for before the VM's lock is
+ * taken; under it the bind goes out and the VM's userptr list follows it,
+ * as xe_vm_bind_ioctl() holds vm->lock.
+ *
+ * Return: 0 or a negative errno (-ENOENT if the VM was destroyed
+ * meanwhile, as xe_vm_bind_ioctl() says for a closed VM).
  */
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -692,6 +736,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_fence *f = NULL;
 	struct vxp_syncs *s = NULL;
 	struct vxp_queue *q;
+	struct vxp_vm *vm;
 	u32 i, ring = 0, queue_id = 0;
 	int ret;
 
@@ -706,7 +751,8 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	mutex_lock(&ctx->ids_lock);
 	/* xe_vm_bind_ioctl(): an unknown VM is -EINVAL, unlike elsewhere */
-	ret = xa_load(&ctx->vms, args->vm_id) ? 0 : -EINVAL;
+	vm = xa_load(&ctx->vms, args->vm_id);
+	ret = vm ? 0 : -EINVAL;
 	if (!ret && args->exec_queue_id) {
 		q = xa_load(&ctx->queues, args->exec_queue_id);
 		if (q) {
@@ -716,6 +762,8 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 			ret = -ENOENT;
 		}
 	}
+	if (!ret)
+		vxp_vm_get(vm);
 	mutex_unlock(&ctx->ids_lock);
 	if (ret)
 		return ret;
@@ -773,12 +821,14 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		mmgrab(f->mm);
 	}
 
-	ret = vxp_bind_send(ctx, args->vm_id, queue_id, ops, args->num_binds, s, f);
+	mutex_lock(&vm->lock);
+	ret = vm->closed ? -ENOENT :
+	      vxp_bind_send(ctx, vm->id, queue_id, ops, args->num_binds, s, f);
 	if (!ret) {
 		vxp_syncs_signal(s, &f->base);
-		vxp_bind_track_userptrs(ctx, args->vm_id, ops, ups,
-					args->num_binds, &f->base);
+		vxp_bind_track_userptrs(vm, ops, ups, args->num_binds, &f->base);
 	}
+	mutex_unlock(&vm->lock);
 out:
 	for (i = 0; ret && ups && i < args->num_binds; i++)
 		if (ups[i])
@@ -789,6 +839,7 @@ out:
 		vxp_syncs_fini(s);
 	kfree(s);
 	kvfree(ops);
+	vxp_vm_put(vm);
 	return ret;
 }
 

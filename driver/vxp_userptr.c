@@ -19,6 +19,7 @@
  */
 #include <linux/capability.h>
 #include <linux/dma-fence.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -333,6 +334,7 @@ static u32 vxp_vm_busy_fences(struct vxp_vm *vm, struct dma_fence **out, u32 max
 	unsigned long key;
 	u32 n = 0;
 
+	lockdep_assert_held(&vm->lock);
 	xa_for_each(&vm->exec_fences, key, f) {
 		if (dma_fence_is_signaled(f)) {
 			xa_erase(&vm->exec_fences, key);
@@ -351,13 +353,17 @@ static u32 vxp_vm_busy_fences(struct vxp_vm *vm, struct dma_fence **out, u32 max
  * @vm: its VM, whose running execs are waited for, or NULL
  * @bind_fence: the bind that unmapped it, or NULL
  *
- * Called with ctx->ids_lock held when @vm is given. The wait and the unpin
+ * Called with @vm->lock held when @vm is given. The wait and the unpin
  * happen on vxp_wq.
  */
 void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
 			 struct dma_fence *bind_fence)
 {
-	u32 max = 1 + (vm ? vm->num_exec_fences : 0);
+	u32 max;
+
+	if (vm)
+		lockdep_assert_held(&vm->lock);
+	max = 1 + (vm ? vm->num_exec_fences : 0);
 
 	/* one per queue the VM ever ran on: only the host bounds them */
 	up->fences = kvcalloc(max, sizeof(*up->fences), GFP_KERNEL);
@@ -377,7 +383,7 @@ void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
 
 /**
  * vxp_vm_userptrs_unbind() - a bind replaced or removed [addr, addr + range)
- * @vm: the VM (ctx->ids_lock held)
+ * @vm: the VM (@vm->lock held)
  * @addr: start of the GPU range
  * @range: its size
  * @bind_fence: the bind's fence
@@ -391,6 +397,7 @@ void vxp_vm_userptrs_unbind(struct vxp_vm *vm, u64 addr, u64 range,
 	struct vxp_userptr *up, *tmp;
 	u64 end = addr + range;
 
+	lockdep_assert_held(&vm->lock);
 	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
 		if (up->gpu_addr >= end || up->gpu_addr + up->range <= addr)
 			continue;
@@ -405,7 +412,7 @@ void vxp_vm_userptrs_unbind(struct vxp_vm *vm, u64 addr, u64 range,
 
 /**
  * vxp_vm_userptrs_fini() - the VM is gone or its file closed
- * @vm: the VM (ctx->ids_lock held)
+ * @vm: the VM (@vm->lock held)
  *
  * Releases every userptr after the VM's running execs, then drops the exec
  * fences (they hold the context).
@@ -416,6 +423,7 @@ void vxp_vm_userptrs_fini(struct vxp_vm *vm)
 	struct dma_fence *f;
 	unsigned long key;
 
+	lockdep_assert_held(&vm->lock);
 	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
 		list_del_init(&up->link);
 		vxp_userptr_release(up, vm, NULL);
@@ -430,7 +438,7 @@ void vxp_vm_userptrs_fini(struct vxp_vm *vm)
 /**
  * vxp_vm_note_exec() - remember the last exec of a queue on a VM with
  *	userptrs, whose pages may be released only after it
- * @vm: the VM (ctx->ids_lock held)
+ * @vm: the VM (@vm->lock held)
  * @queue_id: the queue
  * @fence: the exec's fence
  *
@@ -440,6 +448,7 @@ int vxp_vm_note_exec(struct vxp_vm *vm, u32 queue_id, struct dma_fence *fence)
 {
 	struct dma_fence *old;
 
+	lockdep_assert_held(&vm->lock);
 	if (list_empty(&vm->userptrs))
 		return 0;
 	old = xa_store(&vm->exec_fences, queue_id, dma_fence_get(fence),
@@ -457,7 +466,7 @@ int vxp_vm_note_exec(struct vxp_vm *vm, u32 queue_id, struct dma_fence *fence)
 
 /**
  * vxp_vm_forget_queue() - a queue of @vm was destroyed
- * @vm: the VM (ctx->ids_lock held)
+ * @vm: the VM (@vm->lock held)
  * @queue_id: the queue
  *
  * Its last exec may still run: keep the fence under a key no live queue
@@ -465,10 +474,12 @@ int vxp_vm_note_exec(struct vxp_vm *vm, u32 queue_id, struct dma_fence *fence)
  */
 void vxp_vm_forget_queue(struct vxp_vm *vm, u32 queue_id)
 {
-	struct dma_fence *f = xa_erase(&vm->exec_fences, queue_id), *dead;
+	struct dma_fence *f, *dead;
 	unsigned long i;
 	u32 key;
 
+	lockdep_assert_held(&vm->lock);
+	f = xa_erase(&vm->exec_fences, queue_id);
 	if (!f)
 		return;
 	/* Keep the list of destroyed queues' fences to those still running. */

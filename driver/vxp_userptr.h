@@ -18,7 +18,7 @@ struct vxp_vm;
 
 /**
  * struct vxp_userptr - user memory bound into a VM with MAP_USERPTR
- * @link: in the VM's list (ctx->ids_lock)
+ * @link: in the VM's list (the VM's lock)
  * @notifier: reports changes to the CPU mapping of the range
  * @lock: the lock mmu_interval_set_seq() needs
  * @seq: notifier sequence the pages were pinned at

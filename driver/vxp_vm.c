@@ -44,6 +44,43 @@
 #endif
 
 /**
+ * vxp_vm_get() - take a reference to a VM
+ * @vm: the VM, found in ctx->vms under ctx->ids_lock or held already
+ *
+ * Return: @vm.
+ */
+struct vxp_vm *vxp_vm_get(struct vxp_vm *vm)
+{
+	kref_get(&vm->ref);
+	return vm;
+}
+
+static void vxp_vm_release(struct kref *ref)
+{
+	struct vxp_vm *vm = container_of(ref, struct vxp_vm, ref);
+
+	/* Nobody else can reach it; the lock is for the lockdep assertions. */
+	mutex_lock(&vm->lock);
+	vxp_vm_userptrs_fini(vm);
+	mutex_unlock(&vm->lock);
+	xa_destroy(&vm->exec_fences);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+/**
+ * vxp_vm_put() - drop a reference to a VM
+ * @vm: the VM
+ *
+ * The last one releases its userptrs (after the GPU work that may use
+ * them) and frees it. Sleeps; not with ctx->ids_lock or @vm->lock held.
+ */
+void vxp_vm_put(struct vxp_vm *vm)
+{
+	kref_put(&vm->ref, vxp_vm_release);
+}
+
+/**
  * vxp_vm_create_ioctl() - DRM_IOCTL_XE_VM_CREATE
  * @drm: the device
  * @data: struct drm_xe_vm_create
@@ -80,32 +117,32 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 	vm = kzalloc_obj(*vm, GFP_KERNEL);
 	if (!vm)
 		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
 	INIT_LIST_HEAD(&vm->userptrs);
 	xa_init_flags(&vm->exec_fences, XA_FLAGS_ALLOC);
 
 	req.flags = cpu_to_le32(args->flags);
-	mutex_lock(&ctx->ids_lock);
 	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
-	if (!ret) {
-		vm->id = le32_to_cpu(rsp.vm_id);
-		/* xe_vm_in_preempt_fence_mode(): LR without fault mode */
-		vm->lr = (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
-			 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
-		ret = xa_insert(&ctx->vms, vm->id, vm, GFP_KERNEL);
-		if (ret) {
-			drm_err_ratelimited(drm, "host returned VM id %u twice\n",
-					    vm->id);
-			ret = -EPROTO;
-		}
-	}
-	mutex_unlock(&ctx->ids_lock);
 	if (ret) {
-		kfree(vm);
+		vxp_vm_put(vm);
 		return ret;
 	}
+	vm->id = le32_to_cpu(rsp.vm_id);
+	/* xe_vm_in_preempt_fence_mode(): LR without fault mode */
+	vm->lr = (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+		 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
 	args->vm_id = vm->id;
+	mutex_lock(&ctx->ids_lock);
+	ret = xa_insert(&ctx->vms, vm->id, vm, GFP_KERNEL);
+	mutex_unlock(&ctx->ids_lock);
+	if (ret) {
+		drm_err_ratelimited(drm, "host returned VM id %u twice\n", vm->id);
+		vxp_vm_put(vm);
+		return -EPROTO;
+	}
 	return 0;
 }
 
@@ -114,6 +151,11 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
  * @drm: the device
  * @data: struct drm_xe_vm_destroy
  * @file: the caller
+ *
+ * The VM leaves the table first, so no new bind or exec finds it; binds
+ * and execs already using it finish first (its lock), then the host
+ * destroys it and its userptrs are released. Exec queues still on it keep
+ * it until they go, as xe's keep theirs.
  *
  * Return: 0, -EINVAL, -ENOENT, -EBUSY (exec queues still use an LR VM).
  */
@@ -143,14 +185,19 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 	else if (vm->lr && vm->num_queues)
 		ret = -EBUSY;
 	else
-		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
-	if (!ret) {
+		ret = 0;
+	if (!ret)
 		xa_erase(&ctx->vms, args->vm_id);
-		vxp_vm_userptrs_fini(vm);
-		xa_destroy(&vm->exec_fences);
-		kfree(vm);
-	}
 	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vm->lock);
+	vm->closed = true;
+	ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+	vxp_vm_userptrs_fini(vm);
+	mutex_unlock(&vm->lock);
+	vxp_vm_put(vm);
 	return ret;
 }
 
@@ -265,32 +312,40 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 	memcpy(req->payload + n * sizeof(struct xe_proxy_engine_class_instance),
 	       props, nprops * sizeof(props[0]));
 
+	/* Counted from here on: an LR VM is busy for VM_DESTROY meanwhile. */
 	mutex_lock(&ctx->ids_lock);
 	vm = xa_load(&ctx->vms, args->vm_id);
+	if (vm) {
+		vxp_vm_get(vm);
+		vm->num_queues++;
+	}
+	mutex_unlock(&ctx->ids_lock);
 	if (!vm) {
 		ret = -ENOENT;
-		goto out_unlock;
+		goto out;
 	}
 	ret = vxp_context_ccmd(ctx, &req->hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
-	if (ret)
-		goto out_unlock;
-	q->id = le32_to_cpu(rsp.exec_queue_id);
-	q->vm = vm;
-	q->ring = vxp_queue_ring(q->id);
-	q->width = args->width;
-	ret = xa_insert(&ctx->queues, q->id, q, GFP_KERNEL);
-	if (ret) {
+	if (!ret) {
+		q->id = le32_to_cpu(rsp.exec_queue_id);
+		q->vm = vm;
+		q->ring = vxp_queue_ring(q->id);
+		q->width = args->width;
+		args->exec_queue_id = q->id;
+	}
+	mutex_lock(&ctx->ids_lock);
+	if (!ret && xa_insert(&ctx->queues, q->id, q, GFP_KERNEL)) {
 		drm_err_ratelimited(drm, "host returned queue id %u twice\n", q->id);
 		ret = -EPROTO;
-		goto out_unlock;
 	}
-	vm->num_queues++;
-	args->exec_queue_id = q->id;
-	q = NULL;
-out_unlock:
+	if (ret)
+		vm->num_queues--;
 	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		vxp_vm_put(vm);
+	else
+		q = NULL;
 out:
 	kfree(q);
 	kfree(req);
@@ -302,6 +357,10 @@ out:
  * @drm: the device
  * @data: struct drm_xe_exec_queue_destroy
  * @file: the caller
+ *
+ * The queue leaves the table first, so no new exec finds it; an exec
+ * already past that has noted its fence on the VM when the VM's lock is
+ * free again, and the fence is kept there until it signals.
  *
  * Return: 0, -EINVAL or -ENOENT.
  */
@@ -326,15 +385,20 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 
 	mutex_lock(&ctx->ids_lock);
 	q = xa_erase(&ctx->queues, args->exec_queue_id);
-	if (q) {
-		q->vm->num_queues--;
-		vxp_vm_forget_queue(q->vm, q->id);
-		ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
-		kfree(q);
-	} else {
-		ret = -ENOENT;
-	}
 	mutex_unlock(&ctx->ids_lock);
+	if (!q)
+		return -ENOENT;
+
+	mutex_lock(&q->vm->lock);
+	vxp_vm_forget_queue(q->vm, q->id);
+	mutex_unlock(&q->vm->lock);
+	ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+	/* Only now may an LR VM go (xe_vm_destroy_ioctl() -EBUSY). */
+	mutex_lock(&ctx->ids_lock);
+	q->vm->num_queues--;
+	mutex_unlock(&ctx->ids_lock);
+	vxp_vm_put(q->vm);
+	kfree(q);
 	return ret;
 }
 
@@ -410,8 +474,8 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	};
 	struct xe_proxy_ccmd_value_rsp rsp;
 	struct vxp_context *ctx;
+	bool known = false, banned = false;
 	struct vxp_queue *q;
-	bool known, banned;
 	int ret;
 
 	if (args->reserved[0] || args->reserved[1])
@@ -428,20 +492,22 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 		ret = -EINVAL;
 	} else {
 		banned = vxp_queue_banned(ctx, q->id, &known) || q->banned;
+		known |= q->banned;
 		ret = 0;
-		if (known || q->banned) {
-			args->value = banned;
-		} else if (ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT) {
-			ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
-			if (!ret && rsp.ret)
-				ret = vxp_rsp_errno(rsp.ret);
-			if (!ret)
-				args->value = le64_to_cpu(rsp.value);
-		} else {
-			args->value = 0;
-		}
 	}
 	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+
+	if (known || !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT)) {
+		args->value = banned;
+		return 0;
+	}
+	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (!ret)
+		args->value = le64_to_cpu(rsp.value);
 	return ret;
 }
 
@@ -480,19 +546,20 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 	if (!(ctx->vxp->features & XE_PROXY_F_QUEUE_SET_PROPERTY))
 		return -EOPNOTSUPP;
 	mutex_lock(&ctx->ids_lock);
-	if (!xa_load(&ctx->queues, args->exec_queue_id))
-		ret = -ENOENT;
-	else
-		ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	ret = xa_load(&ctx->queues, args->exec_queue_id) ? 0 : -ENOENT;
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+	/* A queue destroyed meanwhile is the host's -ENOENT. */
+	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
-	mutex_unlock(&ctx->ids_lock);
 	return ret;
 }
 
 /**
  * vxp_context_ids_fini() - free the id tables of a context
- * @ctx: the context, being destroyed
+ * @ctx: the context, being destroyed; nothing else uses it
  */
 void vxp_context_ids_fini(struct vxp_context *ctx)
 {
@@ -500,13 +567,12 @@ void vxp_context_ids_fini(struct vxp_context *ctx)
 	struct vxp_vm *vm;
 	unsigned long id;
 
-	xa_for_each(&ctx->queues, id, q)
+	xa_for_each(&ctx->queues, id, q) {
+		vxp_vm_put(q->vm);
 		kfree(q);
-	xa_for_each(&ctx->vms, id, vm) {
-		vxp_vm_userptrs_fini(vm);
-		xa_destroy(&vm->exec_fences);
-		kfree(vm);
 	}
+	xa_for_each(&ctx->vms, id, vm)
+		vxp_vm_put(vm);
 	xa_destroy(&ctx->queues);
 	xa_destroy(&ctx->vms);
 }
@@ -516,15 +582,27 @@ void vxp_context_ids_fini(struct vxp_context *ctx)
  * @ctx: the context
  *
  * Releases its userptrs and the exec fences kept for them: those fences
- * hold @ctx, so they must go before the last reference can.
+ * hold @ctx, so they must go before the last reference can. VMs already
+ * destroyed released theirs then.
  */
 void vxp_context_userptrs_fini(struct vxp_context *ctx)
 {
+	unsigned long id = 0;
 	struct vxp_vm *vm;
-	unsigned long id;
 
-	mutex_lock(&ctx->ids_lock);
-	xa_for_each(&ctx->vms, id, vm)
+	for (;;) {
+		/* a VM's lock nests outside ids_lock: one VM at a time */
+		mutex_lock(&ctx->ids_lock);
+		vm = xa_find(&ctx->vms, &id, ULONG_MAX, XA_PRESENT);
+		if (vm)
+			vxp_vm_get(vm);
+		mutex_unlock(&ctx->ids_lock);
+		if (!vm)
+			break;
+		mutex_lock(&vm->lock);
 		vxp_vm_userptrs_fini(vm);
-	mutex_unlock(&ctx->ids_lock);
+		mutex_unlock(&vm->lock);
+		vxp_vm_put(vm);
+		id++;
+	}
 }

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * virtio-xe-proxy: VMs and exec queues as the guest tracks them.
+ *
+ * Locks, in the order they nest: a VM's @lock (struct vxp_vm), the
+ * context's ids_lock, the context's lock (struct vxp_context). Host round
+ * trips and fence waits happen under a VM's lock at most, never under
+ * ids_lock, which guards only the id tables.
  */
 #ifndef VXP_VM_H
 #define VXP_VM_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -15,17 +22,27 @@ struct vxp_context;
 
 /**
  * struct vxp_vm - a VM of a host context
+ * @ref: held by the context's VM table until VM_DESTROY, by each exec
+ *	queue on the VM, and by ioctls using it outside ctx->ids_lock
+ * @lock: serialises the VM's binds and execs with its userptr state, as
+ *	xe's vm->lock does: held from a bind's submission to the update of
+ *	@userptrs it implies, and from the revalidation of @userptrs to the
+ *	exec that depends on it, host round trips and fence waits included
  * @id: the host driver's vm_id
  * @lr: in preempt-fence mode (LR_MODE without FAULT_MODE)
- * @num_queues: exec queues created on it and not destroyed
- * @userptrs: struct vxp_userptr bound in it
+ * @closed: VM_DESTROY was sent; no more binds (@lock)
+ * @num_queues: exec queues created on it and not destroyed (ctx->ids_lock)
+ * @userptrs: struct vxp_userptr bound in it (@lock)
  * @exec_fences: last exec fence per queue, kept while @userptrs is not
- *	empty (queue id, or a key above them for destroyed queues)
- * @num_exec_fences: entries in @exec_fences
+ *	empty (queue id, or a key above them for destroyed queues) (@lock)
+ * @num_exec_fences: entries in @exec_fences (@lock)
  */
 struct vxp_vm {
+	struct kref ref;
+	struct mutex lock; /* protects closed, userptrs, exec_fences */
 	u32 id;
 	bool lr;
+	bool closed;
 	u32 num_queues;
 	struct list_head userptrs;
 	struct xarray exec_fences;
@@ -35,10 +52,10 @@ struct vxp_vm {
 /**
  * struct vxp_queue - an exec queue of a host context
  * @id: the host driver's exec_queue_id
- * @vm: its VM
+ * @vm: its VM (a reference)
  * @ring: the virtio-gpu ring its work retires on
  * @width: batch buffers per exec (parallel submission when > 1)
- * @banned: an exec on it failed the way a banned queue does
+ * @banned: an exec on it failed the way a banned queue does (ctx->ids_lock)
  */
 struct vxp_queue {
 	u32 id;
@@ -65,6 +82,8 @@ int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
 				       struct drm_file *file);
 int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
+struct vxp_vm *vxp_vm_get(struct vxp_vm *vm);
+void vxp_vm_put(struct vxp_vm *vm);
 int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
 void vxp_context_userptrs_fini(struct vxp_context *ctx);
