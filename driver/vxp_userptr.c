@@ -246,9 +246,9 @@ static void vxp_userptr_free(struct vxp_userptr *up)
  * mapping changed is a new userptr, charged while the pages it replaces
  * still are, so both count against RLIMIT_MEMLOCK until the old ones go.
  *
- * Return: 0, -EFAULT (range not in the caller's address space, or not
- * mapped), -ENOMEM (more than the guest has or RLIMIT_MEMLOCK allows, or
- * no memory), -E2BIG (too fragmented for one resource), -EOPNOTSUPP (the
+ * Return: 0, -ENOMEM (more than the guest has or RLIMIT_MEMLOCK allows, or
+ * no memory), -EFAULT (range not in the caller's address space, or not
+ * mapped), -E2BIG (too fragmented for one resource), -EOPNOTSUPP (the
  * device is behind an IOMMU), or a transport errno.
  */
 int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
@@ -261,11 +261,14 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 
 	if (!current->mm)
 		return -EFAULT;
-	/* Checked before anything is allocated for the range. */
-	if (!access_ok(u64_to_user_ptr(user_addr), range))
-		return -EFAULT;
+	/*
+	 * Checked before anything is allocated for the range: how much can
+	 * be pinned before whether it is mapped, as ib_umem_get() does.
+	 */
 	if (npages > vxp_userptr_max_pages())
 		return -ENOMEM;
+	if (!access_ok(u64_to_user_ptr(user_addr), range))
+		return -EFAULT;
 	up = kzalloc_obj(*up, GFP_KERNEL);
 	if (!up)
 		return -ENOMEM;
