@@ -89,6 +89,7 @@ extern struct shim_state shim;
  * @blob: fd, type, caching and size from the core; the fd is ours
  * @size: the size the guest asked for: what is mapped
  * @map: mapping made by virgl_renderer_resource_map(), or NULL
+ * @fixed: where virgl_renderer_resource_map_fixed() mapped it, or NULL
  * @priv: virgl_renderer_resource_set_priv() data
  * @iov: guest memory: QEMU's iovec array, handed back on detach_iov
  * @num_iovs: entries in @iov
@@ -100,6 +101,7 @@ struct shim_res {
 	struct xe_host_blob blob;
 	uint64_t size;
 	void *map;
+	void *fixed;
 	void *priv;
 	struct iovec *iov;
 	int num_iovs;

@@ -62,9 +62,12 @@ static void res_free(struct shim_res *r)
 	else
 		xe_host_orphan_release(r->res_id);
 	if (r->map) {
-		xe_host_unbind_range(r->map, r->size);
 		munmap(r->map, r->size);
+		xe_host_mapping_remove(r->map, r->size);
 	}
+	/* QEMU has replaced its map_fixed mapping by now */
+	if (r->fixed)
+		xe_host_mapping_remove(r->fixed, r->size);
 	if (r->blob.fd >= 0)
 		close(r->blob.fd);
 	free(r);
@@ -339,6 +342,11 @@ SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
 	}
 	if (p == MAP_FAILED)
 		return -errno;
+	/* QEMU may show it to the guest: guest memory must not lie there */
+	if (xe_host_mapping_add(p, r->size)) {
+		munmap(p, r->size);
+		return -ENOMEM;
+	}
 	r->map = p;
 	*map = p;
 	*out_size = r->size;
@@ -355,6 +363,7 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct shim_res *r = shim_res(res_handle);
+	int ret;
 
 	if (!r) {
 		if (!is_real_res(res_handle) ||
@@ -367,10 +376,18 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 		return -EOPNOTSUPP;
 	if (!addr || (uintptr_t)addr % page || r->size % page)
 		return -EINVAL;
-	xe_host_unbind_range(addr, r->size);
+	if (r->fixed)
+		return -EBUSY;
+	ret = xe_host_mapping_add(addr, r->size);
+	if (ret)
+		return ret;
 	if (mmap(addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		 r->blob.fd, 0) == MAP_FAILED)
-		return -errno;
+		 r->blob.fd, 0) == MAP_FAILED) {
+		ret = -errno;
+		xe_host_mapping_remove(addr, r->size);
+		return ret;
+	}
+	r->fixed = addr;
 	return 0;
 }
 
@@ -385,9 +402,9 @@ SHIM_EXPORT int virgl_renderer_resource_unmap(uint32_t res_handle)
 	}
 	if (!r->map)
 		return -EINVAL;
-	xe_host_unbind_range(r->map, r->size);
 	if (munmap(r->map, r->size))
 		return -errno;
+	xe_host_mapping_remove(r->map, r->size);
 	r->map = NULL;
 	return 0;
 }

@@ -205,15 +205,26 @@ void xe_host_ctx_detach_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id);
 void xe_host_orphan_release(uint32_t res_id);
 
 /**
- * xe_host_unbind_range() - what is mapped at [@addr, @addr + @size) changes
- * @addr: start of the range in this process
- * @size: its length
+ * xe_host_mapping_add() - the caller is about to map a blob at @addr
+ * @addr: where, in this process
+ * @size: how many bytes
  *
- * The caller is about to map or unmap a blob there. Guest memory can name
- * any guest-physical range, the host-visible window included, so a
- * guest-memory resource may have pieces there: they are unbound from every
- * VM and refused from now on, as after a detach.
+ * Guest memory can name any guest-physical range, its own host-visible
+ * window included, and the driver's MMU notifier would wait for the guest's
+ * GPU work if the mapping under a userptr binding changed. So a blob is
+ * never mapped where guest memory lies, and guest memory is refused where a
+ * blob is mapped. Pair with xe_host_mapping_remove().
+ *
+ * Return: 0, -EBUSY (guest memory lies there) or -ENOMEM.
  */
-void xe_host_unbind_range(const void *addr, uint64_t size);
+int xe_host_mapping_add(const void *addr, uint64_t size);
+
+/**
+ * xe_host_mapping_remove() - a blob mapping made after xe_host_mapping_add()
+ *	is gone
+ * @addr: where
+ * @size: how many bytes
+ */
+void xe_host_mapping_remove(const void *addr, uint64_t size);
 
 #endif /* XE_HOST_H */

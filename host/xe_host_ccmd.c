@@ -274,6 +274,16 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = EINVAL;
 		return 0;
 	}
+	/*
+	 * An exec on a fault-mode VM can make the driver wait for the dma-fence
+	 * jobs of its engine group (xe_hw_engine_group.c) on QEMU's thread.
+	 */
+	if ((req->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	    (req->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) && !xe_host.fault_mode) {
+		bad(ctx, "VM_CREATE in fault mode refused (XE_PROXY_FAULT_MODE=1 allows it)");
+		rsp->ret = EOPNOTSUPP;
+		return 0;
+	}
 	ret = xe_limit_charge(XE_LIMIT_VMS, 1, ctx->ctx_id);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
@@ -285,6 +295,7 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 		ret = vm ? 0 : -ENOMEM;
 		if (vm) {
 			vm->id = c.vm_id;
+			vm->flags = req->flags;
 			ret = xe_map_put(&ctx->vms, c.vm_id, vm);
 			if (ret)
 				free(vm);
@@ -396,6 +407,7 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
 	struct xe_job *job;
 	struct xe_vm *vm;
+	bool mapped = false;
 	uint64_t room;
 	uint32_t i;
 	int ret;
@@ -415,8 +427,10 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	}
 	if (!req->num_binds)
 		return 0;
-	for (i = 0, room = 0; i < req->num_binds; i++)
-		room += xe_vm_op_room(gops[i].op);
+	for (i = 0, room = 0; i < req->num_binds; i++) {
+		room += xe_vm_op_room(vm, gops[i].op, gops[i].addr, gops[i].range, mapped);
+		mapped |= gops[i].op == DRM_XE_VM_BIND_OP_MAP;
+	}
 	ret = xe_vm_bind_room(ctx, room);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
@@ -716,6 +730,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct sync_set *s = NULL;
 	struct xe_vm *vm;
 	uint32_t i, n, total;
+	bool mapped = false;
 	uint64_t room;
 	int ret = 0;
 
@@ -732,19 +747,22 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	if (!rsp)
 		return -EINVAL;
+	vm = xe_map_get(&ctx->vms, req->vm_id);
 	/* Userptr ops of guest memory expand into one op per piece. */
 	for (i = 0, total = 0, room = 0; i < req->num_binds && !ret; i++) {
 		n = 1;
 		if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
 			ret = userptr_ops(ctx, &gops[i], NULL, NULL, &n);
 		total += n;
-		room += (uint64_t)n * xe_vm_op_room(gops[i].op);
+		room += (uint64_t)n * xe_vm_op_room(vm, gops[i].op, gops[i].addr,
+						    gops[i].range, mapped);
+		mapped |= gops[i].op == DRM_XE_VM_BIND_OP_MAP ||
+			  gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR;
 		if (!ret && total > MAX_EXPANDED_BINDS) {
 			bad(ctx, "VM_BIND_EXT expands into more than %u ops", MAX_EXPANDED_BINDS);
 			ret = -EINVAL;
 		}
 	}
-	vm = xe_map_get(&ctx->vms, req->vm_id);
 	if (!ret && !vm)
 		ret = -ENOENT;
 	if (!ret)

@@ -112,7 +112,10 @@ void xe_object_unpin(struct xe_object *obj)
 	if (obj->ctx) {
 		object_release(obj->ctx, obj);
 	} else if (!obj->pins) {
-		if (obj->charged) {
+		/* a resource outlives us: its orphan entry keeps the charge */
+		if (obj->orphan)
+			obj->orphan->obj = NULL;
+		else if (obj->charged) {
 			xe_limit_release(XE_LIMIT_MEM, obj->size);
 			xe_limit_release(XE_LIMIT_BOS, 1);
 		}
@@ -120,27 +123,27 @@ void xe_object_unpin(struct xe_object *obj)
 	}
 }
 
-static void guest_mem_free(struct xe_guest_mem *gm)
-{
-	free(gm->iov);
-	free(gm);
-	xe_limit_release(XE_LIMIT_BOS, 1);
-}
 
 /*
  * Resources outlive their context (virtio-gpu resources are global), and so
  * does what backs them: the BO behind a dma-buf, the shmem memfd. Their
  * charge moves here when the context goes, keyed by res_id, until the unref.
  */
-static void orphan_add(uint32_t res_id, uint64_t bytes)
+static void orphan_add(uint32_t res_id, uint64_t bytes, struct xe_object *pinned)
 {
-	uint64_t *charge = malloc(sizeof(*charge));
+	struct xe_orphan *o = calloc(1, sizeof(*o));
 
-	if (charge) {
-		*charge = bytes;
-		if (!xe_map_put(&xe_host.orphans, res_id, charge))
+	if (o) {
+		o->bytes = bytes;
+		if (!xe_map_put(&xe_host.orphans, res_id, o)) {
+			/* a pending bind user fence maps the BO too */
+			if (pinned) {
+				o->obj = pinned;
+				pinned->orphan = o;
+			}
 			return;
-		free(charge);
+		}
+		free(o);
 	}
 	/* Cannot remember it: give the charge back now rather than never. */
 	xe_log("resource %u: lost its charge (out of memory)", res_id);
@@ -150,15 +153,19 @@ static void orphan_add(uint32_t res_id, uint64_t bytes)
 
 void xe_host_orphan_release(uint32_t res_id)
 {
-	uint64_t *charge;
+	struct xe_orphan *o;
 
 	pthread_mutex_lock(&xe_host.lock);
-	charge = xe_map_del(&xe_host.orphans, res_id);
-	if (charge) {
-		xe_limit_release(XE_LIMIT_MEM, *charge);
+	o = xe_map_del(&xe_host.orphans, res_id);
+	if (o && o->obj) {
+		/* the fence's mapping still holds the BO: the charge goes there */
+		o->obj->charged = true;
+		o->obj->orphan = NULL;
+	} else if (o) {
+		xe_limit_release(XE_LIMIT_MEM, o->bytes);
 		xe_limit_release(XE_LIMIT_BOS, 1);
-		free(charge);
 	}
+	free(o);
 	pthread_mutex_unlock(&xe_host.lock);
 }
 
@@ -175,35 +182,36 @@ static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
 /**
  * xe_vm_destroy() - destroy a VM of @ctx and forget it
  * @ctx: the context
- * @vm: the VM (freed unless the driver refuses and @force is false)
- * @force: first destroy the VM's exec queues (the driver refuses to
- *	destroy a long-running VM that has some), and forget the VM whatever
- *	the driver says
+ * @vm: the VM (freed unless refused)
+ * @force: destroy the VM's exec queues first
  *
- * Return: 0 or the driver's errno.
+ * The driver's VM_DESTROY waits for all of the VM's work, so it runs on
+ * the reaper thread; what it would refuse is refused here: a long-running
+ * VM that still has exec queues (xe_vm_destroy_ioctl(), -EBUSY).
+ *
+ * Return: 0, or -EBUSY without @force.
  */
 int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force)
 {
-	struct drm_xe_vm_destroy d = { .vm_id = vm->id };
 	uint64_t key;
 	size_t i;
 	void *val;
-	int ret;
 
-	for (i = 0; force && xe_map_next(&ctx->queues, &i, &key, &val);)
-		if (((struct xe_queue *)val)->vm_id == vm->id)
+	for (i = 0; xe_map_next(&ctx->queues, &i, &key, &val);) {
+		if (((struct xe_queue *)val)->vm_id != vm->id)
+			continue;
+		if (force)
 			queue_destroy(ctx, val);
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_DESTROY, &d);
-	if (ret && !force)
-		return ret;
-	if (ret)
-		xe_log("context %u: VM_DESTROY %u: %s", ctx->ctx_id, vm->id, strerror(-ret));
+		else if ((vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+			 !(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
+			return -EBUSY;
+	}
 	xe_map_del(&ctx->vms, vm->id);
 	xe_vm_clear(vm);
 	xe_job_put(vm->last_bind);
+	xe_reap(ctx->fd, vm->id, ctx->ctx_id);
 	free(vm);
-	xe_limit_release(XE_LIMIT_VMS, 1);
-	return ret;
+	return 0;
 }
 
 void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
@@ -234,13 +242,16 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	 */
 	for (i = 0; xe_map_next(&ctx->queues, &i, &key, &val);)
 		queue_destroy(ctx, val);
+	/* VMs go on the reaper thread: first unbind guest memory, now */
+	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
+		xe_vm_unbind_guest_mem(ctx, val);
 	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);)
 		xe_vm_destroy(ctx, val, true);
 	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);) {
 		struct xe_object *obj = val;
 
 		if (obj->res_id)
-			orphan_add(obj->res_id, obj->size);
+			orphan_add(obj->res_id, obj->size, obj->pins ? obj : NULL);
 		object_free(ctx, obj, !obj->res_id);
 	}
 	xe_map_free(&ctx->host_fences);
@@ -249,14 +260,14 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	xe_map_free(&ctx->objects);
 	xe_map_free(&ctx->resources);
 	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
-		guest_mem_free(val);
+		xe_guest_mem_free(val);
 	xe_map_free(&ctx->guest_mems);
 	if (ctx->shmem) {
 		munmap(ctx->shmem, ctx->shmem_size);
-		orphan_add(ctx->shmem_res_id, ctx->shmem_size);
+		orphan_add(ctx->shmem_res_id, ctx->shmem_size, NULL);
 	}
-	close(ctx->fd);
-	xe_limit_release(XE_LIMIT_CONTEXTS, 1);
+	/* after the VMs' destruction: the reaper keeps the order */
+	xe_reap(ctx->fd, 0, ctx->ctx_id);
 	pthread_mutex_unlock(&xe_host.lock);
 	free(ctx);
 }
@@ -535,62 +546,6 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 	return ret;
 }
 
-int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
-				  const struct iovec *iov, uint32_t num_iov,
-				  uint64_t size)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	struct xe_guest_mem *gm;
-	uint64_t sum = 0;
-	uint32_t i;
-	int ret;
-
-	if (!res_id || !num_iov || num_iov > XE_PROXY_MAX_GUEST_MEM_IOVS || !iov)
-		return -EINVAL;
-	if (!(xe_host.capset.u.xe.features & XE_PROXY_F_USERPTR))
-		return -EOPNOTSUPP;
-	for (i = 0; i < num_iov; i++) {
-		if (!iov[i].iov_len || (uintptr_t)iov[i].iov_base % page ||
-		    iov[i].iov_len % page) {
-			xe_log_ratelimited("context %u: guest-memory resource %u: piece %u unaligned",
-					   ctx->ctx_id, res_id, i);
-			return -EINVAL;
-		}
-		sum += iov[i].iov_len;
-	}
-	if (sum != size)
-		return -EINVAL;
-	gm = calloc(1, sizeof(*gm));
-	if (!gm)
-		return -ENOMEM;
-	gm->iov = malloc(num_iov * sizeof(*iov));
-	if (!gm->iov) {
-		free(gm);
-		return -ENOMEM;
-	}
-	memcpy(gm->iov, iov, num_iov * sizeof(*iov));
-	gm->num_iov = num_iov;
-	gm->size = size;
-	gm->res_id = res_id;
-	pthread_mutex_lock(&xe_host.lock);
-	if (xe_map_get(&ctx->resources, res_id) || xe_map_get(&ctx->guest_mems, res_id) ||
-	    res_id == ctx->shmem_res_id)
-		ret = -EEXIST;
-	else
-		ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
-	if (!ret) {
-		ret = xe_map_put(&ctx->guest_mems, res_id, gm);
-		if (ret)
-			xe_limit_release(XE_LIMIT_BOS, 1);
-	}
-	pthread_mutex_unlock(&xe_host.lock);
-	if (ret) {
-		free(gm->iov);
-		free(gm);
-	}
-	return ret;
-}
-
 int xe_host_ctx_map(struct xe_host_ctx *ctx, uint32_t res_id, void **ptr,
 		    uint64_t *size)
 {
@@ -652,20 +607,7 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 		object_release(ctx, obj);
 	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
 		xe_vm_unbind_guest_mem(ctx, gm);
-		guest_mem_free(gm);
-	}
-	pthread_mutex_unlock(&xe_host.lock);
-}
-
-void xe_host_ctx_detach_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id)
-{
-	struct xe_guest_mem *gm;
-
-	pthread_mutex_lock(&xe_host.lock);
-	gm = xe_ctx_guest_mem(ctx, res_id);
-	if (gm && !gm->detached) {
-		xe_vm_unbind_guest_mem(ctx, gm);
-		gm->detached = true;
+		xe_guest_mem_free(gm);
 	}
 	pthread_mutex_unlock(&xe_host.lock);
 }
@@ -716,42 +658,4 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 	pthread_mutex_unlock(&xe_host.lock);
 	free(cmd);
 	return ret;
-}
-
-static bool guest_mem_overlaps(const struct xe_guest_mem *gm, uintptr_t start,
-			       uintptr_t end)
-{
-	uint32_t i;
-
-	for (i = 0; i < gm->num_iov; i++) {
-		uintptr_t b = (uintptr_t)gm->iov[i].iov_base;
-
-		if (b < end && start < b + gm->iov[i].iov_len)
-			return true;
-	}
-	return false;
-}
-
-void xe_host_unbind_range(const void *addr, uint64_t size)
-{
-	uintptr_t start = (uintptr_t)addr, end = start + size;
-	struct xe_host_ctx *ctx;
-	uint64_t key;
-	size_t i;
-	void *val;
-
-	pthread_mutex_lock(&xe_host.lock);
-	for (ctx = xe_host.contexts; ctx; ctx = ctx->next) {
-		for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);) {
-			struct xe_guest_mem *gm = val;
-
-			if (gm->detached || !guest_mem_overlaps(gm, start, end))
-				continue;
-			xe_log_ratelimited("context %u: guest memory %u lies where a blob is (un)mapped: unbound",
-					   ctx->ctx_id, gm->res_id);
-			xe_vm_unbind_guest_mem(ctx, gm);
-			gm->detached = true;
-		}
-	}
-	pthread_mutex_unlock(&xe_host.lock);
 }

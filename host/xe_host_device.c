@@ -19,6 +19,8 @@
 
 struct xe_host xe_host = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.reap_lock = PTHREAD_MUTEX_INITIALIZER,
+	.reap_cond = PTHREAD_COND_INITIALIZER,
 	.wake_fd = -1,
 };
 
@@ -88,19 +90,28 @@ static int find_node(uint32_t version[3])
 	return -ENODEV;
 }
 
+/* An opt-in of docs/security.md: $name=1. */
+static bool opted_in(const char *name)
+{
+	const char *env = getenv(name);
+
+	return env && !strcmp(env, "1");
+}
+
 /**
  * userptr_allowed() - may guests bind their own memory as userptr?
  *
- * XE_PROXY_USERPTR=0 turns it off: the capset does not announce
+ * Only with XE_PROXY_USERPTR=1. Userptr follows QEMU's virtual address: when
+ * QEMU changes the mapping under a binding (a balloon discard, say), the
+ * driver's MMU notifier waits on QEMU's thread for the VM's GPU work, which
+ * the guest controls. Without the opt-in the capset does not announce
  * XE_PROXY_F_USERPTR and guest-memory blobs are refused.
  *
- * Return: true unless turned off.
+ * Return: true when the administrator opted in.
  */
 static bool userptr_allowed(void)
 {
-	const char *env = getenv("XE_PROXY_USERPTR");
-
-	return !env || strcmp(env, "0");
+	return opted_in("XE_PROXY_USERPTR");
 }
 
 /* Device id and revision from the xe config query (xe_query.c packs the
@@ -186,6 +197,7 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		goto err;
 	}
 	xe_limits_init();
+	xe_host.fault_mode = opted_in("XE_PROXY_FAULT_MODE");
 	xe_host.cookie = cookie;
 	xe_host.fence_cb = fence_cb;
 	xe_host.stop = false;
@@ -194,8 +206,17 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		ret = -errno;
 		goto err;
 	}
+	ret = xe_reaper_start();
+	if (ret) {
+		close(xe_host.wake_fd);
+		xe_host.wake_fd = -1;
+		goto err;
+	}
 	ret = -pthread_create(&xe_host.thread, NULL, xe_fence_thread, NULL);
 	if (ret) {
+		pthread_mutex_unlock(&xe_host.lock);
+		xe_reaper_stop();
+		pthread_mutex_lock(&xe_host.lock);
 		close(xe_host.wake_fd);
 		xe_host.wake_fd = -1;
 		goto err;
@@ -232,6 +253,8 @@ void xe_host_fini(void)
 	pthread_mutex_unlock(&xe_host.lock);
 
 	pthread_join(xe_host.thread, NULL);
+	/* the contexts' last VM destructions and fd closes */
+	xe_reaper_stop();
 
 	pthread_mutex_lock(&xe_host.lock);
 	xe_ufence_fini();

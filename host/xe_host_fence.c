@@ -104,12 +104,25 @@ struct xe_job *xe_job_get(struct xe_job *job)
 	return job;
 }
 
+/*
+ * The fence thread polls job fds without the lock: when another thread
+ * closes one, the number may be reused before the poll returns, so wake the
+ * fence thread to build its list again.
+ */
+static void job_close_fd(struct xe_job *job)
+{
+	close(job->fd);
+	job->fd = -1;
+	if (!pthread_equal(pthread_self(), xe_host.thread))
+		xe_host_wake();
+}
+
 void xe_job_put(struct xe_job *job)
 {
 	if (!job || --job->refs)
 		return;
 	if (job->fd >= 0)
-		close(job->fd);
+		job_close_fd(job);
 	xe_syncobj_destroy(job->drm_fd, job->syncobj);
 	free(job);
 }
@@ -122,8 +135,7 @@ bool xe_job_done(struct xe_job *job)
 		return true;
 	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
 		return false;
-	close(job->fd);
-	job->fd = -1;
+	job_close_fd(job);
 	return true;
 }
 

@@ -126,6 +126,8 @@ void xe_ring_fini(struct xe_ring *ring);
  *	pending bind user fences keep it (@pins)
  * @pins: pending bind user fences whose page mapping holds the BO
  * @charged: with @ctx NULL: the object still holds its BO charge
+ * @orphan: with @ctx NULL: the orphan entry of its resource, which holds
+ *	the charge while both live
  */
 struct xe_object {
 	uint32_t handle;
@@ -140,6 +142,30 @@ struct xe_object {
 	struct xe_host_ctx *ctx;
 	uint32_t pins;
 	bool charged;
+	struct xe_orphan *orphan;
+};
+
+/**
+ * struct xe_orphan - the charge of a resource that outlived its context
+ * @bytes: BO bytes charged (one BO is charged too)
+ * @obj: the object, while pending bind user fences still map it
+ */
+struct xe_orphan {
+	uint64_t bytes;
+	struct xe_object *obj;
+};
+
+/**
+ * struct xe_span - an address range, in an array sorted by @start
+ * @start: first byte
+ * @end: one past the last
+ * @max_end: the largest @end of this and every earlier entry (an index:
+ *	xe_host_guest_mem.c)
+ */
+struct xe_span {
+	uint64_t start;
+	uint64_t end;
+	uint64_t max_end;
 };
 
 /**
@@ -149,6 +175,7 @@ struct xe_object {
  * @iov: where QEMU maps the guest's pages in this process, in order (a copy
  *	of the array QEMU passed; the memory is the guest's own RAM)
  * @num_iov: entries in @iov
+ * @spans: the pieces of @iov, indexed for overlap tests
  * @detached: QEMU took the iovecs back: no new binds
  *
  * The guest backs MAP_USERPTR binds with these: the host binds the pieces as
@@ -159,8 +186,11 @@ struct xe_guest_mem {
 	uint64_t size;
 	struct iovec *iov;
 	uint32_t num_iov;
+	struct xe_span *spans;
 	bool detached;
 };
+
+void xe_guest_mem_free(struct xe_guest_mem *gm);
 
 /**
  * struct xe_vma - a range of a VM's GPU VA space that is mapped
@@ -191,12 +221,14 @@ struct xe_bind_track {
  * @id: the host driver's vm_id
  * @last_bind: the last base-protocol (guest-synchronous) bind, which base
  *	execs on the VM must wait for, or NULL
+ * @flags: DRM_XE_VM_CREATE_FLAG_* it was created with
  * @vmas: what it maps, sorted, not overlapping (xe_host_vma.c)
  * @num_vmas: entries in @vmas
  * @cap_vmas: entries allocated
  */
 struct xe_vm {
 	uint32_t id;
+	uint32_t flags;
 	struct xe_job *last_bind;
 	struct xe_vma *vmas;
 	uint32_t num_vmas;
@@ -271,7 +303,8 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 
 /* --- what VMs map (xe_host_vma.c) --- */
 struct drm_xe_vm_bind_op;
-uint32_t xe_vm_op_room(uint32_t op);
+uint32_t xe_vm_op_room(const struct xe_vm *vm, uint32_t op, uint64_t addr,
+		       uint64_t range, bool after_map);
 int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room);
 void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
 		 const struct drm_xe_vm_bind_op *ops,
@@ -320,6 +353,12 @@ void xe_limits_init(void);
 int xe_limit_charge(enum xe_limit kind, uint64_t n, uint32_t ctx_id);
 void xe_limit_release(enum xe_limit kind, uint64_t n);
 
+/* --- calls that wait for guest work, off QEMU's thread (xe_host_reaper.c) --- */
+struct xe_reap;
+void xe_reap(int fd, uint32_t vm_id, uint32_t ctx_id);
+int xe_reaper_start(void);
+void xe_reaper_stop(void);
+
 /* --- process-wide state (xe_host_device.c) --- */
 
 /**
@@ -334,9 +373,21 @@ void xe_limit_release(enum xe_limit kind, uint64_t n);
  * @thread: the fence thread
  * @wake_fd: eventfd that wakes the fence thread
  * @stop: the fence thread must exit
+ * @fault_mode: guests may create fault-mode VMs (XE_PROXY_FAULT_MODE=1)
  * @limit: per-guest limits, enum xe_limit
  * @used: what the guest holds of each
- * @orphans: res_id -> uint64_t charged bytes, for resources that outlived
+ * @reap_lock: protects @reap_head, @reap_tail and @reap_stop; taken after
+ *	@lock when both are held
+ * @reap_cond: signals the reaper thread
+ * @reap_head: oldest queued destruction (xe_host_reaper.c)
+ * @reap_tail: newest
+ * @reap_stop: the reaper thread finishes the queue and exits
+ * @reaper: the reaper thread
+ * @reaper_running: @reaper was started
+ * @mappings: blob mappings this library made (unsorted; max_end unused)
+ * @num_mappings: entries in @mappings
+ * @cap_mappings: entries allocated
+ * @orphans: res_id -> struct xe_orphan, for resources that outlived
  *	their context (xe_host_orphan_release())
  * @ufences: armed bind user fences
  * @ufence_chunks: the fence arena
@@ -352,8 +403,19 @@ struct xe_host {
 	pthread_t thread;
 	int wake_fd;
 	bool stop;
+	bool fault_mode;
 	uint64_t limit[XE_LIMIT_COUNT];
 	uint64_t used[XE_LIMIT_COUNT];
+	pthread_mutex_t reap_lock;
+	pthread_cond_t reap_cond;
+	struct xe_reap *reap_head;
+	struct xe_reap *reap_tail;
+	bool reap_stop;
+	pthread_t reaper;
+	bool reaper_running;
+	struct xe_span *mappings;
+	uint32_t num_mappings;
+	uint32_t cap_mappings;
 	struct xe_map orphans;
 	struct xe_ufence *ufences;
 	struct xe_ufence_chunk *ufence_chunks;

@@ -30,6 +30,10 @@
 
 #define SLOTS_PER_CHUNK	512
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* include/uapi/asm-generic/mman-common.h */
+#endif
+
 
 #define SLOT_ARMED	0	/* what a slot holds until the driver writes */
 
@@ -205,8 +209,17 @@ bool xe_ufence_scan(void)
 			p = &uf->next;
 			continue;
 		}
-		__atomic_store_n((uint64_t *)((char *)uf->page + uf->off), uf->value,
-				 __ATOMIC_RELEASE);
+		/*
+		 * A BO the CPU cannot reach (VRAM past a small BAR) would fault
+		 * with SIGBUS: fault the page in first, and give up the write
+		 * (logged) if that fails.
+		 */
+		if (madvise(uf->page, (size_t)sysconf(_SC_PAGESIZE), MADV_POPULATE_WRITE))
+			xe_log_ratelimited("bind user fence: BO page not writable by the CPU (%s); value dropped",
+					   strerror(errno));
+		else
+			__atomic_store_n((uint64_t *)((char *)uf->page + uf->off),
+					 uf->value, __ATOMIC_RELEASE);
 		*p = uf->next;
 		ufence_free(uf);
 	}

@@ -111,22 +111,35 @@ static long vma_cut(struct xe_vm *vm, uint64_t start, uint64_t end,
 
 /**
  * xe_vm_op_room() - how many ranges one bind op may add at most
+ * @vm: the VM, or NULL when unknown
  * @op: DRM_XE_VM_BIND_OP_*
+ * @addr: the op's address
+ * @range: its size
+ * @after_map: an earlier op of the same bind maps something
  *
- * A MAP inside an existing range adds itself and splits the range (2); an
- * UNMAP inside one splits it (1); UNMAP_ALL and PREFETCH add none. So a
- * guest at its limit can always unmap whole ranges.
+ * A MAP adds itself and may split a range around it (2). An UNMAP adds a
+ * range only when one range sticks out on both sides of it (1); measured
+ * against @vm as it is, that holds for any number of UNMAPs, but not after
+ * a MAP of the same bind, so then it counts 1. UNMAP_ALL and PREFETCH add
+ * none. So a guest at its limit can always unmap whole ranges.
  *
  * Return: 0, 1 or 2.
  */
-uint32_t xe_vm_op_room(uint32_t op)
+uint32_t xe_vm_op_room(const struct xe_vm *vm, uint32_t op, uint64_t addr,
+		       uint64_t range, bool after_map)
 {
+	uint32_t i;
+
 	switch (op) {
 	case DRM_XE_VM_BIND_OP_MAP:
 	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
 		return 2;
 	case DRM_XE_VM_BIND_OP_UNMAP:
-		return 1;
+		if (!vm || after_map || addr + range < addr)
+			return 1;
+		i = vma_find(vm, addr);
+		return i < vm->num_vmas && vm->vmas[i].start < addr &&
+		       vm->vmas[i].end > addr + range;
 	default:
 		return 0;
 	}
