@@ -135,6 +135,22 @@ int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
 	    vm->num_exec_queues)
 		return SIM_ERR(-EBUSY, "vm %u has exec queues", a->vm_id);
 	sim_idr_remove(&f->vms, a->vm_id);
+	/*
+	 * xe_vm_close_and_put() waits, uninterruptibly and without a timeout,
+	 * for the VM's work (its BOOKKEEP fences). The simulator waits for the
+	 * VM's exec jobs; each ends, or times out, on the worker.
+	 */
+	while (vm->active_jobs) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&sim.cond, &sim.lock, &ts);
+	}
 	vm->closed = true;
 	vm_clear(&vm->gpuva);
 	vm_clear(&vm->pt);
