@@ -807,6 +807,7 @@ int main(void)
 	int i;
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
+	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
 	ktap_header(33 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
