@@ -16,7 +16,7 @@
 #   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
 #   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
 #                        through our driver; IGT diffed against host-direct
-#   make fuzz-host       libFuzzer (ASan+UBSan) on host ccmd streams, FUZZ_SECONDS=N
+#   make fuzz-host       stateful libFuzzer (ASan+UBSan) over the host ABI, FUZZ_SECONDS=N
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
 #
