@@ -2084,7 +2084,9 @@ static void op_blob_bo(void)
 	  a.ctx_id, a.blob_id, a.size, ret);
 	if (ret)
 		return;
-	res_register(a.res_handle, RK_BO, a.ctx_id, a.size, (uint32_t)a.blob_id);
+	/* blob_id 0 is the shmem page, whichever way the guest asked for it */
+	res_register(a.res_handle, a.blob_id ? RK_BO : RK_SHMEM, a.ctx_id, a.size,
+		     (uint32_t)a.blob_id);
 	if (b & 0x20)
 		map_res(a.res_handle);
 }
@@ -2354,7 +2356,7 @@ static void op_shmem_write(void)
 		off = 16 + (u8() & 63) * 8;	/* ban bitmap */
 	else
 		off = u16();
-	if (off >= size)
+	if (off >= size || (off < 16 && skipped("shmemhdr")))
 		return;
 	if (len > size - off)
 		len = (uint32_t)(size - off);
@@ -2377,6 +2379,8 @@ static void op_res_write(void)
 	if (len > size - off)
 		len = (uint32_t)(size - off);
 	take(buf, len);
+	if (r->kind == RK_SHMEM && off < 16 && skipped("shmemhdr"))
+		return;
 	memcpy(v + off, buf, len);
 }
 
@@ -2392,7 +2396,8 @@ static void op_batch_write(void)
 	struct gctx *c;
 	uint8_t k = u8();
 
-	if (!v || off + sizeof(dw) > size)
+	if (!v || off + sizeof(dw) > size ||
+	    (r->kind == RK_SHMEM && off < 16 && skipped("shmemhdr")))
 		return;
 	c = ctx_current(r->ctx_id, r->ctx_gen) ? &C[r->ctx_id] : NULL;
 	for (uint32_t i = 0; c && i < c->maps.n; i++)
