@@ -59,7 +59,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -2640,10 +2639,8 @@ static void op_wait(void)
 {
 	uint8_t b = u8();
 
-	if (b < 240)
-		sched_yield();
-	else
-		usleep(b < 255 ? 100 : 5000);
+	if (b >= 224)
+		usleep(b < 240 ? 0 : b < 255 ? 100 : 5000);
 	virgl_renderer_poll();
 }
 
