@@ -47,6 +47,9 @@
  * pointer to a context image the driver copies with vmemdup_user(). New
  * properties stay refused until someone reads what they do.
  */
+/* DRM_XE_EXEC_QUEUE_SET_HANG_REPLAY_STATE (xe_drm.h, 7.x): a pointer */
+#define QUEUE_PROP_HANG_REPLAY_STATE	3
+
 static bool queue_property_allowed(uint32_t property)
 {
 	switch (property) {
@@ -861,10 +864,13 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 			rsp->ret = EINVAL;
 			return 0;
 		}
+		/* an unknown property is EINVAL, as in xe's check */
 		if (!queue_property_allowed(props[i].property)) {
 			bad(ctx, "exec queue property %u not forwarded (may carry a pointer)",
 			    props[i].property);
-			rsp->ret = EOPNOTSUPP;
+			rsp->ret = props[i].property ==
+				   QUEUE_PROP_HANG_REPLAY_STATE ?
+				   EOPNOTSUPP : EINVAL;
 			return 0;
 		}
 		ext[i] = (struct drm_xe_ext_set_property){
@@ -876,7 +882,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 	}
 	if (num_props)
 		c.extensions = (uintptr_t)&ext[0];
-	ret = xe_limit_charge(XE_LIMIT_QUEUES, 1, ctx->ctx_id);
+	ret = xe_limit_charge_queue(width, ctx->ctx_id);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
@@ -887,7 +893,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 		ret = q ? 0 : -ENOMEM;
 		if (q) {
 			*q = (struct xe_queue){ .id = c.exec_queue_id,
-						.vm_id = vm_id,
+						.vm_id = vm_id, .width = width,
 						.ring_idx = queue_ring(c.exec_queue_id) };
 			ret = xe_map_put(&ctx->queues, q->id, q);
 			if (ret)
@@ -900,7 +906,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 		}
 	}
 	if (ret)
-		xe_limit_release(XE_LIMIT_QUEUES, 1);
+		xe_limit_release_queue(width);
 	rsp->ret = (uint32_t)-ret;
 	rsp->exec_queue_id = ret ? 0 : c.exec_queue_id;
 	return 0;
@@ -954,8 +960,8 @@ static int ccmd_exec_queue_destroy(struct xe_host_ctx *ctx, const void *cmd)
 	}
 	q = xe_map_del(&ctx->queues, req->exec_queue_id);
 	if (q) {
+		xe_limit_release_queue(q->width);
 		free(q);
-		xe_limit_release(XE_LIMIT_QUEUES, 1);
 	}
 	return 0;
 }
@@ -982,10 +988,11 @@ static int ccmd_exec_queue_set_property(struct xe_host_ctx *ctx, const void *cmd
 
 	if (!rsp)
 		return -EINVAL;
+	/* xe refuses every other property here with EINVAL, 3 included */
 	if (!queue_property_allowed(req->property)) {
 		bad(ctx, "EXEC_QUEUE_SET_PROPERTY %u not forwarded (may carry a pointer)",
 		    req->property);
-		rsp->ret = EOPNOTSUPP;
+		rsp->ret = EINVAL;
 		return 0;
 	}
 #ifdef DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY

@@ -175,8 +175,8 @@ static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
 
 	xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
 	xe_map_del(&ctx->queues, q->id);
+	xe_limit_release_queue(q->width);
 	free(q);
-	xe_limit_release(XE_LIMIT_QUEUES, 1);
 }
 
 /**

@@ -43,7 +43,7 @@ static const struct xe_limit_desc limit_descs[XE_LIMIT_COUNT] = {
 	[XE_LIMIT_MEM] = { "XE_PROXY_MEM_LIMIT", "BO bytes", 8ULL << 30, ENOSPC, true },
 	[XE_LIMIT_BOS] = { "XE_PROXY_MAX_BOS", "BOs", 8192, EMFILE, false },
 	[XE_LIMIT_VMS] = { "XE_PROXY_MAX_VMS", "VMs", 256, EMFILE, false },
-	[XE_LIMIT_QUEUES] = { "XE_PROXY_MAX_EXEC_QUEUES", "exec queues", 1024, EMFILE, false },
+	[XE_LIMIT_QUEUES] = { "XE_PROXY_MAX_EXEC_QUEUES", "exec queues", 8192, EMFILE, false },
 	[XE_LIMIT_MAPPINGS] = { "XE_PROXY_MAX_MAPPINGS", "GPU VA mappings", 65536, ENOSPC, false },
 	[XE_LIMIT_FENCES] = { "XE_PROXY_MAX_FENCES", "host jobs and fences", 4096, EMFILE, false },
 };
@@ -134,4 +134,40 @@ void xe_limit_release(enum xe_limit kind, uint64_t n)
 		n = xe_host.used[kind];
 	}
 	xe_host.used[kind] -= n;
+}
+
+/*
+ * What one exec queue costs the driver per engine of its width: a context
+ * image, a ring and a few pages around them (xe_lrc.c: about 32-48 KiB on
+ * Xe2), charged as this much BO memory.
+ */
+#define XE_QUEUE_LRC_BYTES	(64ULL << 10)
+
+/**
+ * xe_limit_charge_queue() - charge an exec queue of @width engines
+ * @width: submission width
+ * @ctx_id: the context, for the log line
+ *
+ * Return: 0 or the errno of the limit reached.
+ */
+int xe_limit_charge_queue(uint16_t width, uint32_t ctx_id)
+{
+	int ret = xe_limit_charge(XE_LIMIT_QUEUES, 1, ctx_id);
+
+	if (ret)
+		return ret;
+	ret = xe_limit_charge(XE_LIMIT_MEM, width * XE_QUEUE_LRC_BYTES, ctx_id);
+	if (ret)
+		xe_limit_release(XE_LIMIT_QUEUES, 1);
+	return ret;
+}
+
+/**
+ * xe_limit_release_queue() - give back xe_limit_charge_queue()'s charge
+ * @width: the width it was charged with
+ */
+void xe_limit_release_queue(uint16_t width)
+{
+	xe_limit_release(XE_LIMIT_QUEUES, 1);
+	xe_limit_release(XE_LIMIT_MEM, width * XE_QUEUE_LRC_BYTES);
 }

@@ -240,12 +240,14 @@ struct xe_vm {
  * @id: the host driver's exec_queue_id
  * @vm_id: its VM
  * @ring_idx: ring its base-protocol work retires on
+ * @width: submission width (its charge: xe_limit_charge_queue())
  * @banned: the host driver banned it
  */
 struct xe_queue {
 	uint32_t id;
 	uint32_t vm_id;
 	uint32_t ring_idx;
+	uint16_t width;
 	bool banned;
 };
 
@@ -352,6 +354,8 @@ enum xe_limit {
 void xe_limits_init(void);
 int xe_limit_charge(enum xe_limit kind, uint64_t n, uint32_t ctx_id);
 void xe_limit_release(enum xe_limit kind, uint64_t n);
+int xe_limit_charge_queue(uint16_t width, uint32_t ctx_id);
+void xe_limit_release_queue(uint16_t width);
 
 /* --- calls that wait for guest work, off QEMU's thread (xe_host_reaper.c) --- */
 struct xe_reap;
