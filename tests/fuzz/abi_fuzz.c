@@ -3,23 +3,39 @@
  * Stateful libFuzzer target over the whole virglrenderer ABI of the drop-in
  * library, driven as a hostile guest and its QEMU device model would drive
  * it. The host sources (host/xe_host_*.c, host/vrend_shim*.c) are built into
- * this binary with ASan + UBSan and coverage; the simulated xe driver
+ * the binary with ASan + UBSan and coverage (this file without coverage, so
+ * only the library's edges guide the fuzzer); the simulated xe driver
  * (tests/sim, LD_PRELOAD) stands in for the kernel. tests/fuzz/run builds and
  * runs it; `make fuzz-host FUZZ_SECONDS=N` for a long run.
  *
- * An input is a sequence of operations, a byte opcode each followed by its
- * arguments (see the OP_* table). State lives across inputs: contexts,
- * resources, mappings, VMs, queues and fences stay until an input destroys
- * them (or, every HISTORY_MAX inputs, a forced teardown keeps reproducers
- * bounded). A guest's RAM is a fuzzer-owned mapping, QEMU's host-visible
- * window a PROT_NONE reservation; QEMU's ordering rules are kept (it unmaps
- * and detaches a resource before it unrefs it, hands the library real
- * mappings only, frees the iovec array it gets back from detach_iov).
+ * An input is a sequence of operations, an opcode byte each followed by its
+ * arguments (OP_* below): context create/destroy (ids 1-8, capset DRM);
+ * HOST3D blobs of blob_id 0 (the shmem page) and of blob_ids earlier
+ * GEM_CREATEs registered; guest-memory blobs whose iovecs are pieces of a
+ * fuzzer-owned "guest RAM" mapping; map, unmap, map_fixed into a PROT_NONE
+ * window standing for QEMU's host-visible BAR, and QEMU's way of unmapping
+ * that; detach_iov, unref, ctx attach/detach, get_info(_ext), get_map_info,
+ * export_blob; submit_cmd of well-formed streams of every ccmd (ids biased
+ * to VMs, queues, blob_ids, host fences and GPU mappings learned from
+ * earlier responses in the shmem page) plus raw commands and repeats;
+ * guest writes into the shmem page (header included), BOs (batches too)
+ * and guest RAM; context fences; poll; reset (and init again); teardown of
+ * everything; the rest of the ABI with guest-chosen ids.
+ *
+ * State lives across inputs: contexts, resources, mappings, VMs, queues and
+ * fences stay until an input destroys them (or, every HISTORY_MAX inputs, a
+ * forced teardown keeps reproducers bounded). QEMU's ordering rules are
+ * kept: it unmaps and detaches a resource before it unrefs it, hands the
+ * library real mappings only, and frees the iovec array it gets back from
+ * detach_iov (poisoned here until the unref).
  *
  * Oracles, besides ASan and UBSan:
- *  - fds: the open fd count stays under a bound derived from the per-guest
- *    limits set below, and returns to its first-input baseline whenever every
- *    context is destroyed and every resource unreffed;
+ *  - fds: the fds the library holds stay under the bound the per-guest
+ *    limits set below imply (docs/security.md); when every context is
+ *    destroyed and every resource unreffed, the count is back to the first
+ *    input's at once, but for render nodes the library's reaper closes once
+ *    the GPU work of their VMs is over (documented) and the simulator's own
+ *    fds, which must be gone SUSPECT_NS later;
  *  - fences: every context fence is reported once, in creation order per
  *    (context, ring), unless its context was destroyed first; none is
  *    reported that was never created; none stays pending for minutes;
@@ -49,8 +65,9 @@
  * ufence, props, quarantine, revoke, stall; shmemhdr keeps the guest off
  * the shmem header, to look past a known bug there); ABI_FUZZ_POLL_FENCES=1 inits
  * without VIRGL_RENDERER_ASYNC_FENCE_CB; ABI_FUZZ_STALL_MS and
- * ABI_FUZZ_REVOKE_MS change those two delays; ABI_FUZZ_WRITE_SEEDS=dir
- * writes the seed inputs and exits.
+ * ABI_FUZZ_REVOKE_MS change those two delays; ABI_FUZZ_HOLD=N keeps a
+ * failing process N seconds before it aborts (to attach a debugger);
+ * ABI_FUZZ_WRITE_SEEDS=dir writes the seed inputs and exits.
  */
 /* The host sources are built with -Dmunmap=abi_fuzz_host_munmap; not this one. */
 #undef munmap
@@ -67,6 +84,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,7 +182,12 @@ static void take(void *dst, size_t n)
 
 static bool trace;
 static char skip_list[256];
-static uint64_t stall_ns = 2000ull * 1000000;
+/*
+ * The simulator's job timeout is 5 s, so a host waiting for GPU work blocks
+ * about that long; its global lock, held while its worker runs queued jobs,
+ * and a loaded 2-core machine can delay a call for a second or two.
+ */
+static uint64_t stall_ns = 4000ull * 1000000;
 /* longer than the simulator's job timeout: work queued before a detach is over */
 static uint64_t revoke_delay_ns = 10000ull * 1000000;
 static uint64_t n_inputs;
@@ -190,6 +213,13 @@ static void fail(const char *oracle, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
+	/* time to attach a debugger to the process as it is */
+	if (getenv("ABI_FUZZ_HOLD")) {
+		fprintf(stderr, "abi_fuzz: holding pid %d for %s s\n", getpid(),
+			getenv("ABI_FUZZ_HOLD"));
+		fflush(stderr);
+		sleep((unsigned int)atoi(getenv("ABI_FUZZ_HOLD")));
+	}
 	fflush(stderr);
 	abort();
 }
@@ -202,25 +232,34 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
 /* Time one ABI call: QEMU's main loop must never wait on the host. */
 #define CALL(name, expr) ({						\
-		uint64_t t0_ = now_ns();				\
+		uint64_t t0_ = now_ns(), c0_ = cpu_ns();		\
 		__typeof__(expr) r_ = (expr);				\
-		stall_check(t0_, name);					\
+		stall_check(t0_, c0_, name);				\
 		r_; })
 #define CALLV(name, expr) do {						\
-		uint64_t t0_ = now_ns();				\
+		uint64_t t0_ = now_ns(), c0_ = cpu_ns();		\
 		expr;							\
-		stall_check(t0_, name);					\
+		stall_check(t0_, c0_, name);				\
 	} while (0)
 
-static void stall_check(uint64_t t0, const char *name)
+static void stall_check(uint64_t t0, uint64_t c0, const char *name)
 {
 	uint64_t dt = now_ns() - t0;
 
+	/* the thread's CPU time tells a wait from a busy loop */
 	if (dt > stall_ns && !skipped("stall"))
-		fail("stall", "%s blocked the caller for %" PRIu64 " ms",
-		     name, dt / 1000000);
+		fail("stall", "%s blocked the caller for %" PRIu64 " ms (%" PRIu64 " ms of it on the CPU)",
+		     name, dt / 1000000, (cpu_ns() - c0) / 1000000);
 }
 
 /* --- state ------------------------------------------------------------------ */
@@ -731,17 +770,20 @@ int __wrap_xe_ioctl(int fd, unsigned long request, void *arg)
 
 /*
  * What the simulator adds has to be told apart from what the library holds:
+ * - a render node the library opened is an eventfd to the kernel, but the
+ *   simulator's fstat() calls it a DRM character device;
  * - a simulated BO is a memfd of the simulator's ("xe-sim-bo"), and a dma-buf
  *   of it a dup of that memfd: per inode, one fd is the simulator's;
  * - a sync_file is an eventfd the simulator keeps a dup of until its fence
  *   signals, even after the library closed its own: an eventfd id with two
- *   fds is a sync_file the library holds, one with a single fd is a render
- *   node fd of the library's (or, for a moment, such a leftover dup).
+ *   fds is a sync_file the library holds, one with a single fd is the
+ *   simulator's (the library's own eventfds are made at init: baseline).
  */
 struct fdcount {
 	int other;	/* memfd shmem pages and anything else that is no eventfd */
+	int render;	/* render nodes */
 	int ev_paired;	/* sync_files the library holds */
-	int ev_single;	/* render-node fds, and the simulator's leftover dups */
+	int ev_single;	/* the simulator's sync_file dups, the library's wake fds */
 	int simbo;	/* simulated BO memfds and their dma-bufs */
 	int simbo_inodes;
 };
@@ -751,7 +793,7 @@ static bool fd_base_set;
 static int hist_fd = -1;
 
 struct fdkey {
-	uint64_t key;	/* eventfd id or memfd inode */
+	uint64_t key;	/* eventfd id, memfd inode, or fd number */
 	int fd;
 };
 
@@ -782,8 +824,16 @@ static uint64_t eventfd_id(int fd)
 	return p ? strtoull(p + 11, NULL, 10) + 1 : 0;
 }
 
-static struct fdkey evs[65536], bos[65536];
-static int n_evs, n_bos;
+/* The simulator's DRM device (sim_intercept.c: fake_stat()). */
+static bool is_render_node(int fd)
+{
+	struct stat sb;
+
+	return !fstat(fd, &sb) && S_ISCHR(sb.st_mode) && major(sb.st_rdev) == 226;
+}
+
+static struct fdkey evs[65536], bos[65536], nodes[4096];
+static int n_evs, n_bos, n_nodes;
 
 static struct fdcount count_fds(bool print)
 {
@@ -794,7 +844,7 @@ static struct fdcount count_fds(bool print)
 
 	if (!dir)
 		abort();
-	n_evs = n_bos = 0;
+	n_evs = n_bos = n_nodes = 0;
 	while ((d = readdir(dir))) {
 		int fd = atoi(d->d_name);
 		struct stat sb;
@@ -810,17 +860,22 @@ static struct fdcount count_fds(bool print)
 		/* the simulator reading its maps; the sanitizers' addr2line */
 		if (!strncmp(target, "/proc/", 6) || !strncmp(target, "pipe:", 5))
 			continue;
-		if (print)
-			fprintf(stderr, "  fd %d -> %s\n", fd, target);
 		if (strstr(target, "xe-sim-bo")) {
 			if (!fstat(fd, &sb) && n_bos < 65536)
 				bos[n_bos++] = (struct fdkey){ sb.st_ino, fd };
 			c.simbo++;
+		} else if (!strcmp(target, "anon_inode:[eventfd]") && is_render_node(fd)) {
+			if (n_nodes < 4096)
+				nodes[n_nodes++] = (struct fdkey){ eventfd_id(fd), fd };
+			c.render++;
+			strcpy(target, "render node (simulated)");
 		} else if (!strcmp(target, "anon_inode:[eventfd]") && n_evs < 65536) {
 			evs[n_evs++] = (struct fdkey){ eventfd_id(fd), fd };
 		} else {
 			c.other++;
 		}
+		if (print)
+			fprintf(stderr, "  fd %d -> %s\n", fd, target);
 	}
 	closedir(dir);
 	qsort(bos, (size_t)n_bos, sizeof(bos[0]), cmp_key);
@@ -845,25 +900,21 @@ static long env_long(const char *name)
 	return v ? strtol(v, NULL, 0) : 0;
 }
 
-static int live_contexts(void)
+static void print_library_counts(void)
 {
-	int n = 0;
-
-	for (uint32_t id = 1; id <= NCTX; id++)
-		n += C[id].live;
-	return n;
+#if __has_include("xe_host_limits.c")	/* a library with per-guest limits */
+	fprintf(stderr, "abi_fuzz: the library counts %llu contexts, %llu BOs, %llu fences\n",
+		(unsigned long long)xe_host.used[XE_LIMIT_CONTEXTS],
+		(unsigned long long)xe_host.used[XE_LIMIT_BOS],
+		(unsigned long long)xe_host.used[XE_LIMIT_FENCES]);
+#endif
 }
 
-/* fds the library holds for the guest; leftover simulator dups at most as
- * single eventfds beyond the guest's live contexts, when @strict is false */
-static long lib_fds(const struct fdcount *c, bool strict)
+/* fds the library holds for the guest */
+static long lib_fds(const struct fdcount *c)
 {
-	long singles = c->ev_single - fd_base.ev_single;
-
-	if (!strict && singles > live_contexts())
-		singles = live_contexts();
-	return (c->other - fd_base.other) + (c->ev_paired - fd_base.ev_paired) + singles +
-	       (c->simbo - c->simbo_inodes);
+	return (c->other - fd_base.other) + (c->render - fd_base.render) +
+	       (c->ev_paired - fd_base.ev_paired) + (c->simbo - c->simbo_inodes);
 }
 
 /*
@@ -882,26 +933,15 @@ static void check_fd_bound(void)
 		return;
 	st.fd_checks++;
 	c = count_fds(false);
-	used = lib_fds(&c, true);
-	/* leftover dups go once their fence signals (5 s job timeout at most) */
-	for (int i = 0; i < 80 && used > bound && lib_fds(&c, false) <= bound; i++) {
-		usleep(100000);
-		c = count_fds(false);
-		used = lib_fds(&c, true);
-	}
+	used = lib_fds(&c);
 	if ((uint64_t)used > st.max_fds)
 		st.max_fds = (uint64_t)used;
 	if (used > bound) {
 		count_fds(true);
-#if __has_include("xe_host_limits.c")	/* a library with per-guest limits */
-		fprintf(stderr, "abi_fuzz: the library counts %llu contexts, %llu BOs, %llu fences\n",
-			(unsigned long long)xe_host.used[XE_LIMIT_CONTEXTS],
-			(unsigned long long)xe_host.used[XE_LIMIT_BOS],
-			(unsigned long long)xe_host.used[XE_LIMIT_FENCES]);
-#endif
-		fail("fdbound", "%ld fds held for the guest (%d sync_files, %d render nodes, %d memfds and others, %d dma-bufs; %d live contexts), more than the %ld its limits allow",
-		     used, c.ev_paired - fd_base.ev_paired, c.ev_single - fd_base.ev_single,
-		     c.other - fd_base.other, c.simbo - c.simbo_inodes, live_contexts(), bound);
+		print_library_counts();
+		fail("fdbound", "%ld fds held for the guest (%d render nodes, %d sync_files, %d memfds and others, %d dma-bufs), more than the %ld its limits allow",
+		     used, c.render - fd_base.render, c.ev_paired - fd_base.ev_paired,
+		     c.other - fd_base.other, c.simbo - c.simbo_inodes, bound);
 	}
 }
 
@@ -938,28 +978,51 @@ static void check_fds_clean(void)
 	}
 	if (c.other != fd_base.other || c.ev_paired != fd_base.ev_paired) {
 		count_fds(true);
+		print_library_counts();
 		fail("fdleak", "everything destroyed, but %d sync_files and %d other fds are open where there were %d and %d at the start",
 		     c.ev_paired, c.other, fd_base.ev_paired, fd_base.other);
 	}
-	if (n_suspects || (c.simbo == fd_base.simbo && c.ev_single == fd_base.ev_single))
+#if __has_include("xe_host_limits.c")
+	/*
+	 * Render nodes left for the reaper stay charged until it has closed
+	 * them; it takes the lock to release the charge, so with the lock
+	 * held the count cannot drop below the nodes still open.
+	 */
+	{
+		struct fdcount n;
+		uint64_t used;
+
+		pthread_mutex_lock(&xe_host.lock);
+		used = xe_host.used[XE_LIMIT_CONTEXTS];
+		n = count_fds(false);
+		pthread_mutex_unlock(&xe_host.lock);
+		if ((uint64_t)(n.render - fd_base.render) > used) {
+			count_fds(true);
+			fail("fdleak", "everything destroyed: %d render nodes open, but the library counts %llu contexts",
+			     n.render - fd_base.render, (unsigned long long)used);
+		}
+		c = n;
+	}
+#endif
+	if (n_suspects || (c.simbo == fd_base.simbo && c.render == fd_base.render))
 		return;
 	for (int i = 0; i < n_bos && n_suspects < 128; i++)
 		suspects[n_suspects++] = (typeof(suspects[0])){ bos[i], now_ns(), true };
-	for (int i = 0; i < n_evs && n_suspects < 128; i++)
-		suspects[n_suspects++] = (typeof(suspects[0])){ evs[i], now_ns(), false };
+	for (int i = 0; i < n_nodes && n_suspects < 128; i++)
+		suspects[n_suspects++] = (typeof(suspects[0])){ nodes[i], now_ns(), false };
 }
 
 /* A leaked fd stays open, as the same file, for good. */
 static void check_suspects(void)
 {
-	static struct fdkey base_evs[64];
-	static int n_base_evs = -1;
+	static struct fdkey base_nodes[64];
+	static int n_base_nodes = -1;
 	int i, still = 0;
 
-	if (n_base_evs < 0) {	/* the baseline's own eventfds are no suspects */
+	if (n_base_nodes < 0) {	/* the baseline's own are no suspects */
 		count_fds(false);
-		for (n_base_evs = 0; n_base_evs < n_evs && n_base_evs < 64; n_base_evs++)
-			base_evs[n_base_evs] = evs[n_base_evs];
+		for (n_base_nodes = 0; n_base_nodes < n_nodes && n_base_nodes < 64; n_base_nodes++)
+			base_nodes[n_base_nodes] = nodes[n_base_nodes];
 	}
 	if (!n_suspects || now_ns() - suspects[0].t < SUSPECT_NS)
 		return;
@@ -967,19 +1030,20 @@ static void check_suspects(void)
 		struct stat sb;
 		bool base = false;
 
-		for (int k = 0; k < n_base_evs; k++)
-			base |= !suspects[i].bo && base_evs[k].key == suspects[i].k.key;
+		for (int k = 0; k < n_base_nodes; k++)
+			base |= !suspects[i].bo && base_nodes[k].key == suspects[i].k.key;
 		if (base)
 			continue;
 		if (suspects[i].bo ? !fstat(suspects[i].k.fd, &sb) && sb.st_ino == suspects[i].k.key :
 		    eventfd_id(suspects[i].k.fd) == suspects[i].k.key) {
 			fprintf(stderr, "abi_fuzz: fd %d (%s) open since everything was destroyed\n",
-				suspects[i].k.fd, suspects[i].bo ? "a BO memfd or dma-buf" : "an eventfd");
+				suspects[i].k.fd, suspects[i].bo ? "a BO memfd or dma-buf" : "a render node");
 			still++;
 		}
 	}
 	if (still && !skipped("fdleak")) {
 		count_fds(true);
+		print_library_counts();
 		fail("fdleak", "%d fds of destroyed contexts are still open %llu s after everything was destroyed (the inputs up to then: %s.suspect)",
 		     still, SUSPECT_NS / 1000000000,
 		     getenv("ABI_FUZZ_HISTORY") ? getenv("ABI_FUZZ_HISTORY") : "$ABI_FUZZ_HISTORY");
