@@ -70,29 +70,6 @@ static bool queue_property_allowed(uint32_t property)
 #define bad(ctx, fmt, ...) \
 	xe_log_ratelimited("context %u: " fmt, (ctx)->ctx_id, ##__VA_ARGS__)
 
-static const char *const ccmd_names[] = {
-	[XE_PROXY_CCMD_NOP] = "NOP",
-	[XE_PROXY_CCMD_DEVICE_QUERY] = "DEVICE_QUERY",
-	[XE_PROXY_CCMD_GEM_CREATE] = "GEM_CREATE",
-	[XE_PROXY_CCMD_VM_CREATE] = "VM_CREATE",
-	[XE_PROXY_CCMD_VM_DESTROY] = "VM_DESTROY",
-	[XE_PROXY_CCMD_VM_BIND] = "VM_BIND",
-	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] = "EXEC_QUEUE_CREATE",
-	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] = "EXEC_QUEUE_DESTROY",
-	[XE_PROXY_CCMD_EXEC] = "EXEC",
-	[XE_PROXY_CCMD_VM_BIND_EXT] = "VM_BIND_EXT",
-	[XE_PROXY_CCMD_EXEC_EXT] = "EXEC_EXT",
-	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] = "EXEC_QUEUE_CREATE_EXT",
-	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = "EXEC_QUEUE_GET_PROPERTY",
-	[XE_PROXY_CCMD_GEM_CREATE_EXT] = "GEM_CREATE_EXT",
-	[XE_PROXY_CCMD_MADVISE] = "MADVISE",
-	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = "VM_QUERY_ATTRS",
-	[XE_PROXY_CCMD_VM_GET_PROPERTY] = "VM_GET_PROPERTY",
-	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
-	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
-	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
-	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = "EXEC_QUEUE_SET_PROPERTY",
-};
 
 static size_t align8(size_t v)
 {
@@ -267,7 +244,7 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_proxy_ccmd_vm_create_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
 	struct drm_xe_vm_create c = { .flags = req->flags };
 	struct drm_xe_vm_destroy d;
-	struct xe_vm *vm;
+	struct xe_host_vm *vm;
 	int ret;
 
 	if (!rsp)
@@ -318,14 +295,14 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 static int ccmd_vm_destroy(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_vm_destroy_req *req = cmd;
-	struct xe_vm *vm = xe_map_get(&ctx->vms, req->vm_id);
+	struct xe_host_vm *vm = xe_map_get(&ctx->vms, req->vm_id);
 	int ret;
 
 	if (!vm) {
 		bad(ctx, "VM_DESTROY of unknown VM %u", req->vm_id);
 		return 0;
 	}
-	ret = xe_vm_destroy(ctx, vm, false);
+	ret = xe_host_vm_destroy(ctx, vm, false);
 	if (ret)
 		bad(ctx, "VM_DESTROY %u: %s", req->vm_id, strerror(-ret));
 	return 0;
@@ -408,8 +385,8 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_bind_track *track;
 	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
-	struct xe_job *job;
-	struct xe_vm *vm;
+	struct xe_host_job *job;
+	struct xe_host_vm *vm;
 	bool mapped = false;
 	uint64_t room;
 	uint32_t i;
@@ -431,10 +408,10 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	if (!req->num_binds)
 		return 0;
 	for (i = 0, room = 0; i < req->num_binds; i++) {
-		room += xe_vm_op_room(vm, gops[i].op, gops[i].addr, gops[i].range, mapped);
+		room += xe_host_vm_op_room(vm, gops[i].op, gops[i].addr, gops[i].range, mapped);
 		mapped |= gops[i].op == DRM_XE_VM_BIND_OP_MAP;
 	}
-	ret = xe_vm_bind_room(ctx, room);
+	ret = xe_host_vm_bind_room(ctx, room);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
@@ -458,10 +435,10 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 		if (ret) {
 			xe_syncobj_destroy(ctx->fd, sync.handle);
 		} else {
-			xe_vm_apply(ctx, vm, ops, track, req->num_binds);
-			job = xe_job_from_syncobj(ctx->fd, sync.handle);
+			xe_host_vm_apply(ctx, vm, ops, track, req->num_binds);
+			job = xe_host_job_from_syncobj(ctx->fd, sync.handle);
 			if (job) {
-				xe_job_put(vm->last_bind);
+				xe_host_job_put(vm->last_bind);
 				vm->last_bind = job;
 			} else {
 				ret = -errno;
@@ -516,7 +493,7 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 			  uint32_t num, bool is_bind, struct sync_set *s)
 {
 	struct xe_object *obj;
-	struct xe_job *job;
+	struct xe_host_job *job;
 	uint32_t i, j;
 	int ret;
 
@@ -543,7 +520,7 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 					ret = -ENOENT;
 					goto err;
 				}
-				if (xe_job_done(job))
+				if (xe_host_job_done(job))
 					continue;
 				*d = (struct drm_xe_sync){
 					.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
@@ -631,23 +608,23 @@ err:
 static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 			   uint32_t ring_idx, uint32_t queue_id)
 {
-	struct xe_job *job;
+	struct xe_host_job *job;
 	uint32_t i;
 	int ret = 0;
 
 	for (i = 0; i < s->n_out; i++) {
-		job = xe_job_from_syncobj(ctx->fd, s->out_syncobjs[i]);
+		job = xe_host_job_from_syncobj(ctx->fd, s->out_syncobjs[i]);
 		if (!job || xe_map_put(&ctx->host_fences, s->out_fence_ids[i], job)) {
-			xe_job_put(job);
+			xe_host_job_put(job);
 			ret = -ENOMEM;
 		}
 	}
-	job = xe_job_from_syncobj(ctx->fd, s->ring_job);
+	job = xe_host_job_from_syncobj(ctx->fd, s->ring_job);
 	if (job)
 		job->queue_id = queue_id;
 	if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
 		ret = -ENOMEM;
-	xe_job_put(job);
+	xe_host_job_put(job);
 	for (i = 0; i < s->n_ufences; i++)
 		xe_ufence_arm(s->ufences[i]);
 	s->n_out = 0;
@@ -731,7 +708,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	struct drm_xe_vm_bind_op *ops = NULL;
 	struct xe_bind_track *track = NULL;
 	struct sync_set *s = NULL;
-	struct xe_vm *vm;
+	struct xe_host_vm *vm;
 	uint32_t i, n, total;
 	bool mapped = false;
 	uint64_t room;
@@ -757,7 +734,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		if (gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR)
 			ret = userptr_ops(ctx, &gops[i], NULL, NULL, &n);
 		total += n;
-		room += (uint64_t)n * xe_vm_op_room(vm, gops[i].op, gops[i].addr,
+		room += (uint64_t)n * xe_host_vm_op_room(vm, gops[i].op, gops[i].addr,
 						    gops[i].range, mapped);
 		mapped |= gops[i].op == DRM_XE_VM_BIND_OP_MAP ||
 			  gops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR;
@@ -769,7 +746,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret && !vm)
 		ret = -ENOENT;
 	if (!ret)
-		ret = xe_vm_bind_room(ctx, room);
+		ret = xe_host_vm_bind_room(ctx, room);
 	if (ret) {
 		rsp->ret = (uint32_t)-ret;
 		return 0;
@@ -803,7 +780,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		if (ret) {
 			sync_set_abort(ctx, s);
 		} else {
-			xe_vm_apply(ctx, vm, ops, track, total);
+			xe_host_vm_apply(ctx, vm, ops, track, total);
 			sync_set_commit(ctx, s, req->ring_idx, 0);
 		}
 	}
@@ -839,7 +816,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 		.vm_id = vm_id, .flags = flags, .instances = (uintptr_t)eci,
 	};
 	struct drm_xe_exec_queue_destroy d;
-	struct xe_queue *q;
+	struct xe_host_queue *q;
 	uint32_t i, n = (uint32_t)width * num_placements;
 	int ret;
 
@@ -892,7 +869,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 		q = calloc(1, sizeof(*q));
 		ret = q ? 0 : -ENOMEM;
 		if (q) {
-			*q = (struct xe_queue){ .id = c.exec_queue_id,
+			*q = (struct xe_host_queue){ .id = c.exec_queue_id,
 						.vm_id = vm_id, .width = width,
 						.ring_idx = queue_ring(c.exec_queue_id) };
 			ret = xe_map_put(&ctx->queues, q->id, q);
@@ -952,7 +929,7 @@ static int ccmd_exec_queue_destroy(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_ccmd_exec_queue_destroy_req *req = cmd;
 	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = req->exec_queue_id };
 	int ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
-	struct xe_queue *q;
+	struct xe_host_queue *q;
 
 	if (ret) {
 		bad(ctx, "EXEC_QUEUE_DESTROY %u: %s", req->exec_queue_id, strerror(-ret));
@@ -1014,14 +991,14 @@ static int ccmd_exec_queue_set_property(struct xe_host_ctx *ctx, const void *cmd
 /* --- exec ------------------------------------------------------------------ */
 
 /**
- * xe_queue_note_ban() - publish a banned exec queue in the shared memory
+ * xe_host_queue_note_ban() - publish a banned exec queue in the shared memory
  * @ctx: the context
  * @q: the queue the driver reports banned
  *
  * The guest answers GET_PROPERTY(BAN) and refuses execs from these bits
  * without a round trip.
  */
-void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q)
+void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q)
 {
 	uint32_t id = q->id;
 
@@ -1037,10 +1014,10 @@ void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q)
 }
 
 /* The driver refuses work on a banned queue with ECANCELED (xe_exec.c). */
-static void note_ban(struct xe_host_ctx *ctx, struct xe_queue *q, int ret)
+static void note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q, int ret)
 {
 	if (ret == -ECANCELED || ret == -EIO)
-		xe_queue_note_ban(ctx, q);
+		xe_host_queue_note_ban(ctx, q);
 }
 
 static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
@@ -1051,9 +1028,9 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 	struct drm_xe_exec e = { .exec_queue_id = req->exec_queue_id,
 				 .address = req->address, .num_batch_buffer = 1,
 				 .syncs = (uintptr_t)syncs };
-	struct xe_queue *q;
-	struct xe_vm *vm;
-	struct xe_job *job;
+	struct xe_host_queue *q;
+	struct xe_host_vm *vm;
+	struct xe_host_job *job;
 	uint32_t out;
 	int ret;
 
@@ -1078,7 +1055,7 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = out };
 	vm = xe_map_get(&ctx->vms, q->vm_id);
-	if (vm && vm->last_bind && !xe_job_done(vm->last_bind))
+	if (vm && vm->last_bind && !xe_host_job_done(vm->last_bind))
 		syncs[e.num_syncs++] = (struct drm_xe_sync){
 			.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 			.handle = vm->last_bind->syncobj };
@@ -1087,12 +1064,12 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		xe_syncobj_destroy(ctx->fd, out);
 		note_ban(ctx, q, ret);
 	} else {
-		job = xe_job_from_syncobj(ctx->fd, out);
+		job = xe_host_job_from_syncobj(ctx->fd, out);
 		if (job)
 			job->queue_id = q->id;
 		if (!job || xe_ring_add_job(ctx, &ctx->rings[q->ring_idx], job))
 			xe_log("context %u: out of memory tracking an exec", ctx->ctx_id);
-		xe_job_put(job);
+		xe_host_job_put(job);
 	}
 	rsp->ret = (uint32_t)-ret;
 	return 0;
@@ -1107,7 +1084,7 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 				 .address = req->address, .num_batch_buffer = 1 };
 	uint64_t batches[XE_PROXY_MAX_PARALLEL];
 	struct sync_set *s;
-	struct xe_queue *q;
+	struct xe_host_queue *q;
 	size_t extra;
 	int ret;
 
@@ -1320,7 +1297,7 @@ static int ccmd_fence_put(struct xe_host_ctx *ctx, const void *cmd)
 		return -EINVAL;
 	}
 	for (i = 0; i < req->count; i++)
-		xe_job_put(xe_map_del(&ctx->host_fences, ids[i]));
+		xe_host_job_put(xe_map_del(&ctx->host_fences, ids[i]));
 	return 0;
 }
 
@@ -1331,44 +1308,48 @@ static int ccmd_nop(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
-struct ccmd_desc {
-	int (*fn)(struct xe_host_ctx *ctx, const void *cmd);
+/* Request sizes and feature bits, from the one table in xe_proxy_proto.h. */
+struct ccmd_layout {
 	uint32_t min_len;
 	bool var_len;	/* payload after the fixed part */
+	uint64_t feature;
 };
 
-#define CCMD(N, fn, type, var) \
-	[XE_PROXY_CCMD_##N] = { fn, sizeof(struct type), var }
+#define CCMD_LAYOUT(name, nr, req, rsp, feat, var) \
+	[XE_PROXY_CCMD_##name] = { sizeof(struct req), var, feat },
 
-static const struct ccmd_desc ccmds[] = {
-	CCMD(NOP, ccmd_nop, xe_proxy_ccmd_req, true),
-	CCMD(DEVICE_QUERY, ccmd_device_query, xe_proxy_ccmd_device_query_req, false),
-	CCMD(GEM_CREATE, ccmd_gem_create, xe_proxy_ccmd_gem_create_req, false),
-	CCMD(VM_CREATE, ccmd_vm_create, xe_proxy_ccmd_vm_create_req, false),
-	CCMD(VM_DESTROY, ccmd_vm_destroy, xe_proxy_ccmd_vm_destroy_req, false),
-	CCMD(VM_BIND, ccmd_vm_bind, xe_proxy_ccmd_vm_bind_req, true),
-	CCMD(EXEC_QUEUE_CREATE, ccmd_exec_queue_create,
-	     xe_proxy_ccmd_exec_queue_create_req, true),
-	CCMD(EXEC_QUEUE_DESTROY, ccmd_exec_queue_destroy,
-	     xe_proxy_ccmd_exec_queue_destroy_req, false),
-	CCMD(EXEC, ccmd_exec, xe_proxy_ccmd_exec_req, false),
-	CCMD(VM_BIND_EXT, ccmd_vm_bind_ext, xe_proxy_ccmd_vm_bind_ext_req, true),
-	CCMD(EXEC_EXT, ccmd_exec_ext, xe_proxy_ccmd_exec_ext_req, true),
-	CCMD(EXEC_QUEUE_CREATE_EXT, ccmd_exec_queue_create_ext,
-	     xe_proxy_ccmd_exec_queue_create_ext_req, true),
-	CCMD(EXEC_QUEUE_GET_PROPERTY, ccmd_exec_queue_get_property,
-	     xe_proxy_ccmd_exec_queue_get_property_req, false),
-	CCMD(GEM_CREATE_EXT, ccmd_gem_create_ext, xe_proxy_ccmd_gem_create_ext_req, false),
-	CCMD(MADVISE, ccmd_madvise, xe_proxy_ccmd_madvise_req, false),
-	CCMD(DEVICE_QUERY_EXT, ccmd_device_query_ext,
-	     xe_proxy_ccmd_device_query_ext_req, true),
-	CCMD(FENCE_PUT, ccmd_fence_put, xe_proxy_ccmd_fence_put_req, true),
-	CCMD(GEM_CLOSE, ccmd_gem_close, xe_proxy_ccmd_gem_close_req, false),
-	CCMD(EXEC_QUEUE_SET_PROPERTY, ccmd_exec_queue_set_property,
-	     xe_proxy_ccmd_exec_queue_set_property_req, false),
-	CCMD(VM_QUERY_ATTRS, ccmd_vm_query_attrs, xe_proxy_ccmd_vm_query_attrs_req, false),
-	CCMD(VM_GET_PROPERTY, ccmd_vm_get_property, xe_proxy_ccmd_vm_get_property_req, false),
+static const struct ccmd_layout layouts[] = {
+	XE_PROXY_CCMDS(CCMD_LAYOUT)
 };
+
+typedef int (*ccmd_fn)(struct xe_host_ctx *ctx, const void *cmd);
+
+static const ccmd_fn handlers[] = {
+	[XE_PROXY_CCMD_NOP] = ccmd_nop,
+	[XE_PROXY_CCMD_DEVICE_QUERY] = ccmd_device_query,
+	[XE_PROXY_CCMD_GEM_CREATE] = ccmd_gem_create,
+	[XE_PROXY_CCMD_VM_CREATE] = ccmd_vm_create,
+	[XE_PROXY_CCMD_VM_DESTROY] = ccmd_vm_destroy,
+	[XE_PROXY_CCMD_VM_BIND] = ccmd_vm_bind,
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] = ccmd_exec_queue_create,
+	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] = ccmd_exec_queue_destroy,
+	[XE_PROXY_CCMD_EXEC] = ccmd_exec,
+	[XE_PROXY_CCMD_VM_BIND_EXT] = ccmd_vm_bind_ext,
+	[XE_PROXY_CCMD_EXEC_EXT] = ccmd_exec_ext,
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] = ccmd_exec_queue_create_ext,
+	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = ccmd_exec_queue_get_property,
+	[XE_PROXY_CCMD_GEM_CREATE_EXT] = ccmd_gem_create_ext,
+	[XE_PROXY_CCMD_MADVISE] = ccmd_madvise,
+	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = ccmd_device_query_ext,
+	[XE_PROXY_CCMD_FENCE_PUT] = ccmd_fence_put,
+	[XE_PROXY_CCMD_GEM_CLOSE] = ccmd_gem_close,
+	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = ccmd_exec_queue_set_property,
+	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = ccmd_vm_query_attrs,
+	[XE_PROXY_CCMD_VM_GET_PROPERTY] = ccmd_vm_get_property,
+};
+
+_Static_assert(sizeof(handlers) / sizeof(handlers[0]) ==
+	       sizeof(layouts) / sizeof(layouts[0]), "a handler for every ccmd");
 
 /**
  * xe_ccmd_dispatch() - run one command
@@ -1380,17 +1361,22 @@ static const struct ccmd_desc ccmds[] = {
  */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr)
 {
-	const struct ccmd_desc *d;
+	const struct ccmd_layout *l;
+	const char *name = xe_proxy_ccmd_name(hdr->cmd);
 
-	if (hdr->cmd >= sizeof(ccmds) / sizeof(ccmds[0]) || !ccmds[hdr->cmd].fn) {
+	if (hdr->cmd >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[hdr->cmd]) {
 		bad(ctx, "unknown ccmd %u", hdr->cmd);
 		return -EINVAL;
 	}
-	d = &ccmds[hdr->cmd];
-	if (hdr->len < d->min_len || (!d->var_len && hdr->len != d->min_len)) {
-		bad(ctx, "%s with length %u (expected %s%u)", ccmd_names[hdr->cmd], hdr->len, d->var_len ? ">= " : "",
-		    d->min_len);
+	l = &layouts[hdr->cmd];
+	if (l->feature && !(xe_host.capset.u.xe.features & l->feature)) {
+		bad(ctx, "%s needs a feature this host does not announce", name);
 		return -EINVAL;
 	}
-	return d->fn(ctx, hdr);
+	if (hdr->len < l->min_len || (!l->var_len && hdr->len != l->min_len)) {
+		bad(ctx, "%s with length %u (expected %s%u)", name, hdr->len,
+		    l->var_len ? ">= " : "", l->min_len);
+		return -EINVAL;
+	}
+	return handlers[hdr->cmd](ctx, hdr);
 }

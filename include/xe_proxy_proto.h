@@ -48,7 +48,7 @@
  * @pci_revision_id: PCI revision of the host GPU
  * @pci_domain: host PCI domain
  * @pci_device_id: PCI device id of the host GPU (vendor is always 0x8086)
- * @features: XE_PROXY_FEATURE_* extensions the host implements; the
+ * @features: XE_PROXY_F_* extensions the host implements; the
  *	reference host leaves this zero, which means "base ccmds 1-8 only"
  * @protocol_version: XE_PROXY_PROTOCOL_VERSION of the host, 0 on the
  *	reference host
@@ -126,34 +126,84 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_VM_QUERY_ATTRS	0x1000ULL /* XE_PROXY_CCMD_VM_QUERY_ATTRS */
 #define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
 
-/*
- * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
- * are extensions. 0 is a no-op.
+/**
+ * XE_PROXY_CCMDS - every ccmd, described once
+ * @X: a macro taking (NAME, number, request struct, response struct or
+ *	none, feature bit or 0 for the base protocol, variable length)
+ *
+ * 1-8 are the public reference's, with its layouts; the rest are
+ * extensions, announced by their XE_PROXY_F_* bit. 0 is a no-op. A request
+ * of variable length carries a payload after its fixed part; the response
+ * layouts are described in docs/protocol.md (@ret at byte 8 in the
+ * reference's responses, at byte 4 in every other).
  */
+#define XE_PROXY_CCMDS(X)						\
+	X(NOP, 0, xe_proxy_ccmd_req, none, 0, 1)			\
+	X(DEVICE_QUERY, 1, xe_proxy_ccmd_device_query_req,		\
+	  xe_proxy_ccmd_device_query_rsp, 0, 0)				\
+	X(GEM_CREATE, 2, xe_proxy_ccmd_gem_create_req, none, 0, 0)	\
+	X(VM_CREATE, 3, xe_proxy_ccmd_vm_create_req,			\
+	  xe_proxy_ccmd_vm_create_rsp, 0, 0)				\
+	X(VM_DESTROY, 4, xe_proxy_ccmd_vm_destroy_req, none, 0, 0)	\
+	X(VM_BIND, 5, xe_proxy_ccmd_vm_bind_req,			\
+	  xe_proxy_ccmd_vm_bind_rsp, 0, 1)				\
+	X(EXEC_QUEUE_CREATE, 6, xe_proxy_ccmd_exec_queue_create_req,	\
+	  xe_proxy_ccmd_exec_queue_create_rsp, 0, 1)			\
+	X(EXEC_QUEUE_DESTROY, 7, xe_proxy_ccmd_exec_queue_destroy_req,	\
+	  none, 0, 0)							\
+	X(EXEC, 8, xe_proxy_ccmd_exec_req, xe_proxy_ccmd_exec_rsp, 0, 0) \
+	X(VM_BIND_EXT, 32, xe_proxy_ccmd_vm_bind_ext_req,		\
+	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_VM_BIND_EXT, 1)		\
+	X(EXEC_EXT, 33, xe_proxy_ccmd_exec_ext_req,			\
+	  xe_proxy_ccmd_exec_rsp, XE_PROXY_F_EXEC_EXT, 1)		\
+	X(EXEC_QUEUE_CREATE_EXT, 34,					\
+	  xe_proxy_ccmd_exec_queue_create_ext_req,			\
+	  xe_proxy_ccmd_exec_queue_create_rsp, XE_PROXY_F_EXEC_QUEUE_EXT, 1) \
+	X(EXEC_QUEUE_GET_PROPERTY, 35,					\
+	  xe_proxy_ccmd_exec_queue_get_property_req,			\
+	  xe_proxy_ccmd_value_rsp, XE_PROXY_F_EXEC_QUEUE_EXT, 0)	\
+	X(GEM_CREATE_EXT, 36, xe_proxy_ccmd_gem_create_ext_req,	\
+	  xe_proxy_ccmd_value_rsp, XE_PROXY_F_GEM_CREATE_EXT, 0)	\
+	X(MADVISE, 37, xe_proxy_ccmd_madvise_req,			\
+	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_MADVISE, 0)		\
+	X(DEVICE_QUERY_EXT, 38, xe_proxy_ccmd_device_query_ext_req,	\
+	  xe_proxy_ccmd_device_query_rsp, XE_PROXY_F_ENGINE_CYCLES, 1)	\
+	X(FENCE_PUT, 39, xe_proxy_ccmd_fence_put_req, none,		\
+	  XE_PROXY_F_FENCE_PUT, 1)					\
+	X(GEM_CLOSE, 40, xe_proxy_ccmd_gem_close_req, none,		\
+	  XE_PROXY_F_GEM_CREATE_EXT, 0)					\
+	X(EXEC_QUEUE_SET_PROPERTY, 41,					\
+	  xe_proxy_ccmd_exec_queue_set_property_req,			\
+	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_QUEUE_SET_PROPERTY, 0)	\
+	X(VM_QUERY_ATTRS, 42, xe_proxy_ccmd_vm_query_attrs_req,	\
+	  xe_proxy_ccmd_vm_query_attrs_rsp, XE_PROXY_F_VM_QUERY_ATTRS, 0) \
+	X(VM_GET_PROPERTY, 43, xe_proxy_ccmd_vm_get_property_req,	\
+	  xe_proxy_ccmd_vm_get_property_rsp, XE_PROXY_F_VM_GET_PROPERTY, 0)
+
+#define XE_PROXY_CCMD_ENUM(name, nr, req, rsp, feature, var)	\
+	XE_PROXY_CCMD_##name = nr,
+
+/* ccmd numbers, from XE_PROXY_CCMDS() */
 enum xe_proxy_ccmd {
-	XE_PROXY_CCMD_NOP			= 0,
-	XE_PROXY_CCMD_DEVICE_QUERY		= 1,
-	XE_PROXY_CCMD_GEM_CREATE		= 2,
-	XE_PROXY_CCMD_VM_CREATE			= 3,
-	XE_PROXY_CCMD_VM_DESTROY		= 4,
-	XE_PROXY_CCMD_VM_BIND			= 5,
-	XE_PROXY_CCMD_EXEC_QUEUE_CREATE		= 6,
-	XE_PROXY_CCMD_EXEC_QUEUE_DESTROY	= 7,
-	XE_PROXY_CCMD_EXEC			= 8,
-	/* extensions */
-	XE_PROXY_CCMD_VM_BIND_EXT		= 32,
-	XE_PROXY_CCMD_EXEC_EXT			= 33,
-	XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT	= 34,
-	XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY	= 35,
-	XE_PROXY_CCMD_GEM_CREATE_EXT		= 36,
-	XE_PROXY_CCMD_MADVISE			= 37,
-	XE_PROXY_CCMD_DEVICE_QUERY_EXT		= 38,
-	XE_PROXY_CCMD_FENCE_PUT			= 39,
-	XE_PROXY_CCMD_GEM_CLOSE			= 40,
-	XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY	= 41,
-	XE_PROXY_CCMD_VM_QUERY_ATTRS		= 42,
-	XE_PROXY_CCMD_VM_GET_PROPERTY		= 43,
+	XE_PROXY_CCMDS(XE_PROXY_CCMD_ENUM)
 };
+
+#define XE_PROXY_CCMD_NAME_CASE(name, nr, req, rsp, feature, var)	\
+	case nr: return #name;
+
+/**
+ * xe_proxy_ccmd_name() - a ccmd's name, for logs and debugfs
+ * @cmd: the ccmd number
+ *
+ * Return: "DEVICE_QUERY" and so on, or NULL for a number that is none.
+ */
+static inline const char *xe_proxy_ccmd_name(__u32 cmd)
+{
+	switch (cmd) {
+	XE_PROXY_CCMDS(XE_PROXY_CCMD_NAME_CASE)
+	}
+	return NULL;
+}
 
 /*
  * Transport (virglrenderer's vdrm convention, src/drm_hw.h): the guest sends
@@ -701,7 +751,6 @@ struct xe_proxy_ccmd_gem_close_req {
  * @arg0: first union word of the attribute (e.g. atomic val, pat_index)
  * @arg1: second union word
  * @arg2: third union word
- * @pad: zero
  */
 struct xe_proxy_ccmd_madvise_req {
 	struct xe_proxy_ccmd_req hdr;
