@@ -169,7 +169,7 @@ void xe_host_orphan_release(uint32_t res_id)
 	pthread_mutex_unlock(&xe_host.lock);
 }
 
-static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
+static void queue_destroy(struct xe_host_ctx *ctx, struct xe_host_queue *q)
 {
 	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = q->id };
 
@@ -180,7 +180,7 @@ static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
 }
 
 /**
- * xe_vm_destroy() - destroy a VM of @ctx and forget it
+ * xe_host_vm_destroy() - destroy a VM of @ctx and forget it
  * @ctx: the context
  * @vm: the VM (freed unless refused)
  * @force: destroy the VM's exec queues first
@@ -191,14 +191,14 @@ static void queue_destroy(struct xe_host_ctx *ctx, struct xe_queue *q)
  *
  * Return: 0, or -EBUSY without @force.
  */
-int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force)
+int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool force)
 {
 	uint64_t key;
 	size_t i;
 	void *val;
 
 	for (i = 0; xe_map_next(&ctx->queues, &i, &key, &val);) {
-		if (((struct xe_queue *)val)->vm_id != vm->id)
+		if (((struct xe_host_queue *)val)->vm_id != vm->id)
 			continue;
 		if (force)
 			queue_destroy(ctx, val);
@@ -207,8 +207,8 @@ int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force)
 			return -EBUSY;
 	}
 	xe_map_del(&ctx->vms, vm->id);
-	xe_vm_clear(vm);
-	xe_job_put(vm->last_bind);
+	xe_host_vm_clear(vm);
+	xe_host_job_put(vm->last_bind);
 	xe_reap(ctx->fd, vm->id, ctx->ctx_id);
 	free(vm);
 	return 0;
@@ -233,7 +233,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	for (i = 0; i < XE_HOST_MAX_RINGS; i++)
 		xe_ring_fini(&ctx->rings[i]);
 	for (i = 0; xe_map_next(&ctx->host_fences, &i, &key, &val);)
-		xe_job_put(val);
+		xe_host_job_put(val);
 	/*
 	 * Queues, then VMs, explicitly: closing the fd would not release them
 	 * while a mapping made through it (a bind user fence's page) holds
@@ -244,9 +244,9 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		queue_destroy(ctx, val);
 	/* VMs go on the reaper thread: first unbind guest memory, now */
 	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
-		xe_vm_unbind_guest_mem(ctx, val);
+		xe_host_vm_unbind_guest_mem(ctx, val);
 	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);)
-		xe_vm_destroy(ctx, val, true);
+		xe_host_vm_destroy(ctx, val, true);
 	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);) {
 		struct xe_object *obj = val;
 
@@ -606,7 +606,7 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 		obj->res_id = 0;
 		object_release(ctx, obj);
 	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
-		xe_vm_unbind_guest_mem(ctx, gm);
+		xe_host_vm_unbind_guest_mem(ctx, gm);
 		xe_guest_mem_free(gm);
 	}
 	pthread_mutex_unlock(&xe_host.lock);

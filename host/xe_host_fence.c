@@ -3,7 +3,7 @@
  * virtio-xe-proxy host core: fences.
  *
  * Each host submission (exec, bind) signals a syncobj that is exported as a
- * sync_file: a struct xe_job. A ring keeps its unfinished jobs in order,
+ * sync_file: a struct xe_host_job. A ring keeps its unfinished jobs in order,
  * numbered; a guest fence created on a ring remembers the last number, so it
  * means "everything submitted on this ring before me is done", however many
  * exec queues share the ring. A fence costs the same whatever the ring
@@ -60,7 +60,7 @@ void xe_syncobj_destroy(int drm_fd, uint32_t handle)
 }
 
 /**
- * xe_job_from_syncobj() - track the work a syncobj will signal
+ * xe_host_job_from_syncobj() - track the work a syncobj will signal
  * @drm_fd: the context's fd
  * @syncobj: a syncobj that has a fence (the out-sync of a submission); the
  *	job takes ownership of it
@@ -68,14 +68,14 @@ void xe_syncobj_destroy(int drm_fd, uint32_t handle)
  * Return: the job with one reference, or NULL with errno set (the syncobj
  * is destroyed then).
  */
-struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj)
+struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 {
 	struct drm_syncobj_handle h = {
 		.handle = syncobj,
 		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
 		.fd = -1,
 	};
-	struct xe_job *job;
+	struct xe_host_job *job;
 	int ret;
 
 	ret = xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
@@ -98,7 +98,7 @@ struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj)
 	return job;
 }
 
-struct xe_job *xe_job_get(struct xe_job *job)
+struct xe_host_job *xe_host_job_get(struct xe_host_job *job)
 {
 	job->refs++;
 	return job;
@@ -109,7 +109,7 @@ struct xe_job *xe_job_get(struct xe_job *job)
  * closes one, the number may be reused before the poll returns, so wake the
  * fence thread to build its list again.
  */
-static void job_close_fd(struct xe_job *job)
+static void job_close_fd(struct xe_host_job *job)
 {
 	close(job->fd);
 	job->fd = -1;
@@ -117,7 +117,7 @@ static void job_close_fd(struct xe_job *job)
 		xe_host_wake();
 }
 
-void xe_job_put(struct xe_job *job)
+void xe_host_job_put(struct xe_host_job *job)
 {
 	if (!job || --job->refs)
 		return;
@@ -127,7 +127,7 @@ void xe_job_put(struct xe_job *job)
 	free(job);
 }
 
-bool xe_job_done(struct xe_job *job)
+bool xe_host_job_done(struct xe_host_job *job)
 {
 	struct pollfd p = { .fd = job->fd, .events = POLLIN };
 
@@ -143,12 +143,12 @@ bool xe_job_done(struct xe_job *job)
  * A finished exec job: if it hung or faulted, the driver has banned its
  * queue. Ask once, and publish the ban before the guest sees the fence.
  */
-static void job_check_ban(struct xe_host_ctx *ctx, struct xe_job *job)
+static void job_check_ban(struct xe_host_ctx *ctx, struct xe_host_job *job)
 {
 	struct drm_xe_exec_queue_get_property g = {
 		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN,
 	};
-	struct xe_queue *q;
+	struct xe_host_queue *q;
 
 	if (!job->queue_id)
 		return;
@@ -158,7 +158,7 @@ static void job_check_ban(struct xe_host_ctx *ctx, struct xe_job *job)
 		return;
 	g.exec_queue_id = q->id;
 	if (!xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g) && g.value)
-		xe_queue_note_ban(ctx, q);
+		xe_host_queue_note_ban(ctx, q);
 }
 
 /* Forget finished jobs so a ring never grows with history. */
@@ -167,9 +167,9 @@ static void ring_prune(struct xe_host_ctx *ctx, struct xe_ring *ring)
 	uint32_t i, n = 0;
 
 	for (i = 0; i < ring->num_jobs; i++) {
-		if (xe_job_done(ring->jobs[i])) {
+		if (xe_host_job_done(ring->jobs[i])) {
 			job_check_ban(ctx, ring->jobs[i]);
-			xe_job_put(ring->jobs[i]);
+			xe_host_job_put(ring->jobs[i]);
 			continue;
 		}
 		ring->jobs[n++] = ring->jobs[i];
@@ -178,12 +178,12 @@ static void ring_prune(struct xe_host_ctx *ctx, struct xe_ring *ring)
 }
 
 int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
-		    struct xe_job *job)
+		    struct xe_host_job *job)
 {
 	ring_prune(ctx, ring);
 	if (ring->num_jobs == ring->cap_jobs) {
 		uint32_t cap = ring->cap_jobs ? ring->cap_jobs * 2 : 8;
-		struct xe_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
+		struct xe_host_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
 
 		if (!jobs)
 			return -ENOMEM;
@@ -191,7 +191,7 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 		ring->cap_jobs = cap;
 	}
 	job->ring_seqno = ++ring->seqno;
-	ring->jobs[ring->num_jobs++] = xe_job_get(job);
+	ring->jobs[ring->num_jobs++] = xe_host_job_get(job);
 	return 0;
 }
 
@@ -213,7 +213,7 @@ void xe_ring_fini(struct xe_ring *ring)
 	}
 	ring->tail = NULL;
 	for (i = 0; i < ring->num_jobs; i++)
-		xe_job_put(ring->jobs[i]);
+		xe_host_job_put(ring->jobs[i]);
 	free(ring->jobs);
 	memset(ring, 0, sizeof(*ring));
 }
@@ -255,13 +255,13 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
  * The first job @f waits for that is still running, or NULL: signalled.
  * The bans of the finished ones are published before the fence is.
  */
-static struct xe_job *fence_pending_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
+static struct xe_host_job *fence_pending_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 					const struct xe_ring_fence *f)
 {
 	uint32_t i;
 
 	for (i = 0; i < ring->num_jobs && ring->jobs[i]->ring_seqno <= f->upto; i++) {
-		if (!xe_job_done(ring->jobs[i]))
+		if (!xe_host_job_done(ring->jobs[i]))
 			return ring->jobs[i];
 		job_check_ban(ctx, ring->jobs[i]);
 	}
@@ -281,7 +281,7 @@ static int scan_rings(struct signalled **out, size_t *nout, size_t *capout,
 		      struct pollfd **pfds, size_t *npfd, size_t *cappfd)
 {
 	struct xe_host_ctx *ctx;
-	struct xe_job *job;
+	struct xe_host_job *job;
 	uint32_t r;
 
 	for (ctx = xe_host.contexts; ctx; ctx = ctx->next) {

@@ -216,7 +216,7 @@ void xe_host_ctx_detach_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id)
 	pthread_mutex_lock(&xe_host.lock);
 	gm = xe_ctx_guest_mem(ctx, res_id);
 	if (gm && !gm->detached) {
-		xe_vm_unbind_guest_mem(ctx, gm);
+		xe_host_vm_unbind_guest_mem(ctx, gm);
 		gm->detached = true;
 	}
 	pthread_mutex_unlock(&xe_host.lock);

@@ -46,7 +46,7 @@ bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val);
 /* --- jobs and fences (xe_host_fence.c) --- */
 
 /**
- * struct xe_job - one piece of host GPU work the core waits for
+ * struct xe_host_job - one piece of host GPU work the core waits for
  * @refs: references (the ring list, fences, host fence ids, VMs)
  * @fd: sync_file that signals when the work completes, -1 once known done
  * @drm_fd: the context fd owning @syncobj
@@ -55,7 +55,7 @@ bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val);
  *	checked once the job completes
  * @ring_seqno: its place on its ring (xe_ring.seqno when it was added)
  */
-struct xe_job {
+struct xe_host_job {
 	int refs;
 	int fd;
 	int drm_fd;
@@ -64,15 +64,15 @@ struct xe_job {
 	uint64_t ring_seqno;
 };
 
-struct xe_job *xe_job_from_syncobj(int drm_fd, uint32_t syncobj);
+struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
 struct xe_host_ctx;
-struct xe_queue;
-void xe_queue_note_ban(struct xe_host_ctx *ctx, struct xe_queue *q);
+struct xe_host_queue;
+void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q);
 int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle);
 void xe_syncobj_destroy(int drm_fd, uint32_t handle);
-struct xe_job *xe_job_get(struct xe_job *job);
-void xe_job_put(struct xe_job *job);
-bool xe_job_done(struct xe_job *job);
+struct xe_host_job *xe_host_job_get(struct xe_host_job *job);
+void xe_host_job_put(struct xe_host_job *job);
+bool xe_host_job_done(struct xe_host_job *job);
 
 /**
  * struct xe_ring_fence - a guest fence waiting on the work of its ring
@@ -96,7 +96,7 @@ struct xe_ring_fence {
  * @tail: newest pending fence
  */
 struct xe_ring {
-	struct xe_job **jobs;
+	struct xe_host_job **jobs;
 	uint32_t num_jobs;
 	uint32_t cap_jobs;
 	uint64_t seqno;
@@ -105,7 +105,7 @@ struct xe_ring {
 };
 
 int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
-		    struct xe_job *job);
+		    struct xe_host_job *job);
 void xe_ring_fini(struct xe_ring *ring);
 
 /* --- objects and contexts (xe_host_ctx.c) --- */
@@ -120,7 +120,7 @@ void xe_ring_fini(struct xe_ring *ring);
  * @map: host mapping, or NULL
  * @map_size: size of @map
  * @cpu_caching: DRM_XE_GEM_CPU_CACHING_*
- * @bindings: ranges of VMs that map it (struct xe_vma); the driver keeps
+ * @bindings: ranges of VMs that map it (struct xe_host_vma); the driver keeps
  *	the BO while any exists, so the object (and its charge) stays too
  * @ctx: the context it belongs to, NULL once the context is gone and only
  *	pending bind user fences keep it (@pins)
@@ -193,13 +193,13 @@ struct xe_guest_mem {
 void xe_guest_mem_free(struct xe_guest_mem *gm);
 
 /**
- * struct xe_vma - a range of a VM's GPU VA space that is mapped
+ * struct xe_host_vma - a range of a VM's GPU VA space that is mapped
  * @start: first address
  * @end: one past the last
  * @obj: the BO it maps, or NULL (userptr, NULL binding)
  * @gm: the guest memory a userptr range maps, or NULL
  */
-struct xe_vma {
+struct xe_host_vma {
 	uint64_t start;
 	uint64_t end;
 	struct xe_object *obj;
@@ -207,7 +207,7 @@ struct xe_vma {
 };
 
 /**
- * struct xe_bind_track - what one bind op maps, for xe_vm_apply()
+ * struct xe_bind_track - what one bind op maps, for xe_host_vm_apply()
  * @obj: the BO of a MAP or UNMAP_ALL
  * @gm: the guest memory of a MAP_USERPTR piece
  */
@@ -217,7 +217,7 @@ struct xe_bind_track {
 };
 
 /**
- * struct xe_vm - a VM of a context
+ * struct xe_host_vm - a VM of a context
  * @id: the host driver's vm_id
  * @last_bind: the last base-protocol (guest-synchronous) bind, which base
  *	execs on the VM must wait for, or NULL
@@ -226,24 +226,24 @@ struct xe_bind_track {
  * @num_vmas: entries in @vmas
  * @cap_vmas: entries allocated
  */
-struct xe_vm {
+struct xe_host_vm {
 	uint32_t id;
 	uint32_t flags;
-	struct xe_job *last_bind;
-	struct xe_vma *vmas;
+	struct xe_host_job *last_bind;
+	struct xe_host_vma *vmas;
 	uint32_t num_vmas;
 	uint32_t cap_vmas;
 };
 
 /**
- * struct xe_queue - an exec queue of a context
+ * struct xe_host_queue - an exec queue of a context
  * @id: the host driver's exec_queue_id
  * @vm_id: its VM
  * @ring_idx: ring its base-protocol work retires on
  * @width: submission width (its charge: xe_limit_charge_queue())
  * @banned: the host driver banned it
  */
-struct xe_queue {
+struct xe_host_queue {
 	uint32_t id;
 	uint32_t vm_id;
 	uint32_t ring_idx;
@@ -265,9 +265,9 @@ struct xe_queue {
  * @objects: blob_id -> struct xe_object
  * @resources: res_id -> struct xe_object
  * @guest_mems: res_id -> struct xe_guest_mem
- * @vms: vm_id -> struct xe_vm
- * @queues: exec_queue_id -> struct xe_queue
- * @host_fences: fence id -> struct xe_job (extension host fences)
+ * @vms: vm_id -> struct xe_host_vm
+ * @queues: exec_queue_id -> struct xe_host_queue
+ * @host_fences: fence id -> struct xe_host_job (extension host fences)
  * @rings: per-ring work and fences
  */
 struct xe_host_ctx {
@@ -296,7 +296,7 @@ void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id);
 int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj);
 void xe_object_unbind(struct xe_object *obj);
 void xe_object_unpin(struct xe_object *obj);
-int xe_vm_destroy(struct xe_host_ctx *ctx, struct xe_vm *vm, bool force);
+int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool force);
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size);
 
@@ -305,14 +305,14 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 
 /* --- what VMs map (xe_host_vma.c) --- */
 struct drm_xe_vm_bind_op;
-uint32_t xe_vm_op_room(const struct xe_vm *vm, uint32_t op, uint64_t addr,
+uint32_t xe_host_vm_op_room(const struct xe_host_vm *vm, uint32_t op, uint64_t addr,
 		       uint64_t range, bool after_map);
-int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room);
-void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
+int xe_host_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room);
+void xe_host_vm_apply(struct xe_host_ctx *ctx, struct xe_host_vm *vm,
 		 const struct drm_xe_vm_bind_op *ops,
 		 const struct xe_bind_track *track, uint32_t n);
-void xe_vm_clear(struct xe_vm *vm);
-void xe_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm);
+void xe_host_vm_clear(struct xe_host_vm *vm);
+void xe_host_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm);
 
 /* --- bind user fences (xe_host_ufence.c) --- */
 #define XE_UFENCE_WRITTEN	1	/* what the driver writes into a slot */

@@ -12,7 +12,7 @@
  * - Guest memory. A userptr binding follows QEMU's virtual address, not the
  *   guest page: once QEMU takes back the iovecs of a guest-memory resource,
  *   that address may hold something else. Every mapping of such a resource
- *   is unbound before its iovecs go back (xe_vm_unbind_guest_mem()).
+ *   is unbound before its iovecs go back (xe_host_vm_unbind_guest_mem()).
  *
  * Every VM keeps a sorted array of non-overlapping ranges. Called with
  * xe_host.lock held.
@@ -26,7 +26,7 @@
 
 #include "xe_host_priv.h"
 
-static void vma_drop(struct xe_vma *v)
+static void vma_drop(struct xe_host_vma *v)
 {
 	if (v->obj)
 		xe_object_unbind(v->obj);
@@ -34,11 +34,11 @@ static void vma_drop(struct xe_vma *v)
 }
 
 /* Insert @v at index @i; the caller charged XE_LIMIT_MAPPINGS. */
-static int vma_insert(struct xe_vm *vm, uint32_t i, const struct xe_vma *v)
+static int vma_insert(struct xe_host_vm *vm, uint32_t i, const struct xe_host_vma *v)
 {
 	if (vm->num_vmas == vm->cap_vmas) {
 		uint32_t cap = vm->cap_vmas ? vm->cap_vmas * 2 : 16;
-		struct xe_vma *p = realloc(vm->vmas, cap * sizeof(*p));
+		struct xe_host_vma *p = realloc(vm->vmas, cap * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
@@ -54,7 +54,7 @@ static int vma_insert(struct xe_vm *vm, uint32_t i, const struct xe_vma *v)
 	return 0;
 }
 
-static void vma_remove(struct xe_vm *vm, uint32_t i)
+static void vma_remove(struct xe_host_vm *vm, uint32_t i)
 {
 	vma_drop(&vm->vmas[i]);
 	memmove(&vm->vmas[i], &vm->vmas[i + 1],
@@ -63,7 +63,7 @@ static void vma_remove(struct xe_vm *vm, uint32_t i)
 }
 
 /* First range that ends after @addr. */
-static uint32_t vma_find(const struct xe_vm *vm, uint64_t addr)
+static uint32_t vma_find(const struct xe_host_vm *vm, uint64_t addr)
 {
 	uint32_t lo = 0, hi = vm->num_vmas;
 
@@ -82,11 +82,11 @@ static uint32_t vma_find(const struct xe_vm *vm, uint64_t addr)
  * Remove [start, end) from @vm, splitting a range that sticks out on both
  * sides. Return: the index where [start, end) now begins, or -ENOMEM.
  */
-static long vma_cut(struct xe_vm *vm, uint64_t start, uint64_t end,
+static long vma_cut(struct xe_host_vm *vm, uint64_t start, uint64_t end,
 		    uint32_t ctx_id)
 {
 	uint32_t i = vma_find(vm, start);
-	struct xe_vma *v, tail;
+	struct xe_host_vma *v, tail;
 
 	if (i < vm->num_vmas && vm->vmas[i].start < start && vm->vmas[i].end > end) {
 		v = &vm->vmas[i];
@@ -110,7 +110,7 @@ static long vma_cut(struct xe_vm *vm, uint64_t start, uint64_t end,
 }
 
 /**
- * xe_vm_op_room() - how many ranges one bind op may add at most
+ * xe_host_vm_op_room() - how many ranges one bind op may add at most
  * @vm: the VM, or NULL when unknown
  * @op: DRM_XE_VM_BIND_OP_*
  * @addr: the op's address
@@ -125,7 +125,7 @@ static long vma_cut(struct xe_vm *vm, uint64_t start, uint64_t end,
  *
  * Return: 0, 1 or 2.
  */
-uint32_t xe_vm_op_room(const struct xe_vm *vm, uint32_t op, uint64_t addr,
+uint32_t xe_host_vm_op_room(const struct xe_host_vm *vm, uint32_t op, uint64_t addr,
 		       uint64_t range, bool after_map)
 {
 	uint32_t i;
@@ -146,15 +146,15 @@ uint32_t xe_vm_op_room(const struct xe_vm *vm, uint32_t op, uint64_t addr,
 }
 
 /**
- * xe_vm_bind_room() - is there room for a bind on the guest's VMs?
+ * xe_host_vm_bind_room() - is there room for a bind on the guest's VMs?
  * @ctx: the context
- * @room: the most ranges it may add (sum of xe_vm_op_room())
+ * @room: the most ranges it may add (sum of xe_host_vm_op_room())
  *
  * The exact count is charged when the ops are applied.
  *
  * Return: 0 or -ENOSPC (logged).
  */
-int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room)
+int xe_host_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room)
 {
 	int ret = xe_limit_charge(XE_LIMIT_MAPPINGS, room, ctx->ctx_id);
 
@@ -164,7 +164,7 @@ int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room)
 }
 
 /**
- * xe_vm_apply() - record binds the driver accepted
+ * xe_host_vm_apply() - record binds the driver accepted
  * @ctx: the context
  * @vm: the VM
  * @ops: the uAPI ops, in order
@@ -175,7 +175,7 @@ int xe_vm_bind_room(struct xe_host_ctx *ctx, uint64_t room)
  * allocation failure here only loses track of a mapping: it is logged, and
  * the mapping count errs on the low side until the VM goes.
  */
-void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
+void xe_host_vm_apply(struct xe_host_ctx *ctx, struct xe_host_vm *vm,
 		 const struct drm_xe_vm_bind_op *ops,
 		 const struct xe_bind_track *track, uint32_t n)
 {
@@ -184,7 +184,7 @@ void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
 
 	for (i = 0; i < n; i++) {
 		const struct drm_xe_vm_bind_op *op = &ops[i];
-		struct xe_vma v = { .start = op->addr, .end = op->addr + op->range,
+		struct xe_host_vma v = { .start = op->addr, .end = op->addr + op->range,
 				    .obj = track[i].obj, .gm = track[i].gm };
 		bool lost = false;
 
@@ -223,10 +223,10 @@ void xe_vm_apply(struct xe_host_ctx *ctx, struct xe_vm *vm,
 }
 
 /**
- * xe_vm_clear() - forget every mapping of @vm (it is being destroyed)
+ * xe_host_vm_clear() - forget every mapping of @vm (it is being destroyed)
  * @vm: the VM
  */
-void xe_vm_clear(struct xe_vm *vm)
+void xe_host_vm_clear(struct xe_host_vm *vm)
 {
 	uint32_t i;
 
@@ -239,7 +239,7 @@ void xe_vm_clear(struct xe_vm *vm)
 }
 
 /* Unbind every mapping of @gm in @vm, in one vector bind. */
-static int vm_unbind_gm(struct xe_host_ctx *ctx, struct xe_vm *vm,
+static int vm_unbind_gm(struct xe_host_ctx *ctx, struct xe_host_vm *vm,
 			const struct xe_guest_mem *gm)
 {
 	struct drm_xe_vm_bind_op *ops;
@@ -288,7 +288,7 @@ static int vm_unbind_gm(struct xe_host_ctx *ctx, struct xe_vm *vm,
 }
 
 /**
- * xe_vm_unbind_guest_mem() - no VM of @ctx maps @gm any more
+ * xe_host_vm_unbind_guest_mem() - no VM of @ctx maps @gm any more
  * @ctx: the context
  * @gm: guest memory whose iovecs QEMU is about to take back
  *
@@ -296,7 +296,7 @@ static int vm_unbind_gm(struct xe_host_ctx *ctx, struct xe_vm *vm,
  * loses is better than a GPU mapping of memory that is no longer the
  * guest's. Later requests on it get ENOENT.
  */
-void xe_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm)
+void xe_host_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm)
 {
 	uint64_t key;
 	size_t i;
@@ -304,13 +304,13 @@ void xe_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *gm)
 	int ret;
 
 	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);) {
-		struct xe_vm *vm = val;
+		struct xe_host_vm *vm = val;
 
 		ret = vm_unbind_gm(ctx, vm, gm);
 		if (!ret)
 			continue;
 		xe_log("context %u: cannot unbind guest memory %u from VM %u (%s): destroying the VM",
 		       ctx->ctx_id, gm->res_id, vm->id, strerror(-ret));
-		xe_vm_destroy(ctx, vm, true);
+		xe_host_vm_destroy(ctx, vm, true);
 	}
 }
