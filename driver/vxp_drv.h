@@ -243,30 +243,6 @@ int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
 void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
 int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
 void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
-int vxp_context_ccmd_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req);
-int vxp_context_ccmd_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-			  void *rsp, size_t rsp_len, u32 res_id, u64 blob_id,
-			  u64 size, int *blob_err);
-int vxp_context_ccmd(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-		     void *rsp, size_t rsp_len);
-struct vxp_fence;
-int vxp_context_ccmd_fenced(struct vxp_context *ctx,
-			    struct xe_proxy_ccmd_req *req, void *rsp,
-			    size_t rsp_len, struct vxp_fence *fence,
-			    int (*status)(const void *rsp));
-
-/**
- * vxp_rsp_errno() - the errno of a host response's ret field
- * @ret: 0 or a positive errno, as the host wrote it
- *
- * Return: 0 or the negative errno, clamped so a hostile host cannot make
- * it look like a pointer.
- */
-static inline int vxp_rsp_errno(__le32 ret)
-{
-	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
-}
-
 void vxp_debugfs_init(struct vxp_device *vxp);
 struct drm_xe_device_query;
 int vxp_observation_query(struct drm_xe_device_query *q);

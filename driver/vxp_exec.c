@@ -25,6 +25,7 @@
 #include <drm/drm_utils.h>
 #include <uapi/drm/xe_drm.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_exec.h"
 #include "vxp_fence.h"
@@ -286,8 +287,8 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	int ret;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
-		return vxp_context_ccmd_fenced(ctx, &base.hdr, &rsp, sizeof(rsp),
-					       f, vxp_exec_status);
+		return vxp_ccmd_send_fenced(ctx, &base.hdr, &rsp, sizeof(rsp),
+					    f, vxp_exec_status);
 
 	len = sizeof(*ext) + (s->num_wire + 1) * sizeof(s->wire[0]);
 	if (!num_batches)
@@ -317,8 +318,8 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 		for (i = 0; i < num_batches; i++)
 			addrs[i] = cpu_to_le64(batches[i]);
 	}
-	ret = vxp_context_ccmd_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
-				      vxp_exec_status);
+	ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+				   vxp_exec_status);
 	kfree(ext);
 	return ret;
 }
@@ -570,8 +571,8 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 				.flags = ops[i].flags,
 			};
 		}
-		ret = vxp_context_ccmd_fenced(ctx, &base->hdr, &brsp, sizeof(brsp),
-					      f, vxp_bind_status);
+		ret = vxp_ccmd_send_fenced(ctx, &base->hdr, &brsp, sizeof(brsp),
+					   f, vxp_bind_status);
 		kfree(base);
 		return ret;
 	}
@@ -597,8 +598,8 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 			.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
 			.fence_id = cpu_to_le64(f->host_id),
 		};
-	ret = vxp_context_ccmd_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
-				      vxp_status_status);
+	ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+				   vxp_status_status);
 	kvfree(ext);
 	return ret;
 }

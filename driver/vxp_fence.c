@@ -69,7 +69,7 @@ static void vxp_fence_ufence_work(struct work_struct *work)
  * @ring: the ring (< VXP_RINGS)
  * @host_fence: also name a host fence the submission signals
  *
- * The fence is initialised by vxp_context_ccmd_fenced(), which every
+ * The fence is initialised by vxp_ccmd_send_fenced(), which every
  * allocated fence must go through.
  *
  * Return: the fence or NULL.

@@ -25,6 +25,7 @@
 #include <uapi/drm/xe_drm.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
@@ -57,7 +58,7 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 			vxp_blob_unmap(vxp, bo->res_id);
 		vxp_blob_unref(vxp, bo->res_id);
 		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
-			vxp_context_ccmd_nowait(bo->ctx, &close.hdr);
+			vxp_ccmd_send_nowait(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
 	vxp_hv_free(vxp, &bo->hv);
@@ -278,20 +279,20 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		/* The base command cannot make VM-private BOs. */
 		if (args->vm_id)
 			return -EOPNOTSUPP;
-		ret = vxp_context_ccmd(ctx, &base.hdr, NULL, 0);
+		ret = vxp_ccmd_send(ctx, &base.hdr, NULL, 0);
 		if (!ret)
 			ret = vxp_blob_create(ctx, res_id, res_id, args->size);
 		return ret == -EIO ? -EINVAL : ret;
 	}
-	ret = vxp_context_ccmd_blob(ctx, &ext.hdr, &rsp, sizeof(rsp), res_id,
-				    res_id, args->size, &blob_err);
+	ret = vxp_ccmd_send_with_blob(ctx, &ext.hdr, &rsp, sizeof(rsp), res_id,
+				      res_id, args->size, &blob_err);
 	if (ret)
 		return ret;
 	if (le32_to_cpu(rsp.ret))
 		return vxp_rsp_errno(rsp.ret);
 	if (blob_err)
 		/* The BO exists on the host without a resource: drop it. */
-		vxp_context_ccmd_nowait(ctx, &close.hdr);
+		vxp_ccmd_send_nowait(ctx, &close.hdr);
 	return blob_err;
 }
 

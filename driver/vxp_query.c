@@ -18,6 +18,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_uapi.h"
@@ -87,7 +88,7 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 		base.size = cpu_to_le32(size);
 	}
 
-	ret = vxp_context_ccmd(ctx, req, rsp, rsp_len);
+	ret = vxp_ccmd_send(ctx, req, rsp, rsp_len);
 	kfree(ext);
 	if (ret == -E2BIG)
 		ret = -EINVAL;	/* more than the response slot holds */

@@ -18,6 +18,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_uapi.h"
@@ -123,7 +124,7 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 	xa_init_flags(&vm->exec_fences, XA_FLAGS_ALLOC);
 
 	req.flags = cpu_to_le32(args->flags);
-	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
 	if (ret) {
@@ -194,7 +195,7 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 
 	mutex_lock(&vm->lock);
 	vm->closed = true;
-	ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+	ret = vxp_ccmd_send(ctx, &req.hdr, NULL, 0);
 	vxp_vm_userptrs_fini(vm);
 	mutex_unlock(&vm->lock);
 	vxp_vm_put(vm);
@@ -324,7 +325,7 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = vxp_context_ccmd(ctx, &req->hdr, &rsp, sizeof(rsp));
+	ret = vxp_ccmd_send(ctx, &req->hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
 	if (!ret) {
@@ -392,7 +393,7 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	mutex_lock(&q->vm->lock);
 	vxp_vm_forget_queue(q->vm, q->id);
 	mutex_unlock(&q->vm->lock);
-	ret = vxp_context_ccmd(ctx, &req.hdr, NULL, 0);
+	ret = vxp_ccmd_send(ctx, &req.hdr, NULL, 0);
 	/* Only now may an LR VM go (xe_vm_destroy_ioctl() -EBUSY). */
 	mutex_lock(&ctx->ids_lock);
 	q->vm->num_queues--;
@@ -503,7 +504,7 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 		args->value = banned;
 		return 0;
 	}
-	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
 	if (!ret)
@@ -551,7 +552,7 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 	/* A queue destroyed meanwhile is the host's -ENOENT. */
-	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
 	return ret;

@@ -14,6 +14,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_uapi.h"
@@ -77,7 +78,7 @@ int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	req.arg0 = cpu_to_le32(words.arg0);
 	req.arg1 = cpu_to_le32(words.arg1);
 	req.arg2 = cpu_to_le64(words.arg2);
-	ret = vxp_context_ccmd(ctx, &req.hdr, &rsp, sizeof(rsp));
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
 	return ret;
@@ -99,8 +100,8 @@ static int vxp_vm_query_attrs(struct vxp_context *ctx, u32 vm_id, u64 start,
 	u32 count;
 	int ret;
 
-	ret = vxp_context_ccmd(ctx, &req.hdr, rsp,
-			       struct_size(rsp, ranges, max));
+	ret = vxp_ccmd_send(ctx, &req.hdr, rsp,
+			    struct_size(rsp, ranges, max));
 	if (ret)
 		return ret;
 	if (rsp->ret)
@@ -259,7 +260,7 @@ int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
 	rsp = kzalloc(rsp_len, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	ret = vxp_context_ccmd(ctx, &req.hdr, rsp, rsp_len);
+	ret = vxp_ccmd_send(ctx, &req.hdr, rsp, rsp_len);
 	if (!ret && rsp->ret)
 		ret = vxp_rsp_errno(rsp->ret);
 	if (!ret && !args->size)

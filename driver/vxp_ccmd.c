@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the ccmd transport of a host context.
+ *
+ * A ccmd (struct xe_proxy_ccmd_req and its payload, include/xe_proxy_proto.h)
+ * travels to the host in a virtio-gpu SUBMIT_3D of the file's context. The
+ * host processes a ccmd before it answers the virtio command, so once
+ * vxp_ctrl_cmd() returned, the response is in the response slot of the
+ * context's shared-memory blob (ctx->shmem, at its rsp_mem_offset). One
+ * slot per context: ctx->lock serialises ccmds from the numbering of a
+ * request to the copy of its response. Host fence ids queued for release
+ * (XE_PROXY_CCMD_FENCE_PUT) ride in front of the next ccmd.
+ */
+#include <linux/dma-fence.h>
+#include <linux/slab.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include <drm/drm_print.h>
+
+#include "vxp_ccmd.h"
+#include "vxp_drv.h"
+#include "vxp_fence.h"
+
+/*
+ * Host fence ids whose guest fences signalled, released with the next
+ * command (XE_PROXY_CCMD_FENCE_PUT) instead of a round trip of their own.
+ * Called with ctx->lock held; returns the bytes written at @buf (0 if none).
+ */
+static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
+{
+	struct xe_proxy_ccmd_fence_put_req *req = buf;
+	unsigned long flags;
+	u32 n;
+
+	spin_lock_irqsave(&ctx->put_lock, flags);
+	n = ctx->num_puts;
+	memcpy(req->payload, ctx->puts, n * sizeof(ctx->puts[0]));
+	ctx->num_puts = 0;
+	spin_unlock_irqrestore(&ctx->put_lock, flags);
+	if (!n)
+		return 0;
+	req->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_FENCE_PUT);
+	req->hdr.len = cpu_to_le32(sizeof(*req) + n * sizeof(ctx->puts[0]));
+	req->count = cpu_to_le32(n);
+	return sizeof(*req) + n * sizeof(ctx->puts[0]);
+}
+
+#define VXP_FENCE_PUT_MAX_LEN \
+	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_MAX_PUTS * sizeof(__le64))
+
+/*
+ * Build the SUBMIT_3D for @req, pending fence puts in front, and clear the
+ * response slot when @rsp_len asks for one; ctx->lock is held. Returns the
+ * command (kfree() it) and its size, or an ERR_PTR.
+ */
+static struct virtio_gpu_cmd_submit *
+vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+		size_t rsp_len, size_t *submit_len)
+{
+	size_t len = le32_to_cpu(req->len), puts;
+	struct virtio_gpu_cmd_submit *submit;
+	u32 off;
+
+	if (WARN_ON(len < sizeof(*req) || len % 8))
+		return ERR_PTR(-EINVAL);
+	if (ctx->lost)
+		return ERR_PTR(-ENODEV);
+	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	if (rsp_len > ctx->shmem_size - off)
+		return ERR_PTR(-E2BIG);
+	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
+			 GFP_KERNEL);
+	if (!submit)
+		return ERR_PTR(-ENOMEM);
+
+	puts = 0;
+	if (ctx->vxp->features & XE_PROXY_F_FENCE_PUT)
+		puts = vxp_fence_put_cmd(ctx, submit + 1);
+	req->seqno = cpu_to_le32(++ctx->seqno);
+	req->rsp_off = 0;
+	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
+		atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
+	memcpy((u8 *)(submit + 1) + puts, req, len);
+	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	submit->size = cpu_to_le32(puts + len);
+	if (rsp_len)
+		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
+	*submit_len = sizeof(*submit) + puts + len;
+	return submit;
+}
+
+/* Copy the response of @req out of the slot; ctx->lock is held. */
+static int vxp_ccmd_response(struct vxp_context *ctx,
+			     const struct xe_proxy_ccmd_req *req, void *rsp,
+			     size_t rsp_len)
+{
+	u32 off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	const u8 *src = (u8 *)ctx->shmem + off;
+	u32 written;
+
+	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
+	if (written < rsp_len) {
+		drm_err_ratelimited(ctx->vxp->drm,
+				    "ccmd %u: host wrote %u response bytes, expected %zu\n",
+				    le32_to_cpu(req->cmd), written, rsp_len);
+		return -EPROTO;
+	}
+	memcpy(rsp, src, rsp_len);
+	return 0;
+}
+
+/* Send @req and collect its response; ctx->lock is held. */
+static int __vxp_ccmd_send(struct vxp_context *ctx,
+			   struct xe_proxy_ccmd_req *req, void *rsp,
+			   size_t rsp_len)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	struct virtio_gpu_ctrl_hdr vrsp;
+	size_t len;
+	int ret;
+
+	submit = vxp_ccmd_submit(ctx, req, rsp ? rsp_len : 0, &len);
+	if (IS_ERR(submit))
+		return PTR_ERR(submit);
+	ret = vxp_ctrl_cmd(ctx->vxp, submit, len, &vrsp, sizeof(vrsp),
+			   VIRTIO_GPU_RESP_OK_NODATA);
+	kfree(submit);
+	if (ret == -EIO) {
+		/* The host refused the submission: its context is gone. */
+		ctx->lost = true;
+		ret = -ENODEV;
+	}
+	if (ret || !rsp)
+		return ret;
+	return vxp_ccmd_response(ctx, req, rsp, rsp_len);
+}
+
+/**
+ * vxp_ccmd_send_nowait() - send a ccmd without a response, not waiting
+ * @ctx: the context
+ * @req: the command
+ *
+ * For teardown (GEM_CLOSE): later commands of the context run after it.
+ *
+ * Return: 0 or an errno if it could not be queued.
+ */
+int vxp_ccmd_send_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	submit = vxp_ccmd_submit(ctx, req, 0, &len);
+	ret = IS_ERR(submit) ? PTR_ERR(submit) :
+	      vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
+	if (!IS_ERR(submit))
+		kfree(submit);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
+ * vxp_ccmd_send_with_blob() - a ccmd that registers a blob_id, then the blob
+ *	resource of it, with one wait for both
+ * @ctx: the context
+ * @req: the command (GEM_CREATE_EXT)
+ * @rsp: its response buffer
+ * @rsp_len: its size
+ * @res_id: the resource to create
+ * @blob_id: the blob_id @req registers
+ * @size: the resource size
+ * @blob_err: the blob creation's result (fails when the ccmd did)
+ *
+ * The device runs commands in queue order, so once RESOURCE_CREATE_BLOB has
+ * answered, the ccmd queued before it has written its response.
+ *
+ * Return: 0 with @rsp filled, or a transport errno.
+ */
+int vxp_ccmd_send_with_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			    void *rsp, size_t rsp_len, u32 res_id, u64 blob_id,
+			    u64 size, int *blob_err)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	submit = vxp_ccmd_submit(ctx, req, rsp_len, &len);
+	if (IS_ERR(submit)) {
+		ret = PTR_ERR(submit);
+		goto out;
+	}
+	ret = vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
+	kfree(submit);
+	if (ret)
+		goto out;
+	*blob_err = vxp_blob_create(ctx, res_id, blob_id, size);
+	ret = vxp_ccmd_response(ctx, req, rsp, rsp_len);
+out:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/**
+ * vxp_ccmd_send() - send one ccmd and collect its response
+ * @ctx: the context
+ * @req: the command; cmd and len must be set, seqno and rsp_off are filled
+ * @rsp: where to copy the response, or NULL for commands without one
+ * @rsp_len: bytes of response expected
+ *
+ * Return: 0, -ENODEV when the host context is lost, -EPROTO when the host
+ * wrote a short response, or a transport errno.
+ */
+int vxp_ccmd_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+		  void *rsp, size_t rsp_len)
+{
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	ret = __vxp_ccmd_send(ctx, req, rsp, rsp_len);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+static void vxp_fence_complete(void *data, int err)
+{
+	struct vxp_fence *f = data;
+
+	vxp_fence_signal(f, err);
+	dma_fence_put(&f->base);
+}
+
+/**
+ * vxp_ccmd_send_fenced() - send a ccmd, then a fence on its ring
+ * @ctx: the context
+ * @req: the command, as for vxp_ccmd_send()
+ * @rsp: its response buffer
+ * @rsp_len: its size
+ * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring;
+ *	initialised here in ring order and signalled once the host ring is
+ *	past @req
+ * @status: called with the ccmd's response status before the fence is
+ *	queued; a nonzero return means the command failed and no fence is sent
+ *
+ * Return: 0, the errno @status returned, or a transport errno. On error the
+ * fence is initialised and signalled with the error, so it can be put.
+ */
+int vxp_ccmd_send_fenced(struct vxp_context *ctx,
+			 struct xe_proxy_ccmd_req *req, void *rsp,
+			 size_t rsp_len, struct vxp_fence *fence,
+			 int (*status)(const void *rsp))
+{
+	struct virtio_gpu_cmd_submit submit = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+	};
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
+	ret = __vxp_ccmd_send(ctx, req, rsp, rsp_len);
+	if (!ret)
+		ret = status(rsp);
+	if (!ret) {
+		/* An empty submission whose fence retires after @req. */
+		dma_fence_get(&fence->base);
+		ret = vxp_ctrl_cmd_fenced(ctx->vxp, &submit, sizeof(submit),
+					  fence->ring, vxp_fence_complete, fence);
+		if (ret)
+			dma_fence_put(&fence->base);
+	}
+	mutex_unlock(&ctx->lock);
+	if (ret)
+		vxp_fence_signal(fence, ret);
+	return ret;
+}
