@@ -20,6 +20,7 @@
 #include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
+#include "vxp_resource.h"
 
 /*
  * Host fence ids whose guest fences signalled, released with the next

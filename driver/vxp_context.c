@@ -11,133 +11,16 @@
 #include <linux/dma-fence.h>
 #include <linux/io.h>
 #include <linux/slab.h>
-#include <linux/virtio.h>
-#include <uapi/linux/virtio_gpu.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
+#include "vxp_resource.h"
 #include "vxp_vm.h"
 
 /* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
 #define VXP_SHMEM_SIZE		SZ_64K
-
-static int vxp_ctx_create_cmd(struct vxp_context *ctx)
-{
-	struct virtio_gpu_ctx_create req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_CREATE),
-		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
-		.context_init = cpu_to_le32(XE_PROXY_CAPSET_DRM),
-	};
-	struct virtio_gpu_ctrl_hdr rsp;
-	int n;
-
-	n = scnprintf(req.debug_name, sizeof(req.debug_name), "%s[%d]",
-		      current->comm, task_pid_nr(current));
-	req.nlen = cpu_to_le32(n);
-	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-			    VIRTIO_GPU_RESP_OK_NODATA);
-}
-
-static void vxp_ctx_destroy_cmd(struct vxp_context *ctx)
-{
-	struct virtio_gpu_ctx_destroy req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_DESTROY),
-		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
-	};
-	struct virtio_gpu_ctrl_hdr rsp;
-
-	vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-		     VIRTIO_GPU_RESP_OK_NODATA);
-}
-
-/**
- * vxp_blob_create() - create a HOST3D blob resource in a context
- * @ctx: the context
- * @res_id: resource id (from vxp->res_ida)
- * @blob_id: 0 for the shmem, or a GEM_CREATE blob_id
- * @size: size in bytes
- *
- * Return: 0 or a negative errno.
- */
-int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size)
-{
-	struct virtio_gpu_resource_create_blob req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB),
-		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
-		.resource_id = cpu_to_le32(res_id),
-		.blob_mem = cpu_to_le32(VIRTIO_GPU_BLOB_MEM_HOST3D),
-		.blob_flags = cpu_to_le32(VIRTIO_GPU_BLOB_FLAG_USE_MAPPABLE |
-					  VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE),
-		.blob_id = cpu_to_le64(blob_id),
-		.size = cpu_to_le64(size),
-	};
-	struct virtio_gpu_ctrl_hdr rsp;
-
-	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-			    VIRTIO_GPU_RESP_OK_NODATA);
-}
-
-/**
- * vxp_blob_unref() - drop a blob resource
- * @vxp: the device
- * @res_id: the resource
- */
-void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
-{
-	struct virtio_gpu_resource_unref req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
-		.resource_id = cpu_to_le32(res_id),
-	};
-
-	/* Queue order keeps a reuse of @res_id behind it: no need to wait. */
-	vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
-}
-
-/**
- * vxp_blob_map() - map a blob resource into the host-visible region
- * @vxp: the device
- * @res_id: the resource
- * @node: an allocated node of vxp->hv_mm; its start is the offset
- * @map_info: the host's VIRTIO_GPU_MAP_CACHE_* for the mapping
- *
- * Return: 0 or a negative errno.
- */
-int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
-		 u32 *map_info)
-{
-	struct virtio_gpu_resource_map_blob req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_MAP_BLOB),
-		.resource_id = cpu_to_le32(res_id),
-		.offset = cpu_to_le64(node->start),
-	};
-	struct virtio_gpu_resp_map_info rsp;
-	int ret;
-
-	ret = vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-			   VIRTIO_GPU_RESP_OK_MAP_INFO);
-	if (!ret)
-		*map_info = rsp.map_info & VIRTIO_GPU_MAP_CACHE_MASK;
-	return ret;
-}
-
-/**
- * vxp_blob_unmap() - undo vxp_blob_map()
- * @vxp: the device
- * @res_id: the resource
- */
-void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id)
-{
-	struct virtio_gpu_resource_unmap_blob req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB),
-		.resource_id = cpu_to_le32(res_id),
-	};
-	struct virtio_gpu_ctrl_hdr rsp;
-
-	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-		     VIRTIO_GPU_RESP_OK_NODATA);
-}
 
 /**
  * vxp_hv_alloc() - reserve room in the host-visible region

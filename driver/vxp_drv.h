@@ -236,11 +236,6 @@ void vxp_device_put(struct vxp_device *vxp);
 struct vxp_context *vxp_context_create(struct vxp_device *vxp);
 struct vxp_context *vxp_context_get(struct vxp_context *ctx);
 void vxp_context_put(struct vxp_context *ctx);
-int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size);
-void vxp_blob_unref(struct vxp_device *vxp, u32 res_id);
-int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
-		 u32 *map_info);
-void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
 int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
 void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
 void vxp_debugfs_init(struct vxp_device *vxp);

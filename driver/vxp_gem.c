@@ -29,6 +29,7 @@
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_resource.h"
 
 /* The flags of the uAPI this module is built against. */
 #ifdef DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION

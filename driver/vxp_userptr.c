@@ -32,6 +32,7 @@
 #include <uapi/linux/virtio_gpu.h>
 
 #include "vxp_drv.h"
+#include "vxp_resource.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"
 
