@@ -16,43 +16,12 @@
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
+#include "vxp_hostmem.h"
 #include "vxp_resource.h"
 #include "vxp_vm.h"
 
 /* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
 #define VXP_SHMEM_SIZE		SZ_64K
-
-/**
- * vxp_hv_alloc() - reserve room in the host-visible region
- * @vxp: the device
- * @node: the node to fill
- * @size: bytes, page aligned
- *
- * Return: 0, or -ENOSPC when the region is full.
- */
-int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size)
-{
-	int ret;
-
-	mutex_lock(&vxp->hv_lock);
-	ret = drm_mm_insert_node_generic(&vxp->hv_mm, node, size, PAGE_SIZE, 0,
-					 DRM_MM_INSERT_BEST);
-	mutex_unlock(&vxp->hv_lock);
-	return ret;
-}
-
-/**
- * vxp_hv_free() - release room taken by vxp_hv_alloc()
- * @vxp: the device
- * @node: the node (may be unallocated)
- */
-void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node)
-{
-	mutex_lock(&vxp->hv_lock);
-	if (drm_mm_node_allocated(node))
-		drm_mm_remove_node(node);
-	mutex_unlock(&vxp->hv_lock);
-}
 
 static int vxp_shmem_create(struct vxp_context *ctx)
 {
@@ -67,7 +36,7 @@ static int vxp_shmem_create(struct vxp_context *ctx)
 	ret = vxp_blob_create(ctx, ctx->shmem_res_id, 0, VXP_SHMEM_SIZE);
 	if (ret)
 		goto err_id;
-	ret = vxp_hv_alloc(vxp, &ctx->shmem_hv, VXP_SHMEM_SIZE);
+	ret = vxp_hostmem_alloc(vxp, &ctx->shmem_hv, VXP_SHMEM_SIZE);
 	if (ret)
 		goto err_res;
 	ret = vxp_blob_map(vxp, ctx->shmem_res_id, &ctx->shmem_hv, &map_info);
@@ -99,7 +68,7 @@ err_memremap:
 err_map:
 	vxp_blob_unmap(vxp, ctx->shmem_res_id);
 err_hv:
-	vxp_hv_free(vxp, &ctx->shmem_hv);
+	vxp_hostmem_free(vxp, &ctx->shmem_hv);
 err_res:
 	vxp_blob_unref(vxp, ctx->shmem_res_id);
 err_id:
@@ -124,7 +93,7 @@ static void vxp_context_release_work(struct work_struct *work)
 		vxp_ctx_destroy_cmd(ctx);
 		drm_dev_exit(idx);
 	}
-	vxp_hv_free(vxp, &ctx->shmem_hv);
+	vxp_hostmem_free(vxp, &ctx->shmem_hv);
 	ida_free(&vxp->res_ida, ctx->shmem_res_id);
 	ida_free(&vxp->ctx_ida, ctx->ctx_id);
 	vxp_context_ids_fini(ctx);

@@ -236,8 +236,6 @@ void vxp_device_put(struct vxp_device *vxp);
 struct vxp_context *vxp_context_create(struct vxp_device *vxp);
 struct vxp_context *vxp_context_get(struct vxp_context *ctx);
 void vxp_context_put(struct vxp_context *ctx);
-int vxp_hv_alloc(struct vxp_device *vxp, struct drm_mm_node *node, u64 size);
-void vxp_hv_free(struct vxp_device *vxp, struct drm_mm_node *node);
 void vxp_debugfs_init(struct vxp_device *vxp);
 struct drm_xe_device_query;
 int vxp_observation_query(struct drm_xe_device_query *q);

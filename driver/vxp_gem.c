@@ -29,6 +29,7 @@
 #include "vxp_drv.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_hostmem.h"
 #include "vxp_resource.h"
 
 /* The flags of the uAPI this module is built against. */
@@ -62,7 +63,7 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 			vxp_ccmd_send_nowait(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
-	vxp_hv_free(vxp, &bo->hv);
+	vxp_hostmem_free(vxp, &bo->hv);
 	ida_free(&vxp->res_ida, bo->res_id);
 	drm_gem_object_release(obj);
 	mutex_destroy(&bo->lock);
@@ -79,7 +80,7 @@ static int vxp_bo_hv_map(struct vxp_bo *bo)
 	mutex_lock(&bo->lock);
 	if (bo->hv_mapped)
 		goto out;
-	ret = vxp_hv_alloc(vxp, &bo->hv, bo->base.size);
+	ret = vxp_hostmem_alloc(vxp, &bo->hv, bo->base.size);
 	if (ret) {
 		drm_dbg(vxp->drm, "host-visible window full (%zu bytes wanted)\n",
 			bo->base.size);
@@ -87,7 +88,7 @@ static int vxp_bo_hv_map(struct vxp_bo *bo)
 	}
 	ret = vxp_blob_map(vxp, bo->res_id, &bo->hv, &bo->map_info);
 	if (ret) {
-		vxp_hv_free(vxp, &bo->hv);
+		vxp_hostmem_free(vxp, &bo->hv);
 		goto out;
 	}
 	bo->hv_mapped = true;
