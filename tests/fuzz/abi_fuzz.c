@@ -35,7 +35,7 @@
  *    destroyed and every resource unreffed, the count is back to the first
  *    input's at once, but for render nodes the library's reaper closes once
  *    the GPU work of their VMs is over (documented) and the simulator's own
- *    fds, which must be gone SUSPECT_NS later;
+ *    fds, which must be gone two minutes later;
  *  - fences: every context fence is reported once, in creation order per
  *    (context, ring), unless its context was destroyed first; none is
  *    reported that was never created; none stays pending for minutes;
@@ -60,14 +60,19 @@
  * followed by u32-length records) which replays the whole sequence in a
  * fresh process, so a crash that needed earlier inputs still reproduces.
  *
- * Environment: ABI_FUZZ_TRACE=1 prints every operation; ABI_FUZZ_SKIP is a
- * comma list of oracles to switch off (fdbound, fdleak, fence, userptr,
- * ufence, props, quarantine, revoke, stall; shmemhdr keeps the guest off
- * the shmem header, to look past a known bug there); ABI_FUZZ_POLL_FENCES=1 inits
- * without VIRGL_RENDERER_ASYNC_FENCE_CB; ABI_FUZZ_STALL_MS and
- * ABI_FUZZ_REVOKE_MS change those two delays; ABI_FUZZ_HOLD=N keeps a
- * failing process N seconds before it aborts (to attach a debugger);
- * ABI_FUZZ_WRITE_SEEDS=dir writes the seed inputs and exits.
+ * Environment:
+ *   ABI_FUZZ_TRACE=1        print every operation
+ *   ABI_FUZZ_SKIP=a,b       oracles to switch off: fdbound, fdleak, fence,
+ *                           userptr, ufence, props, quarantine, revoke,
+ *                           stall; and shmemhdr, which keeps the guest off
+ *                           the shmem header (to look past a bug there)
+ *   ABI_FUZZ_POLL_FENCES=1  init without VIRGL_RENDERER_ASYNC_FENCE_CB
+ *   ABI_FUZZ_STALL_MS, ABI_FUZZ_REVOKE_MS, ABI_FUZZ_SUSPECT_MS
+ *                           the delays above (4000, 10000, 120000)
+ *   ABI_FUZZ_HOLD=N         keep a failing process N s (for a debugger)
+ *   ABI_FUZZ_HISTORY=file   where the inputs since the last empty state go
+ *   ABI_FUZZ_REPLAY=1       a saved history runs its delayed checks too
+ *   ABI_FUZZ_WRITE_SEEDS=d  write the seed inputs into d and exit
  */
 /* The host sources are built with -Dmunmap=abi_fuzz_host_munmap; not this one. */
 #undef munmap
@@ -84,6 +89,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -834,6 +840,7 @@ static bool is_render_node(int fd)
 
 static struct fdkey evs[65536], bos[65536], nodes[4096];
 static int n_evs, n_bos, n_nodes;
+static bool is_pin(int fd);
 
 static struct fdcount count_fds(bool print)
 {
@@ -850,7 +857,7 @@ static struct fdcount count_fds(bool print)
 		struct stat sb;
 		ssize_t l;
 
-		if (d->d_name[0] == '.' || fd == dirfd(dir))
+		if (d->d_name[0] == '.' || fd == dirfd(dir) || is_pin(fd))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		l = readlink(path, target, sizeof(target) - 1);
@@ -951,16 +958,35 @@ static void check_fd_bound(void)
  * driver is done with their VMs (docs/security.md; the guest's GPU work may
  * keep them a while, charged to XE_PROXY_MAX_CONTEXTS meanwhile). The
  * simulator may keep BO memfds and sync_file dups for its own pending work.
- * Those are looked at again SUSPECT_NS later, by inode or eventfd id: by
+ * Those are looked at again two minutes later, by inode or eventfd id: by
  * then every job has finished or hit the simulator's 5 s job timeout.
  */
-#define SUSPECT_NS	(120ull * 1000000000)
+static uint64_t suspect_ns = 120000ull * 1000000;	/* ABI_FUZZ_SUSPECT_MS */
 static struct {
 	struct fdkey k;
 	uint64_t t;
 	bool bo;
+	int pin;	/* our own reference to the same file */
 } suspects[128];
 static int n_suspects;
+
+/*
+ * Eventfd ids and fd numbers are reused once freed, so a suspect is pinned:
+ * a dup of ours keeps its file (and id) alive. Raw syscalls: the simulator
+ * must not take the dup for a device fd of its own.
+ */
+static int pin_fd(int fd)
+{
+	return (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+}
+
+static bool is_pin(int fd)
+{
+	for (int i = 0; i < n_suspects; i++)
+		if (suspects[i].pin == fd)
+			return true;
+	return false;
+}
 
 static void check_fds_clean(void)
 {
@@ -1007,37 +1033,35 @@ static void check_fds_clean(void)
 	if (n_suspects || (c.simbo == fd_base.simbo && c.render == fd_base.render))
 		return;
 	for (int i = 0; i < n_bos && n_suspects < 128; i++)
-		suspects[n_suspects++] = (typeof(suspects[0])){ bos[i], now_ns(), true };
+		suspects[n_suspects++] = (typeof(suspects[0])){ bos[i], now_ns(), true,
+								pin_fd(bos[i].fd) };
 	for (int i = 0; i < n_nodes && n_suspects < 128; i++)
-		suspects[n_suspects++] = (typeof(suspects[0])){ nodes[i], now_ns(), false };
+		suspects[n_suspects++] = (typeof(suspects[0])){ nodes[i], now_ns(), false,
+								pin_fd(nodes[i].fd) };
 }
 
 /* A leaked fd stays open, as the same file, for good. */
 static void check_suspects(void)
 {
-	static struct fdkey base_nodes[64];
-	static int n_base_nodes = -1;
 	int i, still = 0;
 
-	if (n_base_nodes < 0) {	/* the baseline's own are no suspects */
-		count_fds(false);
-		for (n_base_nodes = 0; n_base_nodes < n_nodes && n_base_nodes < 64; n_base_nodes++)
-			base_nodes[n_base_nodes] = nodes[n_base_nodes];
-	}
-	if (!n_suspects || now_ns() - suspects[0].t < SUSPECT_NS)
+	if (!n_suspects || now_ns() - suspects[0].t < suspect_ns)
 		return;
 	for (i = 0; i < n_suspects; i++) {
-		struct stat sb;
-		bool base = false;
+		struct stat a, b;
+		int fd = suspects[i].k.fd, pin = suspects[i].pin;
+		bool same;
 
-		for (int k = 0; k < n_base_nodes; k++)
-			base |= !suspects[i].bo && base_nodes[k].key == suspects[i].k.key;
-		if (base)
+		if (pin < 0)
 			continue;
-		if (suspects[i].bo ? !fstat(suspects[i].k.fd, &sb) && sb.st_ino == suspects[i].k.key :
-		    eventfd_id(suspects[i].k.fd) == suspects[i].k.key) {
+		if (suspects[i].bo)
+			same = !fstat(fd, &a) && !fstat(pin, &b) && a.st_ino == b.st_ino &&
+			       a.st_dev == b.st_dev;
+		else
+			same = eventfd_id(fd) && eventfd_id(fd) == eventfd_id(pin);
+		if (same) {
 			fprintf(stderr, "abi_fuzz: fd %d (%s) open since everything was destroyed\n",
-				suspects[i].k.fd, suspects[i].bo ? "a BO memfd or dma-buf" : "a render node");
+				fd, suspects[i].bo ? "a BO memfd or dma-buf" : "a render node");
 			still++;
 		}
 	}
@@ -1045,9 +1069,12 @@ static void check_suspects(void)
 		count_fds(true);
 		print_library_counts();
 		fail("fdleak", "%d fds of destroyed contexts are still open %llu s after everything was destroyed (the inputs up to then: %s.suspect)",
-		     still, SUSPECT_NS / 1000000000,
+		     still, (unsigned long long)(suspect_ns / 1000000000),
 		     getenv("ABI_FUZZ_HISTORY") ? getenv("ABI_FUZZ_HISTORY") : "$ABI_FUZZ_HISTORY");
 	}
+	for (i = 0; i < n_suspects; i++)
+		if (suspects[i].pin >= 0)
+			syscall(SYS_close, suspects[i].pin);
 	n_suspects = 0;
 }
 
@@ -2977,6 +3004,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		stall_ns = (uint64_t)env_long("ABI_FUZZ_STALL_MS") * 1000000;
 	if (getenv("ABI_FUZZ_REVOKE_MS"))
 		revoke_delay_ns = (uint64_t)env_long("ABI_FUZZ_REVOKE_MS") * 1000000;
+	if (getenv("ABI_FUZZ_SUSPECT_MS"))
+		suspect_ns = (uint64_t)env_long("ABI_FUZZ_SUSPECT_MS") * 1000000;
 
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
