@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the syncs of EXEC and VM_BIND.
+ *
+ * An in-sync that is one of this context's own unsignalled fences becomes
+ * a host fence dependency, so the guest CPU never waits for its own work;
+ * foreign fences are waited for here first. Bind user fences point into
+ * the submitter's memory, which only the guest can write, so the guest
+ * writes them; exec user fences are GPU addresses and go to the host.
+ *
+ * Argument checks and errnos follow xe_sync.c in drivers/gpu/drm/xe.
+ */
+#include <linux/dma-fence-chain.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_syncobj.h>
+#include <uapi/drm/xe_drm.h>
+
+#include "vxp_drv.h"
+#include "vxp_fence.h"
+#include "vxp_sync.h"
+
+/**
+ * vxp_syncs_fini() - release what vxp_syncs_parse() took
+ * @s: the syncs; reusable afterwards
+ */
+void vxp_syncs_fini(struct vxp_syncs *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->num_out; i++) {
+		dma_fence_chain_free(s->out[i].chain);
+		drm_syncobj_put(s->out[i].syncobj);
+	}
+	s->num_out = 0;
+	kvfree(s->out);
+	s->out = NULL;
+	for (i = 0; i < s->num_pinned; i++) {
+		vxp_fence_unpin_host_id(s->pinned[i]);
+		dma_fence_put(&s->pinned[i]->base);
+	}
+	s->num_pinned = 0;
+}
+
+/*
+ * Make the submission depend on @fence: nothing if it signalled, a host
+ * wait if it is ours and the command has room for one more
+ * (VXP_MAX_WIRE_WAITS), else a CPU wait here.
+ */
+static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
+			    struct dma_fence *fence)
+{
+	struct vxp_fence *own;
+	long ret;
+
+	if (dma_fence_is_signaled(fence))
+		return 0;
+	own = vxp_fence_of_ctx(fence, ctx);
+	if (own && own->host_id && s->num_pinned < VXP_MAX_WIRE_WAITS) {
+		if (!vxp_fence_pin_host_id(own))
+			return fence->error < 0 ? fence->error : 0;
+		dma_fence_get(fence);
+		s->pinned[s->num_pinned++] = own;
+		s->wire[s->num_wire++] = (struct xe_proxy_sync){
+			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+			.fence_id = cpu_to_le64(own->host_id),
+		};
+		return 0;
+	}
+	ret = dma_fence_wait(fence, true);
+	if (ret < 0)
+		return ret;
+	return fence->error < 0 ? fence->error : 0;
+}
+
+/**
+ * vxp_syncs_parse() - read the drm_xe_sync array of an EXEC or VM_BIND
+ * @file: the caller, whose syncobj handles the syncs name
+ * @ctx: its host context
+ * @uptr: user address of the array
+ * @num: entries in it
+ * @exec: for an exec (its user fence goes to the host) rather than a bind
+ *	(the guest writes it)
+ * @s: zeroed syncs to fill; vxp_syncs_fini() them whatever this returns
+ *
+ * Reads @num syncs as xe_sync_entry_parse() does, up to DRM_XE_MAX_SYNCS
+ * as xe_exec_ioctl() and xe_vm_bind_ioctl() take. In-syncs become host
+ * fence waits or are waited for here. Only the first user fence is kept:
+ * the callers refuse more, as those do after parsing.
+ *
+ * Return: 0 or a negative errno, as xe_sync_entry_parse()'s.
+ */
+int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
+		    u32 num, bool exec, struct vxp_syncs *s)
+{
+	struct drm_xe_sync __user *user = u64_to_user_ptr(uptr);
+	struct drm_xe_sync in;
+	struct dma_fence *fence;
+	struct drm_syncobj *so;
+	bool signal;
+	u32 i;
+	int ret;
+
+	if (num > DRM_XE_MAX_SYNCS)
+		return -EINVAL;
+	if (num) {
+		s->out = kvcalloc(num, sizeof(*s->out), GFP_KERNEL);
+		if (!s->out)
+			return -ENOMEM;
+	}
+	for (i = 0; i < num; i++) {
+		if (copy_from_user(&in, &user[i], sizeof(in)))
+			return -EFAULT;
+		if ((in.flags & ~DRM_XE_SYNC_FLAG_SIGNAL) || in.reserved[0] ||
+		    in.reserved[1] || in.extensions)
+			return -EINVAL;
+		signal = in.flags & DRM_XE_SYNC_FLAG_SIGNAL;
+
+		switch (in.type) {
+		case DRM_XE_SYNC_TYPE_SYNCOBJ:
+		case DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
+			if (upper_32_bits(in.addr))
+				return -EINVAL;
+			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ &&
+			    !in.timeline_value)
+				return -EINVAL;
+			so = drm_syncobj_find(file, in.handle);
+			if (!so)
+				return -ENOENT;
+			if (signal) {
+				struct vxp_sync_out *o = &s->out[s->num_out++];
+
+				o->syncobj = so;
+				if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
+					o->point = in.timeline_value;
+					o->chain = dma_fence_chain_alloc();
+					if (!o->chain)
+						return -ENOMEM;
+				}
+				break;
+			}
+			fence = drm_syncobj_fence_get(so);
+			drm_syncobj_put(so);
+			if (!fence)
+				return -EINVAL;
+			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
+				ret = dma_fence_chain_find_seqno(&fence,
+								 in.timeline_value);
+				if (ret) {
+					dma_fence_put(fence);
+					return ret;
+				}
+			}
+			ret = fence ? vxp_syncs_depend(ctx, s, fence) : 0;
+			dma_fence_put(fence);
+			if (ret)
+				return ret;
+			break;
+		case DRM_XE_SYNC_TYPE_USER_FENCE:
+			if (!signal)
+				return -EOPNOTSUPP;
+			if (in.addr & 0x7)
+				return -EINVAL;
+			if (s->num_ufences++)
+				break;	/* refused below */
+			if (!exec) {
+				s->ufence = (struct vxp_ufence){
+					.addr = in.addr,
+					.value = in.timeline_value,
+				};
+			} else {
+				s->wire[s->num_wire++] = (struct xe_proxy_sync){
+					.type = cpu_to_le32(XE_PROXY_SYNC_USER_FENCE),
+					.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+					.addr = cpu_to_le64(in.addr),
+					.value = cpu_to_le64(in.timeline_value),
+				};
+			}
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vxp_syncs_signal() - hand a submission's fence to every out-sync
+ * @s: the parsed syncs
+ * @fence: the submission's fence
+ */
+void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence)
+{
+	u32 i;
+
+	for (i = 0; i < s->num_out; i++) {
+		struct vxp_sync_out *o = &s->out[i];
+
+		if (o->chain) {
+			drm_syncobj_add_point(o->syncobj, o->chain, fence, o->point);
+			o->chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(o->syncobj, fence);
+		}
+	}
+}
