@@ -17,6 +17,9 @@
 #   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
 #                        through our driver; IGT diffed against host-direct
 #   make fuzz-host       stateful libFuzzer (ASan+UBSan) over the host ABI, FUZZ_SECONDS=N
+#   make deb             Debian packages in build/deb/, built in the test root
+#                        and lintian-checked: virtio-xe-proxy-dkms (guest) and
+#                        virtio-xe-proxy-host (library, qemu-xe-proxy)
 #   make setup           build/refresh the cached test root (tests/env/setup)
 #   make clean
 #
@@ -27,7 +30,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace
+.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
 
 all: module
 
@@ -77,6 +80,10 @@ fuzz-host: sim
 
 demo: setup
 	tests/demo
+
+# Built from debian/ with dpkg-buildpackage inside the test root.
+deb: setup
+	tests/env/deb
 
 check:
 	tests/check
