@@ -26,6 +26,7 @@
 #include "vxp_gem.h"
 #include "vxp_uapi.h"
 #include "vxp_vm.h"
+#include "vxp_wait_user_fence.h"
 
 /*
  * The real driver's name and version (drivers/gpu/drm/xe/xe_drv.h): user

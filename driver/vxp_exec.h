@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * virtio-xe-proxy: EXEC, VM_BIND and WAIT_USER_FENCE.
+ * virtio-xe-proxy: EXEC and VM_BIND.
  */
 #ifndef VXP_EXEC_H
 #define VXP_EXEC_H
@@ -10,7 +10,5 @@ struct drm_file;
 
 int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
-int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
-			      struct drm_file *file);
 
 #endif /* VXP_EXEC_H */
