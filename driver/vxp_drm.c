@@ -22,6 +22,7 @@
 
 #include "vxp_drv.h"
 #include "vxp_exec.h"
+#include "vxp_exec_queue.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
 #include "vxp_uapi.h"

@@ -5,7 +5,6 @@
 #ifndef VXP_DRV_H
 #define VXP_DRV_H
 
-#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
@@ -51,19 +50,6 @@ static inline int vxp_trip_slot(u32 type)
 	if ((type & ~0x30fU) || !(type & 0x300) || (type & 0x300) == 0x300)
 		return -1;
 	return ((type >> 8) - 1) * 16 + (type & 0xf);
-}
-
-/*
- * Exec queue priorities (enum xe_exec_queue_priority in xe_exec_queue_types.h):
- * above NORMAL needs CAP_SYS_NICE in the guest, as on bare metal.
- */
-#define VXP_QUEUE_PRIORITY_NORMAL	1
-#define VXP_QUEUE_PRIORITY_HIGH		2
-
-static inline u64 vxp_max_queue_priority(void)
-{
-	return capable(CAP_SYS_NICE) ? VXP_QUEUE_PRIORITY_HIGH :
-				       VXP_QUEUE_PRIORITY_NORMAL;
 }
 
 /* DRM_XE_DEVICE_QUERY_* values the cache has slots for (0..EU_STALL) */
@@ -176,11 +162,11 @@ static inline struct vxp_device *to_vxp(struct drm_device *drm)
  * @seqno: last ccmd sequence number
  * @lost: the host context is gone; every call fails with -ENODEV
  * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
- *	the counters and flags struct vxp_vm and struct vxp_queue say it
+ *	the counters and flags struct vxp_vm and struct vxp_exec_queue say it
  *	does; never held across a host round trip or a wait. Taken after a
  *	VM's lock and before @lock (see vxp_vm.h)
  * @vms: vm_id -> struct vxp_vm
- * @queues: exec_queue_id -> struct vxp_queue
+ * @queues: exec_queue_id -> struct vxp_exec_queue
  * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring
  * @ring_seqno: last fence seqno per ring (under @lock)
  * @host_fence_seq: last host fence id

@@ -20,6 +20,7 @@
 #include "vxp_ccmd.h"
 #include "vxp_drv.h"
 #include "vxp_exec.h"
+#include "vxp_exec_queue.h"
 #include "vxp_fence.h"
 #include "vxp_file.h"
 #include "vxp_gem.h"
@@ -117,7 +118,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 static int vxp_exec_queue_live(struct vxp_context *ctx, struct vxp_vm *vm,
 			       u32 queue_id)
 {
-	struct vxp_queue *q;
+	struct vxp_exec_queue *q;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
@@ -131,7 +132,7 @@ static int vxp_exec_queue_live(struct vxp_context *ctx, struct vxp_vm *vm,
 /* An exec on the queue failed as on a banned queue. */
 static void vxp_exec_queue_ban(struct vxp_context *ctx, u32 queue_id)
 {
-	struct vxp_queue *q;
+	struct vxp_exec_queue *q;
 
 	mutex_lock(&ctx->ids_lock);
 	q = xa_load(&ctx->queues, queue_id);
@@ -165,7 +166,7 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_context *ctx;
 	struct vxp_syncs *s = NULL;
 	struct vxp_fence *f = NULL;
-	struct vxp_queue *q;
+	struct vxp_exec_queue *q;
 	struct vxp_vm *vm;
 	u32 queue_id, ring;
 	bool ext;
@@ -521,7 +522,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_context *ctx;
 	struct vxp_fence *f = NULL;
 	struct vxp_syncs *s = NULL;
-	struct vxp_queue *q;
+	struct vxp_exec_queue *q;
 	struct vxp_vm *vm;
 	u32 i, ring = 0, queue_id = 0;
 	int ret;

@@ -20,6 +20,7 @@
 
 #include "vxp_ccmd.h"
 #include "vxp_drv.h"
+#include "vxp_exec_queue.h"
 #include "vxp_file.h"
 #include "vxp_uapi.h"
 
@@ -186,7 +187,7 @@ static int vxp_query_put_config_priority(void __user *uptr, const void *cached,
 
 	if (size < struct_size(config, info, i + 1) || config->num_params <= i)
 		return 0;
-	prio = min(config->info[i], vxp_max_queue_priority());
+	prio = min(config->info[i], vxp_exec_queue_max_priority());
 	return put_user(prio, &user->info[i]) ? -EFAULT : 0;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * virtio-xe-proxy: VMs and exec queues as the guest tracks them.
+ * virtio-xe-proxy: VMs as the guest tracks them (vxp_vm.c).
  *
  * Locks, in the order they nest: a VM's @lock (struct vxp_vm), the
  * context's ids_lock, the context's lock (struct vxp_context). Host round
@@ -49,34 +49,10 @@ struct vxp_vm {
 	u32 num_exec_fences;
 };
 
-/**
- * struct vxp_queue - an exec queue of a host context
- * @id: the host driver's exec_queue_id
- * @vm: its VM (a reference)
- * @ring: the virtio-gpu ring its work retires on
- * @width: batch buffers per exec (parallel submission when > 1)
- * @banned: an exec on it failed the way a banned queue does (ctx->ids_lock)
- */
-struct vxp_queue {
-	u32 id;
-	struct vxp_vm *vm;
-	u32 ring;
-	u16 width;
-	bool banned;
-};
-
 int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
-int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
-				struct drm_file *file);
-int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
-				 struct drm_file *file);
-int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
-				      struct drm_file *file);
-int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
-				      struct drm_file *file);
 int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
 				       struct drm_file *file);
@@ -84,7 +60,6 @@ int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 struct vxp_vm *vxp_vm_get(struct vxp_vm *vm);
 void vxp_vm_put(struct vxp_vm *vm);
-int vxp_queue_is_banned(struct vxp_context *ctx, u32 id);
 void vxp_context_ids_fini(struct vxp_context *ctx);
 void vxp_context_userptrs_fini(struct vxp_context *ctx);
 

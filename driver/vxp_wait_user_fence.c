@@ -16,6 +16,7 @@
 #include <uapi/drm/xe_drm.h>
 
 #include "vxp_drv.h"
+#include "vxp_exec_queue.h"
 #include "vxp_file.h"
 #include "vxp_vm.h"
 #include "vxp_wait_user_fence.h"
@@ -76,7 +77,7 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (args->exec_queue_id && vxp_queue_is_banned(ctx, args->exec_queue_id) < 0)
+	if (args->exec_queue_id && vxp_exec_queue_is_banned(ctx, args->exec_queue_id) < 0)
 		return -ENOENT;
 
 	if (args->timeout < 0) {
@@ -102,7 +103,7 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			break;
 		}
 		if (args->exec_queue_id &&
-		    vxp_queue_is_banned(ctx, args->exec_queue_id) > 0) {
+		    vxp_exec_queue_is_banned(ctx, args->exec_queue_id) > 0) {
 			ret = -EIO;
 			break;
 		}

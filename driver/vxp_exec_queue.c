@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: exec queues.
+ *
+ * The host driver allocates the ids; the guest keeps a table of them per
+ * host context (ctx->queues) so it can answer what the wire does not carry
+ * back (the base EXEC_QUEUE_DESTROY has no response) with the real
+ * driver's errnos: -ENOENT for an unknown id, and
+ * GET_PROPERTY(BAN) from the ban state the host publishes in shmem
+ * (xe_exec_queue_get_property_ioctl()). Argument checks follow
+ * xe_exec_queue.c in drivers/gpu/drm/xe.
+ */
+#include <linux/capability.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+
+#include "vxp_ccmd.h"
+#include "vxp_drv.h"
+#include "vxp_exec_queue.h"
+#include "vxp_file.h"
+#include "vxp_uapi.h"
+#include "vxp_userptr.h"
+#include "vxp_vm.h"
+
+/* drivers/gpu/drm/xe: XE_HW_ENGINE_MAX_INSTANCE and MAX_USER_EXTENSIONS */
+#define VXP_MAX_PLACEMENTS	64
+#define VXP_MAX_EXTENSIONS	16
+
+#ifdef DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+#define VXP_QUEUE_FLAGS		DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
+#else
+#define VXP_QUEUE_FLAGS		0
+#endif
+
+/*
+ * Exec queue priorities (enum xe_exec_queue_priority in xe_exec_queue_types.h):
+ * above NORMAL needs CAP_SYS_NICE in the guest, as on bare metal.
+ */
+#define VXP_QUEUE_PRIORITY_NORMAL	1
+#define VXP_QUEUE_PRIORITY_HIGH		2
+
+/**
+ * vxp_exec_queue_max_priority() - the highest priority the caller may ask for
+ *
+ * As xe_exec_queue_device_get_max_priority(): HIGH with CAP_SYS_NICE,
+ * NORMAL without.
+ *
+ * Return: the priority.
+ */
+u64 vxp_exec_queue_max_priority(void)
+{
+	return capable(CAP_SYS_NICE) ? VXP_QUEUE_PRIORITY_HIGH :
+				       VXP_QUEUE_PRIORITY_NORMAL;
+}
+
+/* Read the set_property chain the way __exec_queue_user_extensions() does. */
+static int vxp_exec_queue_properties(u64 extensions,
+				     struct xe_proxy_exec_queue_property *props,
+				     u32 *count)
+{
+	struct drm_xe_ext_set_property ext;
+
+	*count = 0;
+	while (extensions) {
+		if (*count >= VXP_MAX_EXTENSIONS)
+			return -E2BIG;
+		if (copy_from_user(&ext, u64_to_user_ptr(extensions), sizeof(ext)))
+			return -EFAULT;
+		if (ext.base.pad ||
+		    ext.base.name != DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY ||
+		    ext.pad || ext.reserved[0] || ext.reserved[1])
+			return -EINVAL;
+		/* exec_queue_set_priority(): -EINVAL above HIGH, -EPERM above
+		 * what the caller may ask for. The host decides the former.
+		 */
+		if (ext.property == DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY &&
+		    ext.value <= VXP_QUEUE_PRIORITY_HIGH &&
+		    ext.value > vxp_exec_queue_max_priority())
+			return -EPERM;
+		props[*count].property = cpu_to_le32(ext.property);
+		props[*count].value = cpu_to_le64(ext.value);
+		(*count)++;
+		extensions = ext.base.next_extension;
+	}
+	return 0;
+}
+
+/* Which ring the queue's base-protocol work retires on (the host's rule). */
+static u32 vxp_exec_queue_ring(u32 id)
+{
+	return id < 63 ? id + 1 : 1 + id % 63;
+}
+
+/**
+ * vxp_exec_queue_create_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_CREATE
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_create
+ * @file: the caller
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct drm_xe_exec_queue_create *args = data;
+	struct xe_proxy_exec_queue_property props[VXP_MAX_EXTENSIONS];
+	struct drm_xe_engine_class_instance eci[VXP_MAX_PLACEMENTS];
+	struct xe_proxy_ccmd_exec_queue_create_ext_req *req;
+	struct xe_proxy_ccmd_exec_queue_create_rsp rsp;
+	struct vxp_context *ctx;
+	struct vxp_exec_queue *q;
+	struct vxp_vm *vm;
+	u32 i, n, nprops;
+	size_t len;
+	int ret;
+
+	if ((args->flags & ~VXP_QUEUE_FLAGS) ||
+	    args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	n = (u32)args->width * args->num_placements;
+	if (!n || n > VXP_MAX_PLACEMENTS)
+		return -EINVAL;
+	if (copy_from_user(eci, u64_to_user_ptr(args->instances),
+			   n * sizeof(eci[0])))
+		return -EFAULT;
+	ret = vxp_exec_queue_properties(args->extensions, props, &nprops);
+	if (ret)
+		return ret;
+	/* Without the extension the host cannot take properties. */
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (nprops && !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT))
+		return -EOPNOTSUPP;
+
+	len = sizeof(*req) + n * sizeof(struct xe_proxy_engine_class_instance) +
+	      nprops * sizeof(props[0]);
+	req = kzalloc(len, GFP_KERNEL);
+	q = kzalloc_obj(*q, GFP_KERNEL);
+	if (!req || !q) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * The base command has the extended one's layout with num_properties
+	 * in its (zero) pad field, so one builder serves both.
+	 */
+	req->hdr.cmd = cpu_to_le32(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
+				   XE_PROXY_CCMD_EXEC_QUEUE_CREATE);
+	req->hdr.len = cpu_to_le32(len);
+	req->vm_id = cpu_to_le32(args->vm_id);
+	req->flags = cpu_to_le32(args->flags);
+	req->width = cpu_to_le16(args->width);
+	req->num_placements = cpu_to_le16(args->num_placements);
+	req->num_properties = cpu_to_le32(nprops);
+	for (i = 0; i < n; i++) {
+		struct xe_proxy_engine_class_instance *e =
+			(void *)(req->payload + i * sizeof(*e));
+
+		e->engine_class = cpu_to_le16(eci[i].engine_class);
+		e->engine_instance = cpu_to_le16(eci[i].engine_instance);
+		e->gt_id = cpu_to_le16(eci[i].gt_id);
+	}
+	memcpy(req->payload + n * sizeof(struct xe_proxy_engine_class_instance),
+	       props, nprops * sizeof(props[0]));
+
+	/* Counted from here on: an LR VM is busy for VM_DESTROY meanwhile. */
+	mutex_lock(&ctx->ids_lock);
+	vm = xa_load(&ctx->vms, args->vm_id);
+	if (vm) {
+		vxp_vm_get(vm);
+		vm->num_queues++;
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (!vm) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = vxp_ccmd_send(ctx, &req->hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (!ret) {
+		q->id = le32_to_cpu(rsp.exec_queue_id);
+		q->vm = vm;
+		q->ring = vxp_exec_queue_ring(q->id);
+		q->width = args->width;
+		args->exec_queue_id = q->id;
+	}
+	mutex_lock(&ctx->ids_lock);
+	if (!ret && xa_insert(&ctx->queues, q->id, q, GFP_KERNEL)) {
+		drm_err_ratelimited(drm, "host returned queue id %u twice\n", q->id);
+		ret = -EPROTO;
+	}
+	if (ret)
+		vm->num_queues--;
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		vxp_vm_put(vm);
+	else
+		q = NULL;
+out:
+	kfree(q);
+	kfree(req);
+	return ret;
+}
+
+/**
+ * vxp_exec_queue_destroy_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_DESTROY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_destroy
+ * @file: the caller
+ *
+ * The queue leaves the table first, so no new exec finds it; an exec
+ * already past that has noted its fence on the VM when the VM's lock is
+ * free again, and the fence is kept there until it signals.
+ *
+ * Return: 0, -EINVAL or -ENOENT.
+ */
+int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_xe_exec_queue_destroy *args = data;
+	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+	};
+	struct vxp_context *ctx;
+	struct vxp_exec_queue *q;
+	int ret;
+
+	if (args->pad || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_erase(&ctx->queues, args->exec_queue_id);
+	mutex_unlock(&ctx->ids_lock);
+	if (!q)
+		return -ENOENT;
+
+	mutex_lock(&q->vm->lock);
+	vxp_vm_forget_queue(q->vm, q->id);
+	mutex_unlock(&q->vm->lock);
+	ret = vxp_ccmd_send(ctx, &req.hdr, NULL, 0);
+	/* Only now may an LR VM go (xe_vm_destroy_ioctl() -EBUSY). */
+	mutex_lock(&ctx->ids_lock);
+	q->vm->num_queues--;
+	mutex_unlock(&ctx->ids_lock);
+	vxp_vm_put(q->vm);
+	kfree(q);
+	return ret;
+}
+
+/* The host publishes bans in shmem; read the bit for @id if it has room. */
+static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
+				       bool *known)
+{
+	struct xe_proxy_shmem *sh = ctx->shmem;
+	u32 off = le32_to_cpu(READ_ONCE(sh->rsp_mem_offset));
+
+	*known = false;
+	if ((ctx->vxp->features & XE_PROXY_F_QUEUE_STATE) &&
+	    id < XE_PROXY_BAN_BITMAP_BITS &&
+	    off >= offsetofend(struct xe_proxy_shmem, ban_bitmap)) {
+		*known = true;
+		return le64_to_cpu(READ_ONCE(sh->ban_bitmap[id / 64])) &
+		       BIT_ULL(id % 64);
+	}
+	if (id < 64 && off >= offsetofend(struct xe_proxy_shmem,
+					  banned_exec_queue_mask)) {
+		*known = true;
+		return le64_to_cpu(READ_ONCE(sh->banned_exec_queue_mask)) &
+		       BIT_ULL(id);
+	}
+	return false;
+}
+
+/**
+ * vxp_exec_queue_is_banned() - whether an exec queue is banned now
+ * @ctx: the context
+ * @id: the exec_queue_id
+ *
+ * Banned when an exec on it was refused as banned, or when the host has
+ * published the ban in shmem (a batch that faulted or hung, noticed when
+ * its job retired). Takes ctx->ids_lock.
+ *
+ * Return: 1 if banned, 0 if not, -ENOENT if there is no such queue.
+ */
+int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id)
+{
+	struct vxp_exec_queue *q;
+	bool known;
+	int ret;
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, id);
+	if (!q)
+		ret = -ENOENT;
+	else
+		ret = q->banned || vxp_exec_queue_host_banned(ctx, q->id, &known);
+	mutex_unlock(&ctx->ids_lock);
+	return ret;
+}
+
+/**
+ * vxp_exec_queue_get_property_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_get_property
+ * @file: the caller
+ *
+ * BAN comes from the host's shmem state when it has it, else one round trip.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct drm_xe_exec_queue_get_property *args = data;
+	struct xe_proxy_ccmd_exec_queue_get_property_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+		.property = cpu_to_le32(args->property),
+	};
+	struct xe_proxy_ccmd_value_rsp rsp;
+	struct vxp_context *ctx;
+	bool known = false, banned = false;
+	struct vxp_exec_queue *q;
+	int ret;
+
+	if (args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	mutex_lock(&ctx->ids_lock);
+	q = xa_load(&ctx->queues, args->exec_queue_id);
+	if (!q) {
+		ret = -ENOENT;
+	} else if (args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN) {
+		ret = -EINVAL;
+	} else {
+		banned = vxp_exec_queue_host_banned(ctx, q->id, &known) || q->banned;
+		known |= q->banned;
+		ret = 0;
+	}
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+
+	if (known || !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT)) {
+		args->value = banned;
+		return 0;
+	}
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (!ret)
+		args->value = le64_to_cpu(rsp.value);
+	return ret;
+}
+
+/**
+ * vxp_exec_queue_set_property_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY
+ * @drm: the device
+ * @data: struct drm_xe_exec_queue_set_property
+ * @file: the caller
+ *
+ * Checked in xe_exec_queue_set_property_ioctl()'s order (reserved, the one
+ * property it takes, the queue), then forwarded.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct drm_xe_exec_queue_set_property *args = data;
+	struct xe_proxy_ccmd_exec_queue_set_property_req req = {
+		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY),
+		.hdr.len = cpu_to_le32(sizeof(req)),
+		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
+		.property = cpu_to_le32(args->property),
+		.value = cpu_to_le64(args->value),
+	};
+	struct xe_proxy_ccmd_status_rsp rsp;
+	struct vxp_context *ctx;
+	int ret;
+
+	if (args->reserved[0] || args->reserved[1] ||
+	    args->property != DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY)
+		return -EINVAL;
+	ctx = vxp_file_context(file);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	if (!(ctx->vxp->features & XE_PROXY_F_QUEUE_SET_PROPERTY))
+		return -EOPNOTSUPP;
+	mutex_lock(&ctx->ids_lock);
+	ret = xa_load(&ctx->queues, args->exec_queue_id) ? 0 : -ENOENT;
+	mutex_unlock(&ctx->ids_lock);
+	if (ret)
+		return ret;
+	/* A queue destroyed meanwhile is the host's -ENOENT. */
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	return ret;
+}
