@@ -7,6 +7,8 @@
 #   make modules-all     build the module for both cached guest kernels
 #   make demo            boot a guest with the module and show what it does
 #   make check           run every test; ends with "N passed, N failed"
+#   make check-quick     the tests that need no guest (build, checkpatch,
+#                        simulator, host library), in a few minutes
 #   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
 #   make sim-igt         run IGT's xe tests against the simulator, host-direct
 #   make host            build the drop-in build/host/libvirglrenderer.so.1
@@ -30,7 +32,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
+.PHONY: all module modules-all setup demo check check-quick clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
 
 all: module
 
@@ -87,6 +89,9 @@ deb: setup
 
 check:
 	tests/check
+
+check-quick:
+	CHECK_QUICK=1 tests/check
 
 clean:
 	rm -rf build
