@@ -53,6 +53,8 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
+int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm);
 int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
 				       struct drm_file *file);
