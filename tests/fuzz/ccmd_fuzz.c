@@ -2,7 +2,9 @@
 /*
  * libFuzzer target: arbitrary ccmd streams into the host core, against the
  * simulated xe device preloaded into the process (tests/sim). Built with
- * ASan + UBSan by tests/fuzz/run; `make fuzz-host FUZZ_SECONDS=N` runs it.
+ * ASan + UBSan and run by `FUZZ_TARGET=ccmd tests/fuzz/run`: some 100 times
+ * the executions per second of abi_fuzz.c, which `make fuzz-host` runs and
+ * which covers this and the rest of the ABI.
  *
  * Every context starts with a shmem and one BO with a resource (res 2,
  * blob_id 1), so inputs can reach the bind and exec paths. The context is
