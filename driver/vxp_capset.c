@@ -11,7 +11,9 @@
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include "vxp_capset.h"
 #include "vxp_drv.h"
+#include "vxp_vq.h"
 
 /* More than any real capset; bounds what a broken host can make us allocate. */
 #define VXP_CAPSET_MAX_SIZE	4096

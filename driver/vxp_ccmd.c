@@ -15,12 +15,15 @@
 #include <linux/slab.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_print.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
 #include "vxp_resource.h"
+#include "vxp_vq.h"
 
 /*
  * Host fence ids whose guest fences signalled, released with the next

@@ -15,9 +15,12 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
+#include "vxp_context.h"
 #include "vxp_drv.h"
+#include "vxp_exec_queue.h"
 #include "vxp_hostmem.h"
 #include "vxp_resource.h"
+#include "vxp_userptr.h"
 #include "vxp_vm.h"
 
 /* Responses (queries up to ~60 KiB) plus struct xe_proxy_shmem. */
@@ -75,6 +78,23 @@ err_id:
 	ida_free(&vxp->res_ida, ctx->shmem_res_id);
 	ctx->shmem_res_id = 0;
 	return ret;
+}
+
+/* Free the id tables of a context being destroyed; nothing else uses it. */
+static void vxp_context_ids_fini(struct vxp_context *ctx)
+{
+	struct vxp_exec_queue *q;
+	struct vxp_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&ctx->queues, id, q) {
+		vxp_vm_put(q->vm);
+		kfree(q);
+	}
+	xa_for_each(&ctx->vms, id, vm)
+		vxp_vm_put(vm);
+	xa_destroy(&ctx->queues);
+	xa_destroy(&ctx->vms);
 }
 
 /* Destroying the host context releases everything the host holds for it. */
@@ -179,4 +199,34 @@ err_free:
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return ERR_PTR(ret);
+}
+
+/**
+ * vxp_context_userptrs_fini() - the DRM file of @ctx was closed
+ * @ctx: the context
+ *
+ * Releases its userptrs and the exec fences kept for them: those fences
+ * hold @ctx, so they must go before the last reference can. VMs already
+ * destroyed released theirs then.
+ */
+void vxp_context_userptrs_fini(struct vxp_context *ctx)
+{
+	unsigned long id = 0;
+	struct vxp_vm *vm;
+
+	for (;;) {
+		/* a VM's lock nests outside ids_lock: one VM at a time */
+		mutex_lock(&ctx->ids_lock);
+		vm = xa_find(&ctx->vms, &id, ULONG_MAX, XA_PRESENT);
+		if (vm)
+			vxp_vm_get(vm);
+		mutex_unlock(&ctx->ids_lock);
+		if (!vm)
+			break;
+		mutex_lock(&vm->lock);
+		vxp_vm_userptrs_fini(vm);
+		mutex_unlock(&vm->lock);
+		vxp_vm_put(vm);
+		id++;
+	}
 }

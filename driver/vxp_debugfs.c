@@ -11,6 +11,8 @@
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 
+#include "vxp_debugfs.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 
 static const char *const vxp_vq_names[VXP_VQ_TRIP_SLOTS] = {

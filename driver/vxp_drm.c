@@ -20,13 +20,18 @@
 #include <drm/drm_mode_config.h>
 #include <drm/drm_print.h>
 
+#include "vxp_context.h"
+#include "vxp_debugfs.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec.h"
 #include "vxp_exec_queue.h"
-#include "vxp_file.h"
 #include "vxp_gem.h"
+#include "vxp_observation.h"
+#include "vxp_query.h"
 #include "vxp_uapi.h"
 #include "vxp_vm.h"
+#include "vxp_vm_attrs.h"
 #include "vxp_wait_user_fence.h"
 
 /*
@@ -37,30 +42,6 @@
 #define VXP_DRIVER_DESC		"Intel Xe2 Graphics (virtio-xe-proxy)"
 #define VXP_DRIVER_MAJOR	1
 #define VXP_DRIVER_MINOR	1
-
-static void vxp_device_release(struct kref *ref)
-{
-	struct vxp_device *vxp = container_of(ref, struct vxp_device, ref);
-
-	vxp_query_cache_free(vxp);
-	/* A declined device never set up its host window. */
-	if (drm_mm_initialized(&vxp->hv_mm))
-		drm_mm_takedown(&vxp->hv_mm);
-	mutex_destroy(&vxp->hv_lock);
-	mutex_destroy(&vxp->query_lock);
-	ida_destroy(&vxp->ctx_ida);
-	ida_destroy(&vxp->res_ida);
-	kfree(vxp);
-}
-
-/**
- * vxp_device_put() - drop a reference to a device
- * @vxp: the device
- */
-void vxp_device_put(struct vxp_device *vxp)
-{
-	kref_put(&vxp->ref, vxp_device_release);
-}
 
 /**
  * vxp_file_context() - the host context of a file, created on first use

@@ -14,12 +14,41 @@
 #include <uapi/linux/virtio_gpu.h>
 #include <uapi/linux/virtio_ids.h>
 
+#include "vxp_capset.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
+#include "vxp_pci.h"
+#include "vxp_query.h"
+#include "vxp_vq.h"
 
 static bool enable = true;
 module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable,
 		 "Bind virtio-gpu devices that offer an XE native context (default: true; false leaves every device to virtio_gpu)");
+
+static void vxp_device_release(struct kref *ref)
+{
+	struct vxp_device *vxp = container_of(ref, struct vxp_device, ref);
+
+	vxp_query_cache_free(vxp);
+	/* A declined device never set up its host window. */
+	if (drm_mm_initialized(&vxp->hv_mm))
+		drm_mm_takedown(&vxp->hv_mm);
+	mutex_destroy(&vxp->hv_lock);
+	mutex_destroy(&vxp->query_lock);
+	ida_destroy(&vxp->ctx_ida);
+	ida_destroy(&vxp->res_ida);
+	kfree(vxp);
+}
+
+/**
+ * vxp_device_put() - drop a reference to a device
+ * @vxp: the device
+ */
+void vxp_device_put(struct vxp_device *vxp)
+{
+	kref_put(&vxp->ref, vxp_device_release);
+}
 
 static int vxp_probe(struct virtio_device *vdev)
 {

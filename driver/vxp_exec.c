@@ -12,16 +12,18 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 #include <uapi/drm/xe_drm.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec.h"
 #include "vxp_exec_queue.h"
 #include "vxp_fence.h"
-#include "vxp_file.h"
 #include "vxp_sync.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"

@@ -14,13 +14,15 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
-#include "vxp_file.h"
 #include "vxp_uapi.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"

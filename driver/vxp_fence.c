@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
 

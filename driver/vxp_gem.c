@@ -26,8 +26,9 @@
 #include <uapi/linux/virtio_gpu.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
-#include "vxp_file.h"
 #include "vxp_gem.h"
 #include "vxp_hostmem.h"
 #include "vxp_resource.h"

@@ -13,9 +13,11 @@
  */
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_print.h>
 
 #include "vxp_drv.h"
+#include "vxp_observation.h"
 #include "vxp_uapi.h"
 
 /**

@@ -19,6 +19,7 @@
 #include <linux/unaligned.h>
 
 #include "vxp_drv.h"
+#include "vxp_pci.h"
 
 #ifndef CONFIG_X86
 #error "virtio_xe_proxy creates its PCI domain through x86's struct pci_sysdata"

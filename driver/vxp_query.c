@@ -19,9 +19,12 @@
 #include <drm/drm_print.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
-#include "vxp_file.h"
+#include "vxp_observation.h"
+#include "vxp_query.h"
 #include "vxp_uapi.h"
 
 /* Queries whose answer is fixed for the life of the device. */

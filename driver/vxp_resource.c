@@ -15,8 +15,10 @@
 
 #include <drm/drm_mm.h>
 
+#include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_resource.h"
+#include "vxp_vq.h"
 
 /**
  * vxp_ctx_create_cmd() - CTX_CREATE of a host context for the DRM capset

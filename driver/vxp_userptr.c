@@ -27,14 +27,17 @@
 #include <linux/uaccess.h>
 #include <linux/virtio_config.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_print.h>
 #include <uapi/drm/xe_drm.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_resource.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"
+#include "vxp_vq.h"
 
 #ifndef CONFIG_MMU_NOTIFIER
 #error "virtio_xe_proxy needs CONFIG_MMU_NOTIFIER (userptr invalidation)"

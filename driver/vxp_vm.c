@@ -20,14 +20,16 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
 #include "vxp_fence.h"
-#include "vxp_file.h"
 #include "vxp_gem.h"
 #include "vxp_sync.h"
 #include "vxp_uapi.h"
@@ -591,54 +593,4 @@ out:
 	kvfree(ops);
 	vxp_vm_put(vm);
 	return ret;
-}
-
-/**
- * vxp_context_ids_fini() - free the id tables of a context
- * @ctx: the context, being destroyed; nothing else uses it
- */
-void vxp_context_ids_fini(struct vxp_context *ctx)
-{
-	struct vxp_exec_queue *q;
-	struct vxp_vm *vm;
-	unsigned long id;
-
-	xa_for_each(&ctx->queues, id, q) {
-		vxp_vm_put(q->vm);
-		kfree(q);
-	}
-	xa_for_each(&ctx->vms, id, vm)
-		vxp_vm_put(vm);
-	xa_destroy(&ctx->queues);
-	xa_destroy(&ctx->vms);
-}
-
-/**
- * vxp_context_userptrs_fini() - the DRM file of @ctx was closed
- * @ctx: the context
- *
- * Releases its userptrs and the exec fences kept for them: those fences
- * hold @ctx, so they must go before the last reference can. VMs already
- * destroyed released theirs then.
- */
-void vxp_context_userptrs_fini(struct vxp_context *ctx)
-{
-	unsigned long id = 0;
-	struct vxp_vm *vm;
-
-	for (;;) {
-		/* a VM's lock nests outside ids_lock: one VM at a time */
-		mutex_lock(&ctx->ids_lock);
-		vm = xa_find(&ctx->vms, &id, ULONG_MAX, XA_PRESENT);
-		if (vm)
-			vxp_vm_get(vm);
-		mutex_unlock(&ctx->ids_lock);
-		if (!vm)
-			break;
-		mutex_lock(&vm->lock);
-		vxp_vm_userptrs_fini(vm);
-		mutex_unlock(&vm->lock);
-		vxp_vm_put(vm);
-		id++;
-	}
 }

@@ -55,14 +55,7 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm);
-int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
-int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
-				       struct drm_file *file);
-int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
-			      struct drm_file *file);
 struct vxp_vm *vxp_vm_get(struct vxp_vm *vm);
 void vxp_vm_put(struct vxp_vm *vm);
-void vxp_context_ids_fini(struct vxp_context *ctx);
-void vxp_context_userptrs_fini(struct vxp_context *ctx);
 
 #endif /* VXP_VM_H */

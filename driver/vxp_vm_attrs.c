@@ -11,14 +11,17 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
 #include "vxp_ccmd.h"
+#include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
-#include "vxp_file.h"
 #include "vxp_uapi.h"
 #include "vxp_vm.h"
+#include "vxp_vm_attrs.h"
 
 /**
  * vxp_madvise_ioctl() - DRM_IOCTL_XE_MADVISE

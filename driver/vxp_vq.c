@@ -15,9 +15,22 @@
 #include <uapi/linux/virtio_gpu.h>
 
 #include "vxp_drv.h"
+#include "vxp_vq.h"
 
 /* A healthy host answers control commands in microseconds. */
 #define VXP_CMD_TIMEOUT		(10 * HZ)
+
+/*
+ * The slot of vxp->vq_trips that counts a command type: 0x100..0x10f
+ * (2D and general commands) in 0..15, 0x200..0x20f (3D) in 16..31, -1 for
+ * any other type.
+ */
+static int vxp_trip_slot(u32 type)
+{
+	if ((type & ~0x30fU) || !(type & 0x300) || (type & 0x300) == 0x300)
+		return -1;
+	return ((type >> 8) - 1) * 16 + (type & 0xf);
+}
 
 /**
  * struct vxp_cmd - one control command in flight

@@ -15,9 +15,9 @@
 #include <drm/drm_utils.h>
 #include <uapi/drm/xe_drm.h>
 
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
-#include "vxp_file.h"
 #include "vxp_vm.h"
 #include "vxp_wait_user_fence.h"
 

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-xe-proxy: the virtio-gpu context of an open DRM file (vxp_context.c).
+ */
+#ifndef VXP_CONTEXT_H
+#define VXP_CONTEXT_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_mm.h>
+
+#include "xe_proxy_proto.h"
+
+struct vxp_device;
+
+/* virtio-gpu rings per context (ring_idx is 0..63) */
+#define VXP_RINGS		64
+/* host fence releases batched per context */
+#define VXP_MAX_PUTS		128
+
+/**
+ * struct vxp_context - the virtio-gpu context of one open DRM file
+ * @vxp: the device
+ * @ref: held by the DRM file and by every BO of the context
+ * @lock: serialises ccmds (one response slot) and context creation
+ * @ctx_id: virtio-gpu context id, 0 until created
+ * @shmem_res_id: resource id of the shared-memory response blob
+ * @shmem_hv: its node in the host-visible region
+ * @shmem: its kernel mapping
+ * @shmem_size: its size
+ * @seqno: last ccmd sequence number
+ * @lost: the host context is gone; every call fails with -ENODEV
+ * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
+ *	the counters and flags struct vxp_vm and struct vxp_exec_queue say it
+ *	does; never held across a host round trip or a wait. Taken after a
+ *	VM's lock and before @lock (see vxp_vm.h)
+ * @vms: vm_id -> struct vxp_vm
+ * @queues: exec_queue_id -> struct vxp_exec_queue
+ * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring
+ * @ring_seqno: last fence seqno per ring (under @lock)
+ * @host_fence_seq: last host fence id
+ * @put_lock: protects @puts and @num_puts; taken in interrupt context
+ * @puts: host fence ids to release with the next command
+ * @num_puts: entries in @puts
+ * @release_work: tears the context down outside the last put's context
+ */
+struct vxp_context {
+	struct vxp_device *vxp;
+	struct kref ref;
+	struct mutex lock; /* protects everything below */
+	u32 ctx_id;
+	u32 shmem_res_id;
+	struct drm_mm_node shmem_hv;
+	struct xe_proxy_shmem *shmem;
+	size_t shmem_size;
+	u32 seqno;
+	bool lost;
+	struct mutex ids_lock; /* protects vms, queues */
+	struct xarray vms;
+	struct xarray queues;
+	u64 fence_context;
+	u64 ring_seqno[VXP_RINGS];
+	atomic64_t host_fence_seq;
+	spinlock_t put_lock; /* protects puts, num_puts */
+	__le64 puts[VXP_MAX_PUTS];
+	u32 num_puts;
+	struct work_struct release_work;
+};
+
+struct vxp_context *vxp_context_create(struct vxp_device *vxp);
+struct vxp_context *vxp_context_get(struct vxp_context *ctx);
+void vxp_context_put(struct vxp_context *ctx);
+void vxp_context_userptrs_fini(struct vxp_context *ctx);
+
+#endif /* VXP_CONTEXT_H */
