@@ -102,27 +102,12 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 static int vxp_exec_queue_live(struct vxp_context *ctx, struct vxp_vm *vm,
 			       u32 queue_id)
 {
-	struct vxp_exec_queue *q;
-	int ret;
+	struct vxp_exec_queue q;
 
 	lockdep_assert_held(&vm->lock);
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, queue_id);
-	ret = q && q->vm == vm ? 0 : -ENOENT;
-	mutex_unlock(&ctx->ids_lock);
-	return ret;
-}
-
-/* An exec on the queue failed as on a banned queue. */
-static void vxp_exec_queue_ban(struct vxp_context *ctx, u32 queue_id)
-{
-	struct vxp_exec_queue *q;
-
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, queue_id);
-	if (q)
-		q->banned = true;
-	mutex_unlock(&ctx->ids_lock);
+	if (vxp_exec_queue_lookup(ctx, queue_id, &q, NULL) || q.vm != vm)
+		return -ENOENT;
+	return 0;
 }
 
 /**
@@ -150,9 +135,8 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_context *ctx;
 	struct vxp_syncs *s = NULL;
 	struct vxp_fence *f = NULL;
-	struct vxp_exec_queue *q;
+	struct vxp_exec_queue q;
 	struct vxp_vm *vm;
-	u32 queue_id, ring;
 	bool ext;
 	int ret;
 
@@ -164,27 +148,18 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, args->exec_queue_id);
 	/* xe_exec.c's order: the queue, its width, then its ban */
-	if (!q)
-		ret = -ENOENT;
-	else if (args->num_batch_buffer && args->num_batch_buffer != q->width)
-		ret = -EINVAL;
-	else
-		ret = q->banned ? -ECANCELED : 0;
-	if (!ret) {
-		queue_id = q->id;
-		ring = q->ring;
-		vm = vxp_vm_get(q->vm);
-	}
-	mutex_unlock(&ctx->ids_lock);
+	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, &vm);
 	if (ret)
 		return ret;
-	if ((args->num_batch_buffer > 1 &&
-	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_PARALLEL))) ||
-	    (!args->num_batch_buffer &&
-	     (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
+	if (args->num_batch_buffer && args->num_batch_buffer != q.width)
+		ret = -EINVAL;
+	else if (q.banned)
+		ret = -ECANCELED;
+	else if ((args->num_batch_buffer > 1 &&
+		  (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_PARALLEL))) ||
+		 (!args->num_batch_buffer &&
+		  (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
 		ret = -EOPNOTSUPP;
 	else if (args->num_batch_buffer > XE_PROXY_MAX_PARALLEL)
 		ret = -EINVAL;
@@ -199,7 +174,7 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
 	s = kzalloc_obj(*s, GFP_KERNEL);
-	f = vxp_fence_alloc(ctx, ring, ext);
+	f = vxp_fence_alloc(ctx, q.ring, ext);
 	if (!s || !f) {
 		ret = -ENOMEM;
 		goto out;
@@ -216,18 +191,18 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	}
 
 	mutex_lock(&vm->lock);
-	ret = vxp_exec_queue_live(ctx, vm, queue_id);
+	ret = vxp_exec_queue_live(ctx, vm, q.id);
 	if (!ret)
 		ret = vxp_vm_userptrs_revalidate(ctx, vm);
 	if (!ret)
-		ret = vxp_exec_send(ctx, queue_id, batches, args->num_batch_buffer,
+		ret = vxp_exec_send(ctx, q.id, batches, args->num_batch_buffer,
 				    s, f);
 	if (ret == -ECANCELED || ret == -EIO) {
-		vxp_exec_queue_ban(ctx, queue_id);
+		vxp_exec_queue_ban(ctx, q.id);
 		ret = -ECANCELED;
 	}
 	/* Userptr pages it may use stay pinned until it is done. */
-	if (!ret && vxp_vm_note_exec(vm, queue_id, &f->base))
+	if (!ret && vxp_vm_note_exec(vm, q.id, &f->base))
 		dma_fence_wait(&f->base, false);
 	mutex_unlock(&vm->lock);
 	if (!ret)

@@ -96,6 +96,64 @@ static u32 vxp_exec_queue_ring(u32 id)
 	return id < 63 ? id + 1 : 1 + id % 63;
 }
 
+/* The queue @id of @ctx, or NULL; valid while ctx->ids_lock is held. */
+static struct vxp_exec_queue *__vxp_exec_queue_find(struct vxp_context *ctx,
+						    u32 id)
+{
+	lockdep_assert_held(&ctx->ids_lock);
+	return xa_load(&ctx->queues, id);
+}
+
+/**
+ * vxp_exec_queue_lookup() - find an exec queue of a context by id
+ * @ctx: the context
+ * @id: the exec_queue_id
+ * @q: filled with a copy of the queue as it is now; its @vm names the
+ *	queue's VM but holds no reference of its own
+ * @vm: if not NULL, set to a reference to the queue's VM, taken under the
+ *	lock so the VM cannot go before it is held; vxp_vm_put() it
+ *
+ * Exec queues have no reference count: EXEC_QUEUE_DESTROY frees one once
+ * it has left ctx->queues. A caller therefore gets the queue's state (id,
+ * ring, width, ban) as a copy rather than the queue. Takes ctx->ids_lock.
+ *
+ * Return: 0, or -ENOENT if @ctx has no such queue.
+ */
+int vxp_exec_queue_lookup(struct vxp_context *ctx, u32 id,
+			  struct vxp_exec_queue *q, struct vxp_vm **vm)
+{
+	struct vxp_exec_queue *found;
+
+	mutex_lock(&ctx->ids_lock);
+	found = __vxp_exec_queue_find(ctx, id);
+	if (found) {
+		*q = *found;
+		if (vm)
+			*vm = vxp_vm_get(found->vm);
+	}
+	mutex_unlock(&ctx->ids_lock);
+	return found ? 0 : -ENOENT;
+}
+
+/**
+ * vxp_exec_queue_ban() - an exec on a queue failed as on a banned queue
+ * @ctx: the context
+ * @id: the exec_queue_id (nothing happens if it is gone)
+ *
+ * Later execs get -ECANCELED and GET_PROPERTY(BAN) says 1 without asking
+ * the host. Takes ctx->ids_lock.
+ */
+void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id)
+{
+	struct vxp_exec_queue *q;
+
+	mutex_lock(&ctx->ids_lock);
+	q = __vxp_exec_queue_find(ctx, id);
+	if (q)
+		q->banned = true;
+	mutex_unlock(&ctx->ids_lock);
+}
+
 /**
  * vxp_exec_queue_create_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_CREATE
  * @drm: the device
@@ -296,18 +354,12 @@ static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
  */
 int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id)
 {
-	struct vxp_exec_queue *q;
+	struct vxp_exec_queue q;
 	bool known;
-	int ret;
 
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, id);
-	if (!q)
-		ret = -ENOENT;
-	else
-		ret = q->banned || vxp_exec_queue_host_banned(ctx, q->id, &known);
-	mutex_unlock(&ctx->ids_lock);
-	return ret;
+	if (vxp_exec_queue_lookup(ctx, id, &q, NULL))
+		return -ENOENT;
+	return q.banned || vxp_exec_queue_host_banned(ctx, q.id, &known);
 }
 
 /**
@@ -333,7 +385,7 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	struct xe_proxy_ccmd_value_rsp rsp;
 	struct vxp_context *ctx;
 	bool known = false, banned = false;
-	struct vxp_exec_queue *q;
+	struct vxp_exec_queue q;
 	int ret;
 
 	if (args->reserved[0] || args->reserved[1])
@@ -342,20 +394,13 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 
-	mutex_lock(&ctx->ids_lock);
-	q = xa_load(&ctx->queues, args->exec_queue_id);
-	if (!q) {
-		ret = -ENOENT;
-	} else if (args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN) {
-		ret = -EINVAL;
-	} else {
-		banned = vxp_exec_queue_host_banned(ctx, q->id, &known) || q->banned;
-		known |= q->banned;
-		ret = 0;
-	}
-	mutex_unlock(&ctx->ids_lock);
+	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
 	if (ret)
 		return ret;
+	if (args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN)
+		return -EINVAL;
+	banned = vxp_exec_queue_host_banned(ctx, q.id, &known) || q.banned;
+	known |= q.banned;
 
 	if (known || !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT)) {
 		args->value = banned;
@@ -392,6 +437,7 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 		.value = cpu_to_le64(args->value),
 	};
 	struct xe_proxy_ccmd_status_rsp rsp;
+	struct vxp_exec_queue q;
 	struct vxp_context *ctx;
 	int ret;
 
@@ -403,9 +449,7 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 		return PTR_ERR(ctx);
 	if (!(ctx->vxp->features & XE_PROXY_F_QUEUE_SET_PROPERTY))
 		return -EOPNOTSUPP;
-	mutex_lock(&ctx->ids_lock);
-	ret = xa_load(&ctx->queues, args->exec_queue_id) ? 0 : -ENOENT;
-	mutex_unlock(&ctx->ids_lock);
+	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
 	if (ret)
 		return ret;
 	/* A queue destroyed meanwhile is the host's -ENOENT. */

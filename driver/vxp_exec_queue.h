@@ -36,6 +36,9 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
 int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
+int vxp_exec_queue_lookup(struct vxp_context *ctx, u32 id,
+			  struct vxp_exec_queue *q, struct vxp_vm **vm);
+void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id);
 int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id);
 u64 vxp_exec_queue_max_priority(void);
 

@@ -84,6 +84,27 @@ void vxp_vm_put(struct vxp_vm *vm)
 }
 
 /**
+ * vxp_vm_lookup() - find a VM of a context by id
+ * @ctx: the context
+ * @id: the vm_id
+ *
+ * Takes ctx->ids_lock.
+ *
+ * Return: the VM with a reference (vxp_vm_put() it), or NULL.
+ */
+struct vxp_vm *vxp_vm_lookup(struct vxp_context *ctx, u32 id)
+{
+	struct vxp_vm *vm;
+
+	mutex_lock(&ctx->ids_lock);
+	vm = xa_load(&ctx->vms, id);
+	if (vm)
+		vxp_vm_get(vm);
+	mutex_unlock(&ctx->ids_lock);
+	return vm;
+}
+
+/**
  * vxp_vm_create_ioctl() - DRM_IOCTL_XE_VM_CREATE
  * @drm: the device
  * @data: struct drm_xe_vm_create
@@ -487,7 +508,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_context *ctx;
 	struct vxp_fence *f = NULL;
 	struct vxp_syncs *s = NULL;
-	struct vxp_exec_queue *q;
+	struct vxp_exec_queue q;
 	struct vxp_vm *vm;
 	u32 i, ring = 0, queue_id = 0;
 	int ret;
@@ -501,24 +522,19 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 
-	mutex_lock(&ctx->ids_lock);
 	/* xe_vm_bind_ioctl(): an unknown VM is -EINVAL, unlike elsewhere */
-	vm = xa_load(&ctx->vms, args->vm_id);
-	ret = vm ? 0 : -EINVAL;
-	if (!ret && args->exec_queue_id) {
-		q = xa_load(&ctx->queues, args->exec_queue_id);
-		if (q) {
-			queue_id = q->id;
-			ring = q->ring;
-		} else {
-			ret = -ENOENT;
+	vm = vxp_vm_lookup(ctx, args->vm_id);
+	if (!vm)
+		return -EINVAL;
+	if (args->exec_queue_id) {
+		ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
+		if (ret) {
+			vxp_vm_put(vm);
+			return ret;
 		}
+		queue_id = q.id;
+		ring = q.ring;
 	}
-	if (!ret)
-		vxp_vm_get(vm);
-	mutex_unlock(&ctx->ids_lock);
-	if (ret)
-		return ret;
 
 	/* num_binds == 0 only orders the syncs behind the queue (xe_vm.c). */
 	ops = kvcalloc(max(args->num_binds, 1U), sizeof(*ops), GFP_KERNEL);

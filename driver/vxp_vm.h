@@ -55,6 +55,7 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm);
+struct vxp_vm *vxp_vm_lookup(struct vxp_context *ctx, u32 id);
 struct vxp_vm *vxp_vm_get(struct vxp_vm *vm);
 void vxp_vm_put(struct vxp_vm *vm);
 
