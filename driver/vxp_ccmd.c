@@ -34,6 +34,7 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 {
 	struct xe_proxy_ccmd_fence_put_req *req = buf;
 	unsigned long flags;
+	size_t len;
 	u32 n;
 
 	spin_lock_irqsave(&ctx->put_lock, flags);
@@ -43,10 +44,10 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 	spin_unlock_irqrestore(&ctx->put_lock, flags);
 	if (!n)
 		return 0;
-	req->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_FENCE_PUT);
-	req->hdr.len = cpu_to_le32(sizeof(*req) + n * sizeof(ctx->puts[0]));
+	len = sizeof(*req) + n * sizeof(ctx->puts[0]);
+	req->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_FENCE_PUT, len);
 	req->count = cpu_to_le32(n);
-	return sizeof(*req) + n * sizeof(ctx->puts[0]);
+	return len;
 }
 
 #define VXP_FENCE_PUT_MAX_LEN \

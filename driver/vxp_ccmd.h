@@ -8,11 +8,27 @@
 #include <linux/err.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
+#include <asm/byteorder.h>
 
 #include "xe_proxy_proto.h"
 
 struct vxp_context;
 struct vxp_fence;
+
+/**
+ * VXP_CCMD_HDR() - the header of a ccmd request
+ * @op: its XE_PROXY_CCMD_* number
+ * @size: the request's size in bytes, payload included (a multiple of 8)
+ *
+ * For the initialiser of a request on the stack,
+ * ``.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_CREATE, sizeof(req))``, or an
+ * assignment to the header of an allocated one. seqno and rsp_off stay 0:
+ * vxp_ccmd_send() and its variants fill them in.
+ */
+#define VXP_CCMD_HDR(op, size) ((struct xe_proxy_ccmd_req){	\
+	.cmd = cpu_to_le32(op),					\
+	.len = cpu_to_le32(size),				\
+})
 
 int vxp_ccmd_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		  void *rsp, size_t rsp_len);

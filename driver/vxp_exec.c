@@ -44,8 +44,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 {
 	struct xe_proxy_ccmd_exec_ext_req *ext;
 	struct xe_proxy_ccmd_exec_req base = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC),
-		.hdr.len = cpu_to_le32(sizeof(base)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC, sizeof(base)),
 		.exec_queue_id = cpu_to_le32(queue_id),
 		.num_batch_buffer = cpu_to_le16(1),
 		.address = cpu_to_le64(num_batches ? batches[0] : 0),
@@ -70,8 +69,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	ext = kzalloc(len, GFP_KERNEL);
 	if (!ext)
 		return -ENOMEM;
-	ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_EXT);
-	ext->hdr.len = cpu_to_le32(len);
+	ext->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_EXT, len);
 	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
 	ext->address = cpu_to_le64(num_batches == 1 ? batches[0] : 0);

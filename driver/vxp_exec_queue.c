@@ -208,9 +208,8 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 	 * The base command has the extended one's layout with num_properties
 	 * in its (zero) pad field, so one builder serves both.
 	 */
-	req->hdr.cmd = cpu_to_le32(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
-				   XE_PROXY_CCMD_EXEC_QUEUE_CREATE);
-	req->hdr.len = cpu_to_le32(len);
+	req->hdr = VXP_CCMD_HDR(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
+				XE_PROXY_CCMD_EXEC_QUEUE_CREATE, len);
 	req->vm_id = cpu_to_le32(args->vm_id);
 	req->flags = cpu_to_le32(args->flags);
 	req->width = cpu_to_le16(args->width);
@@ -284,8 +283,8 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_exec_queue_destroy *args = data;
 	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY,
+				    sizeof(req)),
 		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
 	};
 	struct vxp_context *ctx;
@@ -377,8 +376,8 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_exec_queue_get_property *args = data;
 	struct xe_proxy_ccmd_exec_queue_get_property_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY,
+				    sizeof(req)),
 		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
 		.property = cpu_to_le32(args->property),
 	};
@@ -430,8 +429,8 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_exec_queue_set_property *args = data;
 	struct xe_proxy_ccmd_exec_queue_set_property_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY,
+				    sizeof(req)),
 		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
 		.property = cpu_to_le32(args->property),
 		.value = cpu_to_le64(args->value),

@@ -49,8 +49,7 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 	struct vxp_bo *bo = to_vxp_bo(obj);
 	struct vxp_device *vxp = bo->ctx->vxp;
 	struct xe_proxy_ccmd_gem_close_req close = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CLOSE),
-		.hdr.len = cpu_to_le32(sizeof(close)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CLOSE, sizeof(close)),
 		.blob_id = cpu_to_le32(bo->res_id),
 	};
 	int idx;
@@ -252,8 +251,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 			      const struct drm_xe_gem_create *args, u32 res_id)
 {
 	struct xe_proxy_ccmd_gem_create_ext_req ext = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CREATE_EXT),
-		.hdr.len = cpu_to_le32(sizeof(ext)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CREATE_EXT, sizeof(ext)),
 		.size = cpu_to_le64(args->size),
 		.placement = cpu_to_le32(args->placement),
 		.flags = cpu_to_le32(args->flags),
@@ -262,8 +260,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		.cpu_caching = cpu_to_le16(args->cpu_caching),
 	};
 	struct xe_proxy_ccmd_gem_create_req base = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CREATE),
-		.hdr.len = cpu_to_le32(sizeof(base)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CREATE, sizeof(base)),
 		.size = cpu_to_le64(args->size),
 		.placement = cpu_to_le32(args->placement),
 		.flags = cpu_to_le32(args->flags),
@@ -271,8 +268,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		.cpu_caching = cpu_to_le16(args->cpu_caching),
 	};
 	struct xe_proxy_ccmd_gem_close_req close = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_GEM_CLOSE),
-		.hdr.len = cpu_to_le32(sizeof(close)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CLOSE, sizeof(close)),
 		.blob_id = cpu_to_le32(res_id),
 	};
 	struct xe_proxy_ccmd_value_rsp rsp;

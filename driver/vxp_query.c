@@ -78,16 +78,14 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 			kvfree(rsp);
 			return -ENOMEM;
 		}
-		ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_DEVICE_QUERY_EXT);
-		ext->hdr.len = cpu_to_le32(len);
+		ext->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_DEVICE_QUERY_EXT, len);
 		ext->query = cpu_to_le32(query);
 		ext->size = cpu_to_le32(size);
 		ext->in_size = cpu_to_le32(size);
 		memcpy(ext->payload, in, size);
 		req = &ext->hdr;
 	} else {
-		base.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_DEVICE_QUERY);
-		base.hdr.len = cpu_to_le32(sizeof(base));
+		base.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_DEVICE_QUERY, sizeof(base));
 		base.query = cpu_to_le32(query);
 		base.size = cpu_to_le32(size);
 	}

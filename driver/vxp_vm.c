@@ -117,8 +117,7 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_vm_create *args = data;
 	struct xe_proxy_ccmd_vm_create_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_CREATE),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_CREATE, sizeof(req)),
 	};
 	struct xe_proxy_ccmd_vm_create_rsp rsp;
 	struct vxp_context *ctx;
@@ -188,8 +187,7 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_vm_destroy *args = data;
 	struct xe_proxy_ccmd_vm_destroy_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_DESTROY),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_DESTROY, sizeof(req)),
 		.vm_id = cpu_to_le32(args->vm_id),
 	};
 	struct vxp_context *ctx;
@@ -318,8 +316,7 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 		base = kzalloc(len, GFP_KERNEL);
 		if (!base)
 			return -ENOMEM;
-		base->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_BIND);
-		base->hdr.len = cpu_to_le32(len);
+		base->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_BIND, len);
 		base->vm_id = cpu_to_le32(vm_id);
 		base->num_binds = cpu_to_le32(num_ops);
 		bop = (void *)base->payload;
@@ -349,8 +346,7 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 	ext = kvzalloc(len, GFP_KERNEL);
 	if (!ext)
 		return -ENOMEM;
-	ext->hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_BIND_EXT);
-	ext->hdr.len = cpu_to_le32(len);
+	ext->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_BIND_EXT, len);
 	ext->vm_id = cpu_to_le32(vm_id);
 	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_binds = cpu_to_le32(num_ops);

@@ -40,8 +40,7 @@ int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct drm_xe_madvise *args = data;
 	struct xe_proxy_ccmd_madvise_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_MADVISE),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_MADVISE, sizeof(req)),
 		.start = cpu_to_le64(args->start),
 		.range = cpu_to_le64(args->range),
 		.vm_id = cpu_to_le32(args->vm_id),
@@ -93,8 +92,7 @@ static int vxp_vm_query_attrs(struct vxp_context *ctx, u32 vm_id, u64 start,
 			      struct xe_proxy_ccmd_vm_query_attrs_rsp *rsp)
 {
 	struct xe_proxy_ccmd_vm_query_attrs_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_QUERY_ATTRS),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_QUERY_ATTRS, sizeof(req)),
 		.start = cpu_to_le64(start),
 		.range = cpu_to_le64(range),
 		.vm_id = cpu_to_le32(vm_id),
@@ -233,8 +231,7 @@ int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_vm_get_property *args = data;
 	struct xe_proxy_ccmd_vm_get_property_req req = {
-		.hdr.cmd = cpu_to_le32(XE_PROXY_CCMD_VM_GET_PROPERTY),
-		.hdr.len = cpu_to_le32(sizeof(req)),
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_GET_PROPERTY, sizeof(req)),
 		.vm_id = cpu_to_le32(args->vm_id),
 		.property = cpu_to_le32(args->property),
 		.size = cpu_to_le32(args->size),
