@@ -12,15 +12,17 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/virtio_config.h>
 #include <linux/wait.h>
 
+#include <drm/drm_device.h>
 #include <drm/drm_mm.h>
+#include <drm/drm_print.h>
 
 #include "xe_proxy_proto.h"
 
-struct drm_device;
 struct pci_dev;
 struct virtio_device;
 struct virtqueue;
@@ -122,5 +124,40 @@ struct vxp_device {
 };
 
 void vxp_device_put(struct vxp_device *vxp);
+
+/*
+ * The DRM device of a struct vxp_device * or of a struct drm_device *,
+ * whichever @vxp_or_drm is; evaluates it once.
+ */
+#define vxp_to_drm(vxp_or_drm) ({					\
+	typeof(vxp_or_drm) vxp_p__ = (vxp_or_drm);			\
+									\
+	_Generic(vxp_p__,						\
+		 struct vxp_device * : ((struct vxp_device *)vxp_p__)->drm, \
+		 struct drm_device * : (struct drm_device *)vxp_p__);	\
+})
+
+/**
+ * VXP_IOCTL_DBG() - an ioctl argument check that says when it fails
+ * @vxp_or_drm: the struct vxp_device or struct drm_device of the ioctl
+ * @cond: the condition under which the caller refuses the call
+ *
+ * Evaluates @cond once. When it holds, logs the source file, line and the
+ * text of @cond with drm_dbg(), which prints only when DRM driver
+ * debugging is on (drm.debug=0x2), so user space can tell which of the
+ * checks behind an errno refused it, as with xe's XE_IOCTL_DBG(). Used as
+ * ``if (VXP_IOCTL_DBG(drm, args->pad)) return -EINVAL;``.
+ *
+ * Return: @cond as an int, 0 or 1.
+ */
+#define VXP_IOCTL_DBG(vxp_or_drm, cond) ({				\
+	int vxp_cond__ = !!(cond);					\
+									\
+	if (vxp_cond__)							\
+		drm_dbg(vxp_to_drm(vxp_or_drm),				\
+			"ioctl argument check failed at %s:%d: %s\n",	\
+			kbasename(__FILE__), __LINE__, #cond);		\
+	vxp_cond__;							\
+})
 
 #endif /* VXP_DRV_H */

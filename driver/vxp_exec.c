@@ -108,6 +108,40 @@ static int vxp_exec_queue_live(struct vxp_context *ctx, struct vxp_vm *vm,
 	return 0;
 }
 
+/*
+ * Check an exec's batch buffers in xe_exec_ioctl()'s order (their number
+ * against the queue's width, then the queue's ban), then against what the
+ * host supports, and read their addresses into @batches.
+ */
+static int vxp_exec_batches(struct vxp_context *ctx,
+			    const struct drm_xe_exec *args,
+			    const struct vxp_exec_queue *q, u64 *batches)
+{
+	struct vxp_device *vxp = ctx->vxp;
+	u32 n = args->num_batch_buffer;
+	u64 need;
+
+	if (VXP_IOCTL_DBG(vxp, n && n != q->width))
+		return -EINVAL;
+	if (q->banned)
+		return -ECANCELED;
+	/* No batch, or one per engine of a parallel queue: extensions only. */
+	if (n != 1) {
+		need = XE_PROXY_F_EXEC_EXT |
+		       (n ? XE_PROXY_F_EXEC_PARALLEL : XE_PROXY_F_EXEC_NO_BATCH);
+		if (VXP_IOCTL_DBG(vxp, (vxp->features & need) != need))
+			return -EOPNOTSUPP;
+	}
+	if (VXP_IOCTL_DBG(vxp, n > XE_PROXY_MAX_PARALLEL))
+		return -EINVAL;
+	if (n == 1)
+		batches[0] = args->address;
+	else if (n && copy_from_user(batches, u64_to_user_ptr(args->address),
+				     n * sizeof(batches[0])))
+		return -EFAULT;
+	return 0;
+}
+
 /**
  * vxp_exec_ioctl() - DRM_IOCTL_XE_EXEC
  * @drm: the device
@@ -139,34 +173,19 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	int ret;
 
 	/* xe_exec_ioctl() checks num_syncs with the reserved fields */
-	if (args->extensions || args->reserved[0] || args->reserved[1] ||
-	    args->num_syncs > DRM_XE_MAX_SYNCS)
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->num_syncs > DRM_XE_MAX_SYNCS))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 
 	/* xe_exec.c's order: the queue, its width, then its ban */
-	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, &vm);
-	if (ret)
-		return ret;
-	if (args->num_batch_buffer && args->num_batch_buffer != q.width)
-		ret = -EINVAL;
-	else if (q.banned)
-		ret = -ECANCELED;
-	else if ((args->num_batch_buffer > 1 &&
-		  (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_PARALLEL))) ||
-		 (!args->num_batch_buffer &&
-		  (~ctx->vxp->features & (XE_PROXY_F_EXEC_EXT | XE_PROXY_F_EXEC_NO_BATCH))))
-		ret = -EOPNOTSUPP;
-	else if (args->num_batch_buffer > XE_PROXY_MAX_PARALLEL)
-		ret = -EINVAL;
-	else if (args->num_batch_buffer == 1)
-		batches[0] = args->address;
-	else if (args->num_batch_buffer &&
-		 copy_from_user(batches, u64_to_user_ptr(args->address),
-				args->num_batch_buffer * sizeof(batches[0])))
-		ret = -EFAULT;
+	if (VXP_IOCTL_DBG(drm, vxp_exec_queue_lookup(ctx, args->exec_queue_id,
+						     &q, &vm)))
+		return -ENOENT;
+	ret = vxp_exec_batches(ctx, args, &q, batches);
 	if (ret)
 		goto out;
 
@@ -178,12 +197,13 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		goto out;
 	}
 	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, true, s);
-	if (!ret && s->num_ufences > 1)
-		ret = -EINVAL;	/* xe_exec_ioctl(): one user fence */
+	/* xe_exec_ioctl(): one user fence */
+	if (!ret && VXP_IOCTL_DBG(drm, s->num_ufences > 1))
+		ret = -EINVAL;
 	if (ret)
 		goto out;
 	/* The base protocol carries no syncs: only plain execs go there. */
-	if (!ext && s->num_wire) {
+	if (VXP_IOCTL_DBG(drm, !ext && s->num_wire)) {
 		ret = -EOPNOTSUPP;
 		goto out;
 	}

@@ -59,7 +59,7 @@ u64 vxp_exec_queue_max_priority(void)
 }
 
 /* Read the set_property chain the way __exec_queue_user_extensions() does. */
-static int vxp_exec_queue_properties(u64 extensions,
+static int vxp_exec_queue_properties(struct drm_device *drm, u64 extensions,
 				     struct xe_proxy_exec_queue_property *props,
 				     u32 *count)
 {
@@ -67,20 +67,24 @@ static int vxp_exec_queue_properties(u64 extensions,
 
 	*count = 0;
 	while (extensions) {
-		if (*count >= VXP_MAX_EXTENSIONS)
+		if (VXP_IOCTL_DBG(drm, *count >= VXP_MAX_EXTENSIONS))
 			return -E2BIG;
 		if (copy_from_user(&ext, u64_to_user_ptr(extensions), sizeof(ext)))
 			return -EFAULT;
-		if (ext.base.pad ||
-		    ext.base.name != DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY ||
-		    ext.pad || ext.reserved[0] || ext.reserved[1])
+		/* exec_queue_user_ext_set_property() */
+		if (VXP_IOCTL_DBG(drm, ext.base.pad) ||
+		    VXP_IOCTL_DBG(drm, ext.base.name !=
+				  DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY) ||
+		    VXP_IOCTL_DBG(drm, ext.pad || ext.reserved[0] ||
+				  ext.reserved[1]))
 			return -EINVAL;
 		/* exec_queue_set_priority(): -EINVAL above HIGH, -EPERM above
 		 * what the caller may ask for. The host decides the former.
 		 */
-		if (ext.property == DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY &&
-		    ext.value <= VXP_QUEUE_PRIORITY_HIGH &&
-		    ext.value > vxp_exec_queue_max_priority())
+		if (VXP_IOCTL_DBG(drm, ext.property ==
+				  DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY &&
+				  ext.value <= VXP_QUEUE_PRIORITY_HIGH &&
+				  ext.value > vxp_exec_queue_max_priority()))
 			return -EPERM;
 		props[*count].property = cpu_to_le32(ext.property);
 		props[*count].value = cpu_to_le64(ext.value);
@@ -154,6 +158,44 @@ void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id)
 	mutex_unlock(&ctx->ids_lock);
 }
 
+/*
+ * The EXEC_QUEUE_CREATE(_EXT) request for @args with its @n placements
+ * and @nprops properties, or NULL. The base command has the extended
+ * one's layout with num_properties in its (zero) pad field, so one builder
+ * serves both.
+ */
+static struct xe_proxy_ccmd_exec_queue_create_ext_req *
+vxp_exec_queue_create_req(const struct drm_xe_exec_queue_create *args,
+			  const struct drm_xe_engine_class_instance *eci, u32 n,
+			  const struct xe_proxy_exec_queue_property *props,
+			  u32 nprops)
+{
+	struct xe_proxy_ccmd_exec_queue_create_ext_req *req;
+	struct xe_proxy_engine_class_instance *e;
+	size_t len;
+	u32 i;
+
+	len = sizeof(*req) + n * sizeof(*e) + nprops * sizeof(props[0]);
+	req = kzalloc(len, GFP_KERNEL);
+	if (!req)
+		return NULL;
+	req->hdr = VXP_CCMD_HDR(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
+				XE_PROXY_CCMD_EXEC_QUEUE_CREATE, len);
+	req->vm_id = cpu_to_le32(args->vm_id);
+	req->flags = cpu_to_le32(args->flags);
+	req->width = cpu_to_le16(args->width);
+	req->num_placements = cpu_to_le16(args->num_placements);
+	req->num_properties = cpu_to_le32(nprops);
+	e = (void *)req->payload;
+	for (i = 0; i < n; i++) {
+		e[i].engine_class = cpu_to_le16(eci[i].engine_class);
+		e[i].engine_instance = cpu_to_le16(eci[i].engine_instance);
+		e[i].gt_id = cpu_to_le16(eci[i].gt_id);
+	}
+	memcpy(req->payload + n * sizeof(*e), props, nprops * sizeof(props[0]));
+	return req;
+}
+
 /**
  * vxp_exec_queue_create_ioctl() - DRM_IOCTL_XE_EXEC_QUEUE_CREATE
  * @drm: the device
@@ -173,58 +215,36 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 	struct vxp_context *ctx;
 	struct vxp_exec_queue *q;
 	struct vxp_vm *vm;
-	u32 i, n, nprops;
-	size_t len;
+	u32 n, nprops;
 	int ret;
 
-	if ((args->flags & ~VXP_QUEUE_FLAGS) ||
-	    args->reserved[0] || args->reserved[1])
+	/* xe_exec_queue_create_ioctl()'s checks */
+	if (VXP_IOCTL_DBG(drm, args->flags & ~VXP_QUEUE_FLAGS) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 	n = (u32)args->width * args->num_placements;
-	if (!n || n > VXP_MAX_PLACEMENTS)
+	if (VXP_IOCTL_DBG(drm, !n || n > VXP_MAX_PLACEMENTS))
 		return -EINVAL;
 	if (copy_from_user(eci, u64_to_user_ptr(args->instances),
 			   n * sizeof(eci[0])))
 		return -EFAULT;
-	ret = vxp_exec_queue_properties(args->extensions, props, &nprops);
+	ret = vxp_exec_queue_properties(drm, args->extensions, props, &nprops);
 	if (ret)
 		return ret;
 	/* Without the extension the host cannot take properties. */
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (nprops && !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT))
+	if (VXP_IOCTL_DBG(drm, nprops &&
+			  !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT)))
 		return -EOPNOTSUPP;
 
-	len = sizeof(*req) + n * sizeof(struct xe_proxy_engine_class_instance) +
-	      nprops * sizeof(props[0]);
-	req = kzalloc(len, GFP_KERNEL);
+	req = vxp_exec_queue_create_req(args, eci, n, props, nprops);
 	q = kzalloc_obj(*q, GFP_KERNEL);
 	if (!req || !q) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	/*
-	 * The base command has the extended one's layout with num_properties
-	 * in its (zero) pad field, so one builder serves both.
-	 */
-	req->hdr = VXP_CCMD_HDR(nprops ? XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT :
-				XE_PROXY_CCMD_EXEC_QUEUE_CREATE, len);
-	req->vm_id = cpu_to_le32(args->vm_id);
-	req->flags = cpu_to_le32(args->flags);
-	req->width = cpu_to_le16(args->width);
-	req->num_placements = cpu_to_le16(args->num_placements);
-	req->num_properties = cpu_to_le32(nprops);
-	for (i = 0; i < n; i++) {
-		struct xe_proxy_engine_class_instance *e =
-			(void *)(req->payload + i * sizeof(*e));
-
-		e->engine_class = cpu_to_le16(eci[i].engine_class);
-		e->engine_instance = cpu_to_le16(eci[i].engine_instance);
-		e->gt_id = cpu_to_le16(eci[i].gt_id);
-	}
-	memcpy(req->payload + n * sizeof(struct xe_proxy_engine_class_instance),
-	       props, nprops * sizeof(props[0]));
 
 	/* Counted from here on: an LR VM is busy for VM_DESTROY meanwhile. */
 	mutex_lock(&ctx->ids_lock);
@@ -234,7 +254,7 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 		vm->num_queues++;
 	}
 	mutex_unlock(&ctx->ids_lock);
-	if (!vm) {
+	if (VXP_IOCTL_DBG(drm, !vm)) {
 		ret = -ENOENT;
 		goto out;
 	}
@@ -291,7 +311,8 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	struct vxp_exec_queue *q;
 	int ret;
 
-	if (args->pad || args->reserved[0] || args->reserved[1])
+	if (VXP_IOCTL_DBG(drm, args->pad) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -300,7 +321,7 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	mutex_lock(&ctx->ids_lock);
 	q = xa_erase(&ctx->queues, args->exec_queue_id);
 	mutex_unlock(&ctx->ids_lock);
-	if (!q)
+	if (VXP_IOCTL_DBG(drm, !q))
 		return -ENOENT;
 
 	mutex_lock(&q->vm->lock);
@@ -387,16 +408,16 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	struct vxp_exec_queue q;
 	int ret;
 
-	if (args->reserved[0] || args->reserved[1])
+	if (VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 
-	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
-	if (ret)
-		return ret;
-	if (args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN)
+	if (VXP_IOCTL_DBG(drm, vxp_exec_queue_lookup(ctx, args->exec_queue_id,
+						     &q, NULL)))
+		return -ENOENT;
+	if (VXP_IOCTL_DBG(drm, args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN))
 		return -EINVAL;
 	banned = vxp_exec_queue_host_banned(ctx, q.id, &known) || q.banned;
 	known |= q.banned;
@@ -440,17 +461,19 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 	struct vxp_context *ctx;
 	int ret;
 
-	if (args->reserved[0] || args->reserved[1] ||
-	    args->property != DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY)
+	if (VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->property !=
+			  DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (!(ctx->vxp->features & XE_PROXY_F_QUEUE_SET_PROPERTY))
+	if (VXP_IOCTL_DBG(drm, !(ctx->vxp->features &
+				 XE_PROXY_F_QUEUE_SET_PROPERTY)))
 		return -EOPNOTSUPP;
-	ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
-	if (ret)
-		return ret;
+	if (VXP_IOCTL_DBG(drm, vxp_exec_queue_lookup(ctx, args->exec_queue_id,
+						     &q, NULL)))
+		return -ENOENT;
 	/* A queue destroyed meanwhile is the host's -ENOENT. */
 	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)

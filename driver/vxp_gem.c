@@ -276,7 +276,7 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 
 	if (!(ctx->vxp->features & XE_PROXY_F_GEM_CREATE_EXT)) {
 		/* The base command cannot make VM-private BOs. */
-		if (args->vm_id)
+		if (VXP_IOCTL_DBG(ctx->vxp, args->vm_id))
 			return -EOPNOTSUPP;
 		ret = vxp_ccmd_send(ctx, &base.hdr, NULL, 0);
 		if (!ret)
@@ -312,12 +312,16 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 	u32 handle;
 	int ret;
 
-	if (args->pad[0] || args->pad[1] || args->pad[2] ||
-	    args->reserved[0] || args->reserved[1] || !args->placement ||
-	    (args->flags & ~VXP_GEM_CREATE_FLAGS) || args->handle ||
-	    !args->size || args->size > SIZE_MAX || (args->size & ~PAGE_MASK) ||
-	    !args->cpu_caching || args->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC ||
-	    args->extensions)
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->pad[0] || args->pad[1] || args->pad[2]) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->flags & ~VXP_GEM_CREATE_FLAGS) ||
+	    VXP_IOCTL_DBG(drm, args->handle) ||
+	    VXP_IOCTL_DBG(drm, !args->placement) ||
+	    VXP_IOCTL_DBG(drm, !args->size || args->size > SIZE_MAX ||
+			  (args->size & ~PAGE_MASK)) ||
+	    VXP_IOCTL_DBG(drm, !args->cpu_caching ||
+			  args->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC))
 		return -EINVAL;
 
 	ctx = vxp_file_context(file);
@@ -376,11 +380,12 @@ int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 	struct drm_xe_gem_mmap_offset *args = data;
 	struct drm_gem_object *obj;
 
-	if (args->extensions || args->reserved[0] || args->reserved[1] ||
-	    args->flags)
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->flags))
 		return -EINVAL;
 	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
+	if (VXP_IOCTL_DBG(drm, !obj))
 		return -ENOENT;
 	args->offset = drm_vma_node_offset_addr(&obj->vma_node);
 	drm_gem_object_put(obj);

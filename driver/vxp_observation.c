@@ -22,12 +22,13 @@
 
 /**
  * vxp_observation_query() - DEVICE_QUERY of OA_UNITS or EU_STALL
+ * @drm: the device
  * @q: the query
  *
  * Return: 0 with an OA unit list of none, -ENODEV for EU stall, -EINVAL for
  * a size that is not the list's, or -EFAULT.
  */
-int vxp_observation_query(struct drm_xe_device_query *q)
+int vxp_observation_query(struct drm_device *drm, struct drm_xe_device_query *q)
 {
 	struct drm_xe_query_oa_units none = { .num_oa_units = 0 };
 
@@ -37,7 +38,7 @@ int vxp_observation_query(struct drm_xe_device_query *q)
 		q->size = sizeof(none);
 		return 0;
 	}
-	if (q->size != sizeof(none))
+	if (VXP_IOCTL_DBG(drm, q->size != sizeof(none)))
 		return -EINVAL;
 	if (copy_to_user(u64_to_user_ptr(q->data), &none, sizeof(none)))
 		return -EFAULT;
@@ -57,21 +58,26 @@ int vxp_observation_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file)
 {
 	struct drm_xe_observation_param *arg = data;
+	bool bad;
 
-	if (arg->extensions)
+	if (VXP_IOCTL_DBG(drm, arg->extensions))
 		return -EINVAL;
 	switch (arg->observation_type) {
-	case DRM_XE_OBSERVATION_TYPE_OA:
-		if (arg->observation_op > DRM_XE_OBSERVATION_OP_REMOVE_CONFIG)
-			return -EINVAL;
+	case DRM_XE_OBSERVATION_TYPE_OA:	/* xe_oa_ioctl()'s operations */
+		bad = VXP_IOCTL_DBG(drm, arg->observation_op >
+				    DRM_XE_OBSERVATION_OP_REMOVE_CONFIG);
 		break;
-	case VXP_OBSERVATION_TYPE_EU_STALL:
-		if (arg->observation_op != DRM_XE_OBSERVATION_OP_STREAM_OPEN)
-			return -EINVAL;
+	case VXP_OBSERVATION_TYPE_EU_STALL:	/* xe_eu_stall_ioctl()'s */
+		bad = VXP_IOCTL_DBG(drm, arg->observation_op !=
+				    DRM_XE_OBSERVATION_OP_STREAM_OPEN);
 		break;
 	default:
-		return -EINVAL;
+		bad = VXP_IOCTL_DBG(drm, arg->observation_type >
+				    VXP_OBSERVATION_TYPE_EU_STALL);
+		break;
 	}
+	if (bad)
+		return -EINVAL;
 	drm_dbg(drm, "observation type %llu: the GPU's counters are not shared with guests\n",
 		arg->observation_type);
 	return -ENODEV;

@@ -9,7 +9,7 @@ struct drm_device;
 struct drm_file;
 struct drm_xe_device_query;
 
-int vxp_observation_query(struct drm_xe_device_query *q);
+int vxp_observation_query(struct drm_device *drm, struct drm_xe_device_query *q);
 int vxp_observation_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file);
 

@@ -64,7 +64,7 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 	size_t rsp_len;
 	int ret;
 
-	if (size > XE_PROXY_MAX_QUERY_SIZE)
+	if (VXP_IOCTL_DBG(ctx->vxp, size > XE_PROXY_MAX_QUERY_SIZE))
 		return -EINVAL;
 	rsp_len = sizeof(*rsp) + ALIGN(size, 8);
 	rsp = kvzalloc(rsp_len, GFP_KERNEL);
@@ -92,7 +92,7 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 
 	ret = vxp_ccmd_send(ctx, req, rsp, rsp_len);
 	kfree(ext);
-	if (ret == -E2BIG)
+	if (VXP_IOCTL_DBG(ctx->vxp, ret == -E2BIG))
 		ret = -EINVAL;	/* more than the response slot holds */
 	if (!ret && le32_to_cpu(rsp->ret))
 		ret = vxp_rsp_errno(rsp->ret);
@@ -231,15 +231,16 @@ static int vxp_query_engine_cycles(struct vxp_context *ctx, void __user *uptr,
 	u32 host_size;
 	int slot, ret;
 
-	if (size != sizeof(in))
+	if (VXP_IOCTL_DBG(ctx->vxp, size != sizeof(in)))
 		return -EINVAL;
 	/* The base protocol cannot carry the engine and clock to sample. */
-	if (!(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES))
+	if (VXP_IOCTL_DBG(ctx->vxp,
+			  !(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES)))
 		return -EOPNOTSUPP;
 	if (copy_from_user(&in, uptr, sizeof(in)))
 		return -EFAULT;
 	slot = vxp_clock_ns(in.clockid, &t0);
-	if (slot < 0)
+	if (VXP_IOCTL_DBG(ctx->vxp, slot < 0))
 		return slot;
 	ret = vxp_query_host(ctx, DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, size, &in,
 			     (void **)&out, &host_size);
@@ -264,14 +265,15 @@ static int vxp_query_uc_fw_version(struct vxp_context *ctx, void __user *uptr,
 	u32 host_size;
 	int ret;
 
-	if (size != sizeof(in))
+	if (VXP_IOCTL_DBG(ctx->vxp, size != sizeof(in)))
 		return -EINVAL;
 	if (copy_from_user(&in, uptr, sizeof(in)))
 		return -EFAULT;
 	/* The base protocol sends no input: it can only ask for GuC's. */
-	if (!(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES) &&
-	    (in.uc_type != XE_QUERY_UC_TYPE_GUC_SUBMISSION || in.pad ||
-	     in.pad2 || in.reserved))
+	if (VXP_IOCTL_DBG(ctx->vxp,
+			  !(ctx->vxp->features & XE_PROXY_F_ENGINE_CYCLES) &&
+			  (in.uc_type != XE_QUERY_UC_TYPE_GUC_SUBMISSION ||
+			   in.pad || in.pad2 || in.reserved)))
 		return -EOPNOTSUPP;
 	ret = vxp_query_host(ctx, DRM_XE_DEVICE_QUERY_UC_FW_VERSION, size, &in,
 			     (void **)&out, &host_size);
@@ -300,22 +302,20 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	u32 idx, host_size;
 	int ret;
 
-	if (q->extensions || q->reserved[0] || q->reserved[1] ||
-	    q->query >= VXP_QUERY_TYPES) {
-		drm_dbg(drm, "DEVICE_QUERY: bad extensions/reserved/query %u\n",
-			q->query);
+	if (VXP_IOCTL_DBG(drm, q->extensions) ||
+	    VXP_IOCTL_DBG(drm, q->reserved[0] || q->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, q->query >= VXP_QUERY_TYPES))
 		return -EINVAL;
-	}
 	idx = array_index_nospec(q->query, VXP_QUERY_TYPES);
 	if (idx == DRM_XE_DEVICE_QUERY_OA_UNITS || idx == DRM_XE_DEVICE_QUERY_EU_STALL)
-		return vxp_observation_query(q);
+		return vxp_observation_query(drm, q);
 
 	mutex_lock(&vxp->query_lock);
 	if (vxp->query_cache[idx]) {
 		ret = 0;
 		if (!q->size)
 			q->size = vxp->query_size[idx];
-		else if (q->size != vxp->query_size[idx])
+		else if (VXP_IOCTL_DBG(vxp, q->size != vxp->query_size[idx]))
 			ret = -EINVAL;
 		else if (copy_to_user(uptr, vxp->query_cache[idx], q->size))
 			ret = -EFAULT;

@@ -18,6 +18,7 @@
 #include <drm/drm_syncobj.h>
 #include <uapi/drm/xe_drm.h>
 
+#include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
 #include "vxp_sync.h"
@@ -103,7 +104,7 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 	u32 i;
 	int ret;
 
-	if (num > DRM_XE_MAX_SYNCS)
+	if (VXP_IOCTL_DBG(ctx->vxp, num > DRM_XE_MAX_SYNCS))
 		return -EINVAL;
 	if (num) {
 		s->out = kvcalloc(num, sizeof(*s->out), GFP_KERNEL);
@@ -113,21 +114,23 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 	for (i = 0; i < num; i++) {
 		if (copy_from_user(&in, &user[i], sizeof(in)))
 			return -EFAULT;
-		if ((in.flags & ~DRM_XE_SYNC_FLAG_SIGNAL) || in.reserved[0] ||
-		    in.reserved[1] || in.extensions)
+		if (VXP_IOCTL_DBG(ctx->vxp, in.flags & ~DRM_XE_SYNC_FLAG_SIGNAL) ||
+		    VXP_IOCTL_DBG(ctx->vxp, in.reserved[0] || in.reserved[1]) ||
+		    VXP_IOCTL_DBG(ctx->vxp, in.extensions))
 			return -EINVAL;
 		signal = in.flags & DRM_XE_SYNC_FLAG_SIGNAL;
 
 		switch (in.type) {
 		case DRM_XE_SYNC_TYPE_SYNCOBJ:
 		case DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
-			if (upper_32_bits(in.addr))
+			if (VXP_IOCTL_DBG(ctx->vxp, upper_32_bits(in.addr)))
 				return -EINVAL;
-			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ &&
-			    !in.timeline_value)
+			if (VXP_IOCTL_DBG(ctx->vxp,
+					  in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ &&
+					  !in.timeline_value))
 				return -EINVAL;
 			so = drm_syncobj_find(file, in.handle);
-			if (!so)
+			if (VXP_IOCTL_DBG(ctx->vxp, !so))
 				return -ENOENT;
 			if (signal) {
 				struct vxp_sync_out *o = &s->out[s->num_out++];
@@ -143,7 +146,7 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 			}
 			fence = drm_syncobj_fence_get(so);
 			drm_syncobj_put(so);
-			if (!fence)
+			if (VXP_IOCTL_DBG(ctx->vxp, !fence))
 				return -EINVAL;
 			if (in.type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
 				ret = dma_fence_chain_find_seqno(&fence,
@@ -159,9 +162,9 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 				return ret;
 			break;
 		case DRM_XE_SYNC_TYPE_USER_FENCE:
-			if (!signal)
+			if (VXP_IOCTL_DBG(ctx->vxp, !signal))
 				return -EOPNOTSUPP;
-			if (in.addr & 0x7)
+			if (VXP_IOCTL_DBG(ctx->vxp, in.addr & 0x7))
 				return -EINVAL;
 			if (s->num_ufences++)
 				break;	/* refused below */
@@ -180,6 +183,7 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 			}
 			break;
 		default:
+			VXP_IOCTL_DBG(ctx->vxp, in.type > DRM_XE_SYNC_TYPE_USER_FENCE);
 			return -EINVAL;
 		}
 	}

@@ -124,14 +124,16 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 	struct vxp_vm *vm;
 	int ret;
 
-	if (args->extensions || args->reserved[0] || args->reserved[1] ||
-	    (args->flags & ~VXP_VM_CREATE_FLAGS))
+	/* xe_vm_create_ioctl()'s checks */
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->flags & ~VXP_VM_CREATE_FLAGS))
 		return -EINVAL;
 	/* FAULT_MODE needs LR_MODE; NO_VM_OVERCOMMIT needs FAULT_MODE. */
-	if (((args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
-	     !(args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)) ||
-	    ((args->flags & VXP_VM_NO_VM_OVERCOMMIT) &&
-	     !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)))
+	if (VXP_IOCTL_DBG(drm, (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+			  !(args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)) ||
+	    VXP_IOCTL_DBG(drm, (args->flags & VXP_VM_NO_VM_OVERCOMMIT) &&
+			  !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)))
 		return -EINVAL;
 
 	ctx = vxp_file_context(file);
@@ -194,7 +196,9 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 	struct vxp_vm *vm;
 	int ret;
 
-	if (args->pad || args->reserved[0] || args->reserved[1])
+	/* xe_vm_destroy_ioctl()'s checks */
+	if (VXP_IOCTL_DBG(drm, args->pad) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -202,9 +206,9 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 
 	mutex_lock(&ctx->ids_lock);
 	vm = xa_load(&ctx->vms, args->vm_id);
-	if (!vm)
+	if (VXP_IOCTL_DBG(drm, !vm))
 		ret = -ENOENT;
-	else if (vm->lr && vm->num_queues)
+	else if (VXP_IOCTL_DBG(drm, vm->lr && vm->num_queues))
 		ret = -EBUSY;
 	else
 		ret = 0;
@@ -241,25 +245,30 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 		       const struct drm_xe_vm_bind_op *op,
 		       struct xe_proxy_vm_bind_op_ext *w)
 {
+	struct vxp_device *vxp = ctx->vxp;
 	u64 end;
 	struct vxp_bo *bo;
 
-	if (op->extensions || op->pad || op->pad2 || op->reserved[0] ||
-	    op->reserved[1] || op->reserved[2])
+	if (VXP_IOCTL_DBG(vxp, op->extensions) ||
+	    VXP_IOCTL_DBG(vxp, op->pad || op->pad2) ||
+	    VXP_IOCTL_DBG(vxp, op->reserved[0] || op->reserved[1] ||
+			  op->reserved[2]))
 		return -EINVAL;
-	if (op->op > DRM_XE_VM_BIND_OP_PREFETCH)
+	if (VXP_IOCTL_DBG(vxp, op->op > DRM_XE_VM_BIND_OP_PREFETCH))
 		return -EINVAL;
 	/* User memory goes to the host as pinned pages, never as an address. */
-	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
-	    (~ctx->vxp->features & (XE_PROXY_F_USERPTR | XE_PROXY_F_VM_BIND_EXT)))
+	if (VXP_IOCTL_DBG(vxp, op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
+			  (~vxp->features & (XE_PROXY_F_USERPTR |
+					     XE_PROXY_F_VM_BIND_EXT))))
 		return -EOPNOTSUPP;
-	if (op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
-	    (op->obj || !IS_ALIGNED(op->obj_offset, PAGE_SIZE) ||
-	     (op->flags & DRM_XE_VM_BIND_FLAG_NULL)))
+	if (VXP_IOCTL_DBG(vxp, op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR &&
+			  (op->obj || !IS_ALIGNED(op->obj_offset, PAGE_SIZE) ||
+			   (op->flags & DRM_XE_VM_BIND_FLAG_NULL))))
 		return -EINVAL;
-	if (!IS_ALIGNED(op->addr, SZ_4K) || !IS_ALIGNED(op->range, SZ_4K) ||
-	    (op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL && !op->range) ||
-	    check_add_overflow(op->addr, op->range, &end))
+	if (VXP_IOCTL_DBG(vxp, !IS_ALIGNED(op->addr, SZ_4K) ||
+			  !IS_ALIGNED(op->range, SZ_4K)) ||
+	    VXP_IOCTL_DBG(vxp, op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL && !op->range) ||
+	    VXP_IOCTL_DBG(vxp, check_add_overflow(op->addr, op->range, &end)))
 		return -EINVAL;
 
 	*w = (struct xe_proxy_vm_bind_op_ext){
@@ -276,20 +285,20 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 	     !(op->flags & DRM_XE_VM_BIND_FLAG_NULL)) ||
 	    op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
 		bo = vxp_bo_lookup(file, op->obj);
-		if (!bo)
+		if (VXP_IOCTL_DBG(vxp, !bo))
 			return -ENOENT;
 		/* A BO of another host context is not in this one's tables. */
-		if (bo->ctx != ctx ||
-		    (op->op == DRM_XE_VM_BIND_OP_MAP &&
-		     (!IS_ALIGNED(op->obj_offset, SZ_4K) ||
-		      op->obj_offset > bo->base.size ||
-		      op->range > bo->base.size - op->obj_offset))) {
+		if (VXP_IOCTL_DBG(vxp, bo->ctx != ctx) ||
+		    VXP_IOCTL_DBG(vxp, op->op == DRM_XE_VM_BIND_OP_MAP &&
+				  (!IS_ALIGNED(op->obj_offset, SZ_4K) ||
+				   op->obj_offset > bo->base.size ||
+				   op->range > bo->base.size - op->obj_offset))) {
 			drm_gem_object_put(&bo->base);
 			return -EINVAL;
 		}
 		w->res_id = cpu_to_le32(bo->res_id);
 		drm_gem_object_put(&bo->base);
-	} else if (op->obj) {
+	} else if (VXP_IOCTL_DBG(vxp, op->obj)) {
 		return -EINVAL;
 	}
 	return 0;
@@ -310,7 +319,7 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 
 	if (!(ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT)) {
 		/* Base binds: default queue, guest-synchronous on the host. */
-		if (queue_id || s->num_wire)
+		if (VXP_IOCTL_DBG(ctx->vxp, queue_id || s->num_wire))
 			return -EOPNOTSUPP;
 		len = sizeof(*base) + num_ops * sizeof(*bop);
 		base = kzalloc(len, GFP_KERNEL);
@@ -321,7 +330,8 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 		base->num_binds = cpu_to_le32(num_ops);
 		bop = (void *)base->payload;
 		for (i = 0; i < num_ops; i++) {
-			if (ops[i].prefetch_mem_region_instance) {
+			if (VXP_IOCTL_DBG(ctx->vxp,
+					  ops[i].prefetch_mem_region_instance)) {
 				kfree(base);
 				return -EOPNOTSUPP;
 			}
@@ -482,6 +492,66 @@ static void vxp_bind_track_userptrs(struct vxp_vm *vm,
 	}
 }
 
+/*
+ * Read and check the @args->num_binds ops of a bind into @ops, and pin
+ * the user memory of its MAP_USERPTR ops into @ups; what was pinned is
+ * in @ups also on failure.
+ */
+static int vxp_bind_ops_read(struct drm_file *file, struct vxp_context *ctx,
+			     const struct drm_xe_vm_bind *args,
+			     struct xe_proxy_vm_bind_op_ext *ops,
+			     struct vxp_userptr **ups)
+{
+	struct drm_xe_vm_bind_op op;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < args->num_binds; i++) {
+		if (args->num_binds == 1)
+			op = args->bind;
+		else if (copy_from_user(&op, u64_to_user_ptr(args->vector_of_binds) +
+					i * sizeof(op), sizeof(op)))
+			return -EFAULT;
+		ret = vxp_bind_op(file, ctx, &op, &ops[i]);
+		if (ret)
+			return ret;
+		if (op.op != DRM_XE_VM_BIND_OP_MAP_USERPTR)
+			continue;
+		ret = vxp_userptr_create(ctx, op.obj_offset, op.range, op.addr,
+					 op.pat_index, op.flags, &ups[i]);
+		if (ret)
+			return ret;
+		ops[i].res_id = cpu_to_le32(ups[i]->res_id);
+		ops[i].obj_offset = 0;
+	}
+	return 0;
+}
+
+/*
+ * The user fence of a bind, checked as xe_vm_bind_ioctl() does after
+ * parsing the syncs, goes to @f, which writes it once the bind is done.
+ */
+static int vxp_bind_ufence(struct drm_device *drm,
+			   const struct drm_xe_vm_bind *args,
+			   const struct vxp_syncs *s, struct vxp_fence *f)
+{
+	/* xe_vm_bind_ioctl() disallows a user fence when nothing is bound. */
+	if (VXP_IOCTL_DBG(drm, !args->num_binds && s->num_ufences))
+		return -EOPNOTSUPP;
+	/* xe_vm_bind_ioctl(): one user fence */
+	if (VXP_IOCTL_DBG(drm, s->num_ufences > 1))
+		return -EINVAL;
+	if (!s->num_ufences)
+		return 0;
+	f->ufences = kmemdup(&s->ufence, sizeof(s->ufence), GFP_KERNEL);
+	if (!f->ufences)
+		return -ENOMEM;
+	f->num_ufences = 1;
+	f->mm = current->mm;
+	mmgrab(f->mm);
+	return 0;
+}
+
 /**
  * vxp_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
  * @drm: the device
@@ -500,7 +570,6 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct drm_xe_vm_bind *args = data;
 	struct xe_proxy_vm_bind_op_ext *ops = NULL;
 	struct vxp_userptr **ups = NULL;
-	struct drm_xe_vm_bind_op op;
 	struct vxp_context *ctx;
 	struct vxp_fence *f = NULL;
 	struct vxp_syncs *s = NULL;
@@ -510,9 +579,11 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	int ret;
 
 	/* vm_bind_ioctl_check_args() checks num_syncs first of all counts */
-	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
-	    args->reserved[1] || args->num_syncs > DRM_XE_MAX_SYNCS ||
-	    args->num_binds > VXP_MAX_BINDS)
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->pad || args->pad2) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->num_syncs > DRM_XE_MAX_SYNCS) ||
+	    VXP_IOCTL_DBG(drm, args->num_binds > VXP_MAX_BINDS))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
@@ -520,13 +591,13 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	/* xe_vm_bind_ioctl(): an unknown VM is -EINVAL, unlike elsewhere */
 	vm = vxp_vm_lookup(ctx, args->vm_id);
-	if (!vm)
+	if (VXP_IOCTL_DBG(drm, !vm))
 		return -EINVAL;
 	if (args->exec_queue_id) {
-		ret = vxp_exec_queue_lookup(ctx, args->exec_queue_id, &q, NULL);
-		if (ret) {
+		if (VXP_IOCTL_DBG(drm, vxp_exec_queue_lookup(ctx, args->exec_queue_id,
+							     &q, NULL))) {
 			vxp_vm_put(vm);
-			return ret;
+			return -ENOENT;
 		}
 		queue_id = q.id;
 		ring = q.ring;
@@ -541,49 +612,14 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < args->num_binds; i++) {
-		if (args->num_binds == 1) {
-			op = args->bind;
-		} else if (copy_from_user(&op, u64_to_user_ptr(args->vector_of_binds) +
-					  i * sizeof(op), sizeof(op))) {
-			ret = -EFAULT;
-			goto out;
-		}
-		ret = vxp_bind_op(file, ctx, &op, &ops[i]);
-		if (ret)
-			goto out;
-		if (op.op == DRM_XE_VM_BIND_OP_MAP_USERPTR) {
-			ret = vxp_userptr_create(ctx, op.obj_offset, op.range,
-						 op.addr, op.pat_index, op.flags,
-						 &ups[i]);
-			if (ret)
-				goto out;
-			ops[i].res_id = cpu_to_le32(ups[i]->res_id);
-			ops[i].obj_offset = 0;
-		}
-	}
-	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, false, s);
+	ret = vxp_bind_ops_read(file, ctx, args, ops, ups);
+	if (!ret)
+		ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs,
+				      false, s);
+	if (!ret)
+		ret = vxp_bind_ufence(drm, args, s, f);
 	if (ret)
 		goto out;
-	/* xe_vm_bind_ioctl() disallows a user fence when nothing is bound. */
-	if (!args->num_binds && s->num_ufences) {
-		ret = -EOPNOTSUPP;
-		goto out;
-	}
-	if (s->num_ufences > 1) {
-		ret = -EINVAL;	/* xe_vm_bind_ioctl(): one user fence */
-		goto out;
-	}
-	if (s->num_ufences) {
-		f->ufences = kmemdup(&s->ufence, sizeof(s->ufence), GFP_KERNEL);
-		if (!f->ufences) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		f->num_ufences = 1;
-		f->mm = current->mm;
-		mmgrab(f->mm);
-	}
 
 	mutex_lock(&vm->lock);
 	ret = vm->closed ? -ENOENT :

@@ -58,21 +58,21 @@ int vxp_madvise_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (!(ctx->vxp->features & XE_PROXY_F_MADVISE))
+	if (VXP_IOCTL_DBG(drm, !(ctx->vxp->features & XE_PROXY_F_MADVISE)))
 		return -EOPNOTSUPP;
-	if (!xa_load(&ctx->vms, args->vm_id))
+	if (VXP_IOCTL_DBG(drm, !xa_load(&ctx->vms, args->vm_id)))
 		return -EINVAL;
 	/* the host request has no room for them; xe refuses them anyway */
-	if (args->reserved[0] || args->reserved[1])
+	if (VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 	/* the attribute union: three words whatever the type */
 	BUILD_BUG_ON(sizeof(args->atomic) != sizeof(words));
 	memcpy(&words, &args->atomic, sizeof(words));
 	loc = words.arg0;
-	if (args->type > DRM_XE_MEM_RANGE_ATTR_PAT ||
-	    (args->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
-	     loc != DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
-	     loc != DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM)) {
+	if (VXP_IOCTL_DBG(drm, args->type > DRM_XE_MEM_RANGE_ATTR_PAT ||
+			  (args->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
+			   loc != DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE &&
+			   loc != DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM))) {
 		drm_dbg(drm, "MADVISE: attribute %u (location %d) has no host equivalent\n",
 			args->type, loc);
 		return -EOPNOTSUPP;
@@ -145,18 +145,21 @@ int vxp_vm_query_mem_range_attrs_ioctl(struct drm_device *drm, void *data,
 	struct vxp_context *ctx;
 	int ret;
 
-	if ((!want && (args->vector_of_mem_attr || args->sizeof_mem_range_attr)) ||
-	    (want && (!args->vector_of_mem_attr ||
-		      args->sizeof_mem_range_attr != sizeof(struct drm_xe_mem_range_attr))))
+	/* xe_vm_query_vmas_attrs_ioctl()'s checks */
+	if (VXP_IOCTL_DBG(drm, !want && (args->vector_of_mem_attr ||
+					 args->sizeof_mem_range_attr)) ||
+	    VXP_IOCTL_DBG(drm, want && (!args->vector_of_mem_attr ||
+					args->sizeof_mem_range_attr !=
+					sizeof(struct drm_xe_mem_range_attr))))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (!(ctx->vxp->features & XE_PROXY_F_VM_QUERY_ATTRS))
+	if (VXP_IOCTL_DBG(drm, !(ctx->vxp->features & XE_PROXY_F_VM_QUERY_ATTRS)))
 		return -EOPNOTSUPP;
-	if (!xa_load(&ctx->vms, args->vm_id))
+	if (VXP_IOCTL_DBG(drm, !xa_load(&ctx->vms, args->vm_id)))
 		return -EINVAL;
-	if (want > INT_MAX / sizeof(struct drm_xe_mem_range_attr))
+	if (VXP_IOCTL_DBG(drm, want > INT_MAX / sizeof(struct drm_xe_mem_range_attr)))
 		return -ENOBUFS;
 	rsp = kvmalloc(struct_size(rsp, ranges, XE_PROXY_MAX_MEM_RANGES),
 		       GFP_KERNEL);
@@ -241,17 +244,19 @@ int vxp_vm_get_property_ioctl(struct drm_device *drm, void *data,
 	size_t rsp_len;
 	int ret;
 
-	if (args->extensions || args->pad || args->reserved[0] ||
-	    args->reserved[1] || args->reserved[2])
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->pad) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1] ||
+			  args->reserved[2]))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (!(ctx->vxp->features & XE_PROXY_F_VM_GET_PROPERTY))
+	if (VXP_IOCTL_DBG(drm, !(ctx->vxp->features & XE_PROXY_F_VM_GET_PROPERTY)))
 		return -EOPNOTSUPP;
-	if (!xa_load(&ctx->vms, args->vm_id))
+	if (VXP_IOCTL_DBG(drm, !xa_load(&ctx->vms, args->vm_id)))
 		return -ENOENT;
-	if (args->size > XE_PROXY_MAX_VM_PROPERTY_SIZE) {
+	if (VXP_IOCTL_DBG(drm, args->size > XE_PROXY_MAX_VM_PROPERTY_SIZE)) {
 		drm_dbg(drm, "VM_GET_PROPERTY: %u bytes is more than a VM reports\n",
 			args->size);
 		return -EINVAL;

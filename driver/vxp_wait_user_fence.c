@@ -70,14 +70,19 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 	long timeout, slice;
 	int ret;
 
-	if (args->extensions || args->pad || args->pad2 || args->reserved[0] ||
-	    args->reserved[1] || (args->flags & ~DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) ||
-	    args->op > DRM_XE_UFENCE_WAIT_OP_LTE || (args->addr & 0x7))
+	/* xe_wait_user_fence_ioctl()'s checks, in one errno */
+	if (VXP_IOCTL_DBG(drm, args->extensions) ||
+	    VXP_IOCTL_DBG(drm, args->pad || args->pad2) ||
+	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
+	    VXP_IOCTL_DBG(drm, args->flags & ~DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) ||
+	    VXP_IOCTL_DBG(drm, args->op > DRM_XE_UFENCE_WAIT_OP_LTE) ||
+	    VXP_IOCTL_DBG(drm, args->addr & 0x7))
 		return -EINVAL;
 	ctx = vxp_file_context(file);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	if (args->exec_queue_id && vxp_exec_queue_is_banned(ctx, args->exec_queue_id) < 0)
+	if (VXP_IOCTL_DBG(drm, args->exec_queue_id &&
+			  vxp_exec_queue_is_banned(ctx, args->exec_queue_id) < 0))
 		return -ENOENT;
 
 	if (args->timeout < 0) {
