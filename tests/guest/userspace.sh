@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # `make guest-userspace`, guest side, in the Debian sid guest root: install
-# the module with DKMS from the repo's dkms.conf, let the softdep bind it,
-# then run stock Mesa (ANV, iris), intel-media-driver and IGT on the node.
+# the virtio-xe-proxy-dkms package with apt (its postinst runs `dkms
+# install`), let the package's softdep bind the module, then run stock Mesa
+# (ANV, iris), intel-media-driver and IGT on the node; remove the package.
 #
 #   userspace.sh [IGT_BINARY...]
 #
@@ -13,17 +14,26 @@ abi=$(uname -r)
 export XDG_RUNTIME_DIR=/tmp
 echo "KTAP version 1"
 
+# The package as a user installs it; tests/vm/run put it in /usr/src. The
+# guest has no network: dkms and the kernel's headers are in the guest root.
 t0=$(date +%s)
-dkms add -m virtio-xe-proxy -v 0.1.0 >/tmp/dkms.log 2>&1
-dkms install -m virtio-xe-proxy -v 0.1.0 -k "$abi" >>/tmp/dkms.log 2>&1
+deb=$(cd /usr/src && ls virtio-xe-proxy-dkms_*_all.deb 2>/dev/null | head -1)
+(cd /usr/src && DEBIAN_FRONTEND=noninteractive \
+	apt install -y --no-install-recommends "./$deb") >/tmp/apt-install.log 2>&1
 rc=$?
-ktap_diag "dkms install took $(($(date +%s) - t0))s"
-[ $rc = 0 ] || sed 's/^/# /' /tmp/dkms.log | tail -20
-ktap_check "dkms_install" [ $rc = 0 ]
+ktap_diag "apt install ./$deb (runs dkms install) took $(($(date +%s) - t0))s"
+[ $rc = 0 ] || sed 's/^/# /' /tmp/apt-install.log | tail -30
+ktap_check "apt_install_dkms_package" [ -n "$deb" -a $rc = 0 ]
+ver=$(dpkg-query -W -f '${Version}' virtio-xe-proxy-dkms 2>/dev/null)
+dkms status -m virtio-xe-proxy -v "$ver" -k "$abi" >/tmp/dkms-status.txt 2>&1
+sed 's/^/# dkms status: /' /tmp/dkms-status.txt
+ktap_check "dkms_status_installed" grep -q ': installed' /tmp/dkms-status.txt
 ktap_check "dkms_module_in_updates" test -f "/lib/modules/$abi/updates/dkms/virtio_xe_proxy.ko" -o \
 	-f "/lib/modules/$abi/updates/dkms/virtio_xe_proxy.ko.xz" -o \
 	-f "/lib/modules/$abi/updates/dkms/virtio_xe_proxy.ko.zst"
-ktap_check "dkms_installed_softdep" test -f /etc/modprobe.d/virtio_xe_proxy.conf
+# The package ships the softdep; nothing is written to /etc.
+ktap_check "package_softdep" test -f /usr/lib/modprobe.d/virtio_xe_proxy.conf
+ktap_check "package_no_softdep_in_etc" test ! -e /etc/modprobe.d/virtio_xe_proxy.conf
 
 # Loading virtio_gpu alone must pull ours in first through the softdep.
 modprobe virtio_gpu
@@ -32,6 +42,8 @@ for r in /sys/class/drm/renderD*; do
 	[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] && node=/dev/dri/$(basename "$r")
 done
 ktap_check "softdep_binds_virtio_xe_proxy" [ -n "$node" ]
+ktap_check "module_loaded_from_dkms" sh -c \
+	'grep -q "^virtio_xe_proxy " /proc/modules && /sbin/modinfo -n virtio_xe_proxy | grep -q /updates/dkms/'
 [ -n "$node" ] || { ktap_finish; exit 1; }
 ktap_diag "node $node: $(cat "/sys/class/drm/$(basename "$node")/device/uevent" | tr '\n' ' ')"
 
@@ -82,4 +94,13 @@ for b in "$@"; do
 	awk -v b="$b" '/^Starting subtest: /{s=$3} /CRITICAL: (Test assertion|Failed assertion|error:|Last errno)/{print "# igt-log " b " " s ": " $0}' \
 		"/tmp/igt-$b.log" | grep -v '^# igt-log [^ ]* multigpu-' | head -60
 done
+
+# Removing the package runs `dkms remove`: the module leaves /lib/modules.
+DEBIAN_FRONTEND=noninteractive apt remove -y virtio-xe-proxy-dkms >/tmp/apt-remove.log 2>&1
+rc=$?
+[ $rc = 0 ] || sed 's/^/# /' /tmp/apt-remove.log | tail -20
+ktap_check "apt_remove_dkms_package" [ $rc = 0 ]
+dkms status >/tmp/dkms-status.txt 2>&1
+ktap_check "apt_remove_ran_dkms_remove" sh -c \
+	"! grep -q virtio-xe-proxy /tmp/dkms-status.txt && ! ls /lib/modules/$abi/updates/dkms/virtio_xe_proxy.ko* >/dev/null 2>&1"
 ktap_finish
