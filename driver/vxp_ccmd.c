@@ -12,6 +12,7 @@
  * (XE_PROXY_CCMD_FENCE_PUT) ride in front of the next ccmd.
  */
 #include <linux/dma-fence.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <uapi/linux/virtio_gpu.h>
 
@@ -37,6 +38,7 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 	size_t len;
 	u32 n;
 
+	lockdep_assert_held(&ctx->lock);
 	spin_lock_irqsave(&ctx->put_lock, flags);
 	n = ctx->num_puts;
 	memcpy(req->payload, ctx->puts, n * sizeof(ctx->puts[0]));
@@ -66,6 +68,7 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	struct virtio_gpu_cmd_submit *submit;
 	u32 off;
 
+	lockdep_assert_held(&ctx->lock);
 	if (WARN_ON(len < sizeof(*req) || len % 8))
 		return ERR_PTR(-EINVAL);
 	if (ctx->lost)
@@ -104,6 +107,7 @@ static int vxp_ccmd_response(struct vxp_context *ctx,
 	const u8 *src = (u8 *)ctx->shmem + off;
 	u32 written;
 
+	lockdep_assert_held(&ctx->lock);
 	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
 	if (written < rsp_len) {
 		drm_err_ratelimited(ctx->vxp->drm,
@@ -125,6 +129,7 @@ static int __vxp_ccmd_send(struct vxp_context *ctx,
 	size_t len;
 	int ret;
 
+	lockdep_assert_held(&ctx->lock);
 	submit = vxp_ccmd_submit(ctx, req, rsp ? rsp_len : 0, &len);
 	if (IS_ERR(submit))
 		return PTR_ERR(submit);

@@ -28,7 +28,9 @@ struct vxp_device;
  * struct vxp_context - the virtio-gpu context of one open DRM file
  * @vxp: the device
  * @ref: held by the DRM file and by every BO of the context
- * @lock: serialises ccmds (one response slot) and context creation
+ * @lock: serialises the context's ccmds: protects @seqno, @lost,
+ *	@ring_seqno and the response slot in @shmem, from the numbering of a
+ *	request to the copy of its response (see DOC: locking in vxp_drv.h)
  * @ctx_id: virtio-gpu context id, 0 until created
  * @shmem_res_id: resource id of the shared-memory response blob
  * @shmem_hv: its node in the host-visible region
@@ -38,14 +40,15 @@ struct vxp_device;
  * @lost: the host context is gone; every call fails with -ENODEV
  * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
  *	the counters and flags struct vxp_vm and struct vxp_exec_queue say it
- *	does; never held across a host round trip or a wait. Taken after a
- *	VM's lock and before @lock (see vxp_vm.h)
+ *	does; never held across a host round trip or a wait. Taken under a
+ *	VM's lock or none, never together with @lock
  * @vms: vm_id -> struct vxp_vm
  * @queues: exec_queue_id -> struct vxp_exec_queue
  * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring
  * @ring_seqno: last fence seqno per ring (under @lock)
  * @host_fence_seq: last host fence id
- * @put_lock: protects @puts and @num_puts; taken in interrupt context
+ * @put_lock: protects @puts, @num_puts and the host id release state of
+ *	the context's fences (struct vxp_fence); taken in interrupt context
  * @puts: host fence ids to release with the next command
  * @num_puts: entries in @puts
  * @release_work: tears the context down outside the last put's context
@@ -53,7 +56,7 @@ struct vxp_device;
 struct vxp_context {
 	struct vxp_device *vxp;
 	struct kref ref;
-	struct mutex lock; /* protects everything below */
+	struct mutex lock; /* protects seqno, lost, ring_seqno, the rsp slot */
 	u32 ctx_id;
 	u32 shmem_res_id;
 	struct drm_mm_node shmem_hv;
@@ -67,7 +70,7 @@ struct vxp_context {
 	u64 fence_context;
 	u64 ring_seqno[VXP_RINGS];
 	atomic64_t host_fence_seq;
-	spinlock_t put_lock; /* protects puts, num_puts */
+	spinlock_t put_lock; /* protects puts, num_puts, fences' put state */
 	__le64 puts[VXP_MAX_PUTS];
 	u32 num_puts;
 	struct work_struct release_work;

@@ -29,6 +29,102 @@ struct virtqueue;
 struct vxp_pci;
 struct workqueue_struct;
 
+/**
+ * DOC: locking
+ *
+ * Every lock of the driver, outermost first. A lock is only taken while
+ * holding locks listed above it, never one listed below it; the mutexes
+ * are only taken in process context, the spinlocks at the end of the list
+ * also in atomic context, as each says.
+ *
+ * vxp_pci_create_lock (vxp_pci.c, a global mutex)
+ *	Protects picking a free PCI domain and creating the root bus of a
+ *	device there, between devices probing at once. Taken in probe, with
+ *	none of the locks below; deliberately not pci_rescan_remove_lock,
+ *	which a rescan or hot-unplug of the virtio device already holds.
+ *
+ * &vxp_file.lock (mutex, one per open file)
+ *	Protects the creation of the file's host context (&vxp_file.ctx) on
+ *	its first ioctl. Taken at the start of an ioctl with no other lock
+ *	of the driver held; context creation talks to the host under it
+ *	(&vxp_device.hv_lock and &vxp_device.ctrlq_lock nest inside).
+ *
+ * &vxp_vm.lock (mutex, one per VM)
+ *	Protects the VM's closed flag, its userptr list and the exec fences
+ *	kept for them, and serialises the VM's binds and execs with that
+ *	userptr state, as xe's vm->lock does: held from a bind's submission
+ *	to the update of the list, and from the revalidation of the
+ *	userptrs to the exec noting its fence. Host round trips, fence
+ *	waits, page pinning (the mm's mmap_lock) and allocations happen
+ *	under it. One VM's lock at a time; &vxp_context.ids_lock,
+ *	&vxp_context.lock, &vxp_userptr.lock and &vxp_device.ctrlq_lock
+ *	nest inside it.
+ *
+ * &vxp_bo.lock (mutex, one per BO)
+ *	Protects the BO's mapping in the host-visible window, made once on
+ *	the first mmap() (mmap_lock held) or dma-buf mapping. Under it:
+ *	&vxp_device.hv_lock and the control queue (RESOURCE_MAP_BLOB).
+ *
+ * &vxp_context.ids_lock (mutex, one per file's context)
+ *	Protects the context's VM and exec queue tables (inserts, removals
+ *	and lookups that use what they find), &vxp_vm.num_queues and
+ *	&vxp_exec_queue.banned. Taken under a VM's lock or none; nothing is
+ *	taken under it, no host round trip and no wait, only allocation.
+ *	Lookups that merely test whether a VM id exists (MADVISE,
+ *	VM_QUERY_MEM_RANGE_ATTRS, VM_GET_PROPERTY) rely on xa_load()'s own
+ *	RCU protection instead: the host has the final word on the id.
+ *
+ * &vxp_context.lock (mutex, one per file's context)
+ *	Serialises the context's ccmds: protects its sequence number, its
+ *	lost flag, the per-ring fence seqnos and the response slot of its
+ *	shared memory, from the numbering of a request to the copy of its
+ *	response; held across the host round trip. Taken under a VM's lock
+ *	or none, never together with &vxp_context.ids_lock. Under it:
+ *	&vxp_device.ctrlq_lock and &vxp_context.put_lock.
+ *
+ * &vxp_device.query_lock (mutex)
+ *	Protects the cached query answers and the ENGINE_CYCLES clock
+ *	offsets. Copies to user space happen under it (a fault takes the
+ *	mm's mmap_lock inside); no other lock of the driver nests inside.
+ *
+ * &vxp_device.hv_lock (mutex)
+ *	Protects the allocator of the host-visible window
+ *	(&vxp_device.hv_mm). Taken under &vxp_file.lock or &vxp_bo.lock or
+ *	none; nothing nests inside.
+ *
+ * &vxp_userptr.lock (spinlock)
+ *	Protects the notifier sequence of a userptr: orders
+ *	mmu_interval_set_seq() in the invalidate callback, which may run
+ *	where it must not sleep, against the retry check of a repin. Taken
+ *	under &vxp_vm.lock or none; nothing nests inside.
+ *
+ * &vxp_device.ctrlq_lock (spinlock, interrupts disabled)
+ *	Protects the control virtqueue (adding and reaping buffers) and the
+ *	device's broken flag. The queue's interrupt callback holds it while
+ *	it completes commands, so a fenced command's completion, and with it
+ *	vxp_fence_signal(), runs under it in hard-IRQ context:
+ *	&vxp_context.put_lock and &vxp_fence.lock nest inside.
+ *
+ * &vxp_context.put_lock (spinlock, irqsave)
+ *	Protects the context's batch of host fence ids to release and, of
+ *	each of its fences, &vxp_fence.wire_refs, &vxp_fence.put_pending and
+ *	&vxp_fence.put_queued. Taken in hard-IRQ context under
+ *	&vxp_device.ctrlq_lock, and in process context under
+ *	&vxp_context.lock or none; nothing nests inside.
+ *
+ * &vxp_fence.lock (spinlock, irqsave)
+ *	The lock of the fence's dma_fence: protects what the dma-fence core
+ *	keeps in it (flags, callbacks). Taken by that core, also in hard-IRQ
+ *	context under &vxp_device.ctrlq_lock; signalling runs the fence's
+ *	callbacks under it.
+ *
+ * Not locks, but part of the picture: every ioctl runs inside
+ * drm_dev_enter() (vxp_drm.c), which unplug waits for; reference counts
+ * (&vxp_device.ref, &vxp_context.ref, &vxp_vm.ref, the fences') and the
+ * atomic counters need no lock; exec queues have no reference count and
+ * are only read as copies (vxp_exec_queue_lookup()).
+ */
+
 /* kzalloc_obj() arrived in 7.x; older kernels get the same thing spelled out. */
 #ifndef kzalloc_obj
 #define kzalloc_obj(obj, gfp) kzalloc(sizeof(obj), gfp)
@@ -125,9 +221,13 @@ struct vxp_device {
 
 void vxp_device_put(struct vxp_device *vxp);
 
-/*
- * The DRM device of a struct vxp_device * or of a struct drm_device *,
- * whichever @vxp_or_drm is; evaluates it once.
+/**
+ * vxp_to_drm() - the DRM device of a vxp_device or of a drm_device
+ * @vxp_or_drm: a struct vxp_device * or a struct drm_device *
+ *
+ * Evaluates @vxp_or_drm once; for VXP_IOCTL_DBG(), which takes either.
+ *
+ * Return: the struct drm_device *.
  */
 #define vxp_to_drm(vxp_or_drm) ({					\
 	typeof(vxp_or_drm) vxp_p__ = (vxp_or_drm);			\

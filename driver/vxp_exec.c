@@ -9,6 +9,7 @@
  *
  * Argument checks and errnos follow xe_exec.c in drivers/gpu/drm/xe.
  */
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 

@@ -11,6 +11,7 @@
  * xe_exec_queue.c in drivers/gpu/drm/xe.
  */
 #include <linux/capability.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 

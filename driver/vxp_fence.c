@@ -10,6 +10,7 @@
  * nobody needs to wait for it on the host any more.
  */
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -131,6 +132,7 @@ static void vxp_fence_queue_put(struct vxp_fence *f)
 {
 	struct vxp_context *ctx = f->ctx;
 
+	lockdep_assert_held(&ctx->put_lock);
 	f->put_queued = true;
 	if (ctx->num_puts < VXP_MAX_PUTS)
 		ctx->puts[ctx->num_puts++] = cpu_to_le64(f->host_id);

@@ -25,7 +25,7 @@ struct vxp_ufence {
 /**
  * struct vxp_fence - signals when the host ring is past a submission
  * @base: the dma_fence
- * @lock: its lock
+ * @lock: the lock of @base: protects the dma-fence core's state of it
  * @ctx: the host context (a reference)
  * @ring: the virtio-gpu ring
  * @host_id: the host fence the submission signals, 0 for none; later
@@ -41,7 +41,7 @@ struct vxp_ufence {
  */
 struct vxp_fence {
 	struct dma_fence base;
-	spinlock_t lock; /* the dma_fence lock */
+	spinlock_t lock; /* protects base (the dma_fence lock) */
 	struct vxp_context *ctx;
 	u32 ring;
 	u64 host_id;

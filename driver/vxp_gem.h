@@ -35,6 +35,12 @@ struct vxp_bo {
 	bool vm_private;
 };
 
+/**
+ * to_vxp_bo() - the vxp_bo of a GEM object of this driver
+ * @obj: the GEM object
+ *
+ * Return: the BO.
+ */
 static inline struct vxp_bo *to_vxp_bo(struct drm_gem_object *obj)
 {
 	return container_of(obj, struct vxp_bo, base);

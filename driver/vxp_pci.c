@@ -83,8 +83,8 @@ static int vxp_pci_write(struct pci_bus *bus, unsigned int devfn, int where,
 }
 
 /*
- * Serializes picking a free domain and creating a bus there between our own
- * devices. pci_rescan_remove_lock is deliberately not taken: our probe and
+ * Protects picking a free domain and creating a bus there, between our own
+ * devices probing at once. pci_rescan_remove_lock is deliberately not taken: our probe and
  * remove run under it whenever the virtio-gpu function itself is rescanned
  * or hot-unplugged (sysfs "remove"/"rescan", ACPI hotplug), and taking it
  * again would deadlock. drivers/pci/controller/vmd.c, which also hosts a

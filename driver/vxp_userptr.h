@@ -20,7 +20,8 @@ struct vxp_vm;
  * struct vxp_userptr - user memory bound into a VM with MAP_USERPTR
  * @link: in the VM's list (the VM's lock)
  * @notifier: reports changes to the CPU mapping of the range
- * @lock: the lock mmu_interval_set_seq() needs
+ * @lock: protects the notifier's sequence: mmu_interval_set_seq() in the
+ *	invalidate callback against the retry check of vxp_userptr_stale()
  * @seq: notifier sequence the pages were pinned at
  * @vxp: the device (a reference), for the resource's release
  * @user_addr: start of the range in the caller's address space
@@ -40,7 +41,7 @@ struct vxp_vm;
 struct vxp_userptr {
 	struct list_head link;
 	struct mmu_interval_notifier notifier;
-	spinlock_t lock; /* orders mmu_interval_set_seq() and the retry check */
+	spinlock_t lock; /* protects notifier's seq vs. the retry check */
 	unsigned long seq;
 	struct vxp_device *vxp;
 	u64 user_addr;

@@ -16,6 +16,7 @@
  *
  * Argument checks follow xe_vm.c in drivers/gpu/drm/xe.
  */
+#include <linux/lockdep.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -380,6 +381,7 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 /*
  * Bind a freshly pinned userptr over its GPU range on the VM's default bind
  * queue and wait for it: the exec about to go out must see the new pages.
+ * Called with @vm->lock held, which keeps other binds of the VM out.
  */
 static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 			      struct vxp_userptr *up)
@@ -396,6 +398,7 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 	struct vxp_fence *f;
 	int ret;
 
+	lockdep_assert_held(&vm->lock);
 	s = kzalloc_obj(*s, GFP_KERNEL);
 	f = vxp_fence_alloc(ctx, 0, true);
 	if (!s || !f) {

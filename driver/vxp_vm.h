@@ -2,10 +2,8 @@
 /*
  * virtio-xe-proxy: VMs as the guest tracks them (vxp_vm.c).
  *
- * Locks, in the order they nest: a VM's @lock (struct vxp_vm), the
- * context's ids_lock, the context's lock (struct vxp_context). Host round
- * trips and fence waits happen under a VM's lock at most, never under
- * ids_lock, which guards only the id tables.
+ * A VM's lock is the outermost of a context's locks; DOC: locking in
+ * vxp_drv.h has them all and their order.
  */
 #ifndef VXP_VM_H
 #define VXP_VM_H
