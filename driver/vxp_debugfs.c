@@ -30,28 +30,9 @@ static const char *const vxp_vq_names[VXP_VQ_TRIP_SLOTS] = {
 	[0x18] = "RESOURCE_MAP_BLOB", [0x19] = "RESOURCE_UNMAP_BLOB",
 };
 
-static const char *const vxp_ccmd_names[VXP_CCMD_SLOTS] = {
-	[XE_PROXY_CCMD_NOP] = "NOP",
-	[XE_PROXY_CCMD_DEVICE_QUERY] = "DEVICE_QUERY",
-	[XE_PROXY_CCMD_GEM_CREATE] = "GEM_CREATE",
-	[XE_PROXY_CCMD_VM_CREATE] = "VM_CREATE",
-	[XE_PROXY_CCMD_VM_DESTROY] = "VM_DESTROY",
-	[XE_PROXY_CCMD_VM_BIND] = "VM_BIND",
-	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] = "EXEC_QUEUE_CREATE",
-	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] = "EXEC_QUEUE_DESTROY",
-	[XE_PROXY_CCMD_EXEC] = "EXEC",
-	[XE_PROXY_CCMD_VM_BIND_EXT] = "VM_BIND_EXT",
-	[XE_PROXY_CCMD_EXEC_EXT] = "EXEC_EXT",
-	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] = "EXEC_QUEUE_CREATE_EXT",
-	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] = "EXEC_QUEUE_GET_PROPERTY",
-	[XE_PROXY_CCMD_GEM_CREATE_EXT] = "GEM_CREATE_EXT",
-	[XE_PROXY_CCMD_MADVISE] = "MADVISE",
-	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] = "DEVICE_QUERY_EXT",
-	[XE_PROXY_CCMD_FENCE_PUT] = "FENCE_PUT",
-	[XE_PROXY_CCMD_GEM_CLOSE] = "GEM_CLOSE",
-	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = "EXEC_QUEUE_SET_PROPERTY",
-	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = "VM_QUERY_ATTRS",
-	[XE_PROXY_CCMD_VM_GET_PROPERTY] = "VM_GET_PROPERTY",
+/* Names from the protocol's one ccmd table. */
+static const struct xe_proxy_ccmd_desc vxp_ccmds[] = {
+	XE_PROXY_CCMD_TABLE
 };
 
 static int vxp_round_trips_show(struct seq_file *m, void *unused)
@@ -64,9 +45,10 @@ static int vxp_round_trips_show(struct seq_file *m, void *unused)
 		if (vxp_vq_names[i])
 			seq_printf(m, "virtio %s %lld\n", vxp_vq_names[i],
 				   (long long)atomic64_read(&vxp->vq_trips[i]));
-	for (i = 0; i < VXP_CCMD_SLOTS; i++)
-		if (vxp_ccmd_names[i])
-			seq_printf(m, "ccmd %s %lld\n", vxp_ccmd_names[i],
+	static_assert(ARRAY_SIZE(vxp_ccmds) <= VXP_CCMD_SLOTS);
+	for (i = 0; i < ARRAY_SIZE(vxp_ccmds); i++)
+		if (vxp_ccmds[i].name)
+			seq_printf(m, "ccmd %s %lld\n", vxp_ccmds[i].name,
 				   (long long)atomic64_read(&vxp->ccmd_trips[i]));
 	return 0;
 }

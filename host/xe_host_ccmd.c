@@ -1308,18 +1308,9 @@ static int ccmd_nop(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
-/* Request sizes and feature bits, from the one table in xe_proxy_proto.h. */
-struct ccmd_layout {
-	uint32_t min_len;
-	bool var_len;	/* payload after the fixed part */
-	uint64_t feature;
-};
-
-#define CCMD_LAYOUT(name, nr, req, rsp, feat, var) \
-	[XE_PROXY_CCMD_##name] = { sizeof(struct req), var, feat },
-
-static const struct ccmd_layout layouts[] = {
-	XE_PROXY_CCMDS(CCMD_LAYOUT)
+/* Names, request sizes and feature bits: the one table in xe_proxy_proto.h. */
+static const struct xe_proxy_ccmd_desc descs[] = {
+	XE_PROXY_CCMD_TABLE
 };
 
 typedef int (*ccmd_fn)(struct xe_host_ctx *ctx, const void *cmd);
@@ -1349,7 +1340,14 @@ static const ccmd_fn handlers[] = {
 };
 
 _Static_assert(sizeof(handlers) / sizeof(handlers[0]) ==
-	       sizeof(layouts) / sizeof(layouts[0]), "a handler for every ccmd");
+	       sizeof(descs) / sizeof(descs[0]), "a handler for every ccmd");
+
+/* A ccmd's name for logs, "unknown" for a number that is none. */
+static const char *ccmd_name(uint32_t cmd)
+{
+	return cmd < sizeof(descs) / sizeof(descs[0]) && descs[cmd].name ?
+	       descs[cmd].name : "unknown";
+}
 
 /**
  * xe_ccmd_dispatch() - run one command
@@ -1361,21 +1359,21 @@ _Static_assert(sizeof(handlers) / sizeof(handlers[0]) ==
  */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr)
 {
-	const struct ccmd_layout *l;
-	const char *name = xe_proxy_ccmd_name(hdr->cmd);
+	const struct xe_proxy_ccmd_desc *d;
+	const char *name = ccmd_name(hdr->cmd);
 
 	if (hdr->cmd >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[hdr->cmd]) {
 		bad(ctx, "unknown ccmd %u", hdr->cmd);
 		return -EINVAL;
 	}
-	l = &layouts[hdr->cmd];
-	if (l->feature && !(xe_host.capset.u.xe.features & l->feature)) {
+	d = &descs[hdr->cmd];
+	if (d->feature && !(xe_host.capset.u.xe.features & d->feature)) {
 		bad(ctx, "%s needs a feature this host does not announce", name);
 		return -EINVAL;
 	}
-	if (hdr->len < l->min_len || (!l->var_len && hdr->len != l->min_len)) {
+	if (hdr->len < d->req_size || (!d->var_len && hdr->len != d->req_size)) {
 		bad(ctx, "%s with length %u (expected %s%u)", name, hdr->len,
-		    l->var_len ? ">= " : "", l->min_len);
+		    d->var_len ? ">= " : "", d->req_size);
 		return -EINVAL;
 	}
 	return handlers[hdr->cmd](ctx, hdr);

@@ -126,84 +126,35 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_VM_QUERY_ATTRS	0x1000ULL /* XE_PROXY_CCMD_VM_QUERY_ATTRS */
 #define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
 
-/**
- * XE_PROXY_CCMDS - every ccmd, described once
- * @X: a macro taking (NAME, number, request struct, response struct or
- *	none, feature bit or 0 for the base protocol, variable length)
- *
- * 1-8 are the public reference's, with its layouts; the rest are
- * extensions, announced by their XE_PROXY_F_* bit. 0 is a no-op. A request
- * of variable length carries a payload after its fixed part; the response
- * layouts are described in docs/protocol.md (@ret at byte 8 in the
- * reference's responses, at byte 4 in every other).
+/*
+ * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
+ * are extensions, announced by the XE_PROXY_F_* bit XE_PROXY_CCMD_TABLE
+ * names. 0 is a no-op.
  */
-#define XE_PROXY_CCMDS(X)						\
-	X(NOP, 0, xe_proxy_ccmd_req, none, 0, 1)			\
-	X(DEVICE_QUERY, 1, xe_proxy_ccmd_device_query_req,		\
-	  xe_proxy_ccmd_device_query_rsp, 0, 0)				\
-	X(GEM_CREATE, 2, xe_proxy_ccmd_gem_create_req, none, 0, 0)	\
-	X(VM_CREATE, 3, xe_proxy_ccmd_vm_create_req,			\
-	  xe_proxy_ccmd_vm_create_rsp, 0, 0)				\
-	X(VM_DESTROY, 4, xe_proxy_ccmd_vm_destroy_req, none, 0, 0)	\
-	X(VM_BIND, 5, xe_proxy_ccmd_vm_bind_req,			\
-	  xe_proxy_ccmd_vm_bind_rsp, 0, 1)				\
-	X(EXEC_QUEUE_CREATE, 6, xe_proxy_ccmd_exec_queue_create_req,	\
-	  xe_proxy_ccmd_exec_queue_create_rsp, 0, 1)			\
-	X(EXEC_QUEUE_DESTROY, 7, xe_proxy_ccmd_exec_queue_destroy_req,	\
-	  none, 0, 0)							\
-	X(EXEC, 8, xe_proxy_ccmd_exec_req, xe_proxy_ccmd_exec_rsp, 0, 0) \
-	X(VM_BIND_EXT, 32, xe_proxy_ccmd_vm_bind_ext_req,		\
-	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_VM_BIND_EXT, 1)		\
-	X(EXEC_EXT, 33, xe_proxy_ccmd_exec_ext_req,			\
-	  xe_proxy_ccmd_exec_rsp, XE_PROXY_F_EXEC_EXT, 1)		\
-	X(EXEC_QUEUE_CREATE_EXT, 34,					\
-	  xe_proxy_ccmd_exec_queue_create_ext_req,			\
-	  xe_proxy_ccmd_exec_queue_create_rsp, XE_PROXY_F_EXEC_QUEUE_EXT, 1) \
-	X(EXEC_QUEUE_GET_PROPERTY, 35,					\
-	  xe_proxy_ccmd_exec_queue_get_property_req,			\
-	  xe_proxy_ccmd_value_rsp, XE_PROXY_F_EXEC_QUEUE_EXT, 0)	\
-	X(GEM_CREATE_EXT, 36, xe_proxy_ccmd_gem_create_ext_req,	\
-	  xe_proxy_ccmd_value_rsp, XE_PROXY_F_GEM_CREATE_EXT, 0)	\
-	X(MADVISE, 37, xe_proxy_ccmd_madvise_req,			\
-	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_MADVISE, 0)		\
-	X(DEVICE_QUERY_EXT, 38, xe_proxy_ccmd_device_query_ext_req,	\
-	  xe_proxy_ccmd_device_query_rsp, XE_PROXY_F_ENGINE_CYCLES, 1)	\
-	X(FENCE_PUT, 39, xe_proxy_ccmd_fence_put_req, none,		\
-	  XE_PROXY_F_FENCE_PUT, 1)					\
-	X(GEM_CLOSE, 40, xe_proxy_ccmd_gem_close_req, none,		\
-	  XE_PROXY_F_GEM_CREATE_EXT, 0)					\
-	X(EXEC_QUEUE_SET_PROPERTY, 41,					\
-	  xe_proxy_ccmd_exec_queue_set_property_req,			\
-	  xe_proxy_ccmd_status_rsp, XE_PROXY_F_QUEUE_SET_PROPERTY, 0)	\
-	X(VM_QUERY_ATTRS, 42, xe_proxy_ccmd_vm_query_attrs_req,	\
-	  xe_proxy_ccmd_vm_query_attrs_rsp, XE_PROXY_F_VM_QUERY_ATTRS, 0) \
-	X(VM_GET_PROPERTY, 43, xe_proxy_ccmd_vm_get_property_req,	\
-	  xe_proxy_ccmd_vm_get_property_rsp, XE_PROXY_F_VM_GET_PROPERTY, 0)
-
-#define XE_PROXY_CCMD_ENUM(name, nr, req, rsp, feature, var)	\
-	XE_PROXY_CCMD_##name = nr,
-
-/* ccmd numbers, from XE_PROXY_CCMDS() */
 enum xe_proxy_ccmd {
-	XE_PROXY_CCMDS(XE_PROXY_CCMD_ENUM)
+	XE_PROXY_CCMD_NOP			= 0,
+	XE_PROXY_CCMD_DEVICE_QUERY		= 1,
+	XE_PROXY_CCMD_GEM_CREATE		= 2,
+	XE_PROXY_CCMD_VM_CREATE			= 3,
+	XE_PROXY_CCMD_VM_DESTROY		= 4,
+	XE_PROXY_CCMD_VM_BIND			= 5,
+	XE_PROXY_CCMD_EXEC_QUEUE_CREATE		= 6,
+	XE_PROXY_CCMD_EXEC_QUEUE_DESTROY	= 7,
+	XE_PROXY_CCMD_EXEC			= 8,
+	/* extensions */
+	XE_PROXY_CCMD_VM_BIND_EXT		= 32,
+	XE_PROXY_CCMD_EXEC_EXT			= 33,
+	XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT	= 34,
+	XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY	= 35,
+	XE_PROXY_CCMD_GEM_CREATE_EXT		= 36,
+	XE_PROXY_CCMD_MADVISE			= 37,
+	XE_PROXY_CCMD_DEVICE_QUERY_EXT		= 38,
+	XE_PROXY_CCMD_FENCE_PUT			= 39,
+	XE_PROXY_CCMD_GEM_CLOSE			= 40,
+	XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY	= 41,
+	XE_PROXY_CCMD_VM_QUERY_ATTRS		= 42,
+	XE_PROXY_CCMD_VM_GET_PROPERTY		= 43,
 };
-
-#define XE_PROXY_CCMD_NAME_CASE(name, nr, req, rsp, feature, var)	\
-	case nr: return #name;
-
-/**
- * xe_proxy_ccmd_name() - a ccmd's name, for logs and debugfs
- * @cmd: the ccmd number
- *
- * Return: "DEVICE_QUERY" and so on, or NULL for a number that is none.
- */
-static inline const char *xe_proxy_ccmd_name(__u32 cmd)
-{
-	switch (cmd) {
-	XE_PROXY_CCMDS(XE_PROXY_CCMD_NAME_CASE)
-	}
-	return NULL;
-}
 
 /*
  * Transport (virglrenderer's vdrm convention, src/drm_hw.h): the guest sends
@@ -904,6 +855,115 @@ struct xe_proxy_ccmd_vm_get_property_rsp {
 	__le32 pad;
 	__u8 payload[];
 };
+
+/**
+ * struct xe_proxy_ccmd_desc - what XE_PROXY_CCMD_TABLE says of a ccmd
+ * @name: its name, for logs and debugfs
+ * @req_size: size of its request struct (the fixed part)
+ * @rsp_size: size of its response struct, 0 when it has none
+ * @feature: the XE_PROXY_F_* bit a host announces it with, 0 for the base
+ *	protocol
+ * @var_len: the request carries a payload after its fixed part
+ *
+ * Not on the wire: each side builds its own array from the table.
+ */
+struct xe_proxy_ccmd_desc {
+	const char *name;
+	__u32 req_size;
+	__u32 rsp_size;
+	__u64 feature;
+	__u32 var_len;
+};
+
+#define XE_PROXY_CCMD_DESC(name_, req, rsp, feat, var)			\
+	{								\
+		.name = name_,						\
+		.req_size = sizeof(struct req),				\
+		.rsp_size = rsp,					\
+		.feature = feat,					\
+		.var_len = var,						\
+	}
+
+/*
+ * XE_PROXY_CCMD_TABLE - every ccmd, described once: an initialiser for an
+ * array of struct xe_proxy_ccmd_desc indexed by enum xe_proxy_ccmd. Where
+ * @ret sits in each response is described in docs/protocol.md (byte 8 in
+ * the reference's responses, byte 4 in every other).
+ */
+#define XE_PROXY_CCMD_TABLE						\
+	[XE_PROXY_CCMD_NOP] =						\
+		XE_PROXY_CCMD_DESC("NOP", xe_proxy_ccmd_req, 0, 0, 1),	\
+	[XE_PROXY_CCMD_DEVICE_QUERY] =					\
+		XE_PROXY_CCMD_DESC("DEVICE_QUERY", xe_proxy_ccmd_device_query_req, \
+				   sizeof(struct xe_proxy_ccmd_device_query_rsp), 0, 0), \
+	[XE_PROXY_CCMD_GEM_CREATE] =					\
+		XE_PROXY_CCMD_DESC("GEM_CREATE", xe_proxy_ccmd_gem_create_req, 0, 0, 0), \
+	[XE_PROXY_CCMD_VM_CREATE] =					\
+		XE_PROXY_CCMD_DESC("VM_CREATE", xe_proxy_ccmd_vm_create_req, \
+				   sizeof(struct xe_proxy_ccmd_vm_create_rsp), 0, 0), \
+	[XE_PROXY_CCMD_VM_DESTROY] =					\
+		XE_PROXY_CCMD_DESC("VM_DESTROY", xe_proxy_ccmd_vm_destroy_req, 0, 0, 0), \
+	[XE_PROXY_CCMD_VM_BIND] =					\
+		XE_PROXY_CCMD_DESC("VM_BIND", xe_proxy_ccmd_vm_bind_req,	\
+				   sizeof(struct xe_proxy_ccmd_vm_bind_rsp), 0, 1), \
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE] =				\
+		XE_PROXY_CCMD_DESC("EXEC_QUEUE_CREATE", xe_proxy_ccmd_exec_queue_create_req, \
+				   sizeof(struct xe_proxy_ccmd_exec_queue_create_rsp), 0, 1), \
+	[XE_PROXY_CCMD_EXEC_QUEUE_DESTROY] =				\
+		XE_PROXY_CCMD_DESC("EXEC_QUEUE_DESTROY",		\
+				   xe_proxy_ccmd_exec_queue_destroy_req, 0, 0, 0), \
+	[XE_PROXY_CCMD_EXEC] =						\
+		XE_PROXY_CCMD_DESC("EXEC", xe_proxy_ccmd_exec_req,	\
+				   sizeof(struct xe_proxy_ccmd_exec_rsp), 0, 0), \
+	[XE_PROXY_CCMD_VM_BIND_EXT] =					\
+		XE_PROXY_CCMD_DESC("VM_BIND_EXT", xe_proxy_ccmd_vm_bind_ext_req, \
+				   sizeof(struct xe_proxy_ccmd_status_rsp),	\
+				   XE_PROXY_F_VM_BIND_EXT, 1),			\
+	[XE_PROXY_CCMD_EXEC_EXT] =					\
+		XE_PROXY_CCMD_DESC("EXEC_EXT", xe_proxy_ccmd_exec_ext_req, \
+				   sizeof(struct xe_proxy_ccmd_exec_rsp),	\
+				   XE_PROXY_F_EXEC_EXT, 1),			\
+	[XE_PROXY_CCMD_EXEC_QUEUE_CREATE_EXT] =				\
+		XE_PROXY_CCMD_DESC("EXEC_QUEUE_CREATE_EXT",		\
+				   xe_proxy_ccmd_exec_queue_create_ext_req,	\
+				   sizeof(struct xe_proxy_ccmd_exec_queue_create_rsp), \
+				   XE_PROXY_F_EXEC_QUEUE_EXT, 1),		\
+	[XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY] =			\
+		XE_PROXY_CCMD_DESC("EXEC_QUEUE_GET_PROPERTY",		\
+				   xe_proxy_ccmd_exec_queue_get_property_req,	\
+				   sizeof(struct xe_proxy_ccmd_value_rsp),	\
+				   XE_PROXY_F_EXEC_QUEUE_EXT, 0),		\
+	[XE_PROXY_CCMD_GEM_CREATE_EXT] =				\
+		XE_PROXY_CCMD_DESC("GEM_CREATE_EXT", xe_proxy_ccmd_gem_create_ext_req, \
+				   sizeof(struct xe_proxy_ccmd_value_rsp),	\
+				   XE_PROXY_F_GEM_CREATE_EXT, 0),		\
+	[XE_PROXY_CCMD_MADVISE] =					\
+		XE_PROXY_CCMD_DESC("MADVISE", xe_proxy_ccmd_madvise_req,	\
+				   sizeof(struct xe_proxy_ccmd_status_rsp),	\
+				   XE_PROXY_F_MADVISE, 0),			\
+	[XE_PROXY_CCMD_DEVICE_QUERY_EXT] =				\
+		XE_PROXY_CCMD_DESC("DEVICE_QUERY_EXT", xe_proxy_ccmd_device_query_ext_req, \
+				   sizeof(struct xe_proxy_ccmd_device_query_rsp), \
+				   XE_PROXY_F_ENGINE_CYCLES, 1),		\
+	[XE_PROXY_CCMD_FENCE_PUT] =					\
+		XE_PROXY_CCMD_DESC("FENCE_PUT", xe_proxy_ccmd_fence_put_req, 0, \
+				   XE_PROXY_F_FENCE_PUT, 1),			\
+	[XE_PROXY_CCMD_GEM_CLOSE] =					\
+		XE_PROXY_CCMD_DESC("GEM_CLOSE", xe_proxy_ccmd_gem_close_req, 0, \
+				   XE_PROXY_F_GEM_CREATE_EXT, 0),		\
+	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] =			\
+		XE_PROXY_CCMD_DESC("EXEC_QUEUE_SET_PROPERTY",		\
+				   xe_proxy_ccmd_exec_queue_set_property_req,	\
+				   sizeof(struct xe_proxy_ccmd_status_rsp),	\
+				   XE_PROXY_F_QUEUE_SET_PROPERTY, 0),		\
+	[XE_PROXY_CCMD_VM_QUERY_ATTRS] =				\
+		XE_PROXY_CCMD_DESC("VM_QUERY_ATTRS", xe_proxy_ccmd_vm_query_attrs_req, \
+				   sizeof(struct xe_proxy_ccmd_vm_query_attrs_rsp), \
+				   XE_PROXY_F_VM_QUERY_ATTRS, 0),		\
+	[XE_PROXY_CCMD_VM_GET_PROPERTY] =				\
+		XE_PROXY_CCMD_DESC("VM_GET_PROPERTY", xe_proxy_ccmd_vm_get_property_req, \
+				   sizeof(struct xe_proxy_ccmd_vm_get_property_rsp), \
+				   XE_PROXY_F_VM_GET_PROPERTY, 0)
 
 /* Hard limits the host enforces (the guest checks them too). */
 #define XE_PROXY_MAX_BINDS		512
