@@ -6,9 +6,9 @@
 #                        the cached sid guest kernel when this machine has none)
 #   make modules-all     build the module for both cached guest kernels
 #   make demo            boot a guest with the module and show what it does
-#   make check           run every test; ends with "N passed, N failed"
+#   make check           run every test; ends with "N passed, N failed, N skipped"
 #   make check-quick     the tests that need no guest (build, checkpatch,
-#                        simulator, host library), in a few minutes
+#                        packages, simulator, host library), in a few minutes
 #   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
 #   make sim-igt         run IGT's xe tests against the simulator, host-direct
 #   make host            build the drop-in build/host/libvirglrenderer.so.1
