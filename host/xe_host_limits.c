@@ -14,6 +14,7 @@
  * lists them). A guest over a limit gets a clean errno for that one request
  * and a rate-limited log line naming the limit; nothing else changes.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,30 +49,42 @@ static const struct xe_limit_desc limit_descs[XE_LIMIT_COUNT] = {
 	[XE_LIMIT_FENCES] = { "XE_PROXY_MAX_FENCES", "host jobs and fences", 4096, EMFILE, false },
 };
 
+/*
+ * A limit is decimal, or hexadecimal with 0x; byte limits take a K, M or G
+ * suffix. No sign, no space, no octal (strtoull's base 0 would read "0100"
+ * as 64), and nothing that overflows: otherwise the default stays, logged.
+ */
 static uint64_t parse_limit(const struct xe_limit_desc *d)
 {
 	const char *env = getenv(d->env);
 	unsigned long long v;
+	unsigned int shift = 0;
+	bool hex;
 	char *end;
 
 	if (!env || !*env)
 		return d->def;
+	hex = env[0] == '0' && (env[1] == 'x' || env[1] == 'X');
+	if (!(hex ? isxdigit((unsigned char)env[2]) : isdigit((unsigned char)env[0])))
+		goto bad;
 	errno = 0;
-	v = strtoull(env, &end, 0);
-	if (d->bytes) {
+	v = strtoull(env, &end, hex ? 16 : 10);
+	if (d->bytes && *end) {
 		switch (*end) {
-		case 'G': case 'g': v <<= 10; /* fall through */
-		case 'M': case 'm': v <<= 10; /* fall through */
-		case 'K': case 'k': v <<= 10; end++; break;
-		default: break;
+		case 'G': case 'g': shift = 30; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'K': case 'k': shift = 10; break;
+		default: goto bad;
 		}
+		end++;
 	}
-	if (errno || *end || !v || env[0] == '-') {
-		xe_log("ignoring malformed %s=%s (default %llu)", d->env, env,
-		       (unsigned long long)d->def);
-		return d->def;
-	}
-	return v;
+	if (errno || *end || !v || v > (~0ULL >> shift))
+		goto bad;
+	return v << shift;
+bad:
+	xe_log("ignoring malformed %s=%s (default %llu)", d->env, env,
+	       (unsigned long long)d->def);
+	return d->def;
 }
 
 /**

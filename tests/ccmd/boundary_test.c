@@ -738,6 +738,21 @@ static bool case_vms_queues_bounded(void)
 	return ok && queues == 7 && err == EMFILE && still_works(&e.t);
 }
 
+/* Limits are decimal or 0x hexadecimal: "010" is ten, not octal eight. */
+static bool case_limit_parsing(void)
+{
+	uint32_t err = 0, i, vms = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_VMS", "010", 1);
+	ok = env_open(&e);	/* one VM already */
+	for (i = 0; ok && i < 12; i++)
+		vms += vm_create(&e.t, &err) != 0;
+	ktap_diag("XE_PROXY_MAX_VMS=010: %u more VMs, then %u", vms, err);
+	return ok && vms == 9 && err == EMFILE && still_works(&e.t);
+}
+
 static bool case_mappings_bounded(void)
 {
 	struct xe_proxy_vm_bind_op_ext op = {
@@ -795,6 +810,7 @@ static const struct {
 	{ "contexts_bounded", case_contexts_bounded },
 	{ "vms_queues_bounded", case_vms_queues_bounded },
 	{ "mappings_bounded", case_mappings_bounded },
+	{ "limit_parsing", case_limit_parsing },
 };
 
 int main(int argc, char **argv)
