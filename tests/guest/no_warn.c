@@ -40,6 +40,7 @@
 #include <drm/xe_drm.h>
 
 #include "ktap.h"
+#include "xe_query.h"
 #include "xioctl.h"
 
 #define NOBODY		65534
@@ -76,28 +77,9 @@ static void expect(int got, int want, const char *name)
 	ktap_test(got == want, name);
 }
 
-static uint32_t sysmem_placement(void)
-{
-	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_MEM_REGIONS };
-	struct drm_xe_query_mem_regions *mr;
-	uint64_t buf[512];
-	uint32_t mask = 0;
-
-	if (xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) || q.size > sizeof(buf))
-		return 0;
-	q.data = (uintptr_t)buf;
-	if (xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q))
-		return 0;
-	mr = (void *)buf;
-	for (uint32_t i = 0; i < mr->num_mem_regions; i++)
-		if (mr->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_SYSMEM)
-			mask |= 1u << mr->mem_regions[i].instance;
-	return mask;
-}
-
 static int bo_create(uint64_t size, uint32_t *handle)
 {
-	struct drm_xe_gem_create c = { .size = size, .placement = sysmem_placement(),
+	struct drm_xe_gem_create c = { .size = size, .placement = xe_sysmem_placement(fd),
 				       .cpu_caching = DRM_XE_GEM_CPU_CACHING_WB };
 	int ret = xioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &c);
 

@@ -25,6 +25,7 @@
 #include <linux/dma-buf.h>
 
 #include "ktap.h"
+#include "xe_query.h"
 #include "xioctl.h"
 
 #define BO_SIZE	0x10000
@@ -50,25 +51,6 @@ static int open_vgem(void)
 	return -1;
 }
 
-static uint32_t sysmem_placement(int fd)
-{
-	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_MEM_REGIONS };
-	struct drm_xe_query_mem_regions *mr;
-	uint64_t buf[512];
-	uint32_t mask = 0;
-
-	if (xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) || q.size > sizeof(buf))
-		return 0;
-	q.data = (uintptr_t)buf;
-	if (xioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q))
-		return 0;
-	mr = (void *)buf;
-	for (uint32_t i = 0; i < mr->num_mem_regions; i++)
-		if (mr->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_SYSMEM)
-			mask |= 1u << mr->mem_regions[i].instance;
-	return mask;
-}
-
 int main(int argc, char **argv)
 {
 	const char *node = argc > 1 ? argv[1] : "/dev/dri/renderD128";
@@ -91,7 +73,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	c.placement = sysmem_placement(fd);
+	c.placement = xe_sysmem_placement(fd);
 	ok = c.placement && !xioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &c);
 	mo.handle = c.handle;
 	ok = ok && !xioctl(fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
