@@ -796,7 +796,7 @@ int main(void)
 	struct tctx a, b;
 	struct tbo bo, ufence_bo;
 	uint32_t max_ver = 0, max_size = 0, vm = 0, queue = 0, ring;
-	uint64_t cfg[64] = { 0 }, regions[256], engines[512];
+	uint64_t cfg[64] = { 0 }, engines[512];
 	struct xe_proxy_ccmd_vm_create_rsp *vmr;
 	struct xe_proxy_ccmd_exec_queue_create_rsp *qr;
 	struct xe_proxy_ccmd_vm_bind_rsp *br;
@@ -841,15 +841,8 @@ int main(void)
 	     cap.u.xe.pci_device_id;
 	ktap_test(ok, "query_config_matches_capset");
 
-	ok = query(&a, DRM_XE_DEVICE_QUERY_MEM_REGIONS, regions, sizeof(regions)) > 0;
-	if (ok) {
-		struct drm_xe_query_mem_regions *mr = (void *)regions;
-
-		for (i = 0; i < (int)mr->num_mem_regions; i++)
-			if (mr->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_SYSMEM)
-				placement_sysmem |= 1u << mr->mem_regions[i].instance;
-	}
-	ktap_test(ok && placement_sysmem, "query_mem_regions_has_sysmem");
+	placement_sysmem = find_placement_sysmem(&a);
+	ktap_test(placement_sysmem, "query_mem_regions_has_sysmem");
 
 	ok = query(&a, DRM_XE_DEVICE_QUERY_ENGINES, engines, sizeof(engines)) > 0;
 	ktap_test(ok && ((struct drm_xe_query_engines *)engines)->num_engines,
