@@ -435,11 +435,12 @@ static void on_alarm(int sig)
 }
 
 /*
- * VM_DESTROY waits in the driver for all of the VM's work; with a spinner
- * on the VM the call must still return at once (the simulated job timeout
- * is 5 s: the alarm fires first if anything waits for it).
+ * VM_DESTROY waits in the driver for all of the VM's work, and so does
+ * closing a context's fd; with a spinner on the VM the call must still
+ * return at once (the simulated job timeout is 5 s: the alarm fires first if
+ * anything waits for it). @ctx: destroy the whole context, else the VM.
  */
-static bool case_vm_destroy_does_not_wait(void)
+static bool destroy_does_not_wait(bool ctx)
 {
 	struct env e;
 	bool ok;
@@ -449,27 +450,29 @@ static bool case_vm_destroy_does_not_wait(void)
 	ok = ok && exec_at(&e, SPIN_OFF, 0) == 0;
 	signal(SIGALRM, on_alarm);
 	alarm(3);
-	ccmd_vm_destroy(&e.t.s, e.vm);
-	ok = ok && submit(&e.t) == 0 && still_works(&e.t);
+	if (ctx) {
+		tctx_close(&e.t);
+		ok = ok && tctx_open(&e.t, 2) == 0;
+	} else {
+		ccmd_vm_destroy(&e.t.s, e.vm);
+		ok = ok && submit(&e.t) == 0;
+	}
+	ok = ok && still_works(&e.t);
 	alarm(0);
+	if (ctx)
+		return ok;
 	release_spinner(&e);
 	return ok && ring_idle(&e.t, 5);
 }
 
+static bool case_vm_destroy_does_not_wait(void)
+{
+	return destroy_does_not_wait(false);
+}
+
 static bool case_ctx_destroy_does_not_wait(void)
 {
-	struct env e;
-	bool ok;
-
-	ok = env_open(&e);
-	write_spinner(&e);
-	ok = ok && exec_at(&e, SPIN_OFF, 0) == 0;
-	signal(SIGALRM, on_alarm);
-	alarm(3);
-	tctx_close(&e.t);
-	ok = ok && tctx_open(&e.t, 2) == 0 && still_works(&e.t);
-	alarm(0);
-	return ok;
+	return destroy_does_not_wait(true);
 }
 
 /* MAPs that split ranges fill the limit exactly; unmapping must still work. */
