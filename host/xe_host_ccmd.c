@@ -167,15 +167,12 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 		bad(ctx, "GEM_CREATE of %llu bytes is larger than any BO the host makes", (unsigned long long)size);
 		return -ENOSPC;
 	}
-	ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
+	ret = xe_limit_charge_bo(size, ctx->ctx_id);
 	if (ret)
 		return ret;
-	ret = xe_limit_charge(XE_LIMIT_MEM, size, ctx->ctx_id);
-	if (ret)
-		goto release_bo;
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_CREATE, &c);
 	if (ret)
-		goto release_mem;
+		goto release;
 	/* The driver rounds the size up: charge what it allocated. */
 	if (c.size > size) {
 		ret = xe_limit_charge(XE_LIMIT_MEM, c.size - size, ctx->ctx_id);
@@ -191,10 +188,8 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 close:
 	cl = (struct drm_gem_close){ .handle = c.handle };
 	xe_ioctl(ctx->fd, DRM_IOCTL_GEM_CLOSE, &cl);
-release_mem:
-	xe_limit_release(XE_LIMIT_MEM, size);
-release_bo:
-	xe_limit_release(XE_LIMIT_BOS, 1);
+release:
+	xe_limit_release_bo(size);
 	return ret;
 }
 

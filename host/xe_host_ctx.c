@@ -95,10 +95,8 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
 		obj->charged = charged;
 		return;
 	}
-	if (charged) {
-		xe_limit_release(XE_LIMIT_MEM, obj->size);
-		xe_limit_release(XE_LIMIT_BOS, 1);
-	}
+	if (charged)
+		xe_limit_release_bo(obj->size);
 	free(obj);
 }
 
@@ -115,10 +113,8 @@ void xe_object_unpin(struct xe_object *obj)
 		/* a resource outlives us: its orphan entry keeps the charge */
 		if (obj->orphan)
 			obj->orphan->obj = NULL;
-		else if (obj->charged) {
-			xe_limit_release(XE_LIMIT_MEM, obj->size);
-			xe_limit_release(XE_LIMIT_BOS, 1);
-		}
+		else if (obj->charged)
+			xe_limit_release_bo(obj->size);
 		free(obj);
 	}
 }
@@ -147,8 +143,7 @@ static void orphan_add(uint32_t res_id, uint64_t bytes, struct xe_object *pinned
 	}
 	/* Cannot remember it: give the charge back now rather than never. */
 	xe_log("resource %u: lost its charge (out of memory)", res_id);
-	xe_limit_release(XE_LIMIT_MEM, bytes);
-	xe_limit_release(XE_LIMIT_BOS, 1);
+	xe_limit_release_bo(bytes);
 }
 
 void xe_host_orphan_release(uint32_t res_id)
@@ -162,8 +157,7 @@ void xe_host_orphan_release(uint32_t res_id)
 		o->obj->charged = true;
 		o->obj->orphan = NULL;
 	} else if (o) {
-		xe_limit_release(XE_LIMIT_MEM, o->bytes);
-		xe_limit_release(XE_LIMIT_BOS, 1);
+		xe_limit_release_bo(o->bytes);
 	}
 	free(o);
 	pthread_mutex_unlock(&xe_host.lock);
@@ -424,12 +418,10 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *map;
-	int fd;
+	int fd, ret;
 
 	if (ctx->shmem)
 		return -EEXIST;
-	int ret;
-
 	if (size < sizeof(struct xe_proxy_shmem) + 64 ||
 	    size > XE_HOST_SHMEM_MAX || size % (uint64_t)page)
 		return -EINVAL;
@@ -442,7 +434,7 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	fd = memfd_create("xe-proxy-shmem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0) {
 		ret = -errno;
-		goto release_bo;
+		goto release;
 	}
 	if (ftruncate(fd, (off_t)size) ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
@@ -466,8 +458,9 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	return 0;
 close_fd:
 	close(fd);
-release_bo:
-	xe_limit_release(XE_LIMIT_BOS, 1);
+release:
+	xe_limit_release_bo(size);
+	return ret;
 release_mem:
 	xe_limit_release(XE_LIMIT_MEM, size);
 	return ret;
@@ -597,8 +590,7 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 	pthread_mutex_lock(&xe_host.lock);
 	if (res_id && res_id == ctx->shmem_res_id) {
 		munmap(ctx->shmem, ctx->shmem_size);
-		xe_limit_release(XE_LIMIT_MEM, ctx->shmem_size);
-		xe_limit_release(XE_LIMIT_BOS, 1);
+		xe_limit_release_bo(ctx->shmem_size);
 		ctx->shmem = NULL;
 		ctx->shmem_size = 0;
 		ctx->shmem_res_id = 0;

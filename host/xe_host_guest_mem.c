@@ -92,8 +92,7 @@ static uint64_t guest_mem_bytes(uint32_t num_iov)
  */
 void xe_guest_mem_free(struct xe_guest_mem *gm)
 {
-	xe_limit_release(XE_LIMIT_MEM, guest_mem_bytes(gm->num_iov));
-	xe_limit_release(XE_LIMIT_BOS, 1);
+	xe_limit_release_bo(guest_mem_bytes(gm->num_iov));
 	free(gm->iov);
 	free(gm->spans);
 	free(gm);
@@ -186,19 +185,12 @@ int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 				   ctx->ctx_id, res_id);
 		ret = -EINVAL;
 	} else {
-		ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx->ctx_id);
-	}
-	if (!ret) {
-		ret = xe_limit_charge(XE_LIMIT_MEM, guest_mem_bytes(num_iov), ctx->ctx_id);
-		if (ret)
-			xe_limit_release(XE_LIMIT_BOS, 1);
+		ret = xe_limit_charge_bo(guest_mem_bytes(num_iov), ctx->ctx_id);
 	}
 	if (!ret) {
 		ret = xe_map_put(&ctx->guest_mems, res_id, gm);
-		if (ret) {
-			xe_limit_release(XE_LIMIT_BOS, 1);
-			xe_limit_release(XE_LIMIT_MEM, guest_mem_bytes(num_iov));
-		}
+		if (ret)
+			xe_limit_release_bo(guest_mem_bytes(num_iov));
 	}
 	pthread_mutex_unlock(&xe_host.lock);
 	if (ret) {

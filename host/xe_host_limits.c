@@ -184,3 +184,32 @@ void xe_limit_release_queue(uint16_t width)
 	xe_limit_release(XE_LIMIT_QUEUES, 1);
 	xe_limit_release(XE_LIMIT_MEM, width * XE_QUEUE_LRC_BYTES);
 }
+
+/**
+ * xe_limit_charge_bo() - charge one BO of @bytes (XE_LIMIT_BOS, then MEM)
+ * @bytes: its size
+ * @ctx_id: the context, for the log line
+ *
+ * Return: 0 or the errno of the limit reached.
+ */
+int xe_limit_charge_bo(uint64_t bytes, uint32_t ctx_id)
+{
+	int ret = xe_limit_charge(XE_LIMIT_BOS, 1, ctx_id);
+
+	if (ret)
+		return ret;
+	ret = xe_limit_charge(XE_LIMIT_MEM, bytes, ctx_id);
+	if (ret)
+		xe_limit_release(XE_LIMIT_BOS, 1);
+	return ret;
+}
+
+/**
+ * xe_limit_release_bo() - give back one BO of @bytes
+ * @bytes: the size it was charged with
+ */
+void xe_limit_release_bo(uint64_t bytes)
+{
+	xe_limit_release(XE_LIMIT_BOS, 1);
+	xe_limit_release(XE_LIMIT_MEM, bytes);
+}

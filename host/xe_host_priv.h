@@ -355,6 +355,8 @@ void xe_limits_init(void);
 int xe_limit_charge(enum xe_limit kind, uint64_t n, uint32_t ctx_id);
 void xe_limit_release(enum xe_limit kind, uint64_t n);
 int xe_limit_charge_queue(uint16_t width, uint32_t ctx_id);
+int xe_limit_charge_bo(uint64_t bytes, uint32_t ctx_id);
+void xe_limit_release_bo(uint64_t bytes);
 void xe_limit_release_queue(uint16_t width);
 
 /* --- calls that wait for guest work, off QEMU's thread (xe_host_reaper.c) --- */
