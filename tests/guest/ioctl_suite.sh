@@ -19,4 +19,4 @@ if [ -z "$node" ]; then
 	exit 1
 fi
 echo "# xe render node: $node ($(cat /sys/class/drm/$(basename $node)/device/device))"
-exec /bin/xe_ioctl_test "$node"
+exec /bin/xe_ioctl_test --device "$node"

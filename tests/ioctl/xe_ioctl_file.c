@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What one file, process or user may see or do: ids are per file
+ * (xe_device.c's xe_file), and exec-queue priority above NORMAL needs
+ * CAP_SYS_NICE (xe_exec_queue.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "xe_ioctl.h"
+
+/* Runs @child(@arg) in a forked process; returns its exit status. */
+static int in_child(int (*child)(struct xe_dev *f, uint32_t vm, uint32_t q),
+		    struct xe_dev *f, uint32_t vm, uint32_t q)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(child(f, vm, q));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		KT_FAIL("cannot run the child process");
+	if (!WIFEXITED(status))
+		KT_FAIL("child: status %#x", status);
+	return WEXITSTATUS(status);
+}
+
+/* Bits of what went wrong in the child, so the parent can say which. */
+static int other_file_sees_ids(struct xe_dev *f, uint32_t vm, uint32_t q)
+{
+	struct drm_xe_exec_queue_get_property gp = { .exec_queue_id = q,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
+	int cfd = open(xe_node, O_RDWR | O_CLOEXEC), bad = 0;
+
+	(void)f;
+	if (cfd < 0)
+		return 1;
+	if (xioctl(cfd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) != -ENOENT)
+		bad |= 2;
+	if (xe_vm_destroy(cfd, vm) != -ENOENT)
+		bad |= 4;
+	return bad;
+}
+
+/* Another process, another file: none of our ids mean anything there. */
+KT_CASE(xe_dev, other_process_cannot_see_ids)
+{
+	uint32_t vm = xe_vm(f->fd, 0);
+
+	/* 1: open failed, 2: queue id seen, 4: VM id seen */
+	KT_ASSERT_EQ(in_child(other_file_sees_ids, f, vm, xe_queue(f->fd, vm)), 0);
+}
+
+KT_CASE(xe_dev, ids_still_ours)
+{
+	uint32_t vm = xe_vm(f->fd, 0), q = xe_queue(f->fd, vm);
+
+	KT_ASSERT_EQ(in_child(other_file_sees_ids, f, vm, q), 0);
+	KT_ASSERT_OK(xe_queue_destroy(f->fd, q));
+	KT_ASSERT_OK(xe_vm_destroy(f->fd, vm));
+}
+
+/*
+ * The child drops root on the already open file, as IGT's
+ * xe_exec_queue_property does; then the config query says NORMAL is its
+ * maximum and HIGH is refused.
+ */
+static int unprivileged_priorities(struct xe_dev *f, uint32_t vm, uint32_t q)
+{
+	struct drm_xe_engine_class_instance eci = { .engine_class = RENDER_CLASS };
+	struct drm_xe_ext_set_property prio = {
+		.base.name = DRM_XE_EXEC_QUEUE_EXTENSION_SET_PROPERTY,
+		.property = DRM_XE_EXEC_QUEUE_SET_PROPERTY_PRIORITY,
+		.value = 2 };
+	struct drm_xe_exec_queue_create qc = { .width = 1, .num_placements = 1,
+		.vm_id = vm, .instances = (uintptr_t)&eci,
+		.extensions = (uintptr_t)&prio };
+	struct drm_xe_query_config *cfg;
+	uint32_t size;
+	int bad = 0;
+
+	(void)q;
+	if (setresuid(65534, 65534, 65534))
+		return 1;
+	if (xe_query(f->fd, DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size) ||
+	    cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] != 1)
+		bad |= 2;
+	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EPERM)
+		bad |= 4;
+	prio.value = 3;
+	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EINVAL)
+		bad |= 8;
+	prio.value = 1;
+	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) || !qc.exec_queue_id)
+		bad |= 16;
+	return bad;
+}
+
+KT_CASE(xe_dev, priority_high_needs_cap_sys_nice)
+{
+	/* 1: setresuid, 2: max priority, 4: HIGH not EPERM, 8: 3 not EINVAL,
+	 * 16: NORMAL refused */
+	KT_ASSERT_EQ(in_child(unprivileged_priorities, f, xe_vm(f->fd, 0), 0), 0);
+}
