@@ -67,10 +67,10 @@ shim-test: sim
 	tests/shim/run
 
 vm-test: sim host modules-all
-	tests/vm-test
+	tests/ioctl/run
 
 guest-userspace: sim host
-	tests/guest-userspace
+	tests/userspace/run
 
 BENCH_ITERATIONS ?= 200
 bench: sim host modules-all
@@ -81,7 +81,7 @@ fuzz-host: sim
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 demo: setup
-	tests/demo
+	tests/demo/run
 
 # Built from debian/ with dpkg-buildpackage inside the test root.
 deb: setup

@@ -3,7 +3,7 @@
  * The ccmd transport over the stock virtio_gpu driver's ioctls, as the
  * public reference's patched Mesa does: CONTEXT_INIT on the DRM capset, a
  * shared-memory response blob, RESOURCE_CREATE_BLOB for BOs and EXECBUFFER
- * with ring fences. Used by tests/guest/vdrm_store.c and tests/bench.
+ * with ring fences. Used by tests/stock/vdrm_store.c and tests/bench.
  */
 #ifndef TESTS_VDRM_H
 #define TESTS_VDRM_H

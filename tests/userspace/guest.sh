@@ -8,7 +8,7 @@
 #   userspace.sh [IGT_BINARY...]
 #
 # IGT's per-subtest results go out as "# igt BINARY SUBTEST RESULT" lines;
-# the host side (tests/guest-userspace) compares them with host-direct.
+# the host side (tests/userspace/run) compares them with host-direct.
 . /lib/ktap.sh
 abi=$(uname -r)
 export XDG_RUNTIME_DIR=/tmp

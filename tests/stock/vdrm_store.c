@@ -6,7 +6,7 @@
  * EXECBUFFER with ring fences): it creates a VM and a BO, binds it, runs a
  * batch that stores a dword and reads the dword back through the mapped BO.
  *
- * Prints KTAP. Built statically (no libdrm needed) by tests/guest/build.
+ * Prints KTAP. Built statically (no libdrm needed) by tests/Makefile.
  */
 #include <stdio.h>
 #include <stdlib.h>

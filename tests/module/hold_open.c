@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Helper of tests/guest/reload_open.sh: keep an xe file open with a BO
+ * Helper of tests/module/reload_open.sh and pci_remove.sh: keep an xe file open with a BO
  * mapped while the device goes away underneath. Prints "held", waits for a
  * line on stdin, then checks that the file now fails with ENODEV (the
  * device was unplugged), and unmaps and closes. Exit 0 on the expected
