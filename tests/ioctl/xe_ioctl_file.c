@@ -6,12 +6,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "xe_ioctl.h"
 
-/* Runs @child(@arg) in a forked process; returns its exit status. */
+/* Runs @child(@f, @vm, @q) in a forked process; returns its exit status. */
 static int in_child(int (*child)(struct xe_dev *f, uint32_t vm, uint32_t q),
 		    struct xe_dev *f, uint32_t vm, uint32_t q)
 {
@@ -27,7 +28,21 @@ static int in_child(int (*child)(struct xe_dev *f, uint32_t vm, uint32_t q),
 	return WEXITSTATUS(status);
 }
 
-/* Bits of what went wrong in the child, so the parent can say which. */
+/*
+ * In a child, where a check cannot end the case: 0 if @got is -@want, else
+ * a diagnostic and @bit for the exit status.
+ */
+static int child_expect(const char *what, int got, int want, int bit)
+{
+	char g[32];
+
+	if (got == -want)
+		return 0;
+	snprintf(g, sizeof(g), "%s", kt_errname(got));
+	kt_diag("child: %s: got %s, want %s", what, g, kt_errname(-want));
+	return bit;
+}
+
 static int other_file_sees_ids(struct xe_dev *f, uint32_t vm, uint32_t q)
 {
 	struct drm_xe_exec_queue_get_property gp = { .exec_queue_id = q,
@@ -37,10 +52,9 @@ static int other_file_sees_ids(struct xe_dev *f, uint32_t vm, uint32_t q)
 	(void)f;
 	if (cfd < 0)
 		return 1;
-	if (xioctl(cfd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) != -ENOENT)
-		bad |= 2;
-	if (xe_vm_destroy(cfd, vm) != -ENOENT)
-		bad |= 4;
+	bad |= child_expect("queue get_property", xioctl(cfd,
+			    DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp), ENOENT, 2);
+	bad |= child_expect("vm_destroy", xe_vm_destroy(cfd, vm), ENOENT, 4);
 	return bad;
 }
 
@@ -84,16 +98,23 @@ static int unprivileged_priorities(struct xe_dev *f, uint32_t vm, uint32_t q)
 	(void)q;
 	if (setresuid(65534, 65534, 65534))
 		return 1;
-	if (xe_query(f->fd, DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size) ||
-	    cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] != 1)
+	bad |= child_expect("config query",
+			    xe_query(f->fd, DRM_XE_DEVICE_QUERY_CONFIG, (void **)&cfg, &size),
+			    0, 2);
+	if (!bad && cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] != 1) {
+		kt_diag("child: max priority %llu, want 1", (unsigned long long)
+			cfg->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY]);
 		bad |= 2;
-	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EPERM)
-		bad |= 4;
+	}
+	bad |= child_expect("priority HIGH",
+			    xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc), EPERM, 4);
 	prio.value = 3;
-	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) != -EINVAL)
-		bad |= 8;
+	bad |= child_expect("priority 3",
+			    xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc), EINVAL, 8);
 	prio.value = 1;
-	if (xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc) || !qc.exec_queue_id)
+	bad |= child_expect("priority NORMAL",
+			    xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc), 0, 16);
+	if (!bad && !qc.exec_queue_id)
 		bad |= 16;
 	return bad;
 }
