@@ -57,6 +57,9 @@ static bool res_id_free(uint32_t res_id)
 
 static void res_free(struct shim_res *r)
 {
+	/* as virglrenderer's unref detaches a resource from every context */
+	if (r->blob.fd_type == XE_HOST_BLOB_FD_DMABUF)
+		xe_host_resource_detach_all(r->res_id);
 	if (r->ctx)
 		xe_host_ctx_resource_unref(r->ctx, r->res_id);
 	else
@@ -535,21 +538,58 @@ SHIM_EXPORT void *virgl_renderer_get_cursor_data(uint32_t resource_id,
 }
 
 /*
- * Our contexts see only the blobs they created, and the real library's
- * contexts cannot import ours: attaching across the two is a no-op.
+ * A BO of one of our contexts shared with another of ours (PRIME between
+ * two guest files): the core imports its dma-buf into the attaching
+ * context. Resources without a dma-buf (the shmem page, guest memory,
+ * VM-private BOs, which xe never exports) cannot be shared.
+ */
+static void res_attach(struct xe_host_ctx *ctx, uint32_t ctx_id,
+		       const struct shim_res *r)
+{
+	if (r->ctx == ctx)
+		return;
+	if (r->blob.fd_type != XE_HOST_BLOB_FD_DMABUF) {
+		xe_log_ratelimited("context %u: resource %u has no dma-buf to attach",
+				   ctx_id, r->res_id);
+		return;
+	}
+	/* the core logs its refusals; the guest sees them as unknown res_ids */
+	xe_host_ctx_attach_resource(ctx, r->res_id, r->blob.fd, r->blob.size);
+}
+
+/*
+ * The real library's contexts cannot import our blobs, nor ours its
+ * resources: attaching across the two is a no-op.
  */
 SHIM_EXPORT void virgl_renderer_ctx_attach_resource(int ctx_id, int res_handle)
 {
-	if (shim_ctx((uint32_t)ctx_id) || shim_res((uint32_t)res_handle) ||
-	    !REAL_OK(virgl_renderer_ctx_attach_resource))
+	struct xe_host_ctx *ctx = shim_ctx((uint32_t)ctx_id);
+	struct shim_res *r = shim_res((uint32_t)res_handle);
+
+	if (ctx && r) {
+		res_attach(ctx, (uint32_t)ctx_id, r);
+		return;
+	}
+	if (ctx) {
+		xe_log_ratelimited("context %d: attach of resource %d, not a blob of ours, ignored",
+				   ctx_id, res_handle);
+		return;
+	}
+	if (r || !REAL_OK(virgl_renderer_ctx_attach_resource))
 		return;
 	shim.real.virgl_renderer_ctx_attach_resource(ctx_id, res_handle);
 }
 
 SHIM_EXPORT void virgl_renderer_ctx_detach_resource(int ctx_id, int res_handle)
 {
-	if (shim_ctx((uint32_t)ctx_id) || shim_res((uint32_t)res_handle) ||
-	    !REAL_OK(virgl_renderer_ctx_detach_resource))
+	struct xe_host_ctx *ctx = shim_ctx((uint32_t)ctx_id);
+	struct shim_res *r = shim_res((uint32_t)res_handle);
+
+	if (ctx && r) {
+		xe_host_ctx_detach_resource(ctx, r->res_id);
+		return;
+	}
+	if (ctx || r || !REAL_OK(virgl_renderer_ctx_detach_resource))
 		return;
 	shim.real.virgl_renderer_ctx_detach_resource(ctx_id, res_handle);
 }

@@ -185,6 +185,41 @@ int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id);
 void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id);
 
 /**
+ * xe_host_ctx_attach_resource() - import another context's BO resource
+ * @ctx: the context the guest attached the resource to
+ * @res_id: the resource
+ * @dmabuf_fd: its dma-buf (the caller keeps it)
+ * @size: its size
+ *
+ * Gives @ctx a handle of its own for the BO behind @res_id, so its binds
+ * can name @res_id. A no-op when @ctx created the resource or has it
+ * attached already.
+ *
+ * Return: 0, -EINVAL, the per-guest limits' errno, the driver's import
+ * errno or -ENOMEM (each logged).
+ */
+int xe_host_ctx_attach_resource(struct xe_host_ctx *ctx, uint32_t res_id,
+				int dmabuf_fd, uint64_t size);
+
+/**
+ * xe_host_ctx_detach_resource() - undo xe_host_ctx_attach_resource()
+ * @ctx: the context
+ * @res_id: the resource
+ *
+ * Later ccmds of @ctx cannot name @res_id; VM mappings of it stay until
+ * unbound. The creator of a resource cannot detach it (it unrefs it).
+ */
+void xe_host_ctx_detach_resource(struct xe_host_ctx *ctx, uint32_t res_id);
+
+/**
+ * xe_host_resource_detach_all() - a BO resource is being unreffed
+ * @res_id: the resource
+ *
+ * Detaches it from every context that imported it.
+ */
+void xe_host_resource_detach_all(uint32_t res_id);
+
+/**
  * xe_host_ctx_detach_guest_blob() - QEMU takes back a guest-memory resource
  * @ctx: the context that created it
  * @res_id: the resource

@@ -68,7 +68,6 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 	return ctx;
 }
 
-static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj);
 
 /*
  * @charged: the object's BO charge is released here; false when a resource
@@ -101,6 +100,26 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
 }
 
 /**
+ * xe_ctx_object_release() - free @obj if nothing needs it any more
+ * @ctx: its context
+ * @obj: the object (may be freed)
+ *
+ * Neither the guest's handle, a resource (an import's attachment), a VM
+ * mapping nor a bind user fence needs it: until then the driver still
+ * holds the BO's memory, so the object and its charge stay.
+ */
+void xe_ctx_object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
+{
+	if (obj->guest_ref || obj->res_id || obj->bindings || obj->pins)
+		return;
+	if (obj->imported)
+		xe_map_del(&ctx->imports, obj->handle);
+	else
+		xe_map_del(&ctx->objects, obj->blob_id);
+	object_free(ctx, obj, true);
+}
+
+/**
  * xe_object_unpin() - a bind user fence that mapped @obj is done
  * @obj: the object (may be freed)
  */
@@ -108,7 +127,7 @@ void xe_object_unpin(struct xe_object *obj)
 {
 	obj->pins--;
 	if (obj->ctx) {
-		object_release(obj->ctx, obj);
+		xe_ctx_object_release(obj->ctx, obj);
 	} else if (!obj->pins) {
 		/* a resource outlives us: its orphan entry keeps the charge */
 		if (obj->orphan)
@@ -248,6 +267,10 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 			orphan_add(obj->res_id, obj->size, obj->pins ? obj : NULL);
 		object_free(ctx, obj, !obj->res_id);
 	}
+	/* imports hold no resource: each has its own charge */
+	for (i = 0; xe_map_next(&ctx->imports, &i, &key, &val);)
+		object_free(ctx, val, true);
+	xe_map_free(&ctx->imports);
 	xe_map_free(&ctx->host_fences);
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);
@@ -312,17 +335,6 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 	return 0;
 }
 
-/*
- * Free the object once neither the guest's handle, a resource nor a VM
- * mapping needs it: until then the driver still holds the BO's memory.
- */
-static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
-{
-	if (obj->guest_ref || obj->res_id || obj->bindings || obj->pins)
-		return;
-	xe_map_del(&ctx->objects, obj->blob_id);
-	object_free(ctx, obj, true);
-}
 
 /**
  * xe_object_unbind() - a VM range that mapped @obj is gone
@@ -331,7 +343,7 @@ static void object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
 void xe_object_unbind(struct xe_object *obj)
 {
 	obj->bindings--;
-	object_release(obj->ctx, obj);
+	xe_ctx_object_release(obj->ctx, obj);
 }
 
 /**
@@ -349,7 +361,7 @@ void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id)
 		return;
 	}
 	obj->guest_ref = false;
-	object_release(ctx, obj);
+	xe_ctx_object_release(ctx, obj);
 }
 
 /**
@@ -596,7 +608,7 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 		ctx->shmem_res_id = 0;
 	} else if ((obj = xe_map_del(&ctx->resources, res_id))) {
 		obj->res_id = 0;
-		object_release(ctx, obj);
+		xe_ctx_object_release(ctx, obj);
 	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
 		xe_host_vm_unbind_guest_mem(ctx, gm);
 		xe_guest_mem_free(gm);

@@ -128,6 +128,9 @@ void xe_ring_fini(struct xe_ring *ring);
  * @charged: with @ctx NULL: the object still holds its BO charge
  * @orphan: with @ctx NULL: the orphan entry of its resource, which holds
  *	the charge while both live
+ * @imported: another context's resource, imported into this context's fd
+ *	(xe_host_import.c): no blob_id, in &xe_host_ctx.imports while it lives
+ *	and in &xe_host_ctx.resources while attached (@res_id)
  */
 struct xe_object {
 	uint32_t handle;
@@ -135,6 +138,7 @@ struct xe_object {
 	uint32_t blob_id;
 	uint32_t res_id;
 	bool guest_ref;
+	bool imported;
 	void *map;
 	uint64_t map_size;
 	uint16_t cpu_caching;
@@ -263,7 +267,9 @@ struct xe_host_queue {
  * @rsp_off: where the response area starts in @shmem: the host's own copy,
  *	never read back from the shared page (the guest can write it)
  * @objects: blob_id -> struct xe_object
- * @resources: res_id -> struct xe_object
+ * @resources: res_id -> struct xe_object (its own, and imports attached)
+ * @imports: GEM handle -> struct xe_object, the imports of other contexts'
+ *	resources, attached or still bound
  * @guest_mems: res_id -> struct xe_guest_mem
  * @vms: vm_id -> struct xe_host_vm
  * @queues: exec_queue_id -> struct xe_host_queue
@@ -281,6 +287,7 @@ struct xe_host_ctx {
 	uint32_t rsp_off;
 	struct xe_map objects;
 	struct xe_map resources;
+	struct xe_map imports;
 	struct xe_map guest_mems;
 	struct xe_map vms;
 	struct xe_map queues;
@@ -295,6 +302,7 @@ int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id);
 int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj);
 void xe_object_unbind(struct xe_object *obj);
+void xe_ctx_object_release(struct xe_host_ctx *ctx, struct xe_object *obj);
 void xe_object_unpin(struct xe_object *obj);
 int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool force);
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,

@@ -85,7 +85,8 @@ static uint32_t bind_ext(struct tctx *t, uint32_t vm,
 	return ((struct xe_proxy_ccmd_status_rsp *)rsp(t, 0))->ret;
 }
 
-static bool env_open(struct env *e)
+/* Context @ctx_id with a VM, a render queue and BO @blob_id at BO_VA. */
+static bool env_ctx_open(struct env *e, uint32_t ctx_id, uint32_t blob_id)
 {
 	struct xe_proxy_vm_bind_op_ext op = {
 		.range = BO_SIZE, .addr = BO_VA, .op = DRM_XE_VM_BIND_OP_MAP,
@@ -93,16 +94,22 @@ static bool env_open(struct env *e)
 	};
 	uint32_t err = 0;
 
-	if (!init_renderer() || tctx_open(&e->t, 1))
+	if (tctx_open(&e->t, ctx_id))
 		return false;
-	placement_sysmem = find_placement_sysmem(&e->t);
+	if (!placement_sysmem)
+		placement_sysmem = find_placement_sysmem(&e->t);
 	e->vm = vm_create(&e->t, &err);
 	e->queue = e->vm ? queue_create(&e->t, e->vm, &err) : 0;
-	if (!e->queue || !bo_new(&e->t, &e->bo, 1))
+	if (!e->queue || !bo_new(&e->t, &e->bo, blob_id))
 		return false;
 	memset(e->bo.map, 0, BO_SIZE);
 	op.res_id = e->bo.res;
 	return bind_ext(&e->t, e->vm, &op, NULL, 0) == 0 && ring_idle(&e->t, 6);
+}
+
+static bool env_open(struct env *e)
+{
+	return init_renderer() && env_ctx_open(e, 1, 1);
 }
 
 /* Exec the batch at BO_VA + @off on ring 5, signalling host fence @fence. */
@@ -788,6 +795,179 @@ static bool case_mappings_bounded(void)
 	return ok && ring_idle(&e.t, 6) && still_works(&e.t);
 }
 
+/* --- PRIME: a BO of one context attached to another ---------------------- */
+
+#define SH_VA		0x400000ULL
+#define SH_VA2		0x500000ULL
+#define MAP		DRM_XE_VM_BIND_OP_MAP
+#define UNMAP		DRM_XE_VM_BIND_OP_UNMAP
+
+/* Map (@res) or unmap (@res 0) BO_SIZE bytes at @va; 0 once done. */
+static uint32_t bind_res(struct env *e, uint32_t op_code, uint32_t res,
+			 uint64_t va)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.res_id = res, .range = BO_SIZE, .addr = va, .op = op_code,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t ret = bind_ext(&e->t, e->vm, &op, NULL, 0);
+
+	return ret ? ret : ring_idle(&e->t, 6) ? 0 : ETIMEDOUT;
+}
+
+/* Copy the dword at @src to @dst with @e's GPU; true when the exec ran. */
+static bool copy(struct env *e, uint64_t dst, uint64_t src)
+{
+	test_copy_dword_batch(e->bo.map + STORE_OFF / 4, dst, src);
+	return exec_at(e, STORE_OFF, 0) == 0 && ring_idle(&e->t, 5);
+}
+
+/* Contexts 1 and 2, and BO @sh of context 1 that neither has bound. */
+static bool two_envs(struct env *a, struct env *b, struct tbo *sh)
+{
+	if (!init_renderer() || !env_ctx_open(a, 1, 1) ||
+	    !env_ctx_open(b, 2, 1) || !bo_new(&a->t, sh, 10))
+		return false;
+	memset(sh->map, 0, BO_SIZE);
+	return true;
+}
+
+/* Both contexts bind the BO; each GPU writes it and reads the other's. */
+static bool case_prime_attach_bind_exec(void)
+{
+	struct env a, b;
+	struct tbo sh;
+	uint32_t ret;
+	bool ok;
+
+	ok = two_envs(&a, &b, &sh);
+	ret = ok ? bind_res(&b, MAP, sh.res, SH_VA) : 0;
+	ktap_diag("bind before the attach: %u", ret);
+	ok = ok && ret == ENOENT;
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA) == 0 &&
+	     bind_res(&a, MAP, sh.res, SH_VA) == 0;
+	ok = ok && store(&a, SH_VA, 0x1111) && store(&b, SH_VA + 4, 0x2222);
+	/* each reads what the other wrote */
+	ok = ok && copy(&b, SH_VA + 8, SH_VA) && copy(&a, BO_VA + 0x4000, SH_VA + 4);
+	ktap_diag("shared BO 0x%x 0x%x 0x%x, exporter's own BO 0x%x", sh.map[0],
+		  sh.map[1], sh.map[2], a.bo.map[0x4000 / 4]);
+	ok = ok && sh.map[0] == 0x1111 && sh.map[1] == 0x2222 &&
+	     sh.map[2] == 0x1111 && a.bo.map[0x4000 / 4] == 0x2222;
+	return ok && still_works(&a.t) && still_works(&b.t);
+}
+
+/* What cannot be attached stays unknown to the context; nothing breaks. */
+static bool case_prime_attach_hostile(void)
+{
+	const int junk[] = { 0, -1, 0x7fffffff, 4242 };
+	struct xe_proxy_ccmd_value_rsp *r;
+	struct env a, b;
+	struct tbo sh, priv = { 0 };
+	unsigned int i;
+	bool ok;
+
+	ok = two_envs(&a, &b, &sh);
+	/* a VM-private BO: xe never exports it, so it has no dma-buf */
+	ccmd_gem_create_ext(&a.t.s, BO_SIZE, placement_sysmem, 0, a.vm, 11,
+			    DRM_XE_GEM_CPU_CACHING_WB, 0);
+	ok = ok && submit(&a.t) == 0;
+	r = rsp(&a.t, 0);
+	priv.res = next_res++;
+	ok = ok && r->ret == 0 && create_blob(&a.t, priv.res, 11, BO_SIZE) == 0;
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		virgl_renderer_ctx_attach_resource(2, junk[i]);
+	virgl_renderer_ctx_attach_resource(2, (int)a.t.shmem_res);
+	virgl_renderer_ctx_attach_resource(2, (int)priv.res);
+	virgl_renderer_ctx_attach_resource(99, (int)sh.res);	/* no context */
+	virgl_renderer_ctx_detach_resource(2, (int)sh.res);	/* not attached */
+	/* the creator's own resource: attach is a no-op, detach refused */
+	virgl_renderer_ctx_attach_resource(1, (int)sh.res);
+	virgl_renderer_ctx_detach_resource(1, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, priv.res, SH_VA) == ENOENT &&
+	     bind_res(&b, MAP, a.t.shmem_res, SH_VA) == ENOENT &&
+	     bind_res(&b, MAP, sh.res, SH_VA) == ENOENT &&
+	     bind_res(&a, MAP, sh.res, SH_VA) == 0;
+	ktap_diag("junk attaches refused; the creator still binds its BO: %d", ok);
+	/* attached twice, detached while bound: the mapping keeps working */
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA) == 0;
+	virgl_renderer_ctx_detach_resource(2, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA2) == ENOENT &&
+	     store(&b, SH_VA, 0x3333);
+	/* attached again: the same import comes back */
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA2) == 0 &&
+	     store(&b, SH_VA2 + 4, 0x4444);
+	ktap_diag("after detach and re-attach: 0x%x 0x%x", sh.map[0], sh.map[1]);
+	ok = ok && sh.map[0] == 0x3333 && sh.map[1] == 0x4444;
+	return ok && still_works(&a.t) && still_works(&b.t);
+}
+
+/* The exporting context goes first, then the resource: the import lives on. */
+static bool case_prime_import_outlives_exporter(void)
+{
+	struct env a, b, c;
+	struct tbo sh;
+	bool ok;
+
+	ok = two_envs(&a, &b, &sh);
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA) == 0;
+	ccmd_gem_close(&a.t.s, sh.blob_id);
+	ok = ok && submit(&a.t) == 0;
+	tctx_close(&a.t);
+	ok = ok && store(&b, SH_VA, 0x5555);
+	/* a context that attaches it after its creator is gone */
+	ok = ok && env_ctx_open(&c, 3, 1);
+	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
+	ok = ok && bind_res(&c, MAP, sh.res, SH_VA) == 0 &&
+	     store(&c, SH_VA + 4, 0x6666);
+	ktap_diag("creator gone: 0x%x 0x%x", sh.map[0], sh.map[1]);
+	ok = ok && sh.map[0] == 0x5555 && sh.map[1] == 0x6666;
+	/* the unref detaches it everywhere; mappings keep the BO */
+	virgl_renderer_resource_unmap(sh.res);
+	virgl_renderer_resource_unref(sh.res);
+	ok = ok && bind_res(&b, MAP, sh.res, SH_VA2) == ENOENT &&
+	     store(&b, SH_VA, 0x7777) && copy(&c, BO_VA + 0x4000, SH_VA);
+	ktap_diag("after the unref, read back through a mapping: 0x%x",
+		  c.bo.map[0x4000 / 4]);
+	ok = ok && c.bo.map[0x4000 / 4] == 0x7777;
+	ok = ok && bind_res(&b, UNMAP, 0, SH_VA) == 0 &&
+	     bind_res(&c, UNMAP, 0, SH_VA) == 0;
+	return ok && still_works(&b.t) && still_works(&c.t);
+}
+
+/* An import counts as a BO of its own; a detach gives it back. */
+static bool case_prime_import_charged(void)
+{
+	struct env a, b, c = { 0 };
+	uint32_t err = 0, ret;
+	struct tbo sh;
+	bool ok;
+
+	/* 2 + 2 for the two contexts, 1 for the BO, 1 for c's shmem: 6 */
+	setenv("XE_PROXY_MAX_BOS", "7", 1);
+	ok = two_envs(&a, &b, &sh) && tctx_open(&c.t, 3) == 0;
+	c.vm = ok ? vm_create(&c.t, &err) : 0;
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);	/* the 7th */
+	virgl_renderer_ctx_attach_resource(3, (int)sh.res);	/* refused */
+	ok = ok && c.vm && bind_res(&b, MAP, sh.res, SH_VA) == 0;
+	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
+	ktap_diag("third context's bind past the BO limit: %u", ret);
+	ok = ok && ret == ENOENT;
+	/* still bound in b: the import and its charge stay after the detach */
+	virgl_renderer_ctx_detach_resource(2, (int)sh.res);
+	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
+	ok = ok && bind_res(&c, MAP, sh.res, SH_VA) == ENOENT;
+	ok = ok && bind_res(&b, UNMAP, 0, SH_VA) == 0;
+	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
+	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
+	ktap_diag("after b unbound it: %u", ret);
+	return ok && ret == 0 && still_works(&c.t);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -814,6 +994,10 @@ static const struct {
 	{ "vms_queues_bounded", case_vms_queues_bounded },
 	{ "mappings_bounded", case_mappings_bounded },
 	{ "limit_parsing", case_limit_parsing },
+	{ "prime_attach_bind_exec", case_prime_attach_bind_exec },
+	{ "prime_attach_hostile", case_prime_attach_hostile },
+	{ "prime_import_outlives_exporter", case_prime_import_outlives_exporter },
+	{ "prime_import_charged", case_prime_import_charged },
 };
 
 int main(int argc, char **argv)

@@ -292,4 +292,20 @@ static inline unsigned int test_store_dword_batch(uint32_t *batch,
 	return 5;
 }
 
+/* MI_COPY_MEM_MEM, both addresses PPGTT: 5 dwords, one dword copied. */
+#define TEST_MI_COPY_MEM_MEM		((0x2e << 23) | 3)
+
+/* Write "copy the dword at @src to @dst; end" at @batch; returns dwords. */
+static inline unsigned int test_copy_dword_batch(uint32_t *batch,
+						 uint64_t dst, uint64_t src)
+{
+	batch[0] = TEST_MI_COPY_MEM_MEM;
+	batch[1] = (uint32_t)dst;
+	batch[2] = (uint32_t)(dst >> 32);
+	batch[3] = (uint32_t)src;
+	batch[4] = (uint32_t)(src >> 32);
+	batch[5] = TEST_MI_BATCH_BUFFER_END;
+	return 6;
+}
+
 #endif /* TESTS_XE_CCMD_H */
