@@ -46,8 +46,10 @@ struct workqueue_struct;
  * &vxp_file.lock (mutex, one per open file)
  *	Protects the creation of the file's host context (&vxp_file.ctx) on
  *	its first ioctl. Taken at the start of an ioctl with no other lock
- *	of the driver held; context creation talks to the host under it
- *	(&vxp_device.hv_lock and &vxp_device.ctrlq_lock nest inside).
+ *	of the driver held, and briefly when the file closes a BO handle
+ *	(the DRM core may hold the file's prime lock then); context creation
+ *	talks to the host under it (&vxp_device.hv_lock and
+ *	&vxp_device.ctrlq_lock nest inside).
  *
  * &vxp_vm.lock (mutex, one per VM)
  *	Protects the VM's closed flag, its userptr list and the exec fences
@@ -62,8 +64,10 @@ struct workqueue_struct;
  *
  * &vxp_bo.lock (mutex, one per BO)
  *	Protects the BO's mapping in the host-visible window, made once on
- *	the first mmap() (mmap_lock held) or dma-buf mapping. Under it:
- *	&vxp_device.hv_lock and the control queue (RESOURCE_MAP_BLOB).
+ *	the first mmap() (mmap_lock held) or dma-buf mapping, and the
+ *	contexts of other files its resource is attached to (a bind, with no
+ *	VM lock held, or a handle's close). Under it: &vxp_device.hv_lock and
+ *	the control queue (RESOURCE_MAP_BLOB, CTX_ATTACH_RESOURCE).
  *
  * &vxp_context.ids_lock (mutex, one per file's context)
  *	Protects the context's VM and exec queue tables (inserts, removals

@@ -7,7 +7,9 @@
  * access goes through the host-visible region: the first mmap asks the host
  * to map the blob at an offset of the region (RESOURCE_MAP_BLOB) and the
  * pages of that window are inserted into the process, with the caching the
- * host reported. Argument checks follow xe_gem_create_ioctl() and
+ * host reported. A BO shared with PRIME stays in its creator's context; a
+ * file that binds it attaches the resource to its own context first
+ * (vxp_bo_attach()). Argument checks follow xe_gem_create_ioctl() and
  * xe_gem_mmap_offset_ioctl() in drivers/gpu/drm/xe/xe_bo.c.
  */
 #include <linux/dma-buf.h>
@@ -52,6 +54,8 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CLOSE, sizeof(close)),
 		.blob_id = cpu_to_le32(bo->res_id),
 	};
+	struct vxp_context *importer;
+	unsigned long idx_ctx;
 	int idx;
 
 	/* Once unplugged the host is gone with everything it held. */
@@ -65,10 +69,76 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 	}
 	vxp_hostmem_free(vxp, &bo->hv);
 	ida_free(&vxp->res_ida, bo->res_id);
+	/* The unref detached the resource from every context on the host. */
+	xa_for_each(&bo->importers, idx_ctx, importer)
+		vxp_context_put(importer);
+	xa_destroy(&bo->importers);
 	drm_gem_object_release(obj);
 	mutex_destroy(&bo->lock);
 	vxp_context_put(bo->ctx);
 	kfree(bo);
+}
+
+/**
+ * vxp_bo_attach() - let the host context of another file use a BO
+ * @bo: the BO
+ * @ctx: the context of a file with a handle of @bo (PRIME)
+ *
+ * A BO lives in the host context of the file that created it. The first
+ * time another file's context names it, its resource is attached to that
+ * context (the host imports it there, with a handle of its own), as
+ * virtio-gpu native contexts share BOs. The attachment lasts, and holds
+ * @ctx, until that file closes its handle or the BO goes.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx)
+{
+	int ret = 0;
+
+	if (bo->ctx == ctx)
+		return 0;
+	mutex_lock(&bo->lock);
+	if (xa_load(&bo->importers, ctx->ctx_id))
+		goto out;
+	ret = xa_reserve(&bo->importers, ctx->ctx_id, GFP_KERNEL);
+	if (ret)
+		goto out;
+	ret = vxp_ctx_attach_cmd(ctx, bo->res_id);
+	if (ret) {
+		xa_release(&bo->importers, ctx->ctx_id);
+		goto out;
+	}
+	/* the slot is reserved: this store cannot fail */
+	xa_store(&bo->importers, ctx->ctx_id, vxp_context_get(ctx), GFP_KERNEL);
+out:
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+
+/* A file closed a handle: its context no longer needs the BO attached. */
+static void vxp_bo_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct vxp_file *vf = file->driver_priv;
+	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct vxp_context *ctx;
+	int idx;
+
+	mutex_lock(&vf->lock);
+	ctx = vf->ctx;
+	mutex_unlock(&vf->lock);
+	if (IS_ERR_OR_NULL(ctx) || ctx == bo->ctx)
+		return;
+	mutex_lock(&bo->lock);
+	ctx = xa_erase(&bo->importers, ctx->ctx_id);
+	mutex_unlock(&bo->lock);
+	if (!ctx)
+		return;
+	if (drm_dev_enter(obj->dev, &idx)) {
+		vxp_ctx_detach_cmd(ctx, bo->res_id);
+		drm_dev_exit(idx);
+	}
+	vxp_context_put(ctx);
 }
 
 /* Ask the host to put the blob into the host-visible window, once. */
@@ -237,6 +307,7 @@ struct drm_gem_object *vxp_gem_prime_import(struct drm_device *drm,
 
 static const struct drm_gem_object_funcs vxp_bo_funcs = {
 	.free = vxp_bo_free,
+	.close = vxp_bo_close,
 	.mmap = vxp_bo_mmap,
 	.export = vxp_bo_export,
 	.vm_ops = &vxp_bo_vm_ops,
@@ -332,6 +403,7 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 	if (!bo)
 		return -ENOMEM;
 	mutex_init(&bo->lock);
+	xa_init(&bo->importers);
 	ret = ida_alloc_min(&ctx->vxp->res_ida, 1, GFP_KERNEL);
 	if (ret < 0)
 		goto err_free;

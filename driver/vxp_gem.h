@@ -6,6 +6,7 @@
 #define VXP_GEM_H
 
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_gem.h>
 #include <drm/drm_mm.h>
@@ -18,21 +19,24 @@ struct vxp_context;
  * @base: the GEM object
  * @ctx: the host context holding the BO (a reference)
  * @res_id: its virtio-gpu resource id, also its blob_id on the host
- * @lock: protects the host-visible mapping below
+ * @lock: protects the host-visible mapping below and @importers
  * @hv: where the blob sits in the host-visible window
  * @map_info: VIRTIO_GPU_MAP_CACHE_* the host reported
  * @hv_mapped: @hv is valid
  * @vm_private: created for one VM (GEM_CREATE vm_id), never exported
+ * @importers: ctx_id -> struct vxp_context (a reference): the contexts of
+ *	other files the resource is attached to (vxp_bo_attach())
  */
 struct vxp_bo {
 	struct drm_gem_object base;
 	struct vxp_context *ctx;
 	u32 res_id;
-	struct mutex lock; /* protects hv, map_info, hv_mapped */
+	struct mutex lock; /* protects hv, map_info, hv_mapped, importers */
 	struct drm_mm_node hv;
 	u32 map_info;
 	bool hv_mapped;
 	bool vm_private;
+	struct xarray importers;
 };
 
 /**
@@ -51,6 +55,7 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 struct vxp_bo *vxp_bo_lookup(struct drm_file *file, u32 handle);
+int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx);
 struct drm_gem_object *vxp_gem_prime_import(struct drm_device *drm,
 					    struct dma_buf *dma_buf);
 

@@ -4,10 +4,11 @@
  *
  * The control-queue commands the driver sends on its own behalf rather
  * than as a ccmd: creating and destroying a file's virtio-gpu context,
- * and creating, mapping and dropping the HOST3D blob resources behind BOs
- * and the shared-memory page. They go through vxp_vq.c and wait for the
- * device's answer, except RESOURCE_UNREF, which queue order makes safe
- * not to wait for.
+ * creating, mapping and dropping the HOST3D blob resources behind BOs and
+ * the shared-memory page, and attaching a BO's resource to the context of
+ * another file that shares it. They go through vxp_vq.c and wait for the
+ * device's answer, except RESOURCE_UNREF and CTX_DETACH_RESOURCE, which
+ * queue order makes safe not to wait for.
  */
 #include <linux/sched.h>
 #include <linux/sprintf.h>
@@ -146,4 +147,46 @@ void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id)
 
 	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
 		     VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_ctx_attach_cmd() - CTX_ATTACH_RESOURCE: let a context use a resource
+ * @ctx: the context, not the one that created the resource
+ * @res_id: a BO's resource
+ *
+ * The host imports the BO into the context, which can then name @res_id
+ * in its ccmds. virtio-gpu gives no error answer for the import itself: a
+ * refused one shows when the ccmd naming @res_id fails.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_ctx_attach_cmd(struct vxp_context *ctx, u32 res_id)
+{
+	struct virtio_gpu_ctx_resource req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			    VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
+ * vxp_ctx_detach_cmd() - CTX_DETACH_RESOURCE: undo vxp_ctx_attach_cmd()
+ * @ctx: the context
+ * @res_id: the resource
+ *
+ * Not waited for: queue order keeps a later attach behind it.
+ */
+void vxp_ctx_detach_cmd(struct vxp_context *ctx, u32 res_id)
+{
+	struct virtio_gpu_ctx_resource req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+		.resource_id = cpu_to_le32(res_id),
+	};
+
+	vxp_ctrl_cmd_nowait(ctx->vxp, &req, sizeof(req));
 }

@@ -18,5 +18,7 @@ void vxp_blob_unref(struct vxp_device *vxp, u32 res_id);
 int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
 		 u32 *map_info);
 void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
+int vxp_ctx_attach_cmd(struct vxp_context *ctx, u32 res_id);
+void vxp_ctx_detach_cmd(struct vxp_context *ctx, u32 res_id);
 
 #endif /* VXP_RESOURCE_H */

@@ -249,6 +249,7 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 	struct vxp_device *vxp = ctx->vxp;
 	u64 end;
 	struct vxp_bo *bo;
+	int ret;
 
 	if (VXP_IOCTL_DBG(vxp, op->extensions) ||
 	    VXP_IOCTL_DBG(vxp, op->pad || op->pad2) ||
@@ -288,8 +289,8 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 		bo = vxp_bo_lookup(file, op->obj);
 		if (VXP_IOCTL_DBG(vxp, !bo))
 			return -ENOENT;
-		/* A BO of another host context is not in this one's tables. */
-		if (VXP_IOCTL_DBG(vxp, bo->ctx != ctx) ||
+		/* A VM-private BO binds only into its VM, of its own file. */
+		if (VXP_IOCTL_DBG(vxp, bo->vm_private && bo->ctx != ctx) ||
 		    VXP_IOCTL_DBG(vxp, op->op == DRM_XE_VM_BIND_OP_MAP &&
 				  (!IS_ALIGNED(op->obj_offset, SZ_4K) ||
 				   op->obj_offset > bo->base.size ||
@@ -297,8 +298,12 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 			drm_gem_object_put(&bo->base);
 			return -EINVAL;
 		}
+		/* A BO shared by another file: the host imports it here first. */
+		ret = vxp_bo_attach(bo, ctx);
 		w->res_id = cpu_to_le32(bo->res_id);
 		drm_gem_object_put(&bo->base);
+		if (ret)
+			return ret;
 	} else if (VXP_IOCTL_DBG(vxp, op->obj)) {
 		return -EINVAL;
 	}
