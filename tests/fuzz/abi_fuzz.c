@@ -14,7 +14,8 @@
  * GEM_CREATEs registered; guest-memory blobs whose iovecs are pieces of a
  * fuzzer-owned "guest RAM" mapping; map, unmap, map_fixed into a PROT_NONE
  * window standing for QEMU's host-visible BAR, and QEMU's way of unmapping
- * that; detach_iov, unref, ctx attach/detach, get_info(_ext), get_map_info,
+ * that; detach_iov, unref, ctx attach/detach (an attached BO resource is
+ * then named by that context's ccmds too), get_info(_ext), get_map_info,
  * export_blob; submit_cmd of well-formed streams of every ccmd (ids biased
  * to VMs, queues, blob_ids, host fences and GPU mappings learned from
  * earlier responses in the shmem page) plus raw commands and repeats;
@@ -287,6 +288,7 @@ struct gres {
 	struct iovec *pieces;	/* our own copy, for the oracles */
 	int niov;
 	bool detached;
+	uint32_t attached;	/* bit per context slot: CTX_ATTACH_RESOURCE */
 };
 
 struct gmap {
@@ -1159,7 +1161,18 @@ static uint32_t pick_res_any(void)
 	return b < 248 ? 0 : u32();
 }
 
-/* A live resource, preferring @kind (0: any) of context @ctx_id (0: any). */
+/* @ctx_id (nonzero) may name resource @id: its own, or attached to it. */
+static bool res_of_ctx(uint32_t id, uint32_t ctx_id)
+{
+	if (R[id].ctx_id == ctx_id && ctx_current(ctx_id, R[id].ctx_gen))
+		return true;
+	return ctx_id <= NCTX && (R[id].attached & (1u << ctx_id));
+}
+
+/*
+ * A live resource, preferring @kind (0: any) of context @ctx_id (0: any),
+ * which includes the resources attached to it.
+ */
 static uint32_t pick_res(int kind, uint32_t ctx_id)
 {
 	uint32_t ids[NRES], n = 0;
@@ -1167,7 +1180,7 @@ static uint32_t pick_res(int kind, uint32_t ctx_id)
 
 	for (uint32_t id = 1; id <= NRES; id++)
 		if (R[id].live && (!kind || (int)R[id].kind == kind) &&
-		    (!ctx_id || (R[id].ctx_id == ctx_id && ctx_current(ctx_id, R[id].ctx_gen))))
+		    (!ctx_id || res_of_ctx(id, ctx_id)))
 			ids[n++] = id;
 	if (n && b < 224)
 		return ids[b % n];
@@ -1281,6 +1294,8 @@ static void res_unref(uint32_t id, bool qemu_order)
 
 static void ctx_forget(uint32_t id)
 {
+	for (uint32_t r = 1; r <= NRES; r++)
+		R[r].attached &= ~(1u << id);
 	fences_drop_ctx(id);
 	memset(&C[id], 0, sizeof(C[id]));
 }
@@ -2326,14 +2341,28 @@ static void op_detach(void)
 	res_detach(id);
 }
 
+/*
+ * Attach (PRIME between two guest files) or detach; the context's later
+ * ccmds may then name the resource (pick_res()). Mostly BOs of another
+ * live context, else anything.
+ */
 static void op_attach(void)
 {
-	uint32_t ctx = pick_ctx(), res = pick_res(0, 0);
+	uint32_t ctx = pick_ctx(), res = pick_res(u8() < 192 ? RK_BO : 0, 0);
+	struct gres *r = res_live(res);
+	bool attach = u8() & 1;
 
-	if (u8() & 1)
+	T("%s ctx %u res %u\n", attach ? "ATTACH" : "DETACH_CTX", ctx, res);
+	if (attach)
 		CALLV("ctx_attach_resource", virgl_renderer_ctx_attach_resource((int)ctx, (int)res));
 	else
 		CALLV("ctx_detach_resource", virgl_renderer_ctx_detach_resource((int)ctx, (int)res));
+	if (!r || r->kind != RK_BO || ctx < 1 || ctx > NCTX || !C[ctx].live)
+		return;
+	if (attach)
+		r->attached |= 1u << ctx;
+	else
+		r->attached &= ~(1u << ctx);
 }
 
 static void op_info(void)
@@ -2928,13 +2957,28 @@ static void seed_guest(struct seed *s)
 	e8(s, OP_DETACH); e8(s, 0);
 }
 
+/*
+ * A second context attaches the first one's BO resource (PRIME between two
+ * files), binds it in a VM of its own and runs the batch in it. Slot 1
+ * gets the lower context id, so it is the first live context from here.
+ */
+static void seed_shared(struct seed *s)
+{
+	seed_ctx(s, 1);
+	e8(s, OP_SUBMIT); e8(s, 0); e8(s, 0);	/* VM_CREATE */
+	e8(s, 0); e8(s, 4); e8(s, 0); e8(s, 0);
+	/* ATTACH: that context, a BO resource (the only one), attach */
+	e8(s, OP_ATTACH); e8(s, 0); e8(s, 0); e8(s, 0); e8(s, 1);
+	seed_bind_exec(s);
+}
+
 static void write_seeds(const char *dir)
 {
 	static struct seed s;
 	char path[512];
 	int fd;
 
-	for (int k = 0; k < 6; k++) {
+	for (int k = 0; k < 7; k++) {
 		s.n = 0;
 		seed_ctx(&s, (uint8_t)k);
 		if (k >= 1)
@@ -2945,6 +2989,8 @@ static void write_seeds(const char *dir)
 			seed_bind_exec(&s);
 		if (k == 4)
 			seed_guest(&s);
+		if (k == 6)
+			seed_shared(&s);
 		if (k == 5) {
 			/* the guest moves the response area; a query; teardown */
 			e8(&s, OP_SHMEM_WRITE); e8(&s, 0); e8(&s, 4); e8(&s, 3);
