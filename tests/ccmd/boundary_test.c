@@ -840,10 +840,11 @@ static bool case_prime_attach_bind_exec(void)
 	uint32_t ret;
 	bool ok;
 
-	ok = two_envs(&a, &b, &sh);
-	ret = ok ? bind_res(&b, MAP, sh.res, SH_VA) : 0;
+	if (!two_envs(&a, &b, &sh))
+		return false;
+	ret = bind_res(&b, MAP, sh.res, SH_VA);
 	ktap_diag("bind before the attach: %u", ret);
-	ok = ok && ret == ENOENT;
+	ok = ret == ENOENT;
 	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
 	ok = ok && bind_res(&b, MAP, sh.res, SH_VA) == 0 &&
 	     bind_res(&a, MAP, sh.res, SH_VA) == 0;
@@ -867,11 +868,12 @@ static bool case_prime_attach_hostile(void)
 	unsigned int i;
 	bool ok;
 
-	ok = two_envs(&a, &b, &sh);
+	if (!two_envs(&a, &b, &sh))
+		return false;
 	/* a VM-private BO: xe never exports it, so it has no dma-buf */
 	ccmd_gem_create_ext(&a.t.s, BO_SIZE, placement_sysmem, 0, a.vm, 11,
 			    DRM_XE_GEM_CPU_CACHING_WB, 0);
-	ok = ok && submit(&a.t) == 0;
+	ok = submit(&a.t) == 0;
 	r = rsp(&a.t, 0);
 	priv.res = next_res++;
 	ok = ok && r->ret == 0 && create_blob(&a.t, priv.res, 11, BO_SIZE) == 0;
@@ -912,15 +914,17 @@ static bool case_prime_import_outlives_exporter(void)
 	struct tbo sh;
 	bool ok;
 
-	ok = two_envs(&a, &b, &sh);
+	if (!two_envs(&a, &b, &sh))
+		return false;
 	virgl_renderer_ctx_attach_resource(2, (int)sh.res);
-	ok = ok && bind_res(&b, MAP, sh.res, SH_VA) == 0;
+	ok = bind_res(&b, MAP, sh.res, SH_VA) == 0;
 	ccmd_gem_close(&a.t.s, sh.blob_id);
 	ok = ok && submit(&a.t) == 0;
 	tctx_close(&a.t);
 	ok = ok && store(&b, SH_VA, 0x5555);
 	/* a context that attaches it after its creator is gone */
-	ok = ok && env_ctx_open(&c, 3, 1);
+	if (!env_ctx_open(&c, 3, 1))
+		return false;
 	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
 	ok = ok && bind_res(&c, MAP, sh.res, SH_VA) == 0 &&
 	     store(&c, SH_VA + 4, 0x6666);
@@ -949,11 +953,12 @@ static bool case_prime_import_charged(void)
 
 	/* 2 + 2 for the two contexts, 1 for the BO, 1 for c's shmem: 6 */
 	setenv("XE_PROXY_MAX_BOS", "7", 1);
-	ok = two_envs(&a, &b, &sh) && tctx_open(&c.t, 3) == 0;
-	c.vm = ok ? vm_create(&c.t, &err) : 0;
+	if (!two_envs(&a, &b, &sh) || tctx_open(&c.t, 3))
+		return false;
+	c.vm = vm_create(&c.t, &err);
 	virgl_renderer_ctx_attach_resource(2, (int)sh.res);	/* the 7th */
 	virgl_renderer_ctx_attach_resource(3, (int)sh.res);	/* refused */
-	ok = ok && c.vm && bind_res(&b, MAP, sh.res, SH_VA) == 0;
+	ok = c.vm && bind_res(&b, MAP, sh.res, SH_VA) == 0;
 	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
 	ktap_diag("third context's bind past the BO limit: %u", ret);
 	ok = ok && ret == ENOENT;
