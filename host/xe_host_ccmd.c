@@ -350,6 +350,16 @@ static int bind_op(struct xe_host_ctx *ctx, uint32_t res_id, uint16_t pat_index,
 	return 0;
 }
 
+/*
+ * xe_vm_in_lr_mode(): LR_MODE, with or without FAULT_MODE. Such a VM takes
+ * no syncobj signal (xe_sync.c), so its work is tracked differently
+ * (xe_host_fence.c). An unknown VM is not one: the driver answers for it.
+ */
+static bool vm_lr(const struct xe_host_vm *vm)
+{
+	return vm && (vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE);
+}
+
 static int do_bind(struct xe_host_ctx *ctx, uint32_t vm_id, uint32_t queue,
 		   struct drm_xe_vm_bind_op *ops, uint32_t n,
 		   struct drm_xe_sync *syncs, uint32_t num_syncs)
@@ -369,7 +379,9 @@ static int do_bind(struct xe_host_ctx *ctx, uint32_t vm_id, uint32_t queue,
 /*
  * Base VM_BIND: the guest sees it as synchronous, but the host does not
  * wait. It answers once the driver accepted the bind and makes the VM's
- * later base EXECs wait for it (see ccmd_exec()).
+ * later base EXECs wait for it (see ccmd_exec()). A long-running VM has
+ * no syncobj to wait on: there the bind is ring 0's job, and the guest
+ * waits for ring 0's fence before it execs.
  */
 static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 {
@@ -380,6 +392,7 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_bind_track *track;
 	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	struct xe_ufence *uf = NULL;
 	struct xe_host_job *job;
 	struct xe_host_vm *vm;
 	bool mapped = false;
@@ -423,21 +436,36 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 		ret = bind_op(ctx, gops[i].res_id, gops[i].pat_index,
 			      gops[i].obj_offset, gops[i].range, gops[i].addr,
 			      gops[i].op, gops[i].flags, 0, &ops[i], &track[i]);
-	if (!ret)
+	/* On a long-running VM the bind's completion is an arena slot. */
+	if (!ret && vm_lr(vm)) {
+		uf = xe_ufence_create(ctx, NULL, 0, 0, &sync.addr, &ret);
+		sync.type = DRM_XE_SYNC_TYPE_USER_FENCE;
+		sync.timeline_value = XE_UFENCE_WRITTEN;
+	} else if (!ret) {
 		ret = xe_syncobj_create(ctx, &sync.handle);
+	}
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, 0, ops, req->num_binds, &sync, 1);
 		if (ret) {
 			xe_syncobj_destroy(ctx->fd, sync.handle);
+			xe_ufence_abort(uf);
 		} else {
 			xe_host_vm_apply(ctx, vm, ops, track, req->num_binds);
-			job = xe_host_job_from_syncobj(ctx->fd, sync.handle);
-			if (job) {
+			job = uf ? xe_host_job_from_ufence(uf) :
+			      xe_host_job_from_syncobj(ctx->fd, sync.handle);
+			if (!job) {
+				ret = -errno;
+			} else if (uf) {
+				/* No syncobj to wait on: ring 0's fence says it. */
+				if (xe_ring_add_job(ctx, &ctx->rings[0], job))
+					ret = -ENOMEM;
+				xe_host_job_put(job);
+			} else {
 				xe_host_job_put(vm->last_bind);
 				vm->last_bind = job;
-			} else {
-				ret = -errno;
 			}
+			if (uf)
+				xe_ufence_arm(uf);
 		}
 	}
 	free(ops);
@@ -455,7 +483,9 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
  * @out_fence_ids: host fence ids to register after the ioctl
  * @out_syncobjs: their syncobjs (the first @n_out entries)
  * @n_out: host fences signalled by the submission
- * @ring_job: syncobj that becomes the ring's job (always created)
+ * @ring_job: syncobj that becomes the ring's job, 0 on a long-running VM
+ * @ring_uf: on a long-running VM, the bind user fence that becomes the
+ *	ring's job (one of @ufences), or NULL
  * @ufences: bind user fences, armed once the bind is submitted
  * @n_ufences: entries in @ufences
  */
@@ -466,7 +496,8 @@ struct sync_set {
 	uint32_t out_syncobjs[XE_PROXY_MAX_SYNCS];
 	uint32_t n_out;
 	uint32_t ring_job;
-	struct xe_ufence *ufences[XE_PROXY_MAX_SYNCS];
+	struct xe_ufence *ring_uf;
+	struct xe_ufence *ufences[XE_PROXY_MAX_SYNCS + 1];
 	uint32_t n_ufences;
 };
 
@@ -481,12 +512,58 @@ static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
 		xe_ufence_abort(s->ufences[i]);
 	s->n_out = 0;
 	s->ring_job = 0;
+	s->ring_uf = NULL;
 	s->n_ufences = 0;
 }
 
-static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
-			  uint32_t num, bool is_bind, struct sync_set *s)
+/* What sync_set_build() builds the syncs for */
+#define SYNC_SET_BIND	(1U << 0)	/* a bind (else an exec) */
+#define SYNC_SET_LR	(1U << 1)	/* on a long-running VM */
+#define SYNC_SET_NO_OPS	(1U << 2)	/* a bind of no op: no user fence */
+
+/*
+ * The job the ring waits for. On a long-running VM a bind's is a user
+ * fence in the host's arena: the guest's own bind user fence when it has
+ * one (the driver takes one per bind), else a slot of its own. An exec
+ * there, or a bind of no op, has none (xe_host_fence.c).
+ */
+static int sync_set_ring_job(struct xe_host_ctx *ctx, unsigned int kind,
+			     struct sync_set *s)
 {
+	struct drm_xe_sync *d = &s->syncs[s->n];
+	int ret = 0;
+
+	if (!(kind & SYNC_SET_LR)) {
+		ret = xe_syncobj_create(ctx, &s->ring_job);
+		if (!ret) {
+			*d = (struct drm_xe_sync){
+				.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				.flags = DRM_XE_SYNC_FLAG_SIGNAL,
+				.handle = s->ring_job };
+			s->n++;
+		}
+		return ret;
+	}
+	if (!(kind & SYNC_SET_BIND) || (kind & SYNC_SET_NO_OPS))
+		return 0;
+	if (!s->n_ufences) {
+		s->ufences[0] = xe_ufence_create(ctx, NULL, 0, 0, &d->addr, &ret);
+		if (!s->ufences[0])
+			return ret;
+		s->n_ufences = 1;
+		d->type = DRM_XE_SYNC_TYPE_USER_FENCE;
+		d->flags = DRM_XE_SYNC_FLAG_SIGNAL;
+		d->timeline_value = XE_UFENCE_WRITTEN;
+		s->n++;
+	}
+	s->ring_uf = s->ufences[0];
+	return 0;
+}
+
+static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
+			  uint32_t num, unsigned int kind, struct sync_set *s)
+{
+	bool is_bind = kind & SYNC_SET_BIND;
 	struct xe_object *obj;
 	struct xe_host_job *job;
 	uint32_t i, j;
@@ -522,6 +599,13 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 					.handle = job->syncobj };
 				s->n++;
 				break;
+			}
+			/* A host fence is a syncobj: xe_sync.c's errno. */
+			if (kind & SYNC_SET_LR) {
+				bad(ctx, "host fence %llu signalled on a long-running VM",
+				    (unsigned long long)gs[i].fence_id);
+				ret = -EOPNOTSUPP;
+				goto err;
 			}
 			for (j = 0; j < s->n_out; j++)
 				if (s->out_fence_ids[j] == gs[i].fence_id)
@@ -586,13 +670,9 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 			goto err;
 		}
 	}
-	ret = xe_syncobj_create(ctx, &s->ring_job);
+	ret = sync_set_ring_job(ctx, kind, s);
 	if (ret)
 		goto err;
-	s->syncs[s->n++] = (struct drm_xe_sync){
-		.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
-		.flags = DRM_XE_SYNC_FLAG_SIGNAL,
-		.handle = s->ring_job };
 	return 0;
 err:
 	sync_set_abort(ctx, s);
@@ -614,16 +694,20 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 			ret = -ENOMEM;
 		}
 	}
-	job = xe_host_job_from_syncobj(ctx->fd, s->ring_job);
-	if (job)
-		job->queue_id = queue_id;
-	if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
-		ret = -ENOMEM;
-	xe_host_job_put(job);
+	if (s->ring_job || s->ring_uf) {
+		job = s->ring_job ? xe_host_job_from_syncobj(ctx->fd, s->ring_job) :
+				    xe_host_job_from_ufence(s->ring_uf);
+		if (job)
+			job->queue_id = queue_id;
+		if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
+			ret = -ENOMEM;
+		xe_host_job_put(job);
+	}
 	for (i = 0; i < s->n_ufences; i++)
 		xe_ufence_arm(s->ufences[i]);
 	s->n_out = 0;
 	s->ring_job = 0;
+	s->ring_uf = NULL;
 	s->n_ufences = 0;
 	if (ret)
 		xe_log("context %u: out of memory tracking a submission; its fences may signal early",
@@ -768,7 +852,9 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		}
 	}
 	if (!ret)
-		ret = sync_set_build(ctx, gs, req->num_syncs, true, s);
+		ret = sync_set_build(ctx, gs, req->num_syncs,
+				     SYNC_SET_BIND | (vm_lr(vm) ? SYNC_SET_LR : 0) |
+				     (total ? 0 : SYNC_SET_NO_OPS), s);
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, req->exec_queue_id, ops,
 			      total, s->syncs, s->n);
@@ -1026,7 +1112,7 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 	struct xe_host_queue *q;
 	struct xe_host_vm *vm;
 	struct xe_host_job *job;
-	uint32_t out;
+	uint32_t out = 0;
 	int ret;
 
 	if (!rsp)
@@ -1041,15 +1127,18 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = EOPNOTSUPP;
 		return 0;
 	}
-	ret = xe_syncobj_create(ctx, &out);
-	if (ret) {
-		rsp->ret = (uint32_t)-ret;
-		return 0;
-	}
-	syncs[e.num_syncs++] = (struct drm_xe_sync){
-		.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
-		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = out };
 	vm = xe_map_get(&ctx->vms, q->vm_id);
+	/* A long-running VM's exec has no job to track (xe_host_fence.c). */
+	if (!vm_lr(vm)) {
+		ret = xe_syncobj_create(ctx, &out);
+		if (ret) {
+			rsp->ret = (uint32_t)-ret;
+			return 0;
+		}
+		syncs[e.num_syncs++] = (struct drm_xe_sync){
+			.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+			.flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = out };
+	}
 	if (vm && vm->last_bind && !xe_host_job_done(vm->last_bind))
 		syncs[e.num_syncs++] = (struct drm_xe_sync){
 			.type = DRM_XE_SYNC_TYPE_SYNCOBJ,
@@ -1058,7 +1147,7 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 	if (ret) {
 		xe_syncobj_destroy(ctx->fd, out);
 		note_ban(ctx, q, ret);
-	} else {
+	} else if (out) {
 		job = xe_host_job_from_syncobj(ctx->fd, out);
 		if (job)
 			job->queue_id = q->id;
@@ -1119,7 +1208,8 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = ENOMEM;
 		return 0;
 	}
-	ret = sync_set_build(ctx, gs, req->num_syncs, false, s);
+	ret = sync_set_build(ctx, gs, req->num_syncs,
+			     vm_lr(xe_map_get(&ctx->vms, q->vm_id)) ? SYNC_SET_LR : 0, s);
 	if (!ret) {
 		e.num_syncs = s->n;
 		e.syncs = (uintptr_t)s->syncs;

@@ -9,6 +9,13 @@
  * exec queues share the ring. A fence costs the same whatever the ring
  * holds, and pending fences count against XE_LIMIT_FENCES. The fence thread poll()s the sync_files and
  * reports fences in order per ring. Nothing here blocks the caller's thread.
+ *
+ * Long-running VMs take no syncobj signal (xe_sync.c). A bind there is a
+ * job made of a slot of the user-fence arena instead (xe_host_ufence.c),
+ * which the fence thread watches. An exec there has no job at all: xe
+ * gives an LR job no completion fence, and its user fence, if it has one,
+ * is a GPU address in the guest's memory. So a guest fence behind such an
+ * exec only says that it was submitted after the ring's earlier work.
  */
 #include <errno.h>
 #include <poll.h>
@@ -98,6 +105,28 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 	return job;
 }
 
+/**
+ * xe_host_job_from_ufence() - track a bind that completes through an
+ *	arena slot
+ * @uf: the slot the bind writes when done; the job takes a reference
+ *
+ * Return: the job with one reference, or NULL with errno set.
+ */
+struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf)
+{
+	struct xe_host_job *job = calloc(1, sizeof(*job));
+
+	if (!job) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	job->refs = 1;
+	job->fd = -1;
+	job->drm_fd = -1;
+	job->uf = xe_ufence_get(uf);
+	return job;
+}
+
 struct xe_host_job *xe_host_job_get(struct xe_host_job *job)
 {
 	job->refs++;
@@ -124,6 +153,7 @@ void xe_host_job_put(struct xe_host_job *job)
 	if (job->fd >= 0)
 		job_close_fd(job);
 	xe_syncobj_destroy(job->drm_fd, job->syncobj);
+	xe_ufence_put(job->uf);
 	free(job);
 }
 
@@ -131,6 +161,8 @@ bool xe_host_job_done(struct xe_host_job *job)
 {
 	struct pollfd p = { .fd = job->fd, .events = POLLIN };
 
+	if (job->uf)
+		return xe_ufence_written(job->uf);
 	if (job->fd < 0)
 		return true;
 	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
@@ -308,7 +340,8 @@ static int scan_rings(struct signalled **out, size_t *nout, size_t *capout,
 					ring->tail = NULL;
 				ring_fence_free(f);
 			}
-			if (!ring->head)
+			/* A slot job has no fd: xe_ufence_scan() keeps the poll short. */
+			if (!ring->head || job->uf)
 				continue;
 			if (*npfd == *cappfd) {
 				size_t cap = *cappfd * 2;
@@ -344,9 +377,10 @@ void *xe_fence_thread(void *arg)
 		ndone = 0;
 		npfd = 1;
 		pfds[0] = (struct pollfd){ .fd = xe_host.wake_fd, .events = POLLIN };
+		/* Slots first: jobs made of them are done once they are seen. */
+		ufences = xe_ufence_scan();
 		if (scan_rings(&done, &ndone, &capdone, &pfds, &npfd, &cappfd))
 			xe_log_ratelimited("fence thread: out of memory, retrying");
-		ufences = xe_ufence_scan();
 		pthread_mutex_unlock(&xe_host.lock);
 
 		/* Outside the lock: the callback may take the client's locks. */

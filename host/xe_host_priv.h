@@ -45,12 +45,18 @@ bool xe_map_next(const struct xe_map *m, size_t *i, uint64_t *key, void **val);
 
 /* --- jobs and fences (xe_host_fence.c) --- */
 
+struct xe_ufence;
+
 /**
  * struct xe_host_job - one piece of host GPU work the core waits for
  * @refs: references (the ring list, fences, host fence ids, VMs)
  * @fd: sync_file that signals when the work completes, -1 once known done
+ *	or for a job made of @uf
  * @drm_fd: the context fd owning @syncobj
- * @syncobj: the syncobj the work signals, usable as an in-sync
+ * @syncobj: the syncobj the work signals, usable as an in-sync; 0 for a
+ *	job made of @uf
+ * @uf: instead of a syncobj, the arena slot a bind on a long-running VM
+ *	writes when done (xe refuses syncobj signals there), or NULL
  * @queue_id: the exec queue that ran it, 0 for binds; its ban state is
  *	checked once the job completes
  * @ring_seqno: its place on its ring (xe_ring.seqno when it was added)
@@ -60,11 +66,13 @@ struct xe_host_job {
 	int fd;
 	int drm_fd;
 	uint32_t syncobj;
+	struct xe_ufence *uf;
 	uint32_t queue_id;
 	uint64_t ring_seqno;
 };
 
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
+struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf);
 struct xe_host_ctx;
 struct xe_host_queue;
 void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q);
@@ -324,13 +332,15 @@ void xe_host_vm_unbind_guest_mem(struct xe_host_ctx *ctx, struct xe_guest_mem *g
 
 /* --- bind user fences (xe_host_ufence.c) --- */
 #define XE_UFENCE_WRITTEN	1	/* what the driver writes into a slot */
-struct xe_ufence;
 struct xe_ufence_chunk;
 struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *obj,
 				   uint64_t offset, uint64_t value, __u64 *addr,
 				   int *err);
 void xe_ufence_arm(struct xe_ufence *uf);
 void xe_ufence_abort(struct xe_ufence *uf);
+struct xe_ufence *xe_ufence_get(struct xe_ufence *uf);
+void xe_ufence_put(struct xe_ufence *uf);
+bool xe_ufence_written(const struct xe_ufence *uf);
 bool xe_ufence_scan(void);
 void xe_ufence_fini(void);
 

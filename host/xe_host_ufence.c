@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * virtio-xe-proxy host core: user fences of binds.
+ * virtio-xe-proxy host core: user fences of binds, and the completion of
+ * binds on long-running VMs.
  *
  * For VM_BIND the uAPI's user fence is a CPU address: the driver writes the
  * value there, from a worker, whenever the bind completes. Inside QEMU that
@@ -16,6 +17,12 @@
  * the driver has written them; a context that goes away leaves its pending
  * slots to complete on their own. Pending fences count against
  * XE_LIMIT_FENCES.
+ *
+ * A long-running VM (DRM_XE_VM_CREATE_FLAG_LR_MODE) refuses syncobj
+ * signals (xe_sync.c), so a bind on it tells the host it is done through a
+ * slot of this arena as well: a fence with no guest BO behind it, which
+ * becomes the ring's job (xe_host_job_from_ufence()). A fence is freed
+ * once the driver wrote it and nobody holds it any more (@refs).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,11 +62,13 @@ struct xe_ufence_chunk {
  * @chunk: the chunk of its slot
  * @slot: index of the slot in @chunk
  * @obj: the BO, pinned (xe_object.pins) so its charge lasts as long as our
- *	mapping holds it
+ *	mapping holds it; NULL for a completion-only fence, and once written
  * @page: our mapping of the BO page that holds the guest's fence word
  * @off: offset of the word in @page
  * @value: what the guest asked to be written there
- * @armed: the driver got the slot (the bind was submitted)
+ * @refs: the submission until it is armed, then xe_host.ufences until the
+ *	slot is written; and a job made of it (xe_host_job_from_ufence())
+ * @written: the driver wrote the slot and the guest's word was copied
  */
 struct xe_ufence {
 	struct xe_ufence *next;
@@ -69,7 +78,8 @@ struct xe_ufence {
 	void *page;
 	size_t off;
 	uint64_t value;
-	bool armed;
+	int refs;
+	bool written;
 };
 
 static int slot_get(struct xe_ufence *uf)
@@ -106,10 +116,12 @@ found:
 /**
  * xe_ufence_create() - a bind user fence for a word of a guest BO
  * @ctx: the context
- * @obj: the BO holding the fence word
+ * @obj: the BO holding the fence word, or NULL for a fence that only tells
+ *	the host the bind is done
  * @offset: the word's offset in @obj (checked: 8-aligned, inside)
  * @value: the value the guest wants written
  * @addr: set to the slot address the driver gets
+ * @err: set to the errno on failure
  *
  * Return: the fence, not yet armed, or NULL with *@err set (-ENOMEM, the
  * limit's errno, or the mmap errno).
@@ -119,7 +131,6 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 				   int *err)
 {
 	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	struct drm_xe_gem_mmap_offset mo = { .handle = obj->handle };
 	struct xe_ufence *uf;
 	int ret;
 
@@ -131,25 +142,32 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 		ret = -ENOMEM;
 		goto release;
 	}
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
-	if (ret)
-		goto free_uf;
-	/* One page of our own: it holds the BO until the write. */
-	uf->page = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ctx->fd,
-			(off_t)(mo.offset + (offset & ~(page - 1))));
-	if (uf->page == MAP_FAILED) {
-		ret = -errno;
-		goto free_uf;
+	uf->refs = 1;
+	if (obj) {
+		struct drm_xe_gem_mmap_offset mo = { .handle = obj->handle };
+
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+		if (ret)
+			goto free_uf;
+		/* One page of our own: it holds the BO until the write. */
+		uf->page = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ctx->fd,
+				(off_t)(mo.offset + (offset & ~(page - 1))));
+		if (uf->page == MAP_FAILED) {
+			ret = -errno;
+			goto free_uf;
+		}
 	}
 	ret = slot_get(uf);
 	if (ret) {
-		munmap(uf->page, page);
+		if (obj)
+			munmap(uf->page, page);
 		goto free_uf;
 	}
 	uf->off = offset & (page - 1);
 	uf->value = value;
 	uf->obj = obj;
-	obj->pins++;
+	if (obj)
+		obj->pins++;
 	*addr = (uintptr_t)&uf->chunk->words[uf->slot];
 	return uf;
 free_uf:
@@ -161,22 +179,64 @@ fail:
 	return NULL;
 }
 
-static void ufence_free(struct xe_ufence *uf)
+/* Our mapping of the guest's BO is needed only until the word is copied. */
+static void ufence_unmap(struct xe_ufence *uf)
 {
+	if (!uf->obj)
+		return;
 	munmap(uf->page, (size_t)sysconf(_SC_PAGESIZE));
 	xe_object_unpin(uf->obj);
+	uf->obj = NULL;
+}
+
+/**
+ * xe_ufence_get() - one more holder of @uf
+ * @uf: the fence
+ *
+ * Return: @uf.
+ */
+struct xe_ufence *xe_ufence_get(struct xe_ufence *uf)
+{
+	uf->refs++;
+	return uf;
+}
+
+/**
+ * xe_ufence_put() - drop a reference to @uf
+ * @uf: the fence, or NULL
+ *
+ * The slot is recycled with the last one: an armed fence is held by
+ * xe_host.ufences until the driver wrote its slot, so the driver never
+ * writes a slot handed out again.
+ */
+void xe_ufence_put(struct xe_ufence *uf)
+{
+	if (!uf || --uf->refs)
+		return;
+	ufence_unmap(uf);
 	uf->chunk->busy[uf->slot] = false;
 	xe_limit_release(XE_LIMIT_FENCES, 1);
 	free(uf);
 }
 
 /**
- * xe_ufence_arm() - the bind carrying @uf was submitted
+ * xe_ufence_written() - whether the driver wrote @uf's slot
  * @uf: the fence
+ *
+ * Return: true once the fence thread saw the write (and copied the guest's
+ * value, if there is one).
+ */
+bool xe_ufence_written(const struct xe_ufence *uf)
+{
+	return uf->written;
+}
+
+/**
+ * xe_ufence_arm() - the bind carrying @uf was submitted
+ * @uf: the fence; its creator's reference passes to the pending list
  */
 void xe_ufence_arm(struct xe_ufence *uf)
 {
-	uf->armed = true;
 	uf->next = xe_host.ufences;
 	xe_host.ufences = uf;
 	xe_host_wake();
@@ -184,12 +244,30 @@ void xe_ufence_arm(struct xe_ufence *uf)
 
 /**
  * xe_ufence_abort() - the bind carrying @uf failed: the driver never got it
- * @uf: the fence
+ * @uf: the fence (its creator's reference is dropped), or NULL
  */
 void xe_ufence_abort(struct xe_ufence *uf)
 {
-	if (uf)
-		ufence_free(uf);
+	xe_ufence_put(uf);
+}
+
+/* The driver wrote the slot: write the guest's value into its BO. */
+static void ufence_copy(struct xe_ufence *uf)
+{
+	if (!uf->obj)
+		return;	/* completion only */
+	/*
+	 * A BO the CPU cannot reach (VRAM past a small BAR) would fault with
+	 * SIGBUS: fault the page in first, and give up the write (logged) if
+	 * that fails.
+	 */
+	if (madvise(uf->page, (size_t)sysconf(_SC_PAGESIZE), MADV_POPULATE_WRITE))
+		xe_log_ratelimited("bind user fence: BO page not writable by the CPU (%s); value dropped",
+				   strerror(errno));
+	else
+		__atomic_store_n((uint64_t *)((char *)uf->page + uf->off),
+				 uf->value, __ATOMIC_RELEASE);
+	ufence_unmap(uf);
 }
 
 /**
@@ -209,19 +287,10 @@ bool xe_ufence_scan(void)
 			p = &uf->next;
 			continue;
 		}
-		/*
-		 * A BO the CPU cannot reach (VRAM past a small BAR) would fault
-		 * with SIGBUS: fault the page in first, and give up the write
-		 * (logged) if that fails.
-		 */
-		if (madvise(uf->page, (size_t)sysconf(_SC_PAGESIZE), MADV_POPULATE_WRITE))
-			xe_log_ratelimited("bind user fence: BO page not writable by the CPU (%s); value dropped",
-					   strerror(errno));
-		else
-			__atomic_store_n((uint64_t *)((char *)uf->page + uf->off),
-					 uf->value, __ATOMIC_RELEASE);
+		ufence_copy(uf);
+		uf->written = true;
 		*p = uf->next;
-		ufence_free(uf);
+		xe_ufence_put(uf);
 	}
 	return xe_host.ufences != NULL;
 }
