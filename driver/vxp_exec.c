@@ -5,7 +5,8 @@
  * Submissions are asynchronous: the ioctl returns once the host accepted
  * the work and the out-syncs carry a vxp_fence that signals when the host
  * ring is past it (syncs: vxp_sync.c). Before an exec goes out the VM's
- * userptrs whose CPU mapping changed are rebound (vxp_vm.c).
+ * userptrs whose CPU mapping changed are rebound (vxp_vm.c). On a
+ * long-running VM the fence only says the exec was submitted (vxp_vm.c).
  *
  * Argument checks and errnos follow xe_exec.c in drivers/gpu/drm/xe.
  */
@@ -53,14 +54,16 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	struct xe_proxy_ccmd_exec_rsp rsp;
 	__le64 *addrs;
 	size_t len;
-	u32 i, flags = 0;
+	u32 i, num_syncs, flags = 0;
 	int ret;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
 		return vxp_ccmd_send_fenced(ctx, &base.hdr, &rsp, sizeof(rsp),
 					    f, vxp_exec_status);
 
-	len = sizeof(*ext) + (s->num_wire + 1) * sizeof(s->wire[0]);
+	/* The exec's own host fence, unless it is on an LR VM */
+	num_syncs = s->num_wire + !!f->host_id;
+	len = sizeof(*ext) + num_syncs * sizeof(s->wire[0]);
 	if (!num_batches)
 		flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
 	if (num_batches > 1) {
@@ -72,18 +75,19 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 		return -ENOMEM;
 	ext->hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_EXT, len);
 	ext->exec_queue_id = cpu_to_le32(queue_id);
-	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
+	ext->num_syncs = cpu_to_le32(num_syncs);
 	ext->address = cpu_to_le64(num_batches == 1 ? batches[0] : 0);
 	ext->ring_idx = cpu_to_le32(f->ring);
 	ext->flags = cpu_to_le32(flags);
 	memcpy(ext->payload, s->wire, s->num_wire * sizeof(s->wire[0]));
-	((struct xe_proxy_sync *)ext->payload)[s->num_wire] = (struct xe_proxy_sync){
-		.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
-		.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
-		.fence_id = cpu_to_le64(f->host_id),
-	};
+	if (f->host_id)
+		((struct xe_proxy_sync *)ext->payload)[s->num_wire] = (struct xe_proxy_sync){
+			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+			.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+			.fence_id = cpu_to_le64(f->host_id),
+		};
 	if (num_batches > 1) {
-		addrs = (__le64 *)((struct xe_proxy_sync *)ext->payload + s->num_wire + 1);
+		addrs = (__le64 *)((struct xe_proxy_sync *)ext->payload + num_syncs);
 		for (i = 0; i < num_batches; i++)
 			addrs[i] = cpu_to_le64(batches[i]);
 	}
@@ -192,12 +196,14 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 	ext = ctx->vxp->features & XE_PROXY_F_EXEC_EXT;
 	s = kzalloc_obj(*s, GFP_KERNEL);
-	f = vxp_fence_alloc(ctx, q.ring, ext);
+	/* an LR exec signals no host fence: xe_sync.c refuses syncobjs there */
+	f = vxp_fence_alloc(ctx, q.ring, ext && !vm->lr_mode);
 	if (!s || !f) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs, true, s);
+	ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs,
+			      VXP_SYNCS_EXEC | (vm->lr_mode ? VXP_SYNCS_LR : 0), s);
 	/* xe_exec_ioctl(): one user fence */
 	if (!ret && VXP_IOCTL_DBG(drm, s->num_ufences > 1))
 		ret = -EINVAL;

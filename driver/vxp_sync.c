@@ -82,8 +82,9 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
  * @ctx: its host context
  * @uptr: user address of the array
  * @num: entries in it
- * @exec: for an exec (its user fence goes to the host) rather than a bind
- *	(the guest writes it)
+ * @flags: VXP_SYNCS_EXEC for an exec (its user fence goes to the host)
+ *	rather than a bind (the guest writes it); VXP_SYNCS_LR on a
+ *	long-running VM, which takes no syncobj signal
  * @s: zeroed syncs to fill; vxp_syncs_fini() them whatever this returns
  *
  * Reads @num syncs as xe_sync_entry_parse() does, up to DRM_XE_MAX_SYNCS
@@ -94,7 +95,7 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
  * Return: 0 or a negative errno, as xe_sync_entry_parse()'s.
  */
 int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
-		    u32 num, bool exec, struct vxp_syncs *s)
+		    u32 num, u32 flags, struct vxp_syncs *s)
 {
 	struct drm_xe_sync __user *user = u64_to_user_ptr(uptr);
 	struct drm_xe_sync in;
@@ -123,6 +124,9 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 		switch (in.type) {
 		case DRM_XE_SYNC_TYPE_SYNCOBJ:
 		case DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
+			/* LR work has no dma-fence to put in a syncobj. */
+			if (VXP_IOCTL_DBG(ctx->vxp, (flags & VXP_SYNCS_LR) && signal))
+				return -EOPNOTSUPP;
 			if (VXP_IOCTL_DBG(ctx->vxp, upper_32_bits(in.addr)))
 				return -EINVAL;
 			if (VXP_IOCTL_DBG(ctx->vxp,
@@ -168,7 +172,7 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 				return -EINVAL;
 			if (s->num_ufences++)
 				break;	/* refused below */
-			if (!exec) {
+			if (!(flags & VXP_SYNCS_EXEC)) {
 				s->ufence = (struct vxp_ufence){
 					.addr = in.addr,
 					.value = in.timeline_value,

@@ -5,6 +5,7 @@
 #ifndef VXP_SYNC_H
 #define VXP_SYNC_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include "xe_proxy_proto.h"
@@ -38,7 +39,7 @@ struct vxp_sync_out {
 /**
  * struct vxp_syncs - the syncs of one submission
  * @wire: host-side syncs (host fence waits, an exec user fence); the
- *	submission's own host fence goes after them
+ *	submission's own host fence, if it has one, goes after them
  * @num_wire: entries in @wire
  * @out: syncobjs to signal, one slot per sync of the ioctl
  * @num_out: entries in @out
@@ -59,8 +60,12 @@ struct vxp_syncs {
 	u32 num_pinned;
 };
 
+/* What vxp_syncs_parse() reads the syncs of */
+#define VXP_SYNCS_EXEC	BIT(0)	/* an exec (else a bind) */
+#define VXP_SYNCS_LR	BIT(1)	/* on a long-running VM */
+
 int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
-		    u32 num, bool exec, struct vxp_syncs *s);
+		    u32 num, u32 flags, struct vxp_syncs *s);
 void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence);
 void vxp_syncs_fini(struct vxp_syncs *s);
 

@@ -14,6 +14,14 @@
  * orders its binds, the userptr list that follows them (vxp_userptr.c) and
  * the revalidation of that list before an exec.
  *
+ * A long-running VM (LR_MODE, fault mode included) takes no syncobj signal
+ * (xe_sync.c): its binds and execs carry no host fence, so nothing later
+ * waits for them on the host. The host tracks such a bind by a user fence
+ * in its own arena instead, so the bind's vxp_fence still signals when the
+ * bind is done, and the guest writes the caller's bind user fence then.
+ * An LR exec's fence only says it was submitted: xe has no completion for
+ * it but its user fence, which the GPU writes into the caller's memory.
+ *
  * Argument checks follow xe_vm.c in drivers/gpu/drm/xe.
  */
 #include <linux/lockdep.h>
@@ -160,6 +168,8 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 	/* xe_vm_in_preempt_fence_mode(): LR without fault mode */
 	vm->lr = (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
 		 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	/* xe_vm_in_lr_mode() */
+	vm->lr_mode = args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE;
 	args->vm_id = vm->id;
 	mutex_lock(&ctx->ids_lock);
 	ret = xa_insert(&ctx->vms, vm->id, vm, GFP_KERNEL);
@@ -319,8 +329,8 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 	struct xe_proxy_ccmd_vm_bind_rsp brsp;
 	struct xe_proxy_ccmd_status_rsp rsp;
 	struct xe_proxy_ccmd_vm_bind_op *bop;
+	u32 i, num_syncs;
 	size_t len;
-	u32 i;
 	int ret;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT)) {
@@ -357,8 +367,10 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 		return ret;
 	}
 
+	/* The bind's own host fence, unless it is on an LR VM */
+	num_syncs = s->num_wire + !!f->host_id;
 	len = sizeof(*ext) + num_ops * sizeof(*ops) +
-	      (s->num_wire + 1) * sizeof(s->wire[0]);
+	      num_syncs * sizeof(s->wire[0]);
 	ext = kvzalloc(len, GFP_KERNEL);
 	if (!ext)
 		return -ENOMEM;
@@ -366,17 +378,18 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 	ext->vm_id = cpu_to_le32(vm_id);
 	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_binds = cpu_to_le32(num_ops);
-	ext->num_syncs = cpu_to_le32(s->num_wire + 1);
+	ext->num_syncs = cpu_to_le32(num_syncs);
 	ext->ring_idx = cpu_to_le32(f->ring);
 	memcpy(ext->payload, ops, num_ops * sizeof(*ops));
 	memcpy(ext->payload + num_ops * sizeof(*ops), s->wire,
 	       s->num_wire * sizeof(s->wire[0]));
-	((struct xe_proxy_sync *)(ext->payload + num_ops * sizeof(*ops)))[s->num_wire] =
-		(struct xe_proxy_sync){
-			.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
-			.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
-			.fence_id = cpu_to_le64(f->host_id),
-		};
+	if (f->host_id)
+		((struct xe_proxy_sync *)(ext->payload + num_ops * sizeof(*ops)))[s->num_wire] =
+			(struct xe_proxy_sync){
+				.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+				.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
+				.fence_id = cpu_to_le64(f->host_id),
+			};
 	ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
 				   vxp_status_status);
 	kvfree(ext);
@@ -405,7 +418,8 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 
 	lockdep_assert_held(&vm->lock);
 	s = kzalloc_obj(*s, GFP_KERNEL);
-	f = vxp_fence_alloc(ctx, 0, true);
+	/* waited for here: nothing waits for it on the host */
+	f = vxp_fence_alloc(ctx, 0, false);
 	if (!s || !f) {
 		kfree(s);
 		vxp_fence_put(f);
@@ -615,7 +629,8 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ops = kvcalloc(max(args->num_binds, 1U), sizeof(*ops), GFP_KERNEL);
 	ups = kvcalloc(max(args->num_binds, 1U), sizeof(*ups), GFP_KERNEL);
 	s = kzalloc_obj(*s, GFP_KERNEL);
-	f = vxp_fence_alloc(ctx, ring, ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT);
+	f = vxp_fence_alloc(ctx, ring, (ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT) &&
+			    !vm->lr_mode);
 	if (!ops || !ups || !s || !f) {
 		ret = -ENOMEM;
 		goto out;
@@ -623,7 +638,7 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = vxp_bind_ops_read(file, ctx, args, ops, ups);
 	if (!ret)
 		ret = vxp_syncs_parse(file, ctx, args->syncs, args->num_syncs,
-				      false, s);
+				      vm->lr_mode ? VXP_SYNCS_LR : 0, s);
 	if (!ret)
 		ret = vxp_bind_ufence(drm, args, s, f);
 	if (ret)
@@ -635,6 +650,12 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (!ret) {
 		vxp_syncs_signal(s, &f->base);
 		vxp_bind_track_userptrs(vm, ops, ups, args->num_binds, &f->base);
+		/*
+		 * A base exec waits on the host for the last base bind's
+		 * syncobj, which an LR VM has not: the guest waits instead.
+		 */
+		if (vm->lr_mode && !(ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT))
+			dma_fence_wait(&f->base, false);
 	}
 	mutex_unlock(&vm->lock);
 out:

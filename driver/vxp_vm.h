@@ -28,6 +28,8 @@ struct vxp_context;
  *	exec that depends on it, host round trips and fence waits included
  * @id: the host driver's vm_id
  * @lr: in preempt-fence mode (LR_MODE without FAULT_MODE)
+ * @lr_mode: long-running (LR_MODE, with or without FAULT_MODE): its work
+ *	takes no syncobj signal, its fences say little (vxp_vm.c)
  * @closed: VM_DESTROY was sent; no more binds (@lock)
  * @num_queues: exec queues created on it and not destroyed (ctx->ids_lock)
  * @userptrs: struct vxp_userptr bound in it (@lock)
@@ -40,6 +42,7 @@ struct vxp_vm {
 	struct mutex lock; /* protects closed, userptrs, exec_fences */
 	u32 id;
 	bool lr;
+	bool lr_mode;
 	bool closed;
 	u32 num_queues;
 	struct list_head userptrs;
