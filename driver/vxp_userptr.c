@@ -16,6 +16,13 @@
  * unbound or whose VM went away stay pinned until the GPU work that may
  * still use them has retired: the bind that dropped them and the last exec
  * of every queue of the VM.
+ *
+ * A bind that cuts into a userptr leaves the pieces outside its range bound
+ * to the old pages, as xe splits the VMA. Each piece becomes a userptr of
+ * its own that watches its part of the CPU range and is rebound on the
+ * next exec once that part changes, as any userptr is. Until then it uses
+ * the pages of the userptr it was cut from, which stay pinned (all of
+ * them) while a piece still uses them.
  */
 #include <linux/capability.h>
 #include <linux/dma-fence.h>
@@ -78,6 +85,8 @@ bool vxp_userptr_stale(struct vxp_userptr *up)
 
 	if (up->frozen)
 		return false;
+	if (up->invalid)
+		return true;
 	spin_lock(&up->lock);
 	stale = mmu_interval_read_retry(&up->notifier, up->seq);
 	spin_unlock(&up->lock);
@@ -215,8 +224,10 @@ out:
 	return ret;
 }
 
-static void vxp_userptr_free(struct vxp_userptr *up)
+static void vxp_userptr_free(struct kref *ref)
 {
+	struct vxp_userptr *up = container_of(ref, struct vxp_userptr, users);
+
 	if (up->res_id) {
 		vxp_blob_unref(up->vxp, up->res_id);
 		ida_free(&up->vxp->res_ida, up->res_id);
@@ -230,8 +241,34 @@ static void vxp_userptr_free(struct vxp_userptr *up)
 		atomic64_sub(up->npages, &up->notifier.mm->pinned_vm);
 	if (up->notifier.mm)
 		mmu_interval_notifier_remove(&up->notifier);
+	if (up->backing)
+		kref_put(&up->backing->users, vxp_userptr_free);
 	vxp_device_put(up->vxp);
 	kfree(up);
+}
+
+/* A userptr of these ranges and bind arguments: no pages, not watching. */
+static struct vxp_userptr *vxp_userptr_alloc(struct vxp_device *vxp,
+					     u64 user_addr, u64 range,
+					     u64 gpu_addr, u16 pat_index,
+					     u32 flags)
+{
+	struct vxp_userptr *up = kzalloc_obj(*up, GFP_KERNEL);
+
+	if (!up)
+		return NULL;
+	INIT_LIST_HEAD(&up->link);
+	spin_lock_init(&up->lock);
+	kref_init(&up->users);
+	kref_get(&vxp->ref);
+	up->vxp = vxp;
+	up->user_addr = user_addr;
+	up->gpu_addr = gpu_addr;
+	up->range = range;
+	up->pat_index = pat_index;
+	up->flags = flags;
+	up->npages = range >> PAGE_SHIFT;
+	return up;
 }
 
 /**
@@ -273,19 +310,10 @@ int vxp_userptr_create(struct vxp_context *ctx, u64 user_addr, u64 range,
 		return -ENOMEM;
 	if (!access_ok(u64_to_user_ptr(user_addr), range))
 		return -EFAULT;
-	up = kzalloc_obj(*up, GFP_KERNEL);
+	up = vxp_userptr_alloc(ctx->vxp, user_addr, range, gpu_addr, pat_index,
+			       flags);
 	if (!up)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&up->link);
-	spin_lock_init(&up->lock);
-	kref_get(&ctx->vxp->ref);
-	up->vxp = ctx->vxp;
-	up->user_addr = user_addr;
-	up->gpu_addr = gpu_addr;
-	up->range = range;
-	up->pat_index = pat_index;
-	up->flags = flags;
-	up->npages = npages;
 	ret = mmu_interval_notifier_insert(&up->notifier, current->mm, user_addr,
 					   range, &vxp_userptr_notifier_ops);
 	if (ret) {
@@ -316,7 +344,7 @@ err_pages:
 	kvfree(up->pages);
 	up->pages = NULL;
 err:
-	vxp_userptr_free(up);
+	kref_put(&up->users, vxp_userptr_free);
 	return ret;
 }
 
@@ -331,7 +359,7 @@ static void vxp_userptr_release_work(struct work_struct *work)
 		dma_fence_put(up->fences[i]);
 	}
 	kvfree(up->fences);
-	vxp_userptr_free(up);
+	kref_put(&up->users, vxp_userptr_free);
 }
 
 /* References to the exec fences of @vm still running; prunes the rest. */
@@ -388,6 +416,67 @@ void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
 	queue_work(vxp_wq, &up->release_work);
 }
 
+/*
+ * The part [start, start + len) of the GPU range of @up, left bound to its
+ * pages by a bind that cut into @up, as a userptr of its own: it watches
+ * that part of the CPU range, and holds the pages it uses until it is
+ * released. Stale at once if @up was. Returns NULL without memory.
+ */
+static struct vxp_userptr *vxp_userptr_piece(struct vxp_userptr *up, u64 start,
+					     u64 len)
+{
+	struct vxp_userptr *owner = up->backing ?: up;
+	u64 off = start - up->gpu_addr;
+	struct vxp_userptr *p;
+
+	p = vxp_userptr_alloc(up->vxp, up->user_addr + off, len, start,
+			      up->pat_index, up->flags);
+	if (!p)
+		return NULL;
+	if (mmu_interval_notifier_insert(&p->notifier, up->notifier.mm,
+					 p->user_addr, len,
+					 &vxp_userptr_notifier_ops)) {
+		p->notifier.mm = NULL;
+		kref_put(&p->users, vxp_userptr_free);
+		return NULL;
+	}
+	/* Watching first: a change after this is seen by @p, one before by @up. */
+	p->seq = mmu_interval_read_begin(&p->notifier);
+	p->invalid = up->frozen || vxp_userptr_stale(up);
+	kref_get(&owner->users);
+	p->backing = owner;
+	return p;
+}
+
+/*
+ * Put the pieces of @up outside [addr, end), which cuts into it, next to
+ * it in its VM's list. Returns false without memory: then nothing changed.
+ */
+static bool vxp_userptr_cut(struct vxp_userptr *up, u64 addr, u64 end)
+{
+	struct vxp_userptr *head = NULL, *tail = NULL;
+	u64 up_end = up->gpu_addr + up->range;
+
+	if (up->gpu_addr < addr) {
+		head = vxp_userptr_piece(up, up->gpu_addr, addr - up->gpu_addr);
+		if (!head)
+			return false;
+	}
+	if (up_end > end) {
+		tail = vxp_userptr_piece(up, end, up_end - end);
+		if (!tail) {
+			if (head)
+				kref_put(&head->users, vxp_userptr_free);
+			return false;
+		}
+	}
+	if (head)
+		list_add_tail(&head->link, &up->link);
+	if (tail)
+		list_add_tail(&tail->link, &up->link);
+	return true;
+}
+
 /**
  * vxp_vm_userptrs_unbind() - a bind replaced or removed [addr, addr + range)
  * @vm: the VM (@vm->lock held)
@@ -396,7 +485,10 @@ void vxp_userptr_release(struct vxp_userptr *up, struct vxp_vm *vm,
  * @bind_fence: the bind's fence
  *
  * Userptrs inside the range are released after @bind_fence and the VM's
- * running execs; ones it cuts into stay pinned, frozen, until the VM goes.
+ * running execs. One the range cuts into is replaced by its pieces outside
+ * the range, which keep its pages until their own CPU range changes; only
+ * without memory for them does it stay whole, pinned and never rebound
+ * (frozen), until the VM goes.
  */
 void vxp_vm_userptrs_unbind(struct vxp_vm *vm, u64 addr, u64 range,
 			    struct dma_fence *bind_fence)
@@ -408,7 +500,8 @@ void vxp_vm_userptrs_unbind(struct vxp_vm *vm, u64 addr, u64 range,
 	list_for_each_entry_safe(up, tmp, &vm->userptrs, link) {
 		if (up->gpu_addr >= end || up->gpu_addr + up->range <= addr)
 			continue;
-		if (up->gpu_addr >= addr && up->gpu_addr + up->range <= end) {
+		if ((up->gpu_addr >= addr && up->gpu_addr + up->range <= end) ||
+		    vxp_userptr_cut(up, addr, end)) {
 			list_del_init(&up->link);
 			vxp_userptr_release(up, vm, bind_fence);
 		} else {

@@ -5,6 +5,7 @@
 #ifndef VXP_USERPTR_H
 #define VXP_USERPTR_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/spinlock.h>
@@ -33,7 +34,13 @@ struct vxp_vm;
  * @pages: the pinned pages
  * @npages: entries in @pages
  * @charged: @npages are charged to the pinned memory of @notifier's mm
- * @frozen: partly unbound; kept pinned until the VM goes, never rebound
+ * @users: the userptr itself until released, and each piece using @pages
+ * @backing: for a piece left by a bind that cut into a userptr, the
+ *	userptr whose @pages it uses (a @users reference); @pages is NULL
+ * @invalid: must be rebound whatever the notifier says (a piece of a
+ *	userptr that was stale already)
+ * @frozen: kept pinned and never rebound until the VM goes: its memory was
+ *	unmapped for good, or there was no memory to split it
  * @fences: GPU work that may still use the pages, waited for on release
  * @num_fences: entries in @fences
  * @release_work: unpins once @fences signalled
@@ -53,6 +60,9 @@ struct vxp_userptr {
 	struct page **pages;
 	unsigned long npages;
 	bool charged;
+	struct kref users;
+	struct vxp_userptr *backing;
+	bool invalid;
 	bool frozen;
 	struct dma_fence **fences;
 	u32 num_fences;
