@@ -794,7 +794,7 @@ int main(void)
 {
 	struct xe_proxy_capset_drm cap = { 0 };
 	struct tctx a, b;
-	struct tbo bo, ufence_bo;
+	struct tbo bo, ufence_bo, lr_bo = { 0 };
 	uint32_t max_ver = 0, max_size = 0, vm = 0, queue = 0, ring;
 	uint64_t cfg[64] = { 0 }, engines[512];
 	struct xe_proxy_ccmd_vm_create_rsp *vmr;
@@ -808,7 +808,7 @@ int main(void)
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
 	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
-	ktap_header(33 + CORPUS_SIZE);
+	ktap_header(39 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1015,6 +1015,96 @@ int main(void)
 		free(p1);
 	}
 
+	/*
+	 * A long-running VM takes no syncobj signal (xe_sync.c): its binds
+	 * retire through the host's user-fence arena, on their ring's fence;
+	 * a host fence there is refused with xe's errno; an exec runs and
+	 * writes its user fence into the guest's BO.
+	 */
+	{
+		struct xe_proxy_vm_bind_op_ext op = {
+			.range = BO_SIZE, .addr = 0x800000,
+			.op = DRM_XE_VM_BIND_OP_MAP, .pat_index = CCMD_PAT_WB,
+		};
+		struct xe_proxy_sync hf = { .type = XE_PROXY_SYNC_HOST_FENCE,
+					    .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					    .fence_id = 200 };
+		struct xe_proxy_sync uf = { .type = XE_PROXY_SYNC_USER_FENCE,
+					    .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					    .addr = 0x40, .value = 0x51 };
+		struct xe_proxy_sync xuf = { .type = XE_PROXY_SYNC_USER_FENCE,
+					     .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					     .addr = 0x800000 + 0xc00, .value = 0x52 };
+		uint32_t lr_vm = 0, lr_q = 0;
+
+		ok = bo_new(&a, &lr_bo, 3);
+		if (ok) {
+			op.res_id = lr_bo.res;
+			uf.res_id = lr_bo.res;
+			memset(lr_bo.map, 0, BO_SIZE);
+			ccmd_vm_create(&a.s, DRM_XE_VM_CREATE_FLAG_LR_MODE, 0);
+			ok = submit(&a) == 0 && !vmr->ret;
+			lr_vm = vmr->vm_id;
+		}
+		if (ok) {
+			ccmd_exec_queue_create(&a.s, lr_vm, render_class, 0, 0);
+			ok = submit(&a) == 0 && !qr->ret;
+			lr_q = qr->exec_queue_id;
+		}
+		if (ok) {
+			ccmd_vm_bind_ext(&a.s, lr_vm, 0, 8, &op, &hf, 1, 0);
+			ok = submit(&a) == 0 &&
+			     ((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret == EOPNOTSUPP;
+		}
+		ktap_test(ok, "lr_vm_bind_ext_host_fence_eopnotsupp");
+		if (ok) {
+			ccmd_vm_bind_ext(&a.s, lr_vm, 0, 8, &op, NULL, 0, 0);
+			ok = submit(&a) == 0 &&
+			     !((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret &&
+			     ring_idle(&a, 8);
+		}
+		ktap_test(ok, "lr_vm_bind_ext_retires_on_its_ring");
+		if (ok) {
+			op.op = DRM_XE_VM_BIND_OP_UNMAP;
+			op.res_id = 0;
+			ccmd_vm_bind_ext(&a.s, lr_vm, 0, 8, &op, &uf, 1, 0);
+			ok = submit(&a) == 0 &&
+			     !((struct xe_proxy_ccmd_status_rsp *)rsp(&a, 0))->ret &&
+			     ring_idle(&a, 8) && lr_bo.map[0x40 / 4] == 0x51;
+		}
+		ktap_test(ok, "lr_vm_bind_ext_user_fence_written_before_ring_fence");
+		if (ok) {
+			ccmd_vm_bind(&a.s, lr_vm, DRM_XE_VM_BIND_OP_MAP, 0, lr_bo.res, 0,
+				     0x800000, BO_SIZE, 0);
+			ok = submit(&a) == 0 && !br->ret && ring_idle(&a, 0);
+		}
+		ktap_test(ok, "lr_vm_bind_base_retires_on_ring_0");
+		if (ok) {
+			test_store_dword_batch(lr_bo.map + 0x1000 / 4, 0x800000 + 0x800, 0xabba);
+			ccmd_exec_ext(&a.s, lr_q, 0x801000, 9, &hf, 1, 0);
+			ok = submit(&a) == 0 &&
+			     ((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret == EOPNOTSUPP;
+		}
+		ktap_test(ok, "lr_exec_ext_host_fence_eopnotsupp");
+		if (ok) {
+			ccmd_exec_ext(&a.s, lr_q, 0x801000, 9, &xuf, 1, 0);
+			ok = submit(&a) == 0 &&
+			     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret &&
+			     ring_idle(&a, 9);
+			/* the ring fence says submitted; the user fence says done */
+			for (i = 0; ok && i < 500 && lr_bo.map[0xc00 / 4] != 0x52; i++)
+				usleep(10000);
+			ok = ok && lr_bo.map[0xc00 / 4] == 0x52 &&
+			     lr_bo.map[0x800 / 4] == 0xabba;
+		}
+		ktap_test(ok, "lr_exec_ext_user_fence");
+		if (lr_q) {
+			ccmd_exec_queue_destroy(&a.s, lr_q);
+			ccmd_vm_destroy(&a.s, lr_vm);
+			submit(&a);
+		}
+	}
+
 	/* Forwarded as is: the driver's answer (no multi-queue group here). */
 	{
 		struct xe_proxy_ccmd_exec_queue_set_property_req *r =
@@ -1147,6 +1237,8 @@ int main(void)
 	virgl_renderer_resource_unmap(bo.res);
 	virgl_renderer_resource_unref(bo.res);
 	virgl_renderer_resource_unref(ufence_bo.res);
+	if (lr_bo.res)
+		virgl_renderer_resource_unref(lr_bo.res);
 	ktap_test(still_works(&a), "context_usable_at_the_end");
 
 	tctx_close(&a);
