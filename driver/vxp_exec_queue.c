@@ -267,6 +267,7 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 		q->vm = vm;
 		q->ring = vxp_exec_queue_ring(q->id);
 		q->width = args->width;
+		q->lr = vm->lr_mode;
 		args->exec_queue_id = q->id;
 	}
 	mutex_lock(&ctx->ids_lock);
@@ -362,25 +363,61 @@ static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
 	return false;
 }
 
+/*
+ * Ask the host driver whether queue @id is banned (one round trip) and
+ * remember a ban. Needs XE_PROXY_F_EXEC_QUEUE_EXT.
+ */
+static int vxp_exec_queue_ask_ban(struct vxp_context *ctx, u32 id, u64 *value)
+{
+	struct xe_proxy_ccmd_exec_queue_get_property_req req = {
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY,
+				    sizeof(req)),
+		.exec_queue_id = cpu_to_le32(id),
+		.property = cpu_to_le32(DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN),
+	};
+	struct xe_proxy_ccmd_value_rsp rsp;
+	int ret;
+
+	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
+	if (!ret && rsp.ret)
+		ret = vxp_rsp_errno(rsp.ret);
+	if (ret)
+		return ret;
+	*value = le64_to_cpu(rsp.value);
+	if (*value)
+		vxp_exec_queue_ban(ctx, id);
+	return 0;
+}
+
 /**
  * vxp_exec_queue_is_banned() - whether an exec queue is banned now
  * @ctx: the context
  * @id: the exec_queue_id
+ * @ask_host: for a queue of a long-running VM that is not known to be
+ *	banned, ask the host driver (one round trip)
  *
  * Banned when an exec on it was refused as banned, or when the host has
  * published the ban in shmem (a batch that faulted or hung, noticed when
- * its job retired). Takes ctx->ids_lock.
+ * its job retired). The host never sees a job of a long-running VM
+ * retire, so such a queue's ban is only known by asking. Takes
+ * ctx->ids_lock.
  *
  * Return: 1 if banned, 0 if not, -ENOENT if there is no such queue.
  */
-int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id)
+int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id, bool ask_host)
 {
 	struct vxp_exec_queue q;
 	bool known;
+	u64 value;
 
 	if (vxp_exec_queue_lookup(ctx, id, &q, NULL))
 		return -ENOENT;
-	return q.banned || vxp_exec_queue_host_banned(ctx, q.id, &known);
+	if (q.banned || vxp_exec_queue_host_banned(ctx, q.id, &known))
+		return 1;
+	if (!ask_host || !q.lr ||
+	    !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT))
+		return 0;
+	return !vxp_exec_queue_ask_ban(ctx, q.id, &value) && value;
 }
 
 /**
@@ -389,7 +426,8 @@ int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id)
  * @data: struct drm_xe_exec_queue_get_property
  * @file: the caller
  *
- * BAN comes from the host's shmem state when it has it, else one round trip.
+ * BAN comes from the host's shmem state when it has it, else (and for a
+ * queue of a long-running VM not known to be banned) one round trip.
  *
  * Return: 0 or a negative errno.
  */
@@ -397,17 +435,9 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file)
 {
 	struct drm_xe_exec_queue_get_property *args = data;
-	struct xe_proxy_ccmd_exec_queue_get_property_req req = {
-		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_GET_PROPERTY,
-				    sizeof(req)),
-		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
-		.property = cpu_to_le32(args->property),
-	};
-	struct xe_proxy_ccmd_value_rsp rsp;
 	struct vxp_context *ctx;
 	bool known = false, banned = false;
 	struct vxp_exec_queue q;
-	int ret;
 
 	if (VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
@@ -421,18 +451,13 @@ int vxp_exec_queue_get_property_ioctl(struct drm_device *drm, void *data,
 	if (VXP_IOCTL_DBG(drm, args->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN))
 		return -EINVAL;
 	banned = vxp_exec_queue_host_banned(ctx, q.id, &known) || q.banned;
-	known |= q.banned;
+	known = banned || (known && !q.lr);
 
 	if (known || !(ctx->vxp->features & XE_PROXY_F_EXEC_QUEUE_EXT)) {
 		args->value = banned;
 		return 0;
 	}
-	ret = vxp_ccmd_send(ctx, &req.hdr, &rsp, sizeof(rsp));
-	if (!ret && rsp.ret)
-		ret = vxp_rsp_errno(rsp.ret);
-	if (!ret)
-		args->value = le64_to_cpu(rsp.value);
-	return ret;
+	return vxp_exec_queue_ask_ban(ctx, q.id, &args->value);
 }
 
 /**

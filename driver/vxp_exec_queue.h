@@ -18,6 +18,8 @@ struct vxp_vm;
  * @vm: its VM (a reference)
  * @ring: the virtio-gpu ring its work retires on
  * @width: batch buffers per exec (parallel submission when > 1)
+ * @lr: on a long-running VM, whose jobs the host never sees retire, so it
+ *	publishes no ban of the queue by itself
  * @banned: an exec on it failed the way a banned queue does (ctx->ids_lock)
  */
 struct vxp_exec_queue {
@@ -25,6 +27,7 @@ struct vxp_exec_queue {
 	struct vxp_vm *vm;
 	u32 ring;
 	u16 width;
+	bool lr;
 	bool banned;
 };
 
@@ -39,7 +42,7 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 int vxp_exec_queue_lookup(struct vxp_context *ctx, u32 id,
 			  struct vxp_exec_queue *q, struct vxp_vm **vm);
 void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id);
-int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id);
+int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id, bool ask_host);
 u64 vxp_exec_queue_max_priority(void);
 
 #endif /* VXP_EXEC_QUEUE_H */

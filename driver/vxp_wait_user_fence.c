@@ -21,6 +21,12 @@
 #include "vxp_vm.h"
 #include "vxp_wait_user_fence.h"
 
+/*
+ * How often a wait on a queue of a long-running VM asks the host whether
+ * it was banned: the host learns of no such ban by itself.
+ */
+#define VXP_BAN_ASK_INTERVAL	msecs_to_jiffies(10)
+
 static int vxp_ufence_compare(u64 addr, u64 value, u64 mask, u16 op)
 {
 	u64 rvalue;
@@ -67,7 +73,9 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct vxp_context *ctx;
 	ktime_t start = ktime_get();
+	unsigned long next_ask = jiffies;
 	long timeout, slice;
+	bool ask;
 	int ret;
 
 	/* xe_wait_user_fence_ioctl()'s checks, in one errno */
@@ -82,7 +90,7 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	if (VXP_IOCTL_DBG(drm, args->exec_queue_id &&
-			  vxp_exec_queue_is_banned(ctx, args->exec_queue_id) < 0))
+			  vxp_exec_queue_is_banned(ctx, args->exec_queue_id, false) < 0))
 		return -ENOENT;
 
 	if (args->timeout < 0) {
@@ -107,8 +115,12 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			ret = -ERESTARTSYS;
 			break;
 		}
+		/* xe_wait_user_fence.c checks the queue's reset status */
+		ask = time_after_eq(jiffies, next_ask);
+		if (ask)
+			next_ask = jiffies + VXP_BAN_ASK_INTERVAL;
 		if (args->exec_queue_id &&
-		    vxp_exec_queue_is_banned(ctx, args->exec_queue_id) > 0) {
+		    vxp_exec_queue_is_banned(ctx, args->exec_queue_id, ask) > 0) {
 			ret = -EIO;
 			break;
 		}

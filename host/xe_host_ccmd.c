@@ -1031,9 +1031,21 @@ static int ccmd_exec_queue_get_property(struct xe_host_ctx *ctx, const void *cmd
 	struct drm_xe_exec_queue_get_property g = {
 		.exec_queue_id = req->exec_queue_id, .property = req->property };
 
+	struct xe_host_queue *q;
+	int ret;
+
 	if (!rsp)
 		return -EINVAL;
-	rsp->ret = (uint32_t)-xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g);
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &g);
+	/*
+	 * A ban seen here is published too: the fence thread sees a ban
+	 * when a job retires, and work on a long-running VM never does.
+	 */
+	q = xe_map_get(&ctx->queues, req->exec_queue_id);
+	if (!ret && q && g.property == DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN && g.value &&
+	    !q->banned)
+		xe_host_queue_note_ban(ctx, q);
+	rsp->ret = (uint32_t)-ret;
 	rsp->value = g.value;
 	return 0;
 }
