@@ -808,7 +808,7 @@ int main(void)
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
 	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
-	ktap_header(39 + CORPUS_SIZE);
+	ktap_header(40 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1098,6 +1098,29 @@ int main(void)
 			     lr_bo.map[0x800 / 4] == 0xabba;
 		}
 		ktap_test(ok, "lr_exec_ext_user_fence");
+		/*
+		 * A faulting batch bans the queue; no job retires to show it,
+		 * so GET_PROPERTY(BAN) asks the driver and publishes the ban.
+		 */
+		if (ok) {
+			struct xe_proxy_shmem *sh = a.shmem;
+
+			test_store_dword_batch(lr_bo.map + 0x1000 / 4, 0x7f0000000ULL, 1);
+			ccmd_exec_ext(&a.s, lr_q, 0x801000, 9, NULL, 0, 0);
+			ok = submit(&a) == 0 &&
+			     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&a, 0))->ret;
+			for (i = 0, vr = rsp(&a, 0); ok && i < 500; i++) {
+				ccmd_exec_queue_get_property(&a.s, lr_q,
+							     DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN, 0);
+				ok = submit(&a) == 0 && !vr->ret;
+				if (vr->value)
+					break;
+				usleep(10000);
+			}
+			ok = ok && vr->value == 1 &&
+			     (sh->ban_bitmap[lr_q / 64] & (1ULL << (lr_q % 64)));
+		}
+		ktap_test(ok, "lr_exec_ban_published_by_get_property");
 		if (lr_q) {
 			ccmd_exec_queue_destroy(&a.s, lr_q);
 			ccmd_vm_destroy(&a.s, lr_vm);
