@@ -118,6 +118,12 @@ struct sim_bo {
 	void *map;		/* simulator's own mapping, for the GPU */
 	ino_t ino;		/* identity for PRIME self-import */
 	uint32_t flink_name;	/* GEM_FLINK name, 0 when none */
+	/* its dma-buf's reservation: fences of IMPORT_SYNC_FILE */
+	struct sim_resv_fence {
+		struct sim_fence *fence;
+		bool write;	/* DMA_RESV_USAGE_WRITE, else _READ */
+	} *resv;
+	uint32_t num_resv, cap_resv;
 };
 
 struct sim_vma {
@@ -264,6 +270,11 @@ struct sim_bo *sim_bo_by_fd(int fd);
 int sim_ioctl_prime_to_handle(struct sim_file *f, void *data);
 void sim_file_release_bos(struct sim_file *f);
 
+/* sim_dmabuf.c: the dma-buf ioctls and poll() of a BO's dma-buf fd */
+int sim_dmabuf_ioctl(int fd, unsigned long req, void *arg);
+short sim_dmabuf_poll(int fd, short events);
+void sim_bo_resv_fini(struct sim_bo *bo);
+
 /* sim_vm.c */
 struct sim_vm *sim_vm_lookup(struct sim_file *f, uint32_t id);
 void sim_vm_put(struct sim_vm *vm);
@@ -275,6 +286,10 @@ int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data);
 int sim_ioctl_vm_get_property(struct sim_file *f, void *data);
 void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len,
 		       bool write);
+void *sim_vm_translate_run(struct sim_vm *vm, uint64_t va, uint64_t len,
+			   bool write, uint64_t *run);
+bool sim_vm_access(struct sim_vm *vm, uint64_t va, void *buf, uint64_t len,
+		   bool write, uint64_t *fault_va);
 void sim_file_release_vms(struct sim_file *f);
 void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access);
 void sim_userptr_invalidate(uint64_t start, uint64_t len);

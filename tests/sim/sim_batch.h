@@ -27,6 +27,7 @@ struct sim_batch_state {
 	uint64_t fault_addr;
 	uint8_t fault_access;	/* FAULT_ACCESS_TYPE_* of the faulting access */
 	bool done;
+	bool no_timeout;	/* a job of an LR VM: no command budget */
 };
 
 void sim_batch_init(struct sim_batch_state *s, const uint64_t *batches,

@@ -5,7 +5,8 @@
  * get_property, destroy), xe_exec.c (xe_exec_ioctl) and
  * xe_wait_user_fence.c. Jobs run on one worker thread, in order per queue,
  * through the batch interpreter in sim_batch.c. A job that faults or runs
- * past the job timeout bans its queue, as the GuC backend does on a reset.
+ * past the job timeout bans its queue, as the GuC backend does on a reset;
+ * jobs of LR (compute-mode) VMs have no timeout.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,13 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 		j->started = true;
 		j->deadline = now_ns() + JOB_TIMEOUT_NS;
 		sim_batch_init(&j->bs, j->batch, j->num_batches);
+		/*
+		 * xe_guc_submit.c guc_exec_queue_init(): the scheduler of a
+		 * queue on an LR VM has MAX_SCHEDULE_TIMEOUT, so its jobs
+		 * run for as long as they run and are never timed out.
+		 */
+		j->bs.no_timeout = q->vm &&
+			(q->vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE);
 		sim_debug("job %p on queue %p: start at %#llx", (void *)j, (void *)q,
 			  (unsigned long long)j->batch[0]);
 	}
@@ -199,7 +207,7 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 		r = sim_batch_run(&j->bs, q->vm);
 	sim_debug("job %p: result %d ip %#llx after %llu commands", (void *)j, r,
 		  (unsigned long long)j->bs.ip, (unsigned long long)j->bs.executed);
-	if (r == SIM_BATCH_BLOCKED && now_ns() > j->deadline)
+	if (r == SIM_BATCH_BLOCKED && !j->bs.no_timeout && now_ns() > j->deadline)
 		r = SIM_BATCH_HANG;
 	switch (r) {
 	case SIM_BATCH_DONE:

@@ -305,30 +305,66 @@ static uint8_t scratch[SIM_PAGE_SIZE];
 static uint8_t scratch_sink[SIM_PAGE_SIZE];
 
 /*
- * The GPU's page walk: a host pointer for [va, va + len), which must not
- * cross a mapping. NULL is a fault. Unmapped reads of a scratch-page VM and
- * NULL bindings see zeroes; writes there are dropped.
+ * The GPU's page walk: a host pointer for va and in *run how many bytes
+ * from it are contiguous in host memory (at most @len, up to the end of the
+ * mapping or of the scratch page). NULL is a fault. Unmapped reads of a
+ * scratch-page VM and NULL bindings see zeroes; writes there are dropped.
+ * Adjacent mappings are separate host ranges (two userptrs next to each
+ * other in the VA need not be next to each other in the CPU's address
+ * space), so a longer access walks them with sim_vm_access().
  */
-void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
+void *sim_vm_translate_run(struct sim_vm *vm, uint64_t va, uint64_t len,
+			   bool write, uint64_t *run)
 {
 	struct sim_vma *v = vma_find(&vm->pt, va);
+	uint64_t in_page = SIM_PAGE_SIZE - (va & (SIM_PAGE_SIZE - 1));
 
-	if (!v || len > v->end - va) {
-		if (v || !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE) ||
-		    len > SIM_PAGE_SIZE - (va & (SIM_PAGE_SIZE - 1)))
-			return NULL;
+	if (!v && !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE))
+		return NULL;
+	if (v && write && v->readonly)
+		return NULL;
+	if (!v || (!v->bo && !v->userptr)) {
+		/* the scratch page, or a NULL binding */
+		*run = len < in_page ? len : in_page;
 		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
 	}
-	if (write && v->readonly)
-		return NULL;
+	*run = len < v->end - va ? len : v->end - va;
 	if (v->userptr)
 		return (void *)(uintptr_t)(v->bo_offset + (va - v->start));
-	if (!v->bo) {
-		if (len > SIM_PAGE_SIZE)
-			return NULL;
-		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
-	}
 	return (uint8_t *)v->bo->map + v->bo_offset + (va - v->start);
+}
+
+/* A pointer for [va, va + len) when that is one host range, else NULL. */
+void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
+{
+	uint64_t run;
+	void *p = sim_vm_translate_run(vm, va, len, write, &run);
+
+	return p && run == len ? p : NULL;
+}
+
+bool sim_vm_access(struct sim_vm *vm, uint64_t va, void *buf, uint64_t len,
+		   bool write, uint64_t *fault_va)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t run;
+		void *p = sim_vm_translate_run(vm, va, len, write, &run);
+
+		if (!p) {
+			*fault_va = va;
+			return false;
+		}
+		if (write)
+			memcpy(p, b, run);
+		else
+			memcpy(b, p, run);
+		va += run;
+		b += run;
+		len -= run;
+	}
+	return true;
 }
 
 /* ---- VM_BIND ---- */
@@ -491,11 +527,16 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	if (a->num_syncs > DRM_XE_MAX_SYNCS)
 		return SIM_ERR(-EINVAL, "num_syncs %u", a->num_syncs);
 	if (a->num_binds > 1) {
-		if (a->num_binds > (1u << 20))
+		/*
+		 * vm_bind_ioctl_check_args(): the array is one kvmalloc, which
+		 * refuses more than INT_MAX bytes; any failed allocation of an
+		 * array of binds is ENOBUFS.
+		 */
+		if ((uint64_t)a->num_binds * sizeof(*ops) > INT32_MAX)
 			return SIM_ERR(-ENOBUFS, "num_binds %u", a->num_binds);
 		ops = calloc(a->num_binds, sizeof(*ops));
 		if (!ops)
-			return -ENOBUFS;
+			return SIM_ERR(-ENOBUFS, "num_binds %u", a->num_binds);
 		err = sim_copy_from_user(ops, a->vector_of_binds,
 					 (size_t)a->num_binds * sizeof(*ops));
 		if (err)
