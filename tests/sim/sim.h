@@ -161,6 +161,12 @@ struct sim_vm {
 	struct sim_list link;		/* in the list of all VMs */
 	uint32_t active_jobs;		/* exec jobs queued or running */
 	struct sim_file *file;
+	/* pending bind jobs by VA range (xe_range_fence.c, vm->rftree) */
+	struct sim_range_fence {
+		uint64_t start, end;	/* inclusive, as xe's [start, last] */
+		struct sim_fence *fence;
+	} *rfences;
+	uint32_t num_rfences, cap_rfences;
 	/* GPU faults seen, for VM_GET_PROPERTY_FAULTS (vm->faults.list) */
 	struct xe_vm_fault faults[SIM_MAX_FAULTS_PER_VM];
 	uint32_t num_faults;
@@ -340,6 +346,8 @@ struct sim_bind_work {
 	struct drm_xe_vm_bind_op *ops;
 	struct sim_bo **bos;
 	uint32_t num_ops;
+	/* the page-table interval the job updates; rf_last < rf_start: none */
+	uint64_t rf_start, rf_last;
 };
 
 void sim_bind_work_apply(struct sim_bind_work *w);

@@ -3,7 +3,8 @@
  * The simulated command streamer. Encodings follow the kernel's
  * drivers/gpu/drm/xe/instructions/xe_mi_commands.h and xe_gpu_commands.h
  * (MI opcode in bits 28:23, GFXPIPE PIPE_CONTROL, length fields) and the
- * public PRMs for MI_ATOMIC and MI_CONDITIONAL_BATCH_BUFFER_END, plus the
+ * public PRMs for MI_ATOMIC, MI_MATH and MI_CONDITIONAL_BATCH_BUFFER_END,
+ * the GPRs MI_LOAD_REGISTER_{IMM,REG,MEM} and MI_STORE_REGISTER_MEM move, plus the
  * copy engine's XY_FAST_COPY_BLT, MEM_COPY and MEM_SET. Commands it
  * does not model are skipped by their length; addresses go through the VM's
  * mappings, so a stray access faults as on hardware.
@@ -21,7 +22,11 @@
 #define MI_BATCH_BUFFER_END_OP	0x0a
 #define MI_SEMAPHORE_WAIT_OP	0x1c
 #define MI_STORE_DATA_IMM_OP	0x20
+#define MI_MATH_OP		0x1a
+#define MI_LOAD_REG_IMM_OP	0x22
 #define MI_STORE_REG_MEM_OP	0x24
+#define MI_LOAD_REG_MEM_OP	0x29
+#define MI_LOAD_REG_REG_OP	0x2a
 #define MI_FLUSH_DW_OP		0x26
 #define MI_COPY_MEM_MEM_OP	0x2e
 #define MI_ATOMIC_OP		0x2f
@@ -40,7 +45,6 @@
 #define PC_POST_SYNC(dw1)	(((dw1) >> 14) & 3)
 
 #define MAX_COMMANDS_PER_RUN	65536
-#define MAX_COMMANDS_PER_JOB	(1ull << 24)
 
 static uint64_t va_mask(uint64_t va)
 {
@@ -160,12 +164,23 @@ static uint64_t atomic_apply(uint32_t op, uint64_t mem, uint64_t src1,
 	return mem;
 }
 
-/* Register reads by MI_STORE_REGISTER_MEM: the timestamps, else zero. */
-static uint32_t read_register(uint32_t reg)
+/* The command streamer's general purpose registers, CS_GPR(n) */
+#define CS_GPR_BASE	0x600
+#define CS_GPR_END	(CS_GPR_BASE + 8 * SIM_BATCH_NUM_GPRS)
+
+/*
+ * Register reads (MI_STORE_REGISTER_MEM, MI_LOAD_REGISTER_REG): the GPRs,
+ * the timestamps, else zero. Offsets are taken relative to the engine's
+ * MMIO base (the CS_MMIO form every user batch uses).
+ */
+static uint32_t read_register(struct sim_batch_state *s, uint32_t reg)
 {
 	uint64_t ts = sim_gpu_timestamp();
 
-	switch (reg & 0xfff) {
+	reg &= 0xfff;
+	if (reg >= CS_GPR_BASE && reg < CS_GPR_END)
+		return (uint32_t)(s->gpr[(reg - CS_GPR_BASE) / 8] >> (reg & 4 ? 32 : 0));
+	switch (reg) {
 	case 0x358:		/* RING_TIMESTAMP */
 	case 0x3a8:		/* RING_CTX_TIMESTAMP */
 		return (uint32_t)ts;
@@ -173,6 +188,91 @@ static uint32_t read_register(uint32_t reg)
 		return (uint32_t)(ts >> 32);
 	}
 	return 0;
+}
+
+/* Register writes: the GPRs keep them, other registers are not modelled. */
+static void write_register(struct sim_batch_state *s, uint32_t reg, uint32_t v)
+{
+	uint64_t *g;
+
+	reg &= 0xfff;
+	if (reg < CS_GPR_BASE || reg >= CS_GPR_END)
+		return;
+	g = &s->gpr[(reg - CS_GPR_BASE) / 8];
+	if (reg & 4)
+		*g = (*g & 0xffffffffull) | (uint64_t)v << 32;
+	else
+		*g = (*g & ~0xffffffffull) | v;
+}
+
+/*
+ * MI_MATH's ALU (the encoding IGT's and Mesa's MI_MATH builders emit):
+ * opcode in bits 31:20, operands in 19:10 and 9:0; operands 0-15 are the
+ * GPRs, 0x20/0x21 SRCA/SRCB, 0x31 ACCU, 0x32 ZF, 0x33 CF.
+ */
+static uint64_t *alu_reg(struct sim_batch_state *s, uint32_t r)
+{
+	if (r < SIM_BATCH_NUM_GPRS)
+		return &s->gpr[r];
+	switch (r) {
+	case 0x20: return &s->alu_src[0];
+	case 0x21: return &s->alu_src[1];
+	case 0x31: return &s->alu_accu;
+	case 0x32: return &s->alu_zf;
+	case 0x33: return &s->alu_cf;
+	}
+	return NULL;
+}
+
+static bool alu_step(struct sim_batch_state *s, uint32_t insn)
+{
+	uint32_t op = insn >> 20;
+	uint64_t *a = alu_reg(s, (insn >> 10) & 0x3ff), *b = alu_reg(s, insn & 0x3ff);
+	uint64_t x = s->alu_src[0], y = s->alu_src[1];
+
+	switch (op) {
+	case 0x000:		/* NOOP */
+		return true;
+	case 0x080:		/* LOAD */
+	case 0x480:		/* LOADINV */
+		if (!a || !b)
+			return false;
+		*a = op == 0x480 ? ~*b : *b;
+		return true;
+	case 0x081:		/* LOAD0 */
+	case 0x481:		/* LOAD1 */
+		if (!a)
+			return false;
+		*a = op == 0x481 ? ~0ull : 0;
+		return true;
+	case 0x180:		/* STORE */
+	case 0x580:		/* STOREINV */
+		if (!a || !b)
+			return false;
+		*a = op == 0x580 ? ~*b : *b;
+		return true;
+	case 0x100:		/* ADD */
+		s->alu_accu = x + y;
+		s->alu_cf = s->alu_accu < x;
+		break;
+	case 0x101:		/* SUB */
+		s->alu_accu = x - y;
+		s->alu_cf = x < y;
+		break;
+	case 0x102:		/* AND */
+		s->alu_accu = x & y;
+		break;
+	case 0x103:		/* OR */
+		s->alu_accu = x | y;
+		break;
+	case 0x104:		/* XOR */
+		s->alu_accu = x ^ y;
+		break;
+	default:
+		return false;
+	}
+	s->alu_zf = !s->alu_accu;
+	return true;
 }
 
 /* XY_FAST_COPY_BLT color depth (DW1 26:24) -> bytes per pixel */
@@ -403,12 +503,36 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 			return SIM_BATCH_BLOCKED;
 		break;
 	}
+	case MI_LOAD_REG_IMM_OP:
+		for (uint32_t i = 1; i + 1 < len; i += 2)
+			write_register(s, dw[i], dw[i + 1]);
+		break;
+	case MI_LOAD_REG_REG_OP:
+		if (len < 3)
+			return SIM_BATCH_FAULT;
+		write_register(s, dw[2], read_register(s, dw[1]));
+		break;
+	case MI_LOAD_REG_MEM_OP: {
+		uint32_t v;
+
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		if (!gpu_read(s, vm, addr64(dw[2] & ~3u, dw[3]), &v, 4))
+			return SIM_BATCH_FAULT;
+		write_register(s, dw[1], v);
+		break;
+	}
+	case MI_MATH_OP:
+		for (uint32_t i = 1; i < len; i++)
+			if (!alu_step(s, dw[i]))
+				return SIM_BATCH_FAULT;
+		break;
 	case MI_STORE_REG_MEM_OP: {
 		uint32_t v;
 
 		if (len < 4)
 			return SIM_BATCH_FAULT;
-		v = read_register(dw[1]);
+		v = read_register(s, dw[1]);
 		if (!gpu_write(s, vm, addr64(dw[2] & ~3u, dw[3]), &v, 4))
 			return SIM_BATCH_FAULT;
 		break;
@@ -455,8 +579,7 @@ enum sim_batch_result sim_batch_run(struct sim_batch_state *s, struct sim_vm *vm
 
 		if (s->done)
 			return SIM_BATCH_DONE;
-		if (s->executed++ > MAX_COMMANDS_PER_JOB && !s->no_timeout)
-			return SIM_BATCH_HANG;
+		s->executed++;
 		r = step(s, vm);
 		if (r != SIM_BATCH_DONE)
 			return r;

@@ -650,6 +650,77 @@ static void test_bind_enobufs(void)
 	munmap(ops, size);
 }
 
+/*
+ * xe_pt.c xe_pt_vm_dependencies(): a bind on one bind queue waits for a
+ * pending bind of another queue when both write the same page table (here
+ * a new leaf table for [2M, 4M)), and not when they write different
+ * entries of an existing one (the leaf table of [0, 2M)).
+ */
+static void test_bind_range_fence(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t bq[3], so = syncobj_new(), out[3], bo, data = bo_create(65536, 0);
+	uint32_t *batch = bo_bound_map(vm, 0x1a0000, 4096, &bo);
+	struct drm_xe_sync in = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ, .handle = so };
+	struct drm_xe_sync sig = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	struct drm_xe_sync both[2];
+	uint32_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct drm_xe_exec_queue_create c = { .width = 1, .num_placements = 1,
+			.vm_id = vm, .instances = (uintptr_t)&(struct drm_xe_engine_class_instance){
+				.engine_class = DRM_XE_ENGINE_CLASS_VM_BIND } };
+
+		bq[i] = xioctl(DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c) ? 0 : c.exec_queue_id;
+	}
+	for (i = 0; i < 3; i++)
+		out[i] = syncobj_new();
+	if (!batch || !so || !bq[0] || !bq[1] || !bq[2] || !data) {
+		ktap_test(0, "bind range fence: setup");
+		return;
+	}
+	/* a job that waits for the dword at 0x1a0800 to become 1 */
+	batch[0] = MI_SEMAPHORE_WAIT_EQ;
+	batch[1] = 1;
+	batch[2] = 0x1a0800;
+	batch[3] = 0;
+	batch[4] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x1a0000, so), 0, "bind range fence: blocked job");
+	/* queue 0: a bind into [2M, 4M) behind the blocked job */
+	both[0] = in;
+	both[1] = sig;
+	both[1].handle = out[0];
+	{
+		struct drm_xe_vm_bind b = { .vm_id = vm, .exec_queue_id = bq[0],
+			.num_binds = 1, .num_syncs = 2, .syncs = (uintptr_t)both,
+			.bind = { .obj = data, .addr = 0x3a0000, .range = 4096,
+				  .op = DRM_XE_VM_BIND_OP_MAP, .pat_index = 1 } };
+
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: blocked bind");
+		/* queue 1: the same new leaf table, another address */
+		sig.handle = out[1];
+		b.exec_queue_id = bq[1];
+		b.bind.addr = 0x3b0000;
+		b.bind.obj_offset = 4096;
+		b.num_syncs = 1;
+		b.syncs = (uintptr_t)&sig;
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: conflicting bind");
+		/* queue 2: an entry of the existing leaf table of [0, 2M) */
+		sig.handle = out[2];
+		b.exec_queue_id = bq[2];
+		b.bind.addr = 0x1c0000;
+		b.bind.obj_offset = 8192;
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: independent bind");
+	}
+	EXPECT(syncobj_wait(out[2], INT64_MAX), 0, "bind range fence: independent bind done");
+	EXPECT(syncobj_wait(out[1], 0), -ETIME, "bind range fence: conflicting bind waits");
+	batch[0x200] = 1;	/* release the job */
+	EXPECT(syncobj_wait(out[1], INT64_MAX), 0, "bind range fence: then completes");
+	EXPECT(syncobj_wait(out[0], INT64_MAX), 0, "bind range fence: blocked bind done");
+	munmap(batch, 4096);
+}
+
 int main(void)
 {
 	ktap_header(0);
@@ -670,6 +741,7 @@ int main(void)
 	test_cond_end_dword();
 	test_lr_no_timeout();
 	test_bind_enobufs();
+	test_bind_range_fence();
 	close(fd);
 	return ktap_finish();
 }

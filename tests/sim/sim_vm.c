@@ -62,6 +62,9 @@ void sim_vm_put(struct sim_vm *vm)
 	vm_clear(&vm->pt);
 	free(vm->gpuva.vmas);
 	free(vm->pt.vmas);
+	for (uint32_t i = 0; i < vm->num_rfences; i++)
+		sim_fence_put(vm->rfences[i].fence);
+	free(vm->rfences);
 	sim_queue_put(vm->bindq);
 	sim_list_del(&vm->link);
 	free(vm);
@@ -218,6 +221,67 @@ static bool vmas_any(const struct sim_vma_list *vm, uint64_t start, uint64_t end
 		if (vma_overlaps(&vm->vmas[i], start, end))
 			return true;
 	return false;
+}
+
+/* xe_pt_shift(): the VA bits one entry of a level-@level table covers */
+#define PT_SHIFT(level)	(12 + 9 * (level))
+#define PT_LEVELS	4	/* 48-bit VA: levels 0 (PTEs) to 3 */
+
+/*
+ * Whether the page table of level @level that holds @va exists apart from
+ * [start, end): xe keeps a table while a mapping under it remains.
+ */
+static bool pt_exists(const struct sim_vma_list *vm, uint32_t level, uint64_t va,
+		      uint64_t start, uint64_t end)
+{
+	uint64_t size = 1ull << PT_SHIFT(level + 1);
+	uint64_t rs = va & ~(size - 1), re = rs + size;
+
+	for (uint32_t i = 0; i < vm->num_vmas; i++) {
+		const struct sim_vma *v = &vm->vmas[i];
+
+		if (vma_overlaps(v, rs, re) && (v->start < start || v->end > end))
+			return true;
+	}
+	return level + 1 >= PT_LEVELS;
+}
+
+/*
+ * xe_pt_update_ops_rfence_interval(): the interval a bind of [start, end)
+ * guards, aligned to the entry size of the highest-level table it writes
+ * (the lowest table already there), merged into [*rs, *rl].
+ */
+static void rfence_interval(const struct sim_vma_list *vm, uint64_t start,
+			    uint64_t end, uint64_t *rs, uint64_t *rl)
+{
+	uint32_t level = 0;
+	uint64_t a, l;
+
+	if (start >= end)
+		return;
+	while (level + 1 < PT_LEVELS &&
+	       !(pt_exists(vm, level, start, start, end) &&
+		 pt_exists(vm, level, end - 1, start, end)))
+		level++;
+	a = start & ~((1ull << PT_SHIFT(level)) - 1);
+	l = ((end + (1ull << PT_SHIFT(level)) - 1) & ~((1ull << PT_SHIFT(level)) - 1)) - 1;
+	if (a < *rs)
+		*rs = a;
+	if (l > *rl)
+		*rl = l;
+}
+
+static void bind_rfence_interval(const struct sim_vma_list *vm,
+				 const struct drm_xe_vm_bind_op *op,
+				 const struct sim_bo *bo, uint64_t *rs, uint64_t *rl)
+{
+	if (op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL) {
+		rfence_interval(vm, op->addr, op->addr + op->range, rs, rl);
+		return;
+	}
+	for (uint32_t i = 0; i < vm->num_vmas; i++)
+		if (vm->vmas[i].bo == bo)
+			rfence_interval(vm, vm->vmas[i].start, vm->vmas[i].end, rs, rl);
 }
 
 /*
@@ -515,6 +579,7 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	unsigned int sflags = 0;
 	struct sim_vm *vm;
 	uint32_t i, nufence = 0;
+	uint64_t rf_start = ~0ull, rf_last = 0;
 	int err;
 
 	vm = sim_vm_lookup(f, a->vm_id);
@@ -602,6 +667,9 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 				goto out_syncs;
 		}
 	}
+	/* the page-table interval, from the tree before this bind's ops */
+	for (i = 0; i < a->num_binds; i++)
+		bind_rfence_interval(&vm->gpuva, &ops[i], bos[i], &rf_start, &rf_last);
 	/* gpuvm commits each op to its tree as it is parsed */
 	for (i = 0; i < a->num_binds; i++) {
 		err = apply_op(&vm->gpuva, &ops[i], bos[i]);
@@ -616,6 +684,8 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	work->vm = vm;
 	vm->refcount++;
 	work->num_ops = a->num_binds;
+	work->rf_start = rf_start;
+	work->rf_last = rf_last;
 	work->bos = bos;
 	bos = NULL;
 	for (i = 0; i < work->num_ops; i++)
