@@ -44,7 +44,11 @@
 #define PIPE_CONTROL_HDR	0x7a000000u
 #define PC_POST_SYNC(dw1)	(((dw1) >> 14) & 3)
 
-#define MAX_COMMANDS_PER_RUN	65536
+/*
+ * Commands per turn of a queue. The worker runs every busy queue in turn
+ * under sim.lock, so this bounds how long ioctls wait behind spinners.
+ */
+#define MAX_COMMANDS_PER_RUN	4096
 
 static uint64_t va_mask(uint64_t va)
 {
