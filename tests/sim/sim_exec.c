@@ -349,7 +349,9 @@ static int bind_range_deps(struct sim_vm *vm, struct sim_job *j,
 			   const struct sim_bind_work *w)
 {
 	uint32_t i, n = 0;
+	int err = 0;
 
+	/* drops the signalled entries on the way: finish even on error */
 	for (i = 0; i < vm->num_rfences; i++) {
 		struct sim_range_fence *r = &vm->rfences[i];
 
@@ -358,12 +360,12 @@ static int bind_range_deps(struct sim_vm *vm, struct sim_job *j,
 			continue;
 		}
 		vm->rfences[n++] = *r;
-		if (w->rf_start <= w->rf_last && w->rf_start <= r->end &&
-		    r->start <= w->rf_last && job_add_dep(j, r->fence))
-			return -ENOMEM;
+		if (!err && w->rf_start <= w->rf_last && w->rf_start <= r->end &&
+		    r->start <= w->rf_last)
+			err = job_add_dep(j, r->fence);
 	}
 	vm->num_rfences = n;
-	return 0;
+	return err;
 }
 
 static int bind_range_record(struct sim_vm *vm, const struct sim_bind_work *w,
