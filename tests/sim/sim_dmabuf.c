@@ -110,24 +110,37 @@ static int import_sync_file(struct sim_bo *bo, struct dma_buf_import_sync_file *
 	return err;
 }
 
+/* dma_buf_ioctl(): each ioctl copies its argument in and out itself */
 int sim_dmabuf_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct sim_bo *bo = sim_bo_by_fd(fd);
+	uint64_t uptr = (uintptr_t)arg;
+	union {
+		struct dma_buf_sync sync;
+		struct dma_buf_export_sync_file ex;
+		struct dma_buf_import_sync_file im;
+	} u;
+	int err;
 
 	switch (req) {
-	case DMA_BUF_IOCTL_SYNC: {
-		struct dma_buf_sync *a = arg;
-
+	case DMA_BUF_IOCTL_SYNC:
+		err = sim_copy_from_user(&u.sync, uptr, sizeof(u.sync));
+		if (err)
+			return err;
 		/* xe_dma_buf_begin_cpu_access(): nothing to migrate here */
-		if (a->flags & ~(DMA_BUF_SYNC_RW | DMA_BUF_SYNC_END) ||
-		    !(a->flags & DMA_BUF_SYNC_RW))
-			return SIM_ERR(-EINVAL, "flags %#llx", (unsigned long long)a->flags);
+		if (u.sync.flags & ~(DMA_BUF_SYNC_RW | DMA_BUF_SYNC_END) ||
+		    !(u.sync.flags & DMA_BUF_SYNC_RW))
+			return SIM_ERR(-EINVAL, "flags %#llx", (unsigned long long)u.sync.flags);
 		return 0;
-	}
 	case DMA_BUF_IOCTL_EXPORT_SYNC_FILE:
-		return export_sync_file(bo, arg);
+		/* no fd may be left behind when the answer cannot be written */
+		err = sim_copy_from_user(&u.ex, uptr, sizeof(u.ex));
+		err = err ?: sim_copy_to_user(uptr, &u.ex, sizeof(u.ex));
+		err = err ?: export_sync_file(bo, &u.ex);
+		return err ?: sim_copy_to_user(uptr, &u.ex, sizeof(u.ex));
 	case DMA_BUF_IOCTL_IMPORT_SYNC_FILE:
-		return import_sync_file(bo, arg);
+		err = sim_copy_from_user(&u.im, uptr, sizeof(u.im));
+		return err ?: import_sync_file(bo, &u.im);
 	}
 	return -ENOTTY;
 }

@@ -458,6 +458,8 @@ static void test_dmabuf_sync(void)
 	ex.flags = 0;
 	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex) == -1 && errno == EINVAL,
 		  "dma-buf sync: export without READ/WRITE EINVAL");
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, (void *)8) == -1 && errno == EFAULT,
+		  "dma-buf sync: bad pointer EFAULT");
 	im.fd = ph.fd;
 	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &im) == -1 && errno == EINVAL,
 		  "dma-buf sync: import of a non-sync_file EINVAL");
