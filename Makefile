@@ -9,8 +9,11 @@
 #   make check           run every test; ends with "N passed, N failed, N skipped"
 #   make check-quick     the tests that need no guest (build, checkpatch,
 #                        packages, simulator, host library), in a few minutes
+#   make check-full      make check with the whole IGT matrix (every binary of
+#                        tests/sim/igt-run on every simulated device)
 #   make sim             build the simulated xe driver (build/sim/libxe_sim.so)
-#   make sim-igt         run IGT's xe tests against the simulator, host-direct
+#   make sim-igt         run IGT's xe tests against the simulator, host-direct,
+#                        every binary on every simulated device
 #   make host            build the drop-in build/host/libvirglrenderer.so.1
 #                        (make -C host install [PREFIX=] [DESTDIR=] installs it,
 #                        the qemu-xe-proxy wrapper and a libvirt snippet)
@@ -32,7 +35,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check check-quick clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
+.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
 
 all: module
 
@@ -92,6 +95,9 @@ check:
 
 check-quick:
 	CHECK_QUICK=1 tests/check
+
+check-full:
+	CHECK_FULL=1 tests/check
 
 clean:
 	rm -rf build

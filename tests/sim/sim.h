@@ -118,6 +118,12 @@ struct sim_bo {
 	void *map;		/* simulator's own mapping, for the GPU */
 	ino_t ino;		/* identity for PRIME self-import */
 	uint32_t flink_name;	/* GEM_FLINK name, 0 when none */
+	/* its dma-buf's reservation: fences of IMPORT_SYNC_FILE */
+	struct sim_resv_fence {
+		struct sim_fence *fence;
+		bool write;	/* DMA_RESV_USAGE_WRITE, else _READ */
+	} *resv;
+	uint32_t num_resv, cap_resv;
 };
 
 struct sim_vma {
@@ -155,6 +161,12 @@ struct sim_vm {
 	struct sim_list link;		/* in the list of all VMs */
 	uint32_t active_jobs;		/* exec jobs queued or running */
 	struct sim_file *file;
+	/* pending bind jobs by VA range (xe_range_fence.c, vm->rftree) */
+	struct sim_range_fence {
+		uint64_t start, end;	/* inclusive, as xe's [start, last] */
+		struct sim_fence *fence;
+	} *rfences;
+	uint32_t num_rfences, cap_rfences;
 	/* GPU faults seen, for VM_GET_PROPERTY_FAULTS (vm->faults.list) */
 	struct xe_vm_fault faults[SIM_MAX_FAULTS_PER_VM];
 	uint32_t num_faults;
@@ -264,6 +276,11 @@ struct sim_bo *sim_bo_by_fd(int fd);
 int sim_ioctl_prime_to_handle(struct sim_file *f, void *data);
 void sim_file_release_bos(struct sim_file *f);
 
+/* sim_dmabuf.c: the dma-buf ioctls and poll() of a BO's dma-buf fd */
+int sim_dmabuf_ioctl(int fd, unsigned long req, void *arg);
+short sim_dmabuf_poll(int fd, short events);
+void sim_bo_resv_fini(struct sim_bo *bo);
+
 /* sim_vm.c */
 struct sim_vm *sim_vm_lookup(struct sim_file *f, uint32_t id);
 void sim_vm_put(struct sim_vm *vm);
@@ -275,6 +292,10 @@ int sim_ioctl_vm_query_mem_range_attrs(struct sim_file *f, void *data);
 int sim_ioctl_vm_get_property(struct sim_file *f, void *data);
 void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len,
 		       bool write);
+void *sim_vm_translate_run(struct sim_vm *vm, uint64_t va, uint64_t len,
+			   bool write, uint64_t *run);
+bool sim_vm_access(struct sim_vm *vm, uint64_t va, void *buf, uint64_t len,
+		   bool write, uint64_t *fault_va);
 void sim_file_release_vms(struct sim_file *f);
 void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access);
 void sim_userptr_invalidate(uint64_t start, uint64_t len);
@@ -325,6 +346,8 @@ struct sim_bind_work {
 	struct drm_xe_vm_bind_op *ops;
 	struct sim_bo **bos;
 	uint32_t num_ops;
+	/* the page-table interval the job updates; rf_last < rf_start: none */
+	uint64_t rf_start, rf_last;
 };
 
 void sim_bind_work_apply(struct sim_bind_work *w);

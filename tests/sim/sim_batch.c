@@ -3,7 +3,9 @@
  * The simulated command streamer. Encodings follow the kernel's
  * drivers/gpu/drm/xe/instructions/xe_mi_commands.h and xe_gpu_commands.h
  * (MI opcode in bits 28:23, GFXPIPE PIPE_CONTROL, length fields) and the
- * public PRMs for MI_ATOMIC and MI_CONDITIONAL_BATCH_BUFFER_END. Commands it
+ * public PRMs for MI_ATOMIC, MI_MATH and MI_CONDITIONAL_BATCH_BUFFER_END,
+ * the GPRs MI_LOAD_REGISTER_{IMM,REG,MEM} and MI_STORE_REGISTER_MEM move, plus the
+ * copy engine's XY_FAST_COPY_BLT, MEM_COPY and MEM_SET. Commands it
  * does not model are skipped by their length; addresses go through the VM's
  * mappings, so a stray access faults as on hardware.
  */
@@ -20,7 +22,11 @@
 #define MI_BATCH_BUFFER_END_OP	0x0a
 #define MI_SEMAPHORE_WAIT_OP	0x1c
 #define MI_STORE_DATA_IMM_OP	0x20
+#define MI_MATH_OP		0x1a
+#define MI_LOAD_REG_IMM_OP	0x22
 #define MI_STORE_REG_MEM_OP	0x24
+#define MI_LOAD_REG_MEM_OP	0x29
+#define MI_LOAD_REG_REG_OP	0x2a
 #define MI_FLUSH_DW_OP		0x26
 #define MI_COPY_MEM_MEM_OP	0x2e
 #define MI_ATOMIC_OP		0x2f
@@ -38,8 +44,11 @@
 #define PIPE_CONTROL_HDR	0x7a000000u
 #define PC_POST_SYNC(dw1)	(((dw1) >> 14) & 3)
 
-#define MAX_COMMANDS_PER_RUN	65536
-#define MAX_COMMANDS_PER_JOB	(1ull << 24)
+/*
+ * Commands per turn of a queue. The worker runs every busy queue in turn
+ * under sim.lock, so this bounds how long ioctls wait behind spinners.
+ */
+#define MAX_COMMANDS_PER_RUN	4096
 
 static uint64_t va_mask(uint64_t va)
 {
@@ -65,28 +74,60 @@ static uint64_t addr64(uint32_t lo, uint32_t hi)
 static bool gpu_read(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
 		     void *dst, uint64_t len)
 {
-	void *p = sim_vm_translate(vm, va, len, false);
-
-	if (!p) {
-		s->fault_addr = va;
-		s->fault_access = FAULT_ACCESS_TYPE_READ;
-		return false;
-	}
-	memcpy(dst, p, len);
-	return true;
+	if (sim_vm_access(vm, va, dst, len, false, &s->fault_addr))
+		return true;
+	s->fault_access = FAULT_ACCESS_TYPE_READ;
+	return false;
 }
 
 static bool gpu_write(struct sim_batch_state *s, struct sim_vm *vm, uint64_t va,
 		      const void *src, uint64_t len)
 {
-	void *p = sim_vm_translate(vm, va, len, true);
+	if (sim_vm_access(vm, va, (void *)src, len, true, &s->fault_addr))
+		return true;
+	s->fault_access = FAULT_ACCESS_TYPE_WRITE;
+	return false;
+}
 
-	if (!p) {
-		s->fault_addr = va;
-		s->fault_access = FAULT_ACCESS_TYPE_WRITE;
-		return false;
+/* A copy engine's copy of @len bytes, walking both sides' mappings. */
+static bool gpu_copy(struct sim_batch_state *s, struct sim_vm *vm, uint64_t dst,
+		     uint64_t src, uint64_t len)
+{
+	while (len) {
+		uint64_t srun, drun;
+		void *sp = sim_vm_translate_run(vm, src, len, false, &srun);
+		void *dp = sp ? sim_vm_translate_run(vm, dst, srun, true, &drun) : NULL;
+
+		if (!dp) {
+			s->fault_addr = sp ? dst : src;
+			s->fault_access = sp ? FAULT_ACCESS_TYPE_WRITE :
+					       FAULT_ACCESS_TYPE_READ;
+			return false;
+		}
+		memmove(dp, sp, drun);
+		src += drun;
+		dst += drun;
+		len -= drun;
 	}
-	memcpy(p, src, len);
+	return true;
+}
+
+static bool gpu_fill(struct sim_batch_state *s, struct sim_vm *vm, uint64_t dst,
+		     uint8_t value, uint64_t len)
+{
+	while (len) {
+		uint64_t run;
+		void *dp = sim_vm_translate_run(vm, dst, len, true, &run);
+
+		if (!dp) {
+			s->fault_addr = dst;
+			s->fault_access = FAULT_ACCESS_TYPE_WRITE;
+			return false;
+		}
+		memset(dp, value, run);
+		dst += run;
+		len -= run;
+	}
 	return true;
 }
 
@@ -127,12 +168,23 @@ static uint64_t atomic_apply(uint32_t op, uint64_t mem, uint64_t src1,
 	return mem;
 }
 
-/* Register reads by MI_STORE_REGISTER_MEM: the timestamps, else zero. */
-static uint32_t read_register(uint32_t reg)
+/* The command streamer's general purpose registers, CS_GPR(n) */
+#define CS_GPR_BASE	0x600
+#define CS_GPR_END	(CS_GPR_BASE + 8 * SIM_BATCH_NUM_GPRS)
+
+/*
+ * Register reads (MI_STORE_REGISTER_MEM, MI_LOAD_REGISTER_REG): the GPRs,
+ * the timestamps, else zero. Offsets are taken relative to the engine's
+ * MMIO base (the CS_MMIO form every user batch uses).
+ */
+static uint32_t read_register(struct sim_batch_state *s, uint32_t reg)
 {
 	uint64_t ts = sim_gpu_timestamp();
 
-	switch (reg & 0xfff) {
+	reg &= 0xfff;
+	if (reg >= CS_GPR_BASE && reg < CS_GPR_END)
+		return (uint32_t)(s->gpr[(reg - CS_GPR_BASE) / 8] >> (reg & 4 ? 32 : 0));
+	switch (reg) {
 	case 0x358:		/* RING_TIMESTAMP */
 	case 0x3a8:		/* RING_CTX_TIMESTAMP */
 		return (uint32_t)ts;
@@ -140,6 +192,133 @@ static uint32_t read_register(uint32_t reg)
 		return (uint32_t)(ts >> 32);
 	}
 	return 0;
+}
+
+/* Register writes: the GPRs keep them, other registers are not modelled. */
+static void write_register(struct sim_batch_state *s, uint32_t reg, uint32_t v)
+{
+	uint64_t *g;
+
+	reg &= 0xfff;
+	if (reg < CS_GPR_BASE || reg >= CS_GPR_END)
+		return;
+	g = &s->gpr[(reg - CS_GPR_BASE) / 8];
+	if (reg & 4)
+		*g = (*g & 0xffffffffull) | (uint64_t)v << 32;
+	else
+		*g = (*g & ~0xffffffffull) | v;
+}
+
+/*
+ * MI_MATH's ALU (the encoding IGT's and Mesa's MI_MATH builders emit):
+ * opcode in bits 31:20, operands in 19:10 and 9:0; operands 0-15 are the
+ * GPRs, 0x20/0x21 SRCA/SRCB, 0x31 ACCU, 0x32 ZF, 0x33 CF.
+ */
+static uint64_t *alu_reg(struct sim_batch_state *s, uint32_t r)
+{
+	if (r < SIM_BATCH_NUM_GPRS)
+		return &s->gpr[r];
+	switch (r) {
+	case 0x20: return &s->alu_src[0];
+	case 0x21: return &s->alu_src[1];
+	case 0x31: return &s->alu_accu;
+	case 0x32: return &s->alu_zf;
+	case 0x33: return &s->alu_cf;
+	}
+	return NULL;
+}
+
+static bool alu_step(struct sim_batch_state *s, uint32_t insn)
+{
+	uint32_t op = insn >> 20;
+	uint64_t *a = alu_reg(s, (insn >> 10) & 0x3ff), *b = alu_reg(s, insn & 0x3ff);
+	uint64_t x = s->alu_src[0], y = s->alu_src[1];
+
+	switch (op) {
+	case 0x000:		/* NOOP */
+		return true;
+	case 0x080:		/* LOAD */
+	case 0x480:		/* LOADINV */
+		if (!a || !b)
+			return false;
+		*a = op == 0x480 ? ~*b : *b;
+		return true;
+	case 0x081:		/* LOAD0 */
+	case 0x481:		/* LOAD1 */
+		if (!a)
+			return false;
+		*a = op == 0x481 ? ~0ull : 0;
+		return true;
+	case 0x180:		/* STORE */
+	case 0x580:		/* STOREINV */
+		if (!a || !b)
+			return false;
+		*a = op == 0x580 ? ~*b : *b;
+		return true;
+	case 0x100:		/* ADD */
+		s->alu_accu = x + y;
+		s->alu_cf = s->alu_accu < x;
+		break;
+	case 0x101:		/* SUB */
+		s->alu_accu = x - y;
+		s->alu_cf = x < y;
+		break;
+	case 0x102:		/* AND */
+		s->alu_accu = x & y;
+		break;
+	case 0x103:		/* OR */
+		s->alu_accu = x | y;
+		break;
+	case 0x104:		/* XOR */
+		s->alu_accu = x ^ y;
+		break;
+	default:
+		return false;
+	}
+	s->alu_zf = !s->alu_accu;
+	return true;
+}
+
+/* XY_FAST_COPY_BLT color depth (DW1 26:24) -> bytes per pixel */
+static const uint8_t fast_copy_cpp[8] = { 1, 2, 0, 4, 8, 16, 0, 0 };
+
+/*
+ * XY_FAST_COPY_BLT (0x42, xe_gpu_commands.h; field layout as IGT's
+ * lib/intel_blt.c emits it): DW0 dst tiling 14:13, src tiling 21:20; DW1
+ * dst pitch 15:0 and color depth 26:24; DW2/DW3 dst x1,y1 / x2,y2; DW4-5
+ * dst address; DW6 src x1,y1; DW7 src pitch; DW8-9 src address. Pitches
+ * are bytes for linear surfaces and dwords for tiled ones. The simulator
+ * stores tiled surfaces row-linear (the tile order is not modelled), so a
+ * copy into a tiled surface and back returns the same pixels, but the CPU
+ * does not see the hardware's tile layout.
+ */
+static enum sim_batch_result fast_copy(struct sim_batch_state *s,
+				       struct sim_vm *vm, const uint32_t *dw,
+				       uint32_t len)
+{
+	uint32_t cpp = fast_copy_cpp[(dw[1] >> 24) & 7];
+	uint64_t dpitch = dw[1] & 0xffff, spitch = dw[7] & 0xffff;
+	int32_t dx1 = (int16_t)dw[2], dy1 = (int16_t)(dw[2] >> 16);
+	int32_t dx2 = (int16_t)dw[3], dy2 = (int16_t)(dw[3] >> 16);
+	int32_t sx1 = (int16_t)dw[6], sy1 = (int16_t)(dw[6] >> 16);
+	uint64_t dst, src, width;
+
+	if (len < 10 || !cpp)
+		return SIM_BATCH_FAULT;
+	if ((dw[0] >> 13) & 3)
+		dpitch *= 4;
+	if ((dw[0] >> 20) & 3)
+		spitch *= 4;
+	if (dx2 <= dx1 || dy2 <= dy1 || sx1 < 0 || sy1 < 0 || dx1 < 0 || dy1 < 0)
+		return SIM_BATCH_DONE;	/* an empty rectangle copies nothing */
+	dst = addr64(dw[4], dw[5]);
+	src = addr64(dw[8], dw[9]);
+	width = (uint64_t)(dx2 - dx1) * cpp;
+	for (int32_t r = 0; r < dy2 - dy1; r++)
+		if (!gpu_copy(s, vm, dst + (uint64_t)(dy1 + r) * dpitch + (uint64_t)dx1 * cpp,
+			      src + (uint64_t)(sy1 + r) * spitch + (uint64_t)sx1 * cpp, width))
+			return SIM_BATCH_FAULT;
+	return SIM_BATCH_DONE;
 }
 
 /*
@@ -153,8 +332,11 @@ static enum sim_batch_result blt(struct sim_batch_state *s, struct sim_vm *vm,
 	uint32_t op = (hdr >> 22) & 0x7f;
 	bool matrix = hdr & (1u << 17);
 	uint64_t width, rows, spitch, dpitch, src, dst;
-	uint8_t *sp, *dp;
 
+	sim_debug("blt %#x len %u dw1 %#x dw2 %#x dw3 %#x", op, len, dw[1],
+		  len > 2 ? dw[2] : 0, len > 3 ? dw[3] : 0);
+	if (op == 0x42)
+		return fast_copy(s, vm, dw, len);
 	if (op == 0x5a && len >= 10) {
 		width = (uint64_t)(dw[1] & 0x3ffff) + 1;
 		if (hdr & (1u << 19))
@@ -164,31 +346,22 @@ static enum sim_batch_result blt(struct sim_batch_state *s, struct sim_vm *vm,
 		dpitch = (uint64_t)(dw[4] & 0x3ffff) + 1;
 		src = addr64(dw[5], dw[6]);
 		dst = addr64(dw[7], dw[8]);
-		for (uint64_t r = 0; r < rows; r++) {
-			sp = sim_vm_translate(vm, src + r * spitch, width, false);
-			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
-			if (!sp || !dp) {
-				s->fault_addr = sp ? dst : src;
-				s->fault_access = sp ? FAULT_ACCESS_TYPE_WRITE :
-						       FAULT_ACCESS_TYPE_READ;
+		for (uint64_t r = 0; r < rows; r++)
+			if (!gpu_copy(s, vm, dst + r * dpitch, src + r * spitch, width))
 				return SIM_BATCH_FAULT;
-			}
-			memmove(dp, sp, width);
-		}
 	} else if (op == 0x5b && len >= 7) {
-		width = (uint64_t)(dw[1] & 0x3ffff) + 1;
+		/*
+		 * MEM_SET's width and pitch are wider than MEM_COPY's 18 bits:
+		 * IGT's xe_copy_basic mem-set-linear-0x8fffe fills 0x8fffe
+		 * bytes with one command where it splits MEM_COPY.
+		 */
+		width = (uint64_t)(dw[1] & 0xffffff) + 1;
 		rows = matrix ? (uint64_t)(dw[2] & 0x3ffff) + 1 : 1;
-		dpitch = (uint64_t)(dw[3] & 0x3ffff) + 1;
+		dpitch = (uint64_t)(dw[3] & 0xffffff) + 1;
 		dst = addr64(dw[4], dw[5]);
-		for (uint64_t r = 0; r < rows; r++) {
-			dp = sim_vm_translate(vm, dst + r * dpitch, width, true);
-			if (!dp) {
-				s->fault_addr = dst;
-				s->fault_access = FAULT_ACCESS_TYPE_WRITE;
+		for (uint64_t r = 0; r < rows; r++)
+			if (!gpu_fill(s, vm, dst + r * dpitch, dw[6] >> 24, width))
 				return SIM_BATCH_FAULT;
-			}
-			memset(dp, dw[6] >> 24, width);
-		}
 	}
 	return SIM_BATCH_DONE;
 }
@@ -334,12 +507,36 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 			return SIM_BATCH_BLOCKED;
 		break;
 	}
+	case MI_LOAD_REG_IMM_OP:
+		for (uint32_t i = 1; i + 1 < len; i += 2)
+			write_register(s, dw[i], dw[i + 1]);
+		break;
+	case MI_LOAD_REG_REG_OP:
+		if (len < 3)
+			return SIM_BATCH_FAULT;
+		write_register(s, dw[2], read_register(s, dw[1]));
+		break;
+	case MI_LOAD_REG_MEM_OP: {
+		uint32_t v;
+
+		if (len < 4)
+			return SIM_BATCH_FAULT;
+		if (!gpu_read(s, vm, addr64(dw[2] & ~3u, dw[3]), &v, 4))
+			return SIM_BATCH_FAULT;
+		write_register(s, dw[1], v);
+		break;
+	}
+	case MI_MATH_OP:
+		for (uint32_t i = 1; i < len; i++)
+			if (!alu_step(s, dw[i]))
+				return SIM_BATCH_FAULT;
+		break;
 	case MI_STORE_REG_MEM_OP: {
 		uint32_t v;
 
 		if (len < 4)
 			return SIM_BATCH_FAULT;
-		v = read_register(dw[1]);
+		v = read_register(s, dw[1]);
 		if (!gpu_write(s, vm, addr64(dw[2] & ~3u, dw[3]), &v, 4))
 			return SIM_BATCH_FAULT;
 		break;
@@ -349,7 +546,12 @@ static enum sim_batch_result step(struct sim_batch_state *s, struct sim_vm *vm)
 
 		if (len < 4)
 			return SIM_BATCH_FAULT;
-		if (!gpu_read(s, vm, addr64(dw[2] & ~7u, dw[3]), &mem, 4))
+		/*
+		 * A dword compare address: IGT's struct xe_spin keeps `end`
+		 * at offset 4 mod 8 and xe_spin_end() stops the spinner on
+		 * hardware by writing it.
+		 */
+		if (!gpu_read(s, vm, addr64(dw[2] & ~3u, dw[3]), &mem, 4))
 			return SIM_BATCH_FAULT;
 		/*
 		 * The batch goes on while "memory <op> inline data" holds and
@@ -381,8 +583,7 @@ enum sim_batch_result sim_batch_run(struct sim_batch_state *s, struct sim_vm *vm
 
 		if (s->done)
 			return SIM_BATCH_DONE;
-		if (s->executed++ > MAX_COMMANDS_PER_JOB)
-			return SIM_BATCH_HANG;
+		s->executed++;
 		r = step(s, vm);
 		if (r != SIM_BATCH_DONE)
 			return r;

@@ -12,10 +12,10 @@ enum sim_batch_result {
 	SIM_BATCH_DONE,		/* every batch reached MI_BATCH_BUFFER_END */
 	SIM_BATCH_BLOCKED,	/* a MI_SEMAPHORE_WAIT is not yet satisfied */
 	SIM_BATCH_FAULT,	/* an access hit no mapping (CAT error) */
-	SIM_BATCH_HANG,		/* no end within the command budget */
 };
 
 #define SIM_BATCH_MAX_DEPTH	3	/* ring + 2 levels of batch, as hw */
+#define SIM_BATCH_NUM_GPRS	16	/* CS_GPR(0..15), 64 bits each */
 
 struct sim_batch_state {
 	const uint64_t *batches;
@@ -27,6 +27,9 @@ struct sim_batch_state {
 	uint64_t fault_addr;
 	uint8_t fault_access;	/* FAULT_ACCESS_TYPE_* of the faulting access */
 	bool done;
+	/* the job's registers; the context's are not kept across jobs */
+	uint64_t gpr[SIM_BATCH_NUM_GPRS];
+	uint64_t alu_src[2], alu_accu, alu_zf, alu_cf;
 };
 
 void sim_batch_init(struct sim_batch_state *s, const uint64_t *batches,

@@ -80,6 +80,7 @@ void sim_bo_put(struct sim_bo *bo)
 	if (bo->flink_name)
 		sim_idr_remove(&sim.flink_names, bo->flink_name);
 	sim.mem_used -= bo->size;
+	sim_bo_resv_fini(bo);
 	sim_real_munmap(bo->map, bo->size);
 	sim_real_close(bo->memfd);
 	if (bo->vm)

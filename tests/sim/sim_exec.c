@@ -5,7 +5,8 @@
  * get_property, destroy), xe_exec.c (xe_exec_ioctl) and
  * xe_wait_user_fence.c. Jobs run on one worker thread, in order per queue,
  * through the batch interpreter in sim_batch.c. A job that faults or runs
- * past the job timeout bans its queue, as the GuC backend does on a reset.
+ * past the job timeout bans its queue, as the GuC backend does on a reset;
+ * jobs of LR (compute-mode) VMs have no timeout.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct sim_job {
 	struct sim_bind_work *bind;		/* a VM_BIND job */
 	struct sim_batch_state bs;
 	int64_t deadline;
+	bool no_timeout;	/* an LR VM's job */
 	bool started;
 };
 
@@ -192,6 +194,13 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 		j->started = true;
 		j->deadline = now_ns() + JOB_TIMEOUT_NS;
 		sim_batch_init(&j->bs, j->batch, j->num_batches);
+		/*
+		 * xe_guc_submit.c guc_exec_queue_init(): the scheduler of a
+		 * queue on an LR VM has MAX_SCHEDULE_TIMEOUT, so its jobs
+		 * run for as long as they run and are never timed out.
+		 */
+		j->no_timeout = q->vm &&
+			(q->vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE);
 		sim_debug("job %p on queue %p: start at %#llx", (void *)j, (void *)q,
 			  (unsigned long long)j->batch[0]);
 	}
@@ -199,8 +208,13 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 		r = sim_batch_run(&j->bs, q->vm);
 	sim_debug("job %p: result %d ip %#llx after %llu commands", (void *)j, r,
 		  (unsigned long long)j->bs.ip, (unsigned long long)j->bs.executed);
-	if (r == SIM_BATCH_BLOCKED && now_ns() > j->deadline)
-		r = SIM_BATCH_HANG;
+	/* xe's TDR: a job still running at its deadline hangs its queue */
+	if (r == SIM_BATCH_BLOCKED && !j->no_timeout && now_ns() > j->deadline) {
+		sim_debug("queue %p: job timed out, banning", (void *)q);
+		queue_ban(q, -ETIME);
+		*progress = true;
+		return false;
+	}
 	switch (r) {
 	case SIM_BATCH_DONE:
 		job_complete(j);
@@ -211,11 +225,6 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 			  (unsigned long long)j->bs.fault_addr);
 		sim_vm_record_fault(q->vm, j->bs.fault_addr, j->bs.fault_access);
 		queue_ban(q, -EIO);
-		*progress = true;
-		return false;
-	case SIM_BATCH_HANG:
-		sim_debug("queue %p: job timed out, banning", (void *)q);
-		queue_ban(q, -ETIME);
 		*progress = true;
 		return false;
 	case SIM_BATCH_BLOCKED:
@@ -320,6 +329,65 @@ static void job_queue(struct sim_job *j)
 	sim_worker_kick();
 }
 
+static int job_add_dep(struct sim_job *j, struct sim_fence *f)
+{
+	struct sim_fence **deps = realloc(j->deps, (j->num_deps + 1) * sizeof(*deps));
+
+	if (!deps)
+		return -ENOMEM;
+	j->deps = deps;
+	j->deps[j->num_deps++] = sim_fence_get(f);
+	return 0;
+}
+
+/*
+ * xe_pt.c xe_pt_vm_dependencies(): a bind waits for the unfinished binds of
+ * any queue whose page-table interval overlaps its own (vm->rftree), so
+ * binds that touch one page table are applied in submission order.
+ */
+static int bind_range_deps(struct sim_vm *vm, struct sim_job *j,
+			   const struct sim_bind_work *w)
+{
+	uint32_t i, n = 0;
+	int err = 0;
+
+	/* drops the signalled entries on the way: finish even on error */
+	for (i = 0; i < vm->num_rfences; i++) {
+		struct sim_range_fence *r = &vm->rfences[i];
+
+		if (r->fence->signalled) {
+			sim_fence_put(r->fence);
+			continue;
+		}
+		vm->rfences[n++] = *r;
+		if (!err && w->rf_start <= w->rf_last && w->rf_start <= r->end &&
+		    r->start <= w->rf_last)
+			err = job_add_dep(j, r->fence);
+	}
+	vm->num_rfences = n;
+	return err;
+}
+
+static int bind_range_record(struct sim_vm *vm, const struct sim_bind_work *w,
+			     struct sim_fence *f)
+{
+	if (w->rf_start > w->rf_last)
+		return 0;
+	if (vm->num_rfences == vm->cap_rfences) {
+		uint32_t cap = vm->cap_rfences ? 2 * vm->cap_rfences : 8;
+		struct sim_range_fence *r = realloc(vm->rfences, cap * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		vm->rfences = r;
+		vm->cap_rfences = cap;
+	}
+	/* end is inclusive here, as xe's last */
+	vm->rfences[vm->num_rfences++] = (struct sim_range_fence){
+		.start = w->rf_start, .end = w->rf_last, .fence = sim_fence_get(f) };
+	return 0;
+}
+
 /*
  * A bind's fence: signalled at once when nothing is pending, otherwise
  * after its in-fences and the bind queue's previous binds.
@@ -346,6 +414,12 @@ struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
 		return NULL;
 	}
 	j->bind = work;
+	if (bind_range_deps(vm, j, work) ||
+	    (j->num_deps && bind_range_record(vm, work, j->done))) {
+		sim_fence_signal(j->done, -ENOMEM);	/* for recorded ranges */
+		job_free(j);
+		return NULL;
+	}
 	fence = sim_fence_get(j->done);
 	sim_syncs_signal(syncs, num_syncs, fence);
 	if (!j->num_deps) {

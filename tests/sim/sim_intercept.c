@@ -10,6 +10,8 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,7 @@ static int (*real_fstat)(int, struct stat *);
 static int (*real_fstatat)(int, const char *, struct stat *, int);
 static off_t (*real_lseek)(int, off_t, int);
 static int (*real_munmap)(void *, size_t);
+static int (*real_poll)(struct pollfd *, nfds_t, int);
 
 #define RESOLVE(sym) (real_##sym = dlsym(RTLD_NEXT, #sym))
 
@@ -89,6 +92,7 @@ static void sim_resolve(void)
 	RESOLVE(fstatat);
 	RESOLVE(lseek);
 	RESOLVE(munmap);
+	RESOLVE(poll);
 }
 
 #define REAL(fn) (*(real_##fn ? real_##fn : (sim_resolve(), real_##fn)))
@@ -435,6 +439,15 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	pthread_mutex_lock(&sim.lock);
+	if (fd_is_dmabuf(fd)) {
+		err = sim_dmabuf_ioctl(fd, req, arg);
+		pthread_mutex_unlock(&sim.lock);
+		if (err) {
+			errno = -err;
+			return -1;
+		}
+		return 0;
+	}
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (!f) {
 		pthread_mutex_unlock(&sim.lock);
@@ -449,6 +462,90 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- poll ---- */
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/*
+ * poll() over a set that holds a simulated dma-buf: its readiness comes
+ * from the BO's reservation (sim_dmabuf_poll), the other fds' from the
+ * real poll(). A wait sleeps on sim.cond, which every fence signal
+ * broadcasts, in slices short enough to notice the other fds.
+ */
+static int poll_with_dmabufs(struct pollfd *pfd, nfds_t n, int timeout_ms)
+{
+	int64_t deadline = timeout_ms < 0 ? INT64_MAX : mono_ns() + timeout_ms * 1000000ll;
+	struct pollfd *real = calloc(n, sizeof(*real));
+	int ready;
+
+	if (!real) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (;;) {
+		struct timespec ts;
+		int64_t t;
+
+		for (nfds_t i = 0; i < n; i++) {
+			real[i] = pfd[i];
+			if (fd_is_dmabuf(pfd[i].fd))
+				real[i].fd = -1;	/* poll() skips it */
+		}
+		ready = REAL(poll)(real, n, 0);
+		if (ready < 0)
+			break;
+		ready = 0;
+		pthread_mutex_lock(&sim.lock);
+		for (nfds_t i = 0; i < n; i++) {
+			pfd[i].revents = fd_is_dmabuf(pfd[i].fd) ?
+				sim_dmabuf_poll(pfd[i].fd, pfd[i].events) : real[i].revents;
+			ready += pfd[i].revents != 0;
+		}
+		t = mono_ns();
+		if (ready || t >= deadline) {
+			pthread_mutex_unlock(&sim.lock);
+			break;
+		}
+		/* sim.cond runs on CLOCK_REALTIME: sleep at most 10 ms */
+		t = deadline - t < 10000000 ? deadline - t : 10000000;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		t += ts.tv_nsec;
+		ts.tv_sec += t / 1000000000;
+		ts.tv_nsec = t % 1000000000;
+		pthread_cond_timedwait(&sim.cond, &sim.lock, &ts);
+		pthread_mutex_unlock(&sim.lock);
+	}
+	free(real);
+	return ready;
+}
+
+static bool has_dmabuf(const struct pollfd *pfd, nfds_t n)
+{
+	for (nfds_t i = 0; i < n; i++)
+		if (fd_is_dmabuf(pfd[i].fd))
+			return true;
+	return false;
+}
+
+SIM_EXPORT int poll(struct pollfd *pfd, nfds_t n, int timeout_ms)
+{
+	if (!has_dmabuf(pfd, n))
+		return REAL(poll)(pfd, n, timeout_ms);
+	return poll_with_dmabufs(pfd, n, timeout_ms);
+}
+
+SIM_EXPORT int __poll_chk(struct pollfd *pfd, nfds_t n, int timeout_ms, size_t len)
+{
+	(void)len;
+	return poll(pfd, n, timeout_ms);
 }
 
 SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -18,6 +19,7 @@
 
 #include <drm/drm.h>
 #include <drm/xe_drm.h>
+#include <linux/dma-buf.h>
 
 #include "../lib/ktap.h"
 
@@ -75,6 +77,61 @@ static int syncobj_wait(uint32_t h, int64_t timeout_ns)
 		.timeout_nsec = timeout_ns };
 
 	return xioctl(DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
+
+#define MI_BATCH_BUFFER_END	(0x0a << 23)
+#define MI_STORE_DATA_IMM(n)	((0x20 << 23) | ((n) + 1))	/* n dwords */
+#define MI_SEMAPHORE_WAIT_EQ	((0x1c << 23) | (1 << 15) | (4 << 12) | 2)
+#define MI_COND_BB_END_CMP	((0x36 << 23) | (1 << 21) | 2)
+#define MI_BATCH_BUFFER_START	((0x31 << 23) | 1)
+#define XY_FAST_COPY_BLT(len)	((2u << 29) | (0x42 << 22) | ((len) - 2))
+
+/* A mapped BO bound at @addr of @vm, for batches and their data. */
+static uint32_t *bo_bound_map(uint32_t vm, uint64_t addr, uint64_t size, uint32_t *handle)
+{
+	struct drm_xe_gem_mmap_offset mo = { 0 };
+	uint32_t *p;
+
+	*handle = bo_create(size, 0);
+	mo.handle = *handle;
+	if (!*handle || xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo))
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0, size);
+	if (bind(vm, *handle, addr, size, DRM_XE_VM_BIND_OP_MAP, 1, NULL, 0)) {
+		munmap(p, size);
+		return NULL;
+	}
+	return p;
+}
+
+static uint32_t syncobj_new(void)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	return xioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+/* EXEC of the batch at @addr signalling syncobj @so (0: none). */
+static int exec_batch(uint32_t q, uint64_t addr, uint32_t so)
+{
+	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+	struct drm_xe_exec ex = { .exec_queue_id = q, .num_batch_buffer = 1,
+		.address = addr, .num_syncs = so ? 1 : 0, .syncs = (uintptr_t)&sync };
+
+	return xioctl(DRM_IOCTL_XE_EXEC, &ex);
+}
+
+static uint64_t queue_banned(uint32_t q)
+{
+	struct drm_xe_exec_queue_get_property gp = { .exec_queue_id = q,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
+
+	return xioctl(DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp) ? ~0ull : gp.value;
 }
 
 static void test_identity(void)
@@ -328,6 +385,344 @@ static void test_prime(void)
 	EXPECT(xioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), -EPERM, "prime: VM-private EPERM");
 }
 
+/*
+ * Two userptrs next to each other in the GPU VA but not in the CPU's: an
+ * access that crosses from one to the other reaches both (xe walks its page
+ * tables per page, so no access depends on host contiguity).
+ */
+static void test_userptr_crossing(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t so = syncobj_new(), bo, *batch;
+	uint8_t *host = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t *a = (uint32_t *)host, *b = (uint32_t *)(host + 2 * 4096);
+	struct drm_xe_vm_bind_op ops[2] = {
+		{ .op = DRM_XE_VM_BIND_OP_MAP_USERPTR, .userptr = (uintptr_t)a,
+		  .addr = 0x200000, .range = 4096, .pat_index = 1 },
+		{ .op = DRM_XE_VM_BIND_OP_MAP_USERPTR, .userptr = (uintptr_t)b,
+		  .addr = 0x201000, .range = 4096, .pat_index = 1 },
+	};
+	struct drm_xe_vm_bind vb = { .vm_id = vm, .num_binds = 2,
+		.vector_of_binds = (uintptr_t)ops };
+
+	batch = bo_bound_map(vm, 0x100000, 4096, &bo);
+	if (host == MAP_FAILED || !batch || !so) {
+		ktap_test(0, "userptr crossing: setup");
+		return;
+	}
+	EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &vb), 0, "userptr crossing: bind two pieces");
+	/* two dwords at 0x200ffc: the last of piece a, the first of piece b */
+	batch[0] = MI_STORE_DATA_IMM(2);
+	batch[1] = 0x200ffc;
+	batch[2] = 0;
+	batch[3] = 0x1111;
+	batch[4] = 0x2222;
+	batch[5] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "userptr crossing: exec");
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "userptr crossing: done");
+	ktap_test(a[1023] == 0x1111 && b[0] == 0x2222,
+		  "userptr crossing: both pieces written");
+	ktap_test(queue_banned(q) == 0, "userptr crossing: no fault");
+	munmap(host, 3 * 4096);
+	munmap(batch, 4096);
+}
+
+/*
+ * drivers/dma-buf/dma-buf.c: EXPORT_SYNC_FILE and IMPORT_SYNC_FILE, and
+ * poll(), against the fences imported into a BO's dma-buf.
+ */
+static void test_dmabuf_sync(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t so = syncobj_new(), bo, shared = bo_create(4096, 0), *batch;
+	struct drm_prime_handle ph = { .handle = shared, .flags = DRM_CLOEXEC };
+	struct drm_syncobj_handle sh = { .handle = so,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct dma_buf_export_sync_file ex = { .flags = DMA_BUF_SYNC_READ };
+	struct dma_buf_import_sync_file im = { .flags = DMA_BUF_SYNC_WRITE };
+	struct dma_buf_sync bs = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+	struct pollfd pfd = { .events = POLLIN };
+
+	batch = bo_bound_map(vm, 0x100000, 4096, &bo);
+	if (!batch || !so || xioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph)) {
+		ktap_test(0, "dma-buf sync: setup");
+		return;
+	}
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_SYNC, &bs) == 0, "dma-buf sync: DMA_BUF_IOCTL_SYNC");
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex) == 0,
+		  "dma-buf sync: export of an idle dma-buf");
+	pfd.fd = ex.fd;
+	ktap_test(poll(&pfd, 1, 0) == 1, "dma-buf sync: idle export is signalled");
+	close(ex.fd);
+	ex.flags = 0;
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex) == -1 && errno == EINVAL,
+		  "dma-buf sync: export without READ/WRITE EINVAL");
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, (void *)8) == -1 && errno == EFAULT,
+		  "dma-buf sync: bad pointer EFAULT");
+	im.fd = ph.fd;
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &im) == -1 && errno == EINVAL,
+		  "dma-buf sync: import of a non-sync_file EINVAL");
+
+	/* a job that waits for the dword at 0x100800 to become 1 */
+	batch[0] = MI_SEMAPHORE_WAIT_EQ;
+	batch[1] = 1;
+	batch[2] = 0x100800;
+	batch[3] = 0;
+	batch[4] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "dma-buf sync: blocked job");
+	EXPECT(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh), 0, "dma-buf sync: job's sync_file");
+	im.fd = sh.fd;
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &im) == 0,
+		  "dma-buf sync: import as a write fence");
+	ex.flags = DMA_BUF_SYNC_READ;
+	ktap_test(ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex) == 0,
+		  "dma-buf sync: export for a read");
+	pfd.fd = ex.fd;
+	ktap_test(poll(&pfd, 1, 0) == 0, "dma-buf sync: read waits for the writer");
+	pfd.fd = ph.fd;
+	ktap_test(poll(&pfd, 1, 0) == 0, "dma-buf sync: poll(POLLIN) busy");
+	batch[0x200] = 1;	/* release the job */
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "dma-buf sync: job done");
+	ktap_test(poll(&pfd, 1, -1) == 1 && pfd.revents == POLLIN,
+		  "dma-buf sync: poll(POLLIN) ready once the writer is done");
+	pfd.fd = ex.fd;
+	ktap_test(poll(&pfd, 1, -1) == 1, "dma-buf sync: exported sync_file signals");
+	close(ex.fd);
+	close(sh.fd);
+	close(ph.fd);
+	munmap(batch, 4096);
+}
+
+/* XY_FAST_COPY_BLT, linear 32 bpp, with offsets into both surfaces. */
+static void test_fast_copy(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t so = syncobj_new(), bo, *p = bo_bound_map(vm, 0x100000, 16384, &bo);
+	uint32_t *src, *dst, x, y, bad = 0;
+
+	if (!p || !so) {
+		ktap_test(0, "fast copy: setup");
+		return;
+	}
+	src = p + 0x1000 / 4;	/* 16 x 4 pixels, pitch 64 bytes */
+	dst = p + 0x2000 / 4;	/* pitch 128 bytes */
+	for (y = 0; y < 4; y++)
+		for (x = 0; x < 16; x++)
+			src[y * 16 + x] = y << 8 | x;
+	p[0] = XY_FAST_COPY_BLT(10);
+	p[1] = (3 << 24) | 128;		/* 32 bpp, dst pitch */
+	p[2] = 1 << 16 | 2;		/* dst x1 2, y1 1 */
+	p[3] = 4 << 16 | 10;		/* dst x2 10, y2 4: 8 x 3 pixels */
+	p[4] = 0x102000;
+	p[5] = 0;
+	p[6] = 1 << 16 | 4;		/* src x1 4, y1 1 */
+	p[7] = 64;			/* src pitch */
+	p[8] = 0x101000;
+	p[9] = 0;
+	p[10] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "fast copy: exec");
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "fast copy: done");
+	for (y = 0; y < 6; y++)
+		for (x = 0; x < 32; x++) {
+			bool inside = y >= 1 && y < 4 && x >= 2 && x < 10;
+			uint32_t want = inside ? (y << 8 | (x - 2 + 4)) : 0;
+
+			bad += dst[y * 32 + x] != want;
+		}
+	ktap_test(bad == 0, "fast copy: the rectangle and nothing else");
+	munmap(p, 16384);
+}
+
+/*
+ * MI_CONDITIONAL_BATCH_BUFFER_END reads a dword: IGT's xe_spin keeps its
+ * `end` at offset 4 mod 8 and xe_spin_end() must stop the spinner.
+ */
+static void test_cond_end_dword(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t so = syncobj_new(), bo, *p = bo_bound_map(vm, 0x100000, 4096, &bo);
+
+	if (!p || !so) {
+		ktap_test(0, "cond end: setup");
+		return;
+	}
+	p[0x200 / 4] = 0xffffffff;	/* the qword-aligned neighbour */
+	p[0x204 / 4] = 0;		/* the compare dword: end */
+	p[0] = MI_COND_BB_END_CMP;
+	p[1] = 0;
+	p[2] = 0x100204;
+	p[3] = 0;
+	p[4] = MI_STORE_DATA_IMM(1);
+	p[5] = 0x100300;
+	p[6] = 0;
+	p[7] = 0xdead;
+	p[8] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "cond end: exec");
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "cond end: done");
+	ktap_test(p[0x300 / 4] == 0, "cond end: 0 at a 4-byte offset ends the batch");
+	p[0x200 / 4] = 0;
+	p[0x204 / 4] = 5;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "cond end: exec again");
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "cond end: done again");
+	ktap_test(p[0x300 / 4] == 0xdead, "cond end: 5 > 0 goes on");
+	munmap(p, 4096);
+}
+
+/*
+ * xe_guc_submit.c: a queue of an LR VM has no job timeout. The same
+ * endless loop is banned on a normal VM and keeps running on an LR one
+ * until memory tells it to stop.
+ */
+static void test_lr_no_timeout(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t lr = vm_create(DRM_XE_VM_CREATE_FLAG_LR_MODE);
+	uint32_t lq = queue_create(lr, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t so = syncobj_new(), bo, lbo, *p, *lp, i;
+	uint64_t *ufence;
+	struct drm_xe_sync us = { .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .addr = 0x100800, .timeline_value = 7 };
+	struct drm_xe_exec ex = { .exec_queue_id = lq, .num_batch_buffer = 1,
+		.address = 0x100000, .num_syncs = 1, .syncs = (uintptr_t)&us };
+	struct drm_xe_wait_user_fence w = { .value = 7, .mask = ~0ull,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .timeout = -1, .exec_queue_id = lq };
+
+	p = bo_bound_map(vm, 0x100000, 4096, &bo);
+	lp = bo_bound_map(lr, 0x100000, 4096, &lbo);
+	if (!p || !lp || !so || !lq) {
+		ktap_test(0, "LR no timeout: setup");
+		return;
+	}
+	/* loop: end once the dword at 0x100400 is 0, else jump back */
+	for (i = 0; i < 2; i++) {
+		uint32_t *b = i ? lp : p;
+
+		b[0] = MI_COND_BB_END_CMP;
+		b[1] = 0;
+		b[2] = 0x100400;
+		b[3] = 0;
+		b[4] = MI_BATCH_BUFFER_START;
+		b[5] = 0x100000;
+		b[6] = 0;
+		b[0x100] = 1;
+	}
+	ufence = (uint64_t *)(lp + 0x200);
+	w.addr = (uintptr_t)ufence;
+	EXPECT(xioctl(DRM_IOCTL_XE_EXEC, &ex), 0, "LR no timeout: LR loop submitted");
+	EXPECT(exec_batch(q, 0x100000, so), 0, "LR no timeout: normal loop submitted");
+	/* the normal VM's loop ends by running out of time: an error fence */
+	syncobj_wait(so, INT64_MAX);
+	ktap_test(queue_banned(q) == 1, "LR no timeout: normal VM's endless job banned");
+	ktap_test(queue_banned(lq) == 0 && *ufence == 0,
+		  "LR no timeout: LR job still running, not banned");
+	lp[0x100] = 0;
+	EXPECT(xioctl(DRM_IOCTL_XE_WAIT_USER_FENCE, &w), 0, "LR no timeout: LR job ends");
+	ktap_test(*ufence == 7 && queue_banned(lq) == 0, "LR no timeout: completed normally");
+	munmap(p, 4096);
+	munmap(lp, 4096);
+}
+
+/*
+ * vm_bind_ioctl_check_args(): the array of binds is one kvmalloc (at most
+ * INT_MAX bytes); past that, or when the allocation fails, ENOBUFS. An
+ * array of a million and one binds is within the limit and gets checked.
+ */
+static void test_bind_enobufs(void)
+{
+	uint32_t vm = vm_create(0);
+	size_t n = (1u << 20) + 1, size = n * sizeof(struct drm_xe_vm_bind_op);
+	struct drm_xe_vm_bind vb = { .vm_id = vm, .vector_of_binds = 8,
+		.num_binds = (uint32_t)(((uint64_t)INT32_MAX + 1) / sizeof(struct drm_xe_vm_bind_op) + 1) };
+	void *ops;
+
+	EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &vb), -ENOBUFS, "bind array: over INT_MAX bytes ENOBUFS");
+	vb.num_binds = 4;
+	EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &vb), -EFAULT, "bind array: bad pointer EFAULT");
+	ops = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ops == MAP_FAILED) {
+		ktap_test(0, "bind array: mmap");
+		return;
+	}
+	/* zeroed ops are MAPs of no BO: each is checked, the first fails */
+	vb.vector_of_binds = (uintptr_t)ops;
+	vb.num_binds = n;
+	EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &vb), -EINVAL,
+	       "bind array: 2^20 + 1 binds accepted for checking");
+	munmap(ops, size);
+}
+
+/*
+ * xe_pt.c xe_pt_vm_dependencies(): a bind on one bind queue waits for a
+ * pending bind of another queue when both write the same page table (here
+ * a new leaf table for [2M, 4M)), and not when they write different
+ * entries of an existing one (the leaf table of [0, 2M)).
+ */
+static void test_bind_range_fence(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t bq[3], so = syncobj_new(), out[3], bo, data = bo_create(65536, 0);
+	uint32_t *batch = bo_bound_map(vm, 0x1a0000, 4096, &bo);
+	struct drm_xe_sync in = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ, .handle = so };
+	struct drm_xe_sync sig = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	struct drm_xe_sync both[2];
+	uint32_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct drm_xe_exec_queue_create c = { .width = 1, .num_placements = 1,
+			.vm_id = vm, .instances = (uintptr_t)&(struct drm_xe_engine_class_instance){
+				.engine_class = DRM_XE_ENGINE_CLASS_VM_BIND } };
+
+		bq[i] = xioctl(DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c) ? 0 : c.exec_queue_id;
+	}
+	for (i = 0; i < 3; i++)
+		out[i] = syncobj_new();
+	if (!batch || !so || !bq[0] || !bq[1] || !bq[2] || !data) {
+		ktap_test(0, "bind range fence: setup");
+		return;
+	}
+	/* a job that waits for the dword at 0x1a0800 to become 1 */
+	batch[0] = MI_SEMAPHORE_WAIT_EQ;
+	batch[1] = 1;
+	batch[2] = 0x1a0800;
+	batch[3] = 0;
+	batch[4] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x1a0000, so), 0, "bind range fence: blocked job");
+	/* queue 0: a bind into [2M, 4M) behind the blocked job */
+	both[0] = in;
+	both[1] = sig;
+	both[1].handle = out[0];
+	{
+		struct drm_xe_vm_bind b = { .vm_id = vm, .exec_queue_id = bq[0],
+			.num_binds = 1, .num_syncs = 2, .syncs = (uintptr_t)both,
+			.bind = { .obj = data, .addr = 0x3a0000, .range = 4096,
+				  .op = DRM_XE_VM_BIND_OP_MAP, .pat_index = 1 } };
+
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: blocked bind");
+		/* queue 1: the same new leaf table, another address */
+		sig.handle = out[1];
+		b.exec_queue_id = bq[1];
+		b.bind.addr = 0x3b0000;
+		b.bind.obj_offset = 4096;
+		b.num_syncs = 1;
+		b.syncs = (uintptr_t)&sig;
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: conflicting bind");
+		/* queue 2: an entry of the existing leaf table of [0, 2M) */
+		sig.handle = out[2];
+		b.exec_queue_id = bq[2];
+		b.bind.addr = 0x1c0000;
+		b.bind.obj_offset = 8192;
+		EXPECT(xioctl(DRM_IOCTL_XE_VM_BIND, &b), 0, "bind range fence: independent bind");
+	}
+	EXPECT(syncobj_wait(out[2], INT64_MAX), 0, "bind range fence: independent bind done");
+	EXPECT(syncobj_wait(out[1], 0), -ETIME, "bind range fence: conflicting bind waits");
+	batch[0x200] = 1;	/* release the job */
+	EXPECT(syncobj_wait(out[1], INT64_MAX), 0, "bind range fence: then completes");
+	EXPECT(syncobj_wait(out[0], INT64_MAX), 0, "bind range fence: blocked bind done");
+	munmap(batch, 4096);
+}
+
 int main(void)
 {
 	ktap_header(0);
@@ -342,6 +737,13 @@ int main(void)
 	test_wait_ufence();
 	test_syncobj();
 	test_prime();
+	test_userptr_crossing();
+	test_dmabuf_sync();
+	test_fast_copy();
+	test_cond_end_dword();
+	test_lr_no_timeout();
+	test_bind_enobufs();
+	test_bind_range_fence();
 	close(fd);
 	return ktap_finish();
 }

@@ -62,6 +62,9 @@ void sim_vm_put(struct sim_vm *vm)
 	vm_clear(&vm->pt);
 	free(vm->gpuva.vmas);
 	free(vm->pt.vmas);
+	for (uint32_t i = 0; i < vm->num_rfences; i++)
+		sim_fence_put(vm->rfences[i].fence);
+	free(vm->rfences);
 	sim_queue_put(vm->bindq);
 	sim_list_del(&vm->link);
 	free(vm);
@@ -220,6 +223,67 @@ static bool vmas_any(const struct sim_vma_list *vm, uint64_t start, uint64_t end
 	return false;
 }
 
+/* xe_pt_shift(): the VA bits one entry of a level-@level table covers */
+#define PT_SHIFT(level)	(12 + 9 * (level))
+#define PT_LEVELS	4	/* 48-bit VA: levels 0 (PTEs) to 3 */
+
+/*
+ * Whether the page table of level @level that holds @va exists apart from
+ * [start, end): xe keeps a table while a mapping under it remains.
+ */
+static bool pt_exists(const struct sim_vma_list *vm, uint32_t level, uint64_t va,
+		      uint64_t start, uint64_t end)
+{
+	uint64_t size = 1ull << PT_SHIFT(level + 1);
+	uint64_t rs = va & ~(size - 1), re = rs + size;
+
+	for (uint32_t i = 0; i < vm->num_vmas; i++) {
+		const struct sim_vma *v = &vm->vmas[i];
+
+		if (vma_overlaps(v, rs, re) && (v->start < start || v->end > end))
+			return true;
+	}
+	return level + 1 >= PT_LEVELS;
+}
+
+/*
+ * xe_pt_update_ops_rfence_interval(): the interval a bind of [start, end)
+ * guards, aligned to the entry size of the highest-level table it writes
+ * (the lowest table already there), merged into [*rs, *rl].
+ */
+static void rfence_interval(const struct sim_vma_list *vm, uint64_t start,
+			    uint64_t end, uint64_t *rs, uint64_t *rl)
+{
+	uint32_t level = 0;
+	uint64_t a, l;
+
+	if (start >= end)
+		return;
+	while (level + 1 < PT_LEVELS &&
+	       !(pt_exists(vm, level, start, start, end) &&
+		 pt_exists(vm, level, end - 1, start, end)))
+		level++;
+	a = start & ~((1ull << PT_SHIFT(level)) - 1);
+	l = ((end + (1ull << PT_SHIFT(level)) - 1) & ~((1ull << PT_SHIFT(level)) - 1)) - 1;
+	if (a < *rs)
+		*rs = a;
+	if (l > *rl)
+		*rl = l;
+}
+
+static void bind_rfence_interval(const struct sim_vma_list *vm,
+				 const struct drm_xe_vm_bind_op *op,
+				 const struct sim_bo *bo, uint64_t *rs, uint64_t *rl)
+{
+	if (op->op != DRM_XE_VM_BIND_OP_UNMAP_ALL) {
+		rfence_interval(vm, op->addr, op->addr + op->range, rs, rl);
+		return;
+	}
+	for (uint32_t i = 0; i < vm->num_vmas; i++)
+		if (vm->vmas[i].bo == bo)
+			rfence_interval(vm, vm->vmas[i].start, vm->vmas[i].end, rs, rl);
+}
+
 /*
  * Remove [start, end) from the list, cutting mappings that straddle an edge.
  * Return: whether anything was mapped there, or -ENOMEM.
@@ -305,30 +369,66 @@ static uint8_t scratch[SIM_PAGE_SIZE];
 static uint8_t scratch_sink[SIM_PAGE_SIZE];
 
 /*
- * The GPU's page walk: a host pointer for [va, va + len), which must not
- * cross a mapping. NULL is a fault. Unmapped reads of a scratch-page VM and
- * NULL bindings see zeroes; writes there are dropped.
+ * The GPU's page walk: a host pointer for va and in *run how many bytes
+ * from it are contiguous in host memory (at most @len, up to the end of the
+ * mapping or of the scratch page). NULL is a fault. Unmapped reads of a
+ * scratch-page VM and NULL bindings see zeroes; writes there are dropped.
+ * Adjacent mappings are separate host ranges (two userptrs next to each
+ * other in the VA need not be next to each other in the CPU's address
+ * space), so a longer access walks them with sim_vm_access().
  */
-void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
+void *sim_vm_translate_run(struct sim_vm *vm, uint64_t va, uint64_t len,
+			   bool write, uint64_t *run)
 {
 	struct sim_vma *v = vma_find(&vm->pt, va);
+	uint64_t in_page = SIM_PAGE_SIZE - (va & (SIM_PAGE_SIZE - 1));
 
-	if (!v || len > v->end - va) {
-		if (v || !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE) ||
-		    len > SIM_PAGE_SIZE - (va & (SIM_PAGE_SIZE - 1)))
-			return NULL;
+	if (!v && !(vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE))
+		return NULL;
+	if (v && write && v->readonly)
+		return NULL;
+	if (!v || (!v->bo && !v->userptr)) {
+		/* the scratch page, or a NULL binding */
+		*run = len < in_page ? len : in_page;
 		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
 	}
-	if (write && v->readonly)
-		return NULL;
+	*run = len < v->end - va ? len : v->end - va;
 	if (v->userptr)
 		return (void *)(uintptr_t)(v->bo_offset + (va - v->start));
-	if (!v->bo) {
-		if (len > SIM_PAGE_SIZE)
-			return NULL;
-		return write ? scratch_sink : memset(scratch, 0, sizeof(scratch));
-	}
 	return (uint8_t *)v->bo->map + v->bo_offset + (va - v->start);
+}
+
+/* A pointer for [va, va + len) when that is one host range, else NULL. */
+void *sim_vm_translate(struct sim_vm *vm, uint64_t va, uint64_t len, bool write)
+{
+	uint64_t run;
+	void *p = sim_vm_translate_run(vm, va, len, write, &run);
+
+	return p && run == len ? p : NULL;
+}
+
+bool sim_vm_access(struct sim_vm *vm, uint64_t va, void *buf, uint64_t len,
+		   bool write, uint64_t *fault_va)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t run;
+		void *p = sim_vm_translate_run(vm, va, len, write, &run);
+
+		if (!p) {
+			*fault_va = va;
+			return false;
+		}
+		if (write)
+			memcpy(p, b, run);
+		else
+			memcpy(b, p, run);
+		va += run;
+		b += run;
+		len -= run;
+	}
+	return true;
 }
 
 /* ---- VM_BIND ---- */
@@ -479,6 +579,7 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	unsigned int sflags = 0;
 	struct sim_vm *vm;
 	uint32_t i, nufence = 0;
+	uint64_t rf_start = ~0ull, rf_last = 0;
 	int err;
 
 	vm = sim_vm_lookup(f, a->vm_id);
@@ -491,11 +592,16 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	if (a->num_syncs > DRM_XE_MAX_SYNCS)
 		return SIM_ERR(-EINVAL, "num_syncs %u", a->num_syncs);
 	if (a->num_binds > 1) {
-		if (a->num_binds > (1u << 20))
+		/*
+		 * vm_bind_ioctl_check_args(): the array is one kvmalloc, which
+		 * refuses more than INT_MAX bytes; any failed allocation of an
+		 * array of binds is ENOBUFS.
+		 */
+		if ((uint64_t)a->num_binds * sizeof(*ops) > INT32_MAX)
 			return SIM_ERR(-ENOBUFS, "num_binds %u", a->num_binds);
 		ops = calloc(a->num_binds, sizeof(*ops));
 		if (!ops)
-			return -ENOBUFS;
+			return SIM_ERR(-ENOBUFS, "num_binds %u", a->num_binds);
 		err = sim_copy_from_user(ops, a->vector_of_binds,
 					 (size_t)a->num_binds * sizeof(*ops));
 		if (err)
@@ -561,6 +667,9 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 				goto out_syncs;
 		}
 	}
+	/* the page-table interval, from the tree before this bind's ops */
+	for (i = 0; i < a->num_binds; i++)
+		bind_rfence_interval(&vm->gpuva, &ops[i], bos[i], &rf_start, &rf_last);
 	/* gpuvm commits each op to its tree as it is parsed */
 	for (i = 0; i < a->num_binds; i++) {
 		err = apply_op(&vm->gpuva, &ops[i], bos[i]);
@@ -575,6 +684,8 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 	work->vm = vm;
 	vm->refcount++;
 	work->num_ops = a->num_binds;
+	work->rf_start = rf_start;
+	work->rf_last = rf_last;
 	work->bos = bos;
 	bos = NULL;
 	for (i = 0; i < work->num_ops; i++)
