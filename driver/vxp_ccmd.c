@@ -10,6 +10,13 @@
  * slot per context: ctx->lock serialises ccmds from the numbering of a
  * request to the copy of its response. Host fence ids queued for release
  * (XE_PROXY_CCMD_FENCE_PUT) ride in front of the next ccmd.
+ *
+ * The conventions are virglrenderer's (src/drm/drm_context.c) and Mesa's
+ * vdrm: the guest writes the slot's size into the response's len, and
+ * the host copies back at most that much and stores the bytes it copied
+ * there; the host stores a command's seqno in the shmem only when it ran
+ * the command. QEMU answers a SUBMIT_3D with success whatever the host
+ * made of it, so an unchanged seqno is how a refusal shows.
  */
 #include <linux/dma-fence.h>
 #include <linux/lockdep.h>
@@ -24,6 +31,7 @@
 #include "vxp_drv.h"
 #include "vxp_fence.h"
 #include "vxp_resource.h"
+#include "vxp_ring.h"
 #include "vxp_vq.h"
 
 /*
@@ -56,9 +64,10 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_MAX_PUTS * sizeof(__le64))
 
 /*
- * Build the SUBMIT_3D for @req, pending fence puts in front, and clear the
- * response slot when @rsp_len asks for one; ctx->lock is held. Returns the
- * command (kfree() it) and its size, or an ERR_PTR.
+ * Build the SUBMIT_3D for @req, pending fence puts in front, and prepare
+ * the response slot when @rsp_len asks for one: zeroed, its len the bytes
+ * the guest takes. ctx->lock is held. Returns the command (kfree() it) and
+ * its size, or an ERR_PTR.
  */
 static struct virtio_gpu_cmd_submit *
 vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
@@ -73,7 +82,7 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		return ERR_PTR(-EINVAL);
 	if (ctx->lost)
 		return ERR_PTR(-ENODEV);
-	off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
+	off = ctx->rsp_mem_offset;
 	if (rsp_len > ctx->shmem_size - off)
 		return ERR_PTR(-E2BIG);
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
@@ -92,10 +101,31 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
 	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
 	submit->size = cpu_to_le32(puts + len);
-	if (rsp_len)
-		memset((u8 *)ctx->shmem + off, 0, sizeof(struct xe_proxy_ccmd_rsp));
+	if (rsp_len) {
+		struct xe_proxy_ccmd_rsp *slot = (void *)((u8 *)ctx->shmem + off);
+
+		memset(slot, 0, rsp_len);
+		WRITE_ONCE(slot->len, cpu_to_le32(rsp_len));
+	}
 	*submit_len = sizeof(*submit) + puts + len;
 	return submit;
+}
+
+/*
+ * Whether the host ran @req: it stores the seqno only then. ctx->lock is
+ * held. Returns 0 or -EPROTO.
+ */
+static int vxp_ccmd_ran(struct vxp_context *ctx,
+			const struct xe_proxy_ccmd_req *req)
+{
+	u32 seqno = le32_to_cpu(READ_ONCE(ctx->shmem->seqno));
+
+	lockdep_assert_held(&ctx->lock);
+	if (seqno == le32_to_cpu(req->seqno))
+		return 0;
+	drm_err_ratelimited(ctx->vxp->drm, "ccmd %u: the host refused it (seqno %u, expected %u)\n",
+			    le32_to_cpu(req->cmd), seqno, le32_to_cpu(req->seqno));
+	return -EPROTO;
 }
 
 /* Copy the response of @req out of the slot; ctx->lock is held. */
@@ -103,11 +133,14 @@ static int vxp_ccmd_response(struct vxp_context *ctx,
 			     const struct xe_proxy_ccmd_req *req, void *rsp,
 			     size_t rsp_len)
 {
-	u32 off = le32_to_cpu(ctx->shmem->rsp_mem_offset);
-	const u8 *src = (u8 *)ctx->shmem + off;
+	const u8 *src = (u8 *)ctx->shmem + ctx->rsp_mem_offset;
 	u32 written;
+	int ret;
 
 	lockdep_assert_held(&ctx->lock);
+	ret = vxp_ccmd_ran(ctx, req);
+	if (ret)
+		return ret;
 	written = le32_to_cpu(READ_ONCE(((struct xe_proxy_ccmd_rsp *)src)->len));
 	if (written < rsp_len) {
 		drm_err_ratelimited(ctx->vxp->drm,
@@ -141,8 +174,10 @@ static int __vxp_ccmd_send(struct vxp_context *ctx,
 		ctx->lost = true;
 		ret = -ENODEV;
 	}
-	if (ret || !rsp)
+	if (ret)
 		return ret;
+	if (!rsp)
+		return vxp_ccmd_ran(ctx, req);
 	return vxp_ccmd_response(ctx, req, rsp, rsp_len);
 }
 
@@ -221,7 +256,7 @@ out:
  * @rsp_len: bytes of response expected
  *
  * Return: 0, -ENODEV when the host context is lost, -EPROTO when the host
- * wrote a short response, or a transport errno.
+ * refused the command or wrote a short response, or a transport errno.
  */
 int vxp_ccmd_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		  void *rsp, size_t rsp_len)
@@ -248,9 +283,10 @@ static void vxp_fence_complete(void *data, int err)
  * @req: the command, as for vxp_ccmd_send()
  * @rsp: its response buffer
  * @rsp_len: its size
- * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring;
- *	initialised here in ring order and signalled once the host ring is
- *	past @req
+ * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring
+ *	(or queue, see vxp_ring.c); its ring is chosen and written into an
+ *	extended @req here, the fence initialised in ring order and
+ *	signalled once the host ring is past @req
  * @status: called with the ccmd's response status before the fence is
  *	queued; a nonzero return means the command failed and no fence is sent
  *
@@ -269,6 +305,8 @@ int vxp_ccmd_send_fenced(struct vxp_context *ctx,
 	int ret;
 
 	mutex_lock(&ctx->lock);
+	fence->ring = vxp_ring_resolve(ctx, fence->ring);
+	vxp_ring_set(req, fence->ring);
 	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
 	ret = __vxp_ccmd_send(ctx, req, rsp, rsp_len);
 	if (!ret)

@@ -56,10 +56,10 @@ static int vxp_shmem_create(struct vxp_context *ctx)
 		goto err_map;
 	}
 	ctx->shmem_size = VXP_SHMEM_SIZE;
-	if (le32_to_cpu(READ_ONCE(ctx->shmem->rsp_mem_offset)) < 8 ||
-	    le32_to_cpu(READ_ONCE(ctx->shmem->rsp_mem_offset)) >= VXP_SHMEM_SIZE / 2) {
+	ctx->rsp_mem_offset = le32_to_cpu(READ_ONCE(ctx->shmem->rsp_mem_offset));
+	if (ctx->rsp_mem_offset < 8 || ctx->rsp_mem_offset >= VXP_SHMEM_SIZE / 2) {
 		drm_err_ratelimited(vxp->drm, "host shmem has a bad response offset %u\n",
-				    le32_to_cpu(ctx->shmem->rsp_mem_offset));
+				    ctx->rsp_mem_offset);
 		ret = -EPROTO;
 		goto err_memremap;
 	}

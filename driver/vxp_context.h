@@ -29,13 +29,16 @@ struct vxp_device;
  * @vxp: the device
  * @ref: held by the DRM file and by every BO of the context
  * @lock: serialises the context's ccmds: protects @seqno, @lost,
- *	@ring_seqno and the response slot in @shmem, from the numbering of a
- *	request to the copy of its response (see DOC: locking in vxp_drv.h)
+ *	@ring_seqno, @ring_queue and the response slot in @shmem, from the
+ *	numbering of a request to the copy of its response (see DOC: locking
+ *	in vxp_drv.h)
  * @ctx_id: virtio-gpu context id, 0 until created
  * @shmem_res_id: resource id of the shared-memory response blob
  * @shmem_hv: its node in the host-visible region
  * @shmem: its kernel mapping
  * @shmem_size: its size
+ * @rsp_mem_offset: where its response area starts, as the host said at
+ *	creation (read once: the host could change the page's copy)
  * @seqno: last ccmd sequence number
  * @lost: the host context is gone; every call fails with -ENODEV
  * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
@@ -46,6 +49,9 @@ struct vxp_device;
  * @queues: exec_queue_id -> struct vxp_exec_queue
  * @fence_context: first of VXP_RINGS dma_fence contexts, one per ring
  * @ring_seqno: last fence seqno per ring (under @lock)
+ * @ring_done: highest signalled fence seqno per ring
+ * @ring_queue: per ring, 1 + the queue that holds it, 0 for none
+ *	(under @lock, vxp_ring.c)
  * @host_fence_seq: last host fence id
  * @put_lock: protects @puts, @num_puts and the host id release state of
  *	the context's fences (struct vxp_fence); taken in interrupt context
@@ -56,12 +62,13 @@ struct vxp_device;
 struct vxp_context {
 	struct vxp_device *vxp;
 	struct kref ref;
-	struct mutex lock; /* protects seqno, lost, ring_seqno, the rsp slot */
+	struct mutex lock; /* protects seqno, lost, ring_seqno, ring_queue, rsp slot */
 	u32 ctx_id;
 	u32 shmem_res_id;
 	struct drm_mm_node shmem_hv;
 	struct xe_proxy_shmem *shmem;
 	size_t shmem_size;
+	u32 rsp_mem_offset;
 	u32 seqno;
 	bool lost;
 	struct mutex ids_lock; /* protects vms, queues */
@@ -69,6 +76,8 @@ struct vxp_context {
 	struct xarray queues;
 	u64 fence_context;
 	u64 ring_seqno[VXP_RINGS];
+	atomic64_t ring_done[VXP_RINGS];
+	u32 ring_queue[VXP_RINGS];
 	atomic64_t host_fence_seq;
 	spinlock_t put_lock; /* protects puts, num_puts, fences' put state */
 	__le64 puts[VXP_MAX_PUTS];

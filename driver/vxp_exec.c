@@ -77,7 +77,6 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_syncs = cpu_to_le32(num_syncs);
 	ext->address = cpu_to_le64(num_batches == 1 ? batches[0] : 0);
-	ext->ring_idx = cpu_to_le32(f->ring);
 	ext->flags = cpu_to_le32(flags);
 	memcpy(ext->payload, s->wire, s->num_wire * sizeof(s->wire[0]));
 	if (f->host_id)

@@ -24,6 +24,7 @@
 #include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
+#include "vxp_ring.h"
 #include "vxp_uapi.h"
 #include "vxp_userptr.h"
 #include "vxp_vm.h"
@@ -95,12 +96,6 @@ static int vxp_exec_queue_properties(struct drm_device *drm, u64 extensions,
 	return 0;
 }
 
-/* Which ring the queue's base-protocol work retires on (the host's rule). */
-static u32 vxp_exec_queue_ring(u32 id)
-{
-	return id < 63 ? id + 1 : 1 + id % 63;
-}
-
 /* The queue @id of @ctx, or NULL; valid while ctx->ids_lock is held. */
 static struct vxp_exec_queue *__vxp_exec_queue_find(struct vxp_context *ctx,
 						    u32 id)
@@ -157,6 +152,26 @@ void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id)
 	if (q)
 		q->banned = true;
 	mutex_unlock(&ctx->ids_lock);
+}
+
+/*
+ * A base-protocol host gave queue @id, which has no ring to retire on
+ * (vxp_ring.c): drop it again. Returns -EOPNOTSUPP, or the transport's
+ * errno.
+ */
+static int vxp_exec_queue_no_ring(struct vxp_context *ctx, u32 id)
+{
+	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY,
+				    sizeof(req)),
+		.exec_queue_id = cpu_to_le32(id),
+	};
+	int ret;
+
+	drm_dbg(ctx->vxp->drm, "exec queue %u has no ring on a base-protocol host\n",
+		id);
+	ret = vxp_ccmd_send(ctx, &req.hdr, NULL, 0);
+	return ret ? ret : -EOPNOTSUPP;
 }
 
 /*
@@ -262,10 +277,13 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 	ret = vxp_ccmd_send(ctx, &req->hdr, &rsp, sizeof(rsp));
 	if (!ret && rsp.ret)
 		ret = vxp_rsp_errno(rsp.ret);
+	if (!ret && le32_to_cpu(rsp.exec_queue_id) > VXP_BASE_MAX_QUEUE_ID &&
+	    !(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
+		ret = vxp_exec_queue_no_ring(ctx, le32_to_cpu(rsp.exec_queue_id));
 	if (!ret) {
 		q->id = le32_to_cpu(rsp.exec_queue_id);
 		q->vm = vm;
-		q->ring = vxp_exec_queue_ring(q->id);
+		q->ring = vxp_ring_of_queue(ctx, q->id);
 		q->width = args->width;
 		q->lr = vm->lr_mode;
 		args->exec_queue_id = q->id;
@@ -344,7 +362,7 @@ static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
 				       bool *known)
 {
 	struct xe_proxy_shmem *sh = ctx->shmem;
-	u32 off = le32_to_cpu(READ_ONCE(sh->rsp_mem_offset));
+	u32 off = ctx->rsp_mem_offset;
 
 	*known = false;
 	if ((ctx->vxp->features & XE_PROXY_F_QUEUE_STATE) &&

@@ -16,7 +16,7 @@ struct vxp_vm;
  * struct vxp_exec_queue - an exec queue of a host context
  * @id: the host driver's exec_queue_id
  * @vm: its VM (a reference)
- * @ring: the virtio-gpu ring its work retires on
+ * @ring: the ring its work retires on, or its queue tag (vxp_ring.c)
  * @width: batch buffers per exec (parallel submission when > 1)
  * @lr: on a long-running VM, whose jobs the host never sees retire, so it
  *	publishes no ban of the queue by itself

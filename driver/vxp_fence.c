@@ -18,6 +18,7 @@
 #include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
+#include "vxp_ring.h"
 
 static const char *vxp_fence_driver_name(struct dma_fence *fence)
 {
@@ -68,7 +69,8 @@ static void vxp_fence_ufence_work(struct work_struct *work)
 /**
  * vxp_fence_alloc() - a fence for the next submission on a ring
  * @ctx: the host context
- * @ring: the ring (< VXP_RINGS)
+ * @ring: the ring (< VXP_RINGS), or a queue's ring value (vxp_ring.c),
+ *	resolved when the submission goes out
  * @host_fence: also name a host fence the submission signals
  *
  * The fence is initialised by vxp_ccmd_send_fenced(), which every
@@ -200,6 +202,7 @@ void vxp_fence_signal(struct vxp_fence *f, int err)
 		spin_unlock_irqrestore(&ctx->put_lock, flags);
 	}
 	dma_fence_signal(&f->base);
+	vxp_ring_signalled(ctx, f->ring, f->base.seqno);
 	wake_up_all(&ctx->vxp->ufence_wq);
 	if (f->num_ufences && !err) {
 		dma_fence_get(&f->base);

@@ -27,7 +27,8 @@ struct vxp_ufence {
  * @base: the dma_fence
  * @lock: the lock of @base: protects the dma-fence core's state of it
  * @ctx: the host context (a reference)
- * @ring: the virtio-gpu ring
+ * @ring: the virtio-gpu ring (before publication maybe a queue's ring
+ *	value, see vxp_ring.c)
  * @host_id: the host fence the submission signals, 0 for none; later
  *	submissions of @ctx wait on it on the host instead of in the guest
  * @mm: address space of @ufences (a grab), or NULL

@@ -352,7 +352,8 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 		ret = vxp_ccmd_send(ctx, &base.hdr, NULL, 0);
 		if (!ret)
 			ret = vxp_blob_create(ctx, res_id, res_id, args->size);
-		return ret == -EIO ? -EINVAL : ret;
+		/* refused by the host (-EPROTO) or no BO for the blob (-EIO) */
+		return ret == -EIO || ret == -EPROTO ? -EINVAL : ret;
 	}
 	ret = vxp_ccmd_send_with_blob(ctx, &ext.hdr, &rsp, sizeof(rsp), res_id,
 				      res_id, args->size, &blob_err);

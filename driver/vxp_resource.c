@@ -69,22 +69,29 @@ void vxp_ctx_destroy_cmd(struct vxp_context *ctx)
  * @blob_id: 0 for the shmem, or a GEM_CREATE blob_id
  * @size: size in bytes
  *
+ * virglrenderer's native-context code (drm_context_get_shmem_blob())
+ * takes the shmem blob only with exactly VIRTIO_GPU_BLOB_FLAG_USE_MAPPABLE,
+ * as Mesa's vdrm creates it; BOs are also SHAREABLE so PRIME can export
+ * them.
+ *
  * Return: 0 or a negative errno.
  */
 int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size)
 {
+	u32 flags = VIRTIO_GPU_BLOB_FLAG_USE_MAPPABLE;
 	struct virtio_gpu_resource_create_blob req = {
 		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB),
 		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
 		.resource_id = cpu_to_le32(res_id),
 		.blob_mem = cpu_to_le32(VIRTIO_GPU_BLOB_MEM_HOST3D),
-		.blob_flags = cpu_to_le32(VIRTIO_GPU_BLOB_FLAG_USE_MAPPABLE |
-					  VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE),
 		.blob_id = cpu_to_le64(blob_id),
 		.size = cpu_to_le64(size),
 	};
 	struct virtio_gpu_ctrl_hdr rsp;
 
+	if (blob_id)
+		flags |= VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE;
+	req.blob_flags = cpu_to_le32(flags);
 	return vxp_ctrl_cmd(ctx->vxp, &req, sizeof(req), &rsp, sizeof(rsp),
 			    VIRTIO_GPU_RESP_OK_NODATA);
 }

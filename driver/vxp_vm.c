@@ -379,7 +379,6 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 	ext->exec_queue_id = cpu_to_le32(queue_id);
 	ext->num_binds = cpu_to_le32(num_ops);
 	ext->num_syncs = cpu_to_le32(num_syncs);
-	ext->ring_idx = cpu_to_le32(f->ring);
 	memcpy(ext->payload, ops, num_ops * sizeof(*ops));
 	memcpy(ext->payload + num_ops * sizeof(*ops), s->wire,
 	       s->num_wire * sizeof(s->wire[0]));

@@ -874,11 +874,18 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 
 /* --- exec queues ---------------------------------------------------------- */
 
-/* Base protocol: queue N retires on ring N + 1 (the reference's rule);
- * virtio-gpu has 64 rings, so ids past 62 share rings 1..63. */
+/*
+ * Base protocol: queue N retires on ring N + 1 (the reference's rule), and
+ * virtio-gpu has rings up to 63. The reference has no ring for higher ids,
+ * and guest modules since then do not keep such queues; older ones expect
+ * ids past 62 to share rings 1..63, which this host keeps for them unless
+ * it is strict.
+ */
 static uint32_t queue_ring(uint32_t id)
 {
-	return id < XE_HOST_MAX_RINGS - 1 ? id + 1 :
+	if (id < XE_HOST_MAX_RINGS - 1)
+		return id + 1;
+	return xe_host.base_protocol ? XE_HOST_NO_RING :
 	       1 + id % (XE_HOST_MAX_RINGS - 1);
 }
 
@@ -1101,15 +1108,20 @@ void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q)
 	if (id < 64)
 		__atomic_or_fetch(&ctx->shmem->banned_exec_queue_mask,
 				  1ULL << id, __ATOMIC_RELEASE);
-	if (id < XE_PROXY_BAN_BITMAP_BITS)
+	/* past the header the page is the response area */
+	if (id < XE_PROXY_BAN_BITMAP_BITS &&
+	    ctx->rsp_off >= sizeof(struct xe_proxy_shmem))
 		__atomic_or_fetch(&ctx->shmem->ban_bitmap[id / 64],
 				  1ULL << (id % 64), __ATOMIC_RELEASE);
 }
 
-/* The driver refuses work on a banned queue with ECANCELED (xe_exec.c). */
+/*
+ * The driver refuses work on a banned queue with ECANCELED (xe_exec.c).
+ * The reference host marks a ban only when an exec fails with EIO.
+ */
 static void note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q, int ret)
 {
-	if (ret == -ECANCELED || ret == -EIO)
+	if (ret == -EIO || (ret == -ECANCELED && !xe_host.base_protocol))
 		xe_host_queue_note_ban(ctx, q);
 }
 
@@ -1161,9 +1173,11 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 		note_ban(ctx, q, ret);
 	} else if (out) {
 		job = xe_host_job_from_syncobj(ctx->fd, out);
-		if (job)
+		/* the reference learns of bans from failing execs only */
+		if (job && !xe_host.base_protocol)
 			job->queue_id = q->id;
-		if (!job || xe_ring_add_job(ctx, &ctx->rings[q->ring_idx], job))
+		if (!job || (q->ring_idx != XE_HOST_NO_RING &&
+			     xe_ring_add_job(ctx, &ctx->rings[q->ring_idx], job)))
 			xe_log("context %u: out of memory tracking an exec", ctx->ctx_id);
 		xe_host_job_put(job);
 	}
@@ -1459,7 +1473,9 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 	const struct xe_proxy_ccmd_desc *d;
 	const char *name = ccmd_name(hdr->cmd);
 
-	if (hdr->cmd >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[hdr->cmd]) {
+	/* the reference's xe backend has no NOP */
+	if (hdr->cmd >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[hdr->cmd] ||
+	    (xe_host.base_protocol && hdr->cmd == XE_PROXY_CCMD_NOP)) {
 		bad(ctx, "unknown ccmd %u", hdr->cmd);
 		return -EINVAL;
 	}

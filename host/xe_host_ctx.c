@@ -286,6 +286,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	/* after the VMs' destruction: the reaper keeps the order */
 	xe_reap(ctx->fd, 0, ctx->ctx_id);
 	pthread_mutex_unlock(&xe_host.lock);
+	free(ctx->rsp);
 	free(ctx);
 }
 
@@ -392,13 +393,18 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
 }
 
 /**
- * xe_ctx_rsp() - where the response of a command goes
+ * xe_ctx_rsp() - the response of the command running
  * @ctx: the context
  * @hdr: the command (its rsp_off is guest-chosen)
  * @size: size of the response
  *
+ * The handler fills a private buffer, which xe_ctx_rsp_finish() copies to
+ * the shared page: the guest cannot change what the handler wrote under
+ * it, and a command that fails leaves the page alone, as in
+ * virglrenderer's drm_context.
+ *
  * Return: the zeroed response with its len set, or NULL (logged) when the
- * context has no shmem or the response would not fit.
+ * context has no shmem, the response would not fit, or memory ran out.
  */
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size)
@@ -419,14 +425,55 @@ void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 				   ctx->ctx_id, hdr->cmd, off, size, area);
 		return NULL;
 	}
-	rsp = (void *)((char *)ctx->shmem + ctx->rsp_off + off);
-	memset(rsp, 0, size);
+	rsp = calloc(1, size);
+	if (!rsp) {
+		xe_log_ratelimited("context %u: no memory for a %zu-byte response",
+				   ctx->ctx_id, size);
+		return NULL;
+	}
 	rsp->len = (uint32_t)size;
+	free(ctx->rsp);
+	ctx->rsp = rsp;
+	ctx->rsp_at = (uint32_t)off;
 	return rsp;
 }
 
+/**
+ * xe_ctx_rsp_finish() - publish the response of the command that ran
+ * @ctx: the context
+ * @ran: the command was well formed (else its response is dropped)
+ *
+ * Guests following virglrenderer's convention write into the response's
+ * len how many bytes they take (Mesa's vdrm_alloc_rsp()), and the
+ * reference host copies at most that many and leaves the count in len.
+ * Earlier guest modules left len 0, and test clients leave whatever was
+ * there, so this host writes the whole response, bounded by the page,
+ * unless it enforces the reference's conventions (XE_PROXY_BASE_PROTOCOL=1).
+ */
+void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran)
+{
+	struct xe_proxy_ccmd_rsp *dst;
+	uint32_t len, guest_len;
+
+	if (!ctx->rsp)
+		return;
+	if (ran && ctx->shmem) {
+		dst = (void *)((char *)ctx->shmem + ctx->rsp_off + ctx->rsp_at);
+		len = ctx->rsp->len;
+		/* read once: the guest may change it meanwhile */
+		guest_len = __atomic_load_n(&dst->len, __ATOMIC_RELAXED);
+		if (xe_host.base_protocol && guest_len < len)
+			len = guest_len;
+		memcpy(dst, ctx->rsp, len);
+		__atomic_store_n(&dst->len, len, __ATOMIC_RELAXED);
+	}
+	free(ctx->rsp);
+	ctx->rsp = NULL;
+}
+
 static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
-			uint64_t size, struct xe_host_blob *out)
+			uint64_t size, uint32_t blob_flags,
+			struct xe_host_blob *out)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	void *map;
@@ -434,6 +481,10 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 
 	if (ctx->shmem)
 		return -EEXIST;
+	/* drm_context_get_shmem_blob() takes exactly MAPPABLE */
+	if (xe_host.base_protocol &&
+	    blob_flags != VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE)
+		return -EINVAL;
 	if (size < sizeof(struct xe_proxy_shmem) + 64 ||
 	    size > XE_HOST_SHMEM_MAX || size % (uint64_t)page)
 		return -EINVAL;
@@ -461,7 +512,10 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	ctx->shmem = map;
 	ctx->shmem_size = size;
 	ctx->shmem_res_id = res_id;
-	ctx->rsp_off = sizeof(struct xe_proxy_shmem);
+	/* the reference's struct xe_shmem ends before the ban bitmap */
+	ctx->rsp_off = xe_host.base_protocol ?
+		       offsetof(struct xe_proxy_shmem, ban_bitmap) :
+		       sizeof(struct xe_proxy_shmem);
 	ctx->shmem->rsp_mem_offset = ctx->rsp_off;
 	out->fd = fd;
 	out->fd_type = XE_HOST_BLOB_FD_SHM;
@@ -539,7 +593,7 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 	    res_id == ctx->shmem_res_id)
 		ret = -EEXIST;
 	else if (!blob_id)
-		ret = shmem_create(ctx, res_id, size, out);
+		ret = shmem_create(ctx, res_id, size, blob_flags, out);
 	else
 		ret = bo_blob_create(ctx, res_id, blob_id, size, out);
 	pthread_mutex_unlock(&xe_host.lock);
@@ -651,11 +705,22 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 			}
 		}
 		memcpy(cmd, p, hdr.len);
-		if (xe_ccmd_dispatch(ctx, (const struct xe_proxy_ccmd_req *)cmd))
+		/*
+		 * As virglrenderer's drm_context: the seqno tells the guest
+		 * the command ran, so a refused one leaves it; the reference
+		 * also drops the rest of the stream.
+		 */
+		if (xe_ccmd_dispatch(ctx, (const struct xe_proxy_ccmd_req *)cmd)) {
+			xe_ctx_rsp_finish(ctx, false);
 			ret = -EINVAL;
-		if (ctx->shmem)
-			__atomic_store_n(&ctx->shmem->seqno, hdr.seqno,
-					 __ATOMIC_RELEASE);
+			if (xe_host.base_protocol)
+				break;
+		} else {
+			xe_ctx_rsp_finish(ctx, true);
+			if (ctx->shmem)
+				__atomic_store_n(&ctx->shmem->seqno, hdr.seqno,
+						 __ATOMIC_RELEASE);
+		}
 		p += hdr.len;
 		len -= hdr.len;
 	}

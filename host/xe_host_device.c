@@ -171,6 +171,11 @@ static int fill_capset(int fd, const uint32_t version[3])
 	/* docs/security.md: an administrator may turn guest userptr off */
 	if (!userptr_allowed())
 		c->u.xe.features &= ~XE_PROXY_F_USERPTR;
+	/* docs/protocol.md: what the reference host announces */
+	if (xe_host.base_protocol) {
+		c->u.xe.protocol_version = 0;
+		c->u.xe.features = 0;
+	}
 	return 0;
 }
 
@@ -189,6 +194,7 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		pthread_mutex_unlock(&xe_host.lock);
 		return fd;
 	}
+	xe_host.base_protocol = opted_in("XE_PROXY_BASE_PROTOCOL");
 	ret = fill_capset(fd, version);
 	close(fd);
 	if (ret) {
@@ -222,10 +228,12 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		goto err;
 	}
 	xe_host.initialised = true;
-	xe_log("serving %s (8086:%04x rev %02x), protocol %u, features 0x%llx%s",
+	xe_log("serving %s (8086:%04x rev %02x), protocol %u, features 0x%llx%s%s",
 	       xe_host.path, xe_host.capset.u.xe.pci_device_id,
-	       xe_host.capset.u.xe.pci_revision_id, XE_PROXY_PROTOCOL_VERSION,
+	       xe_host.capset.u.xe.pci_revision_id,
+	       xe_host.capset.u.xe.protocol_version,
 	       (unsigned long long)xe_host.capset.u.xe.features,
+	       xe_host.base_protocol ? ", strictly as the reference host" : "",
 	       ", per-guest limits in force (docs/security.md)");
 	pthread_mutex_unlock(&xe_host.lock);
 	return 0;

@@ -21,6 +21,7 @@
 #include "xe_proxy_proto.h"
 
 #define XE_HOST_MAX_RINGS	64	/* virtio-gpu ring_idx is 0..63 */
+#define XE_HOST_NO_RING		UINT32_MAX
 #define XE_HOST_SHMEM_MAX	(16u << 20)
 
 /* --- small u64 -> pointer hash map (xe_host_map.c) --- */
@@ -251,7 +252,7 @@ struct xe_host_vm {
  * struct xe_host_queue - an exec queue of a context
  * @id: the host driver's exec_queue_id
  * @vm_id: its VM
- * @ring_idx: ring its base-protocol work retires on
+ * @ring_idx: ring its base-protocol work retires on, XE_HOST_NO_RING for none
  * @width: submission width (its charge: xe_limit_charge_queue())
  * @banned: the host driver banned it
  */
@@ -274,6 +275,9 @@ struct xe_host_queue {
  * @shmem_res_id: its resource id
  * @rsp_off: where the response area starts in @shmem: the host's own copy,
  *	never read back from the shared page (the guest can write it)
+ * @rsp: the response of the command running, built here and copied into
+ *	the shared page once the command succeeded (xe_ctx_rsp()), or NULL
+ * @rsp_at: its offset in the response area
  * @objects: blob_id -> struct xe_object
  * @resources: res_id -> struct xe_object (its own, and imports attached)
  * @imports: GEM handle -> struct xe_object, the imports of other contexts'
@@ -293,6 +297,8 @@ struct xe_host_ctx {
 	size_t shmem_size;
 	uint32_t shmem_res_id;
 	uint32_t rsp_off;
+	struct xe_proxy_ccmd_rsp *rsp;
+	uint32_t rsp_at;
 	struct xe_map objects;
 	struct xe_map resources;
 	struct xe_map imports;
@@ -315,6 +321,7 @@ void xe_object_unpin(struct xe_object *obj);
 int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool force);
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size);
+void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran);
 
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
@@ -398,6 +405,9 @@ void xe_reaper_stop(void);
  * @wake_fd: eventfd that wakes the fence thread
  * @stop: the fence thread must exit
  * @fault_mode: guests may create fault-mode VMs (XE_PROXY_FAULT_MODE=1)
+ * @base_protocol: behave as the reference host, virglrenderer's
+ *	drm_context with the reference xe backend, strictly
+ *	(XE_PROXY_BASE_PROTOCOL=1, docs/protocol.md)
  * @limit: per-guest limits, enum xe_limit
  * @used: what the guest holds of each
  * @reap_lock: protects @reap_head, @reap_tail and @reap_stop; taken after
@@ -428,6 +438,7 @@ struct xe_host {
 	int wake_fd;
 	bool stop;
 	bool fault_mode;
+	bool base_protocol;
 	uint64_t limit[XE_LIMIT_COUNT];
 	uint64_t used[XE_LIMIT_COUNT];
 	pthread_mutex_t reap_lock;

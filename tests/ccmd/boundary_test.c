@@ -11,6 +11,7 @@
  *   boundary_test NAME        run one case, KTAP on stdout
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <signal.h>
 #include <sys/mman.h>
 
@@ -973,6 +974,117 @@ static bool case_prime_import_charged(void)
 	return ok && ret == 0 && still_works(&c.t);
 }
 
+/* --- the reference host's conventions (docs/protocol.md) ---------------- */
+
+/* A command the host refuses leaves the seqno; later ones still run. */
+static bool case_refused_ccmd_leaves_seqno(void)
+{
+	struct xe_proxy_ccmd_vm_create_rsp *r;
+	struct xe_proxy_shmem *sh;
+	uint32_t before;
+	struct env e;
+	bool ok;
+
+	ok = env_open(&e);
+	sh = e.t.shmem;
+	before = sh->seqno;
+	ok = ok && ccmd_add(&e.t.s, 99, sizeof(struct xe_proxy_ccmd_req), 0);
+	ok = ok && submit(&e.t) != 0 && sh->seqno == before;
+	ktap_diag("seqno %u after a refused ccmd (before %u)", sh->seqno, before);
+	/* this host goes on with the rest of the stream; the strict one not */
+	ccmd_add(&e.t.s, 99, sizeof(struct xe_proxy_ccmd_req), 0);
+	ccmd_vm_create(&e.t.s, 0, 0);
+	r = rsp(&e.t, 0);
+	ok = ok && submit(&e.t) != 0 && sh->seqno == e.t.s.seqno &&
+	     !r->ret && r->vm_id;
+	return ok && still_works(&e.t);
+}
+
+static bool base_caps_are_the_references(void)
+{
+	struct xe_proxy_capset_drm cap = { 0 };
+	uint32_t max_ver = 0, max_size = 0;
+
+	virgl_renderer_get_cap_set(XE_PROXY_CAPSET_DRM, &max_ver, &max_size);
+	if (max_size < XE_PROXY_CAPSET_MIN_SIZE || max_size > sizeof(cap))
+		return false;
+	virgl_renderer_fill_caps(XE_PROXY_CAPSET_DRM, max_ver, &cap);
+	ktap_diag("strict capset: protocol %u, features 0x%llx",
+		  cap.u.xe.protocol_version, (unsigned long long)cap.u.xe.features);
+	return cap.context_type == XE_PROXY_DRM_CONTEXT_XE &&
+	       !cap.u.xe.protocol_version && !cap.u.xe.features;
+}
+
+/*
+ * XE_PROXY_BASE_PROTOCOL=1: the capset announces nothing, the shmem blob
+ * must be exactly MAPPABLE and has the reference's header, responses are
+ * cut to the len the guest left, a refused command drops the rest of the
+ * stream, and extension ccmds and NOP are refused.
+ */
+static bool case_base_protocol_strict(void)
+{
+	struct virgl_renderer_resource_create_blob_args a = {
+		.blob_mem = VIRGL_RENDERER_BLOB_MEM_HOST3D,
+		.blob_flags = VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE |
+			      VIRGL_RENDERER_BLOB_FLAG_USE_SHAREABLE,
+		.size = SHMEM_SIZE, .ctx_id = 1,
+	};
+	struct xe_proxy_ccmd_vm_create_rsp *r;
+	struct xe_proxy_shmem *sh;
+	char name[] = "strict";
+	struct tctx t = { .id = 1 };
+	uint32_t seqno, err = 0;
+	uint64_t size;
+	bool ok;
+
+	setenv("XE_PROXY_BASE_PROTOCOL", "1", 1);
+	ok = init_renderer() && base_caps_are_the_references() &&
+	     !virgl_renderer_context_create_with_flags(1, XE_PROXY_CAPSET_DRM,
+						       sizeof(name) - 1, name);
+	a.res_handle = t.shmem_res = next_res++;
+	ok = ok && virgl_renderer_resource_create_blob(&a) != 0;
+	a.blob_flags = VIRGL_RENDERER_BLOB_FLAG_USE_MAPPABLE;
+	ok = ok && !virgl_renderer_resource_create_blob(&a) &&
+	     !virgl_renderer_resource_map(t.shmem_res, &t.shmem, &size);
+	if (!ok)
+		return false;
+	sh = t.shmem;
+	ktap_diag("rsp_mem_offset %u", sh->rsp_mem_offset);
+	ok = sh->rsp_mem_offset == offsetof(struct xe_proxy_shmem, ban_bitmap);
+
+	/* the guest takes 12 bytes: vm_id stays as it was */
+	r = rsp(&t, 0);
+	memset(r, 0xa5, sizeof(*r));
+	r->hdr.len = 12;
+	ccmd_vm_create(&t.s, 0, 0);
+	ok = ok && !submit(&t) && r->hdr.len == 12 && r->ret == 0 &&
+	     r->vm_id == 0xa5a5a5a5u;
+	/* the whole response when the guest takes it */
+	r->hdr.len = sizeof(*r);
+	ccmd_vm_create(&t.s, 0, 0);
+	ok = ok && !submit(&t) && r->hdr.len == sizeof(*r) && !r->ret &&
+	     r->vm_id && r->vm_id != 0xa5a5a5a5u;
+
+	/* a refused command: the seqno stays, the rest is dropped */
+	seqno = sh->seqno;
+	ccmd_add(&t.s, XE_PROXY_CCMD_NOP, sizeof(struct xe_proxy_ccmd_req), 0);
+	r->hdr.len = sizeof(*r);
+	r->vm_id = 0;
+	ccmd_vm_create(&t.s, 0, 0);
+	ok = ok && submit(&t) != 0 && sh->seqno == seqno && r->vm_id == 0;
+	ktap_diag("seqno %u after a refused NOP and a VM_CREATE (before %u)",
+		  sh->seqno, seqno);
+	/* no extension: GEM_CREATE_EXT is refused too */
+	ccmd_gem_create_ext(&t.s, BO_SIZE, placement_sysmem, 0, 0, 7,
+			    DRM_XE_GEM_CPU_CACHING_WB, 0);
+	ok = ok && submit(&t) != 0 && sh->seqno == seqno;
+	/* and the context goes on */
+	r->hdr.len = sizeof(*r);
+	ok = ok && vm_create(&t, &err) && sh->seqno == t.s.seqno;
+	tctx_close(&t);
+	return ok;
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1003,6 +1115,8 @@ static const struct {
 	{ "prime_attach_hostile", case_prime_attach_hostile },
 	{ "prime_import_outlives_exporter", case_prime_import_outlives_exporter },
 	{ "prime_import_charged", case_prime_import_charged },
+	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
+	{ "base_protocol_strict", case_base_protocol_strict },
 };
 
 int main(int argc, char **argv)
