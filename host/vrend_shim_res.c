@@ -319,7 +319,7 @@ SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
 		return -EINVAL;
 	if (r->blob.fd >= 0) {
 		p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 r->blob.fd, 0);
+			 r->blob.fd, (off_t)r->blob.offset);
 	} else {
 		/*
 		 * No dma-buf (a VM-private BO): take the core's mapping through
@@ -385,7 +385,7 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 	if (ret)
 		return ret;
 	if (mmap(addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-		 r->blob.fd, 0) == MAP_FAILED) {
+		 r->blob.fd, (off_t)r->blob.offset) == MAP_FAILED) {
 		ret = -errno;
 		xe_host_mapping_remove(addr, r->size);
 		return ret;

@@ -113,12 +113,14 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
  * @fd_type: XE_HOST_BLOB_FD_*
  * @map_info: VIRGL_RENDERER_MAP_CACHE_* caching of a host mapping
  * @size: size in bytes
+ * @offset: where the resource starts in what @fd maps (a slice of a BO)
  */
 struct xe_host_blob {
 	int fd;
 	uint32_t fd_type;
 	uint32_t map_info;
 	uint64_t size;
+	uint64_t offset;
 };
 
 #define XE_HOST_BLOB_FD_DMABUF	1 /* VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF */

@@ -104,13 +104,14 @@ static void object_free(struct xe_host_ctx *ctx, struct xe_object *obj,
  * @ctx: its context
  * @obj: the object (may be freed)
  *
- * Neither the guest's handle, a resource (an import's attachment), a VM
- * mapping nor a bind user fence needs it: until then the driver still
+ * Neither the guest's handle, a resource (an import's attachment), a slice
+ * resource, a VM mapping nor a bind user fence needs it: until then the driver still
  * holds the BO's memory, so the object and its charge stay.
  */
 void xe_ctx_object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
 {
-	if (obj->guest_ref || obj->res_id || obj->bindings || obj->pins)
+	if (obj->guest_ref || obj->res_id || obj->bindings || obj->pins ||
+	    obj->slices)
 		return;
 	if (obj->imported)
 		xe_map_del(&ctx->imports, obj->handle);
@@ -260,12 +261,31 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		xe_host_vm_unbind_guest_mem(ctx, val);
 	for (i = 0; xe_map_next(&ctx->vms, &i, &key, &val);)
 		xe_host_vm_destroy(ctx, val, true);
+	/*
+	 * A slice's fd holds its BO: its own charge (one BO) goes with it, and
+	 * the BO's bytes go with the BO's last slice when no resource of the
+	 * BO's own carries them (the guest dropped that first) and no pending
+	 * user fence keeps them with the object.
+	 */
+	for (i = 0; xe_map_next(&ctx->slices, &i, &key, &val);) {
+		struct xe_slice *s = val;
+		uint64_t bytes = 0;
+
+		if (!--s->obj->slices && !s->obj->res_id && !s->obj->pins) {
+			bytes = s->obj->size;
+			s->obj->slice_charged = true;
+		}
+		orphan_add((uint32_t)key, bytes, NULL);
+		free(s);
+	}
 	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);) {
 		struct xe_object *obj = val;
 
 		if (obj->res_id)
 			orphan_add(obj->res_id, obj->size, obj->pins ? obj : NULL);
-		object_free(ctx, obj, !obj->res_id);
+		else if (obj->slice_charged)
+			xe_limit_release(XE_LIMIT_BOS, 1);	/* the handle goes */
+		object_free(ctx, obj, !obj->res_id && !obj->slice_charged);
 	}
 	/* imports hold no resource: each has its own charge */
 	for (i = 0; xe_map_next(&ctx->imports, &i, &key, &val);)
@@ -276,6 +296,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	xe_map_free(&ctx->queues);
 	xe_map_free(&ctx->objects);
 	xe_map_free(&ctx->resources);
+	xe_map_free(&ctx->slices);
 	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
 		xe_guest_mem_free(val);
 	xe_map_free(&ctx->guest_mems);
@@ -532,14 +553,92 @@ release_mem:
 	return ret;
 }
 
+/*
+ * A new dma-buf fd of @obj into @out, or -1 for a VM-private BO: those have
+ * none (xe_gem_prime_export: -EPERM) and are mapped through the context's
+ * own fd instead, see xe_host_ctx_map().
+ */
+static int object_blob_fd(struct xe_host_ctx *ctx, struct xe_object *obj,
+			  struct xe_host_blob *out)
+{
+	struct drm_prime_handle prime = {
+		.handle = obj->handle,
+		.flags = DRM_CLOEXEC | DRM_RDWR,
+	};
+	int ret = xe_ioctl(ctx->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
+
+	if (ret == -EPERM)
+		prime.fd = -1;
+	else if (ret)
+		return ret;
+	out->fd = prime.fd;
+	out->fd_type = prime.fd >= 0 ? XE_HOST_BLOB_FD_DMABUF : 0;
+	out->map_info = obj->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC ?
+			VIRGL_RENDERER_MAP_CACHE_WC :
+			VIRGL_RENDERER_MAP_CACHE_CACHED;
+	return 0;
+}
+
+/*
+ * XE_PROXY_F_BLOB_SLICE: a resource for [offset, offset + size) of a BO.
+ * It is one more fd on the host, so one more BO against the limit; its
+ * bytes are the BO's, charged already.
+ */
+static int slice_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
+			     uint64_t blob_id, uint64_t size,
+			     struct xe_host_blob *out)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t pgoff = (blob_id >> 32) & XE_PROXY_BLOB_SLICE_PGOFF_MAX;
+	uint64_t offset = pgoff * XE_PROXY_BLOB_SLICE_UNIT;
+	struct xe_object *obj = xe_map_get(&ctx->objects, (uint32_t)blob_id);
+	struct xe_slice *s;
+	int ret;
+
+	if (!obj || !obj->guest_ref)
+		return -ENOENT;
+	if (!size || size % page || offset % page || offset >= obj->size ||
+	    size > obj->size - offset)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	ret = xe_limit_charge_bo(0, ctx->ctx_id);
+	if (ret)
+		goto err_free;
+	ret = object_blob_fd(ctx, obj, out);
+	if (ret)
+		goto err_charge;
+	s->obj = obj;
+	s->offset = offset;
+	s->size = size;
+	ret = xe_map_put(&ctx->slices, res_id, s);
+	if (ret)
+		goto err_fd;
+	obj->slices++;
+	out->offset = offset;
+	out->size = size;
+	return 0;
+err_fd:
+	if (out->fd >= 0)
+		close(out->fd);
+	out->fd = -1;
+err_charge:
+	xe_limit_release_bo(0);
+err_free:
+	free(s);
+	return ret;
+}
+
 static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 			  uint64_t blob_id, uint64_t size,
 			  struct xe_host_blob *out)
 {
 	struct xe_object *obj;
-	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
 	int ret;
 
+	if (blob_id & XE_PROXY_BLOB_SLICE_FLAG)
+		return slice_blob_create(ctx, res_id, blob_id, size, out);
 	if (blob_id > UINT32_MAX)
 		return -EINVAL;
 	obj = xe_map_get(&ctx->objects, blob_id);
@@ -549,29 +648,17 @@ static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 		return -EEXIST;
 	if (!size || size > obj->size)
 		return -EINVAL;
-	prime.handle = obj->handle;
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
-	/*
-	 * VM-private BOs have no dma-buf (xe_gem_prime_export: -EPERM); they
-	 * are still mappable through the context's own fd, see
-	 * xe_host_ctx_map().
-	 */
-	if (ret == -EPERM)
-		prime.fd = -1;
-	else if (ret)
+	ret = object_blob_fd(ctx, obj, out);
+	if (ret)
 		return ret;
 	ret = xe_map_put(&ctx->resources, res_id, obj);
 	if (ret) {
-		if (prime.fd >= 0)
-			close(prime.fd);
+		if (out->fd >= 0)
+			close(out->fd);
+		out->fd = -1;
 		return ret;
 	}
 	obj->res_id = res_id;
-	out->fd = prime.fd;
-	out->fd_type = prime.fd >= 0 ? XE_HOST_BLOB_FD_DMABUF : 0;
-	out->map_info = obj->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC ?
-			VIRGL_RENDERER_MAP_CACHE_WC :
-			VIRGL_RENDERER_MAP_CACHE_CACHED;
 	out->size = obj->size;
 	return 0;
 }
@@ -590,7 +677,7 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 		return -EINVAL;
 	pthread_mutex_lock(&xe_host.lock);
 	if (xe_map_get(&ctx->resources, res_id) || xe_map_get(&ctx->guest_mems, res_id) ||
-	    res_id == ctx->shmem_res_id)
+	    xe_map_get(&ctx->slices, res_id) || res_id == ctx->shmem_res_id)
 		ret = -EEXIST;
 	else if (!blob_id)
 		ret = shmem_create(ctx, res_id, size, blob_flags, out);
@@ -609,12 +696,19 @@ int xe_host_ctx_map(struct xe_host_ctx *ctx, uint32_t res_id, void **ptr,
 		    uint64_t *size)
 {
 	struct xe_object *obj;
+	struct xe_slice *s;
 	int ret = 0;
 
 	pthread_mutex_lock(&xe_host.lock);
 	if (res_id && res_id == ctx->shmem_res_id) {
 		*ptr = ctx->shmem;
 		*size = ctx->shmem_size;
+	} else if ((s = xe_map_get(&ctx->slices, res_id))) {
+		ret = xe_ctx_object_map(ctx, s->obj);
+		if (!ret) {
+			*ptr = (char *)s->obj->map + s->offset;
+			*size = s->size;
+		}
 	} else if ((obj = xe_ctx_object_by_res(ctx, res_id))) {
 		ret = xe_ctx_object_map(ctx, obj);
 		if (!ret) {
@@ -630,13 +724,17 @@ int xe_host_ctx_map(struct xe_host_ctx *ctx, uint32_t res_id, void **ptr,
 
 int xe_host_ctx_unmap(struct xe_host_ctx *ctx, uint32_t res_id)
 {
-	struct xe_object *obj;
+	struct xe_object *obj = NULL;
+	struct xe_slice *s;
 	int ret = 0;
 
 	pthread_mutex_lock(&xe_host.lock);
+	s = xe_map_get(&ctx->slices, res_id);
 	if (res_id && res_id == ctx->shmem_res_id) {
 		/* The core keeps writing responses: the mapping stays. */
-	} else if ((obj = xe_ctx_object_by_res(ctx, res_id))) {
+	} else if (s || (obj = xe_ctx_object_by_res(ctx, res_id))) {
+		if (s)
+			obj = s->obj;
 		if (obj->map)
 			munmap(obj->map, obj->map_size);
 		obj->map = NULL;
@@ -652,6 +750,7 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 {
 	struct xe_guest_mem *gm;
 	struct xe_object *obj;
+	struct xe_slice *s;
 
 	pthread_mutex_lock(&xe_host.lock);
 	if (res_id && res_id == ctx->shmem_res_id) {
@@ -663,6 +762,11 @@ void xe_host_ctx_resource_unref(struct xe_host_ctx *ctx, uint32_t res_id)
 	} else if ((obj = xe_map_del(&ctx->resources, res_id))) {
 		obj->res_id = 0;
 		xe_ctx_object_release(ctx, obj);
+	} else if ((s = xe_map_del(&ctx->slices, res_id))) {
+		xe_limit_release_bo(0);
+		s->obj->slices--;
+		xe_ctx_object_release(ctx, s->obj);
+		free(s);
 	} else if ((gm = xe_map_del(&ctx->guest_mems, res_id))) {
 		xe_host_vm_unbind_guest_mem(ctx, gm);
 		xe_guest_mem_free(gm);

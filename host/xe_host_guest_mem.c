@@ -178,7 +178,7 @@ int xe_host_ctx_create_guest_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 		return -ENOMEM;
 	pthread_mutex_lock(&xe_host.lock);
 	if (xe_map_get(&ctx->resources, res_id) || xe_map_get(&ctx->guest_mems, res_id) ||
-	    res_id == ctx->shmem_res_id) {
+	    xe_map_get(&ctx->slices, res_id) || res_id == ctx->shmem_res_id) {
 		ret = -EEXIST;
 	} else if (!clear_of_mappings(gm)) {
 		xe_log_ratelimited("context %u: guest-memory resource %u lies where a blob is mapped",

@@ -140,6 +140,9 @@ void xe_ring_fini(struct xe_ring *ring);
  * @imported: another context's resource, imported into this context's fd
  *	(xe_host_import.c): no blob_id, in &xe_host_ctx.imports while it lives
  *	and in &xe_host_ctx.resources while attached (@res_id)
+ * @slices: slice resources of it (struct xe_slice) that hold it
+ * @slice_charged: its context went while only slices held it: its bytes
+ *	moved to the orphan of its last slice
  */
 struct xe_object {
 	uint32_t handle;
@@ -156,6 +159,20 @@ struct xe_object {
 	uint32_t pins;
 	bool charged;
 	struct xe_orphan *orphan;
+	uint32_t slices;
+	bool slice_charged;
+};
+
+/**
+ * struct xe_slice - a resource for part of a BO (XE_PROXY_F_BLOB_SLICE)
+ * @obj: the BO, held (@obj->slices)
+ * @offset: first byte of the BO it covers
+ * @size: bytes it covers
+ */
+struct xe_slice {
+	struct xe_object *obj;
+	uint64_t offset;
+	uint64_t size;
 };
 
 /**
@@ -282,6 +299,7 @@ struct xe_host_queue {
  * @resources: res_id -> struct xe_object (its own, and imports attached)
  * @imports: GEM handle -> struct xe_object, the imports of other contexts'
  *	resources, attached or still bound
+ * @slices: res_id -> struct xe_slice
  * @guest_mems: res_id -> struct xe_guest_mem
  * @vms: vm_id -> struct xe_host_vm
  * @queues: exec_queue_id -> struct xe_host_queue
@@ -302,6 +320,7 @@ struct xe_host_ctx {
 	struct xe_map objects;
 	struct xe_map resources;
 	struct xe_map imports;
+	struct xe_map slices;
 	struct xe_map guest_mems;
 	struct xe_map vms;
 	struct xe_map queues;

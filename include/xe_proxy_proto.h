@@ -125,6 +125,23 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_EXEC_PARALLEL	0x800ULL /* XE_PROXY_EXEC_FLAG_PARALLEL */
 #define XE_PROXY_F_VM_QUERY_ATTRS	0x1000ULL /* XE_PROXY_CCMD_VM_QUERY_ATTRS */
 #define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
+#define XE_PROXY_F_BLOB_SLICE		0x4000ULL /* XE_PROXY_BLOB_SLICE() blob_ids */
+
+/*
+ * XE_PROXY_F_BLOB_SLICE: a RESOURCE_CREATE_BLOB (HOST3D) whose blob_id is
+ * XE_PROXY_BLOB_SLICE(@blob_id, @pgoff) creates a resource for @size bytes
+ * of the BO @blob_id, starting @pgoff units of XE_PROXY_BLOB_SLICE_UNIT
+ * bytes into it, rather than for the BO itself. RESOURCE_MAP_BLOB of it
+ * maps only that range, so a guest can map a BO larger than its
+ * host-visible window piece by piece. A slice holds the BO until its
+ * resource is unreffed, and counts as one BO against XE_PROXY_MAX_BOS (it
+ * is one fd on the host) but not against XE_PROXY_MEM_LIMIT.
+ */
+#define XE_PROXY_BLOB_SLICE_FLAG	0x8000000000000000ULL
+#define XE_PROXY_BLOB_SLICE_UNIT	4096ULL
+#define XE_PROXY_BLOB_SLICE_PGOFF_MAX	((1ULL << 31) - 1)
+#define XE_PROXY_BLOB_SLICE(blob_id, pgoff)				\
+	(XE_PROXY_BLOB_SLICE_FLAG | ((__u64)(pgoff) << 32) | (__u32)(blob_id))
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest
