@@ -14,6 +14,7 @@
 #include "vxp_debugfs.h"
 #include "vxp_drm.h"
 #include "vxp_drv.h"
+#include "vxp_hostmem.h"
 
 static const char *const vxp_vq_names[VXP_VQ_TRIP_SLOTS] = {
 	[0x01] = "RESOURCE_CREATE_2D", [0x02] = "RESOURCE_UNREF",
@@ -53,6 +54,14 @@ static int vxp_round_trips_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int vxp_hostmem_debugfs_show(struct seq_file *m, void *unused)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	vxp_hostmem_show(to_vxp(entry->dev), m);
+	return 0;
+}
+
 /**
  * vxp_debugfs_init() - register the debugfs files (before drm_dev_register)
  * @vxp: the device
@@ -60,4 +69,5 @@ static int vxp_round_trips_show(struct seq_file *m, void *unused)
 void vxp_debugfs_init(struct vxp_device *vxp)
 {
 	drm_debugfs_add_file(vxp->drm, "round_trips", vxp_round_trips_show, NULL);
+	drm_debugfs_add_file(vxp->drm, "hostmem", vxp_hostmem_debugfs_show, NULL);
 }

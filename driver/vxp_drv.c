@@ -17,6 +17,7 @@
 #include "vxp_capset.h"
 #include "vxp_drm.h"
 #include "vxp_drv.h"
+#include "vxp_hostmem.h"
 #include "vxp_pci.h"
 #include "vxp_query.h"
 #include "vxp_vq.h"
@@ -106,7 +107,7 @@ static int vxp_probe(struct virtio_device *vdev)
 		ret = -EBUSY;
 		goto err_vq;
 	}
-	drm_mm_init(&vxp->hv_mm, 0, vxp->hv.len);
+	vxp_hostmem_init(vxp);
 
 	ret = vxp_pci_create(vxp);
 	if (ret) {

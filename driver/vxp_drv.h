@@ -63,11 +63,10 @@ struct workqueue_struct;
  *	nest inside it.
  *
  * &vxp_bo.lock (mutex, one per BO)
- *	Protects the BO's mapping in the host-visible window, made once on
- *	the first mmap() (mmap_lock held) or dma-buf mapping, and the
- *	contexts of other files its resource is attached to (a bind, with no
- *	VM lock held, or a handle's close). Under it: &vxp_device.hv_lock and
- *	the control queue (RESOURCE_MAP_BLOB, CTX_ATTACH_RESOURCE).
+ *	Protects the contexts of other files the BO's resource is attached
+ *	to (a bind, with no VM lock held, or a handle's close). Under it: the
+ *	control queue (CTX_ATTACH_RESOURCE). Its mappings in the
+ *	host-visible window are &vxp_device.hv_lock's.
  *
  * &vxp_context.ids_lock (mutex, one per file's context)
  *	Protects the context's VM and exec queue tables (inserts, removals
@@ -92,10 +91,22 @@ struct workqueue_struct;
  *	mm's mmap_lock inside); no other lock of the driver nests inside.
  *
  * &vxp_device.hv_lock (mutex)
- *	Protects the allocator of the host-visible window
- *	(&vxp_device.hv_mm). Taken under &vxp_file.lock or &vxp_bo.lock or
- *	none; nothing nests inside.
- *
+ *	Protects the host-visible window (vxp_hostmem.c): its allocator
+ *	(&vxp_device.hv_mm), the LRU of BO mappings, every struct
+ *	vxp_hv_map and each BO's pointers to them (&vxp_bo.hv_whole,
+ *	&vxp_bo.hv_chunks). Held across the host round trips that map and
+ *	unmap (RESOURCE_CREATE_BLOB, MAP_BLOB, UNMAP_BLOB) and across the
+ *	zap of an evicted mapping's user PTEs (unmap_mapping_range():
+ *	i_mmap_rwsem and page-table locks nest inside). Taken in a CPU fault
+ *	with the faulting mm's mmap_lock held, from dma-buf map and unmap
+ *	with the dma-buf's reservation lock held, under &vxp_file.lock
+ *	(a context's shared page), and when a BO is freed (possibly under
+ *	the mmap_lock of a munmap()); never while dropping a reference to a
+ *	BO or a context, and never together with &vxp_bo.lock. Under it:
+ *	&vxp_device.ctrlq_lock and allocations. A fault pins the mapping it
+ *	inserts PTEs from (&vxp_hv_map.pins) before dropping the lock, so
+ *	eviction, which skips pinned mappings and takes a mapping out of its
+ *	BO before zapping it, can never zap PTEs a fault is still inserting. *
  * &vxp_userptr.lock (spinlock)
  *	Protects the notifier sequence of a userptr: orders
  *	mmu_interval_set_seq() in the invalidate callback, which may run
@@ -176,7 +187,11 @@ struct vxp_clock_sync {
  * @ref: held by the virtio binding and by the DRM device; the last put frees
  * @hv: the host-visible shared memory region (BO and shmem mappings)
  * @hv_mm: allocator of offsets in @hv
- * @hv_lock: protects @hv_mm
+ * @hv_lock: protects @hv_mm, @hv_lru, @hv_maps, @hv_evictions
+ * @hv_lru: BO mappings in @hv, least recently used first (vxp_hostmem.c)
+ * @hv_chunk: the granule a large BO is mapped in
+ * @hv_maps: BO mappings made, for debugfs
+ * @hv_evictions: BO mappings evicted to make room, for debugfs
  * @ctx_ida: virtio-gpu context ids
  * @res_ida: virtio-gpu resource ids
  * @pci: the virtual PCI bus and function
@@ -205,7 +220,11 @@ struct vxp_device {
 
 	struct virtio_shm_region hv;
 	struct drm_mm hv_mm;
-	struct mutex hv_lock; /* protects hv_mm */
+	struct mutex hv_lock; /* protects hv_mm, hv_lru, hv_maps, hv_evictions */
+	struct list_head hv_lru;
+	u64 hv_chunk;
+	u64 hv_maps;
+	u64 hv_evictions;
 
 	struct ida ctx_ida;
 	struct ida res_ida;

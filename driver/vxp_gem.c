@@ -4,18 +4,21 @@
  *
  * A BO is a GEM object of the host context plus a HOST3D blob resource that
  * names it on the virtio side (blob_id == the guest's resource id). CPU
- * access goes through the host-visible region: the first mmap asks the host
- * to map the blob at an offset of the region (RESOURCE_MAP_BLOB) and the
- * pages of that window are inserted into the process, with the caching the
- * host reported. A BO shared with PRIME stays in its creator's context; a
- * file that binds it attaches the resource to its own context first
- * (vxp_bo_attach()). Argument checks follow xe_gem_create_ioctl() and
- * xe_gem_mmap_offset_ioctl() in drivers/gpu/drm/xe/xe_bo.c.
+ * access goes through the host-visible region, a cache of BO mappings
+ * (vxp_hostmem.c): mmap() only sets the VMA up, and a CPU fault has the
+ * part of the BO it touches mapped there (RESOURCE_MAP_BLOB) and inserts
+ * those pages, with the caching the host reported; eviction zaps them, and
+ * the next access faults them back. A BO shared with PRIME stays in its
+ * creator's context; a file that binds it attaches the resource to its own
+ * context first (vxp_bo_attach()). Argument checks follow
+ * xe_gem_create_ioctl() and xe_gem_mmap_offset_ioctl() in
+ * drivers/gpu/drm/xe/xe_bo.c.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -58,16 +61,15 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 	unsigned long idx_ctx;
 	int idx;
 
+	/* Its mappings and slices first: the host holds the BO for them. */
+	vxp_hostmem_bo_release(bo);
 	/* Once unplugged the host is gone with everything it held. */
 	if (drm_dev_enter(obj->dev, &idx)) {
-		if (bo->hv_mapped)
-			vxp_blob_unmap(vxp, bo->res_id);
 		vxp_blob_unref(vxp, bo->res_id);
 		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
 			vxp_ccmd_send_nowait(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
-	vxp_hostmem_free(vxp, &bo->hv);
 	ida_free(&vxp->res_ida, bo->res_id);
 	/* The unref detached the resource from every context on the host. */
 	xa_for_each(&bo->importers, idx_ctx, importer)
@@ -141,63 +143,101 @@ static void vxp_bo_close(struct drm_gem_object *obj, struct drm_file *file)
 	vxp_context_put(ctx);
 }
 
-/* Ask the host to put the blob into the host-visible window, once. */
-static int vxp_bo_hv_map(struct vxp_bo *bo)
+/* The protection of a BO's pages with the host's caching. */
+static pgprot_t vxp_bo_prot(struct vm_area_struct *vma, u32 map_info)
 {
-	struct vxp_device *vxp = bo->ctx->vxp;
-	int ret = 0;
+	pgprot_t prot = pgprot_decrypted(vm_get_page_prot(vma->vm_flags));
 
-	mutex_lock(&bo->lock);
-	if (bo->hv_mapped)
-		goto out;
-	ret = vxp_hostmem_alloc(vxp, &bo->hv, bo->base.size);
-	if (ret) {
-		drm_dbg(vxp->drm, "host-visible window full (%zu bytes wanted)\n",
-			bo->base.size);
+	if (map_info == VIRTIO_GPU_MAP_CACHE_WC)
+		return pgprot_writecombine(prot);
+	if (map_info == VIRTIO_GPU_MAP_CACHE_UNCACHED)
+		return pgprot_noncached(prot);
+	return prot;
+}
+
+/* Pages a fault inserts at most: the aligned block around the fault. */
+#define VXP_PREFAULT	SZ_2M
+
+/*
+ * Map the part of the BO the fault touches into the window and insert its
+ * pages, the faulting one first and then the rest of its VXP_PREFAULT
+ * block that the mapping and the VMA share. The mapping is pinned while
+ * the PTEs go in, so eviction cannot zap it meanwhile.
+ */
+static vm_fault_t vxp_bo_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct vxp_device *vxp = bo->ctx->vxp;
+	unsigned long node_start = drm_vma_node_start(&obj->vma_node);
+	u64 vma_off = (u64)(vma->vm_pgoff - node_start) << PAGE_SHIFT;
+	u64 off = (u64)(vmf->pgoff - node_start) << PAGE_SHIFT;
+	u64 start, end, o, pfn0;
+	struct vxp_hv_map *m;
+	vm_fault_t ret;
+	pgprot_t prot;
+	int idx;
+
+	if (!drm_dev_enter(obj->dev, &idx))
+		return VM_FAULT_SIGBUS;
+	m = vxp_hostmem_map(bo, off, false);
+	if (IS_ERR(m)) {
+		ret = PTR_ERR(m) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 		goto out;
 	}
-	ret = vxp_blob_map(vxp, bo->res_id, &bo->hv, &bo->map_info);
-	if (ret) {
-		vxp_hostmem_free(vxp, &bo->hv);
-		goto out;
+	prot = vxp_bo_prot(vma, m->map_info);
+	/* the window page of BO offset o is pfn0 + o / PAGE_SIZE */
+	pfn0 = PHYS_PFN(vxp->hv.addr + m->node.start - m->offset);
+	ret = vmf_insert_pfn_prot(vma, vmf->address, pfn0 + PHYS_PFN(off), prot);
+	start = max3(round_down(off, VXP_PREFAULT), m->offset, vma_off);
+	end = min3(round_down(off, VXP_PREFAULT) + VXP_PREFAULT,
+		   m->offset + m->size, vma_off + (vma->vm_end - vma->vm_start));
+	for (o = start; !(ret & VM_FAULT_ERROR) && o < end; o += PAGE_SIZE) {
+		if (o == off)
+			continue;
+		/* Not an error for the fault if a neighbour fails. */
+		if (vmf_insert_pfn_prot(vma, vma->vm_start + (o - vma_off),
+					pfn0 + PHYS_PFN(o), prot) & VM_FAULT_ERROR)
+			break;
 	}
-	bo->hv_mapped = true;
+	vxp_hostmem_unpin(vxp, m);
 out:
-	mutex_unlock(&bo->lock);
+	drm_dev_exit(idx);
 	return ret;
 }
 
+/*
+ * Nothing is mapped yet: the fault handler does it. The fake offset stays
+ * in vm_pgoff, so unmap_mapping_range() on the device's address space
+ * finds these PTEs when the window evicts them; dma-buf mmaps share that
+ * address space (drm_gem_dmabuf_export()) and the offset
+ * (drm_gem_prime_mmap()).
+ */
 static int vxp_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	struct vxp_bo *bo = to_vxp_bo(obj);
-	struct vxp_device *vxp = bo->ctx->vxp;
-	unsigned long size = vma->vm_end - vma->vm_start;
-	unsigned long end;
-	int ret;
+	u64 first = (u64)(vma->vm_pgoff - drm_vma_node_start(&obj->vma_node)) << PAGE_SHIFT;
+	u64 end;
 
-	ret = vxp_bo_hv_map(bo);
-	if (ret)
-		return ret;
-
-	/* drm_gem_mmap() leaves the fake offset in vm_pgoff. */
-	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
-	if (check_add_overflow(vma->vm_pgoff << PAGE_SHIFT, size, &end) ||
+	/* PFN maps cannot be copied on write (as TTM refuses them) */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	if (check_add_overflow(first, (u64)(vma->vm_end - vma->vm_start), &end) ||
 	    end > obj->size)
 		return -EINVAL;
-
+	if (!vxp_hostmem_mappable(bo)) {
+		drm_dbg(obj->dev, "BO of %zu bytes larger than the host-visible window\n",
+			obj->size);
+		return -ENOSPC;
+	}
 	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_decrypted(vm_get_page_prot(vma->vm_flags));
-	if (bo->map_info == VIRTIO_GPU_MAP_CACHE_WC)
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	else if (bo->map_info == VIRTIO_GPU_MAP_CACHE_UNCACHED)
-		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-
-	return io_remap_pfn_range(vma, vma->vm_start,
-				  PHYS_PFN(vxp->hv.addr + bo->hv.start) + vma->vm_pgoff,
-				  size, vma->vm_page_prot);
+	return 0;
 }
 
 static const struct vm_operations_struct vxp_bo_vm_ops = {
+	.fault = vxp_bo_fault,
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };
@@ -213,23 +253,28 @@ static struct sg_table *vxp_bo_map_dma_buf(struct dma_buf_attachment *attach,
 {
 	struct drm_gem_object *obj = attach->dmabuf->priv;
 	struct vxp_bo *bo = to_vxp_bo(obj);
+	struct vxp_device *vxp = bo->ctx->vxp;
+	struct vxp_hv_map *m;
 	struct sg_table *sgt;
 	dma_addr_t addr;
 	int ret, idx;
 
 	if (!drm_dev_enter(obj->dev, &idx))
 		return ERR_PTR(-ENODEV);
-	ret = vxp_bo_hv_map(bo);
+	/* pinned whole until vxp_bo_unmap_dma_buf() */
+	m = vxp_hostmem_map(bo, 0, true);
 	drm_dev_exit(idx);
-	if (ret)
-		return ERR_PTR(ret);
+	if (IS_ERR(m))
+		return ERR_CAST(m);
 	sgt = kzalloc_obj(*sgt, GFP_KERNEL);
-	if (!sgt)
-		return ERR_PTR(-ENOMEM);
+	if (!sgt) {
+		ret = -ENOMEM;
+		goto err_unpin;
+	}
 	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
 	if (ret)
 		goto err_free;
-	addr = dma_map_resource(attach->dev, bo->ctx->vxp->hv.addr + bo->hv.start,
+	addr = dma_map_resource(attach->dev, vxp->hv.addr + m->node.start,
 				obj->size, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	ret = dma_mapping_error(attach->dev, addr);
 	if (ret)
@@ -243,6 +288,8 @@ err_table:
 	sg_free_table(sgt);
 err_free:
 	kfree(sgt);
+err_unpin:
+	vxp_hostmem_unpin(vxp, m);
 	return ERR_PTR(ret);
 }
 
@@ -250,13 +297,17 @@ static void vxp_bo_unmap_dma_buf(struct dma_buf_attachment *attach,
 				 struct sg_table *sgt,
 				 enum dma_data_direction dir)
 {
+	struct vxp_bo *bo = to_vxp_bo(attach->dmabuf->priv);
+
 	dma_unmap_resource(attach->dev, sg_dma_address(sgt->sgl),
 			   sg_dma_len(sgt->sgl), dir, DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(sgt);
 	kfree(sgt);
+	/* the whole mapping map_dma_buf pinned, there until unpinned */
+	vxp_hostmem_unpin(bo->ctx->vxp, bo->hv_whole);
 }
 
-/* No pin: the window mapping lasts as long as the BO. */
+/* The importer's mapping stays pinned in the window until it unmaps. */
 static const struct dma_buf_ops vxp_dmabuf_ops = {
 	.map_dma_buf = vxp_bo_map_dma_buf,
 	.unmap_dma_buf = vxp_bo_unmap_dma_buf,

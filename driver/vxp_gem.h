@@ -9,20 +9,20 @@
 #include <linux/xarray.h>
 
 #include <drm/drm_gem.h>
-#include <drm/drm_mm.h>
 
 struct dma_buf;
 struct vxp_context;
+struct vxp_hv_map;
 
 /**
  * struct vxp_bo - a BO of a host context
  * @base: the GEM object
  * @ctx: the host context holding the BO (a reference)
  * @res_id: its virtio-gpu resource id, also its blob_id on the host
- * @lock: protects the host-visible mapping below and @importers
- * @hv: where the blob sits in the host-visible window
- * @map_info: VIRTIO_GPU_MAP_CACHE_* the host reported
- * @hv_mapped: @hv is valid
+ * @lock: protects @importers
+ * @hv_whole: its mapping in the host-visible window as a whole, or NULL
+ * @hv_chunks: its mappings there granule by granule (NULL entries where
+ *	not mapped), or NULL; both under &vxp_device.hv_lock (vxp_hostmem.c)
  * @vm_private: created for one VM (GEM_CREATE vm_id), never exported
  * @importers: ctx_id -> struct vxp_context (a reference): the contexts of
  *	other files the resource is attached to (vxp_bo_attach())
@@ -31,10 +31,9 @@ struct vxp_bo {
 	struct drm_gem_object base;
 	struct vxp_context *ctx;
 	u32 res_id;
-	struct mutex lock; /* protects hv, map_info, hv_mapped, importers */
-	struct drm_mm_node hv;
-	u32 map_info;
-	bool hv_mapped;
+	struct mutex lock; /* protects importers */
+	struct vxp_hv_map *hv_whole;
+	struct vxp_hv_map **hv_chunks;
 	bool vm_private;
 	struct xarray importers;
 };

@@ -113,14 +113,18 @@ static int vxp_query_host(struct vxp_context *ctx, u32 query, u32 size,
 	return 0;
 }
 
-/* Never advertise more than the guest can map through the host window. */
+/*
+ * Never advertise more than the guest can map through the host window: a
+ * host without slices maps BOs whole, so none can outgrow the window. With
+ * slices the window is a cache (vxp_hostmem.c) and limits nothing.
+ */
 static void vxp_query_clamp_mem_regions(struct vxp_device *vxp, void *data,
 					u32 size)
 {
 	struct drm_xe_query_mem_regions *mr = data;
 	u32 i, n;
 
-	if (size < sizeof(*mr))
+	if (size < sizeof(*mr) || (vxp->features & XE_PROXY_F_BLOB_SLICE))
 		return;
 	n = min_t(u32, mr->num_mem_regions,
 		  (size - sizeof(*mr)) / sizeof(mr->mem_regions[0]));
