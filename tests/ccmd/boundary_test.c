@@ -580,6 +580,42 @@ static bool case_mem_charged_while_bound(void)
 	return ok && ret == 0 && still_works(&e.t);
 }
 
+/*
+ * A slice resource (XE_PROXY_F_BLOB_SLICE) is one more fd: one BO against
+ * XE_PROXY_MAX_BOS, given back on its unref. It holds its BO after the
+ * guest closed the BO and dropped the BO's own resource.
+ */
+static bool case_slices_bounded(void)
+{
+	uint32_t res = next_res++, s1 = next_res++, s2 = next_res++, *p = NULL;
+	uint64_t size = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_BOS", "4", 1);
+	ok = env_open(&e);	/* shmem + BO */
+	ok = ok && gem_create(&e.t, 2 << 20, 10) == 0 &&
+	     create_blob(&e.t, res, 10, 2 << 20) == 0 &&
+	     create_blob(&e.t, s1, XE_PROXY_BLOB_SLICE(10, 256), 1 << 20) == 0;
+	ok = ok && create_blob(&e.t, s2, XE_PROXY_BLOB_SLICE(10, 0), 1 << 20) != 0;
+	ktap_diag("second slice over XE_PROXY_MAX_BOS=4: %s", ok ? "refused" : "not refused");
+	ccmd_gem_close(&e.t.s, 10);
+	ok = ok && submit(&e.t) == 0;
+	virgl_renderer_resource_unref(res);
+	ok = ok && !virgl_renderer_resource_map(s1, (void **)&p, &size) && size == 1 << 20;
+	if (ok) {
+		p[(1 << 20) / 4 - 1] = 0x5a5a5a5a;
+		ok = p[(1 << 20) / 4 - 1] == 0x5a5a5a5a &&
+		     !virgl_renderer_resource_unmap(s1);
+	}
+	virgl_renderer_resource_unref(s1);
+	/* the BO went with its last slice: room for a BO and a slice again */
+	ok = ok && gem_create(&e.t, 2 << 20, 11) == 0 &&
+	     create_blob(&e.t, next_res++, 11, 2 << 20) == 0 &&
+	     create_blob(&e.t, s2, XE_PROXY_BLOB_SLICE(11, 0), 1 << 20) == 0;
+	return ok && still_works(&e.t);
+}
+
 /* A pending bind user fence holds its BO: the BO stays charged. */
 static bool case_mem_charged_while_ufence_pending(void)
 {
@@ -1104,6 +1140,7 @@ static const struct {
 	{ "unmap_at_mapping_limit", case_unmap_at_mapping_limit },
 	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
 	{ "mem_charged_while_bound", case_mem_charged_while_bound },
+	{ "slices_bounded", case_slices_bounded },
 	{ "mem_charged_while_ufence_pending", case_mem_charged_while_ufence_pending },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },
 	{ "fence_fds_bounded", case_fence_fds_bounded },

@@ -788,6 +788,40 @@ static void run_corpus(struct tctx *t)
 	}
 }
 
+/*
+ * XE_PROXY_F_BLOB_SLICE: a resource for the BO's second page maps that
+ * page; slices outside the BO, misaligned or of an unknown BO are refused.
+ */
+static void blob_slice_tests(struct tctx *t, struct tbo *bo)
+{
+	uint32_t res = next_res++, *p = NULL;
+	uint64_t size = 0;
+	bool ok;
+
+	ok = bo->map && !create_blob(t, res, XE_PROXY_BLOB_SLICE(bo->blob_id, 1), 4096) &&
+	     !virgl_renderer_resource_map(res, (void **)&p, &size) && size == 4096;
+	if (ok) {
+		bo->map[1024 + 7] = 0x51ce51ce;
+		ok = p[7] == 0x51ce51ce;
+		p[8] = 0xfeedf00d;
+		ok = ok && bo->map[1024 + 8] == 0xfeedf00d;
+		ok = ok && !virgl_renderer_resource_unmap(res);
+	}
+	virgl_renderer_resource_unref(res);
+	ktap_test(ok, "blob_slice_maps_its_range");
+
+	ok = create_blob(t, next_res++, XE_PROXY_BLOB_SLICE(bo->blob_id, BO_SIZE / 4096), 4096) &&
+	     create_blob(t, next_res++, XE_PROXY_BLOB_SLICE(bo->blob_id, 1), BO_SIZE) &&
+	     create_blob(t, next_res++, XE_PROXY_BLOB_SLICE(bo->blob_id, 0), 100) &&
+	     create_blob(t, next_res++, XE_PROXY_BLOB_SLICE(bo->blob_id, 0), 0) &&
+	     create_blob(t, next_res++,
+			 XE_PROXY_BLOB_SLICE(bo->blob_id, XE_PROXY_BLOB_SLICE_PGOFF_MAX), 4096);
+	ktap_test(ok, "blob_slice_outside_bo_refused");
+	ok = create_blob(t, next_res++, XE_PROXY_BLOB_SLICE(77, 0), 4096) &&
+	     create_blob(t, bo->res, XE_PROXY_BLOB_SLICE(bo->blob_id, 0), 4096);
+	ktap_test(ok && still_works(t), "blob_slice_unknown_bo_or_res_reuse_refused");
+}
+
 /* --- the tests ------------------------------------------------------------ */
 
 int main(void)
@@ -808,7 +842,7 @@ int main(void)
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
 	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
-	ktap_header(40 + CORPUS_SIZE);
+	ktap_header(43 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -856,6 +890,7 @@ int main(void)
 		ok = bo.map[100] == 0x12345678;
 	}
 	ktap_test(ok, "bo_cpu_write_read");
+	blob_slice_tests(&a, &bo);
 
 	ccmd_vm_create(&a.s, 0, 0);
 	ok = submit(&a) == 0;
