@@ -361,6 +361,11 @@ SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
  * replaces it with anonymous memory to unmap, and never calls
  * virgl_renderer_resource_unmap() for it. Both the address and the size
  * must be page aligned, so no neighbouring page of the window is replaced.
+ *
+ * QEMU maps a resource at most once at a time (it refuses a second map
+ * while the first stands, as virglrenderer itself does not), so a resource
+ * mapped before was unmapped since: the guest's window evicted it and
+ * faults it back, possibly elsewhere. Its old place is forgotten.
  */
 SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *addr)
 {
@@ -379,8 +384,10 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 		return -EOPNOTSUPP;
 	if (!addr || (uintptr_t)addr % page || r->size % page)
 		return -EINVAL;
-	if (r->fixed)
-		return -EBUSY;
+	if (r->fixed) {
+		xe_host_mapping_remove(r->fixed, r->size);
+		r->fixed = NULL;
+	}
 	ret = xe_host_mapping_add(addr, r->size);
 	if (ret)
 		return ret;

@@ -356,6 +356,17 @@ static void test_xe(void)
 	ktap_test(virgl_renderer_resource_unmap(BO_RES) == 0 &&
 		  virgl_renderer_resource_unmap(BO_RES) == -EINVAL,
 		  "bo_unmap_once");
+	/*
+	 * QEMU unmaps a fixed mapping by mapping anonymous memory over it; the
+	 * guest may map the resource again, elsewhere (its window evicted it).
+	 */
+	if (mapped) {
+		mapped = mmap(fixed, BLOB_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			      MAP_FIXED | MAP_NORESERVE, -1, 0) == (void *)fixed;
+		fixed = (uint32_t *)(window + 2 * BLOB_SIZE);
+		mapped = mapped && virgl_renderer_resource_map_fixed(BO_RES, fixed) == 0;
+	}
+	ktap_test(mapped && fixed[0] == 0xc0ffee, "bo_map_fixed_again_after_unmap");
 	ret = virgl_renderer_resource_export_blob(BO_RES, &fd_type, &fd);
 	ktap_test(ret == 0 && fd >= 0 &&
 		  fd_type == VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF, "bo_export_blob");
