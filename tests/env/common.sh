@@ -65,3 +65,14 @@ xe_kernel_image() {
 	echo "guest kernel '$1' has no image: run tests/env/setup" >&2
 	return 1
 }
+
+# The host's real Xe render nodes, one /dev/dri/renderD* a line, in the
+# order the host library looks for one (sysfs: the device's driver is xe).
+xe_real_render_nodes() {
+	local r
+	for r in /sys/class/drm/renderD*; do
+		[ "$(basename "$(readlink -f "$r/device/driver" 2>/dev/null)")" = xe ] &&
+			echo "/dev/dri/$(basename "$r")"
+	done
+	return 0
+}
