@@ -86,7 +86,7 @@ ktap_check "no_driver_errors_in_dmesg" [ "$errs" = "$errs0" ]
 
 for b in "$@"; do
 	t0=$(date +%s)
-	timeout -k 10 300 "/usr/libexec/igt-gpu-tools/$b" >"/tmp/igt-$b.log" 2>&1
+	timeout -k 10 900 "/usr/libexec/igt-gpu-tools/$b" >"/tmp/igt-$b.log" 2>&1
 	rc=$?
 	ktap_diag "igt $b exit $rc in $(($(date +%s) - t0))s"
 	sed -n "s/^Subtest \([^:]*\): \([A-Z]*\).*/# igt $b \1 \2/p" "/tmp/igt-$b.log"
