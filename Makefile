@@ -21,6 +21,9 @@
 #   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
 #   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
 #                        through our driver; IGT diffed against host-direct
+#   make hw-check        on a host with an Intel Xe GPU: the IGT list host-direct
+#                        on the real driver and through a guest, diffed
+#                        (exit 2 without one; README.md "Hardware check")
 #   make fuzz-host       stateful libFuzzer (ASan+UBSan) over the host ABI, FUZZ_SECONDS=N
 #   make deb             Debian packages in build/deb/, built in the test root
 #                        and lintian-checked: virtio-xe-proxy-dkms (guest) and
@@ -35,7 +38,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace deb
+.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace hw-check deb
 
 all: module
 
@@ -74,6 +77,10 @@ vm-test: sim host modules-all
 
 guest-userspace: sim host
 	tests/userspace/run
+
+# Not applicable (exit 2) without an Xe GPU; builds what it needs itself.
+hw-check:
+	tests/hw/check
 
 BENCH_ITERATIONS ?= 200
 bench: sim host modules-all
