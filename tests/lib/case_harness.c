@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "case_harness.h"
@@ -33,6 +34,11 @@ struct kt_result {
 
 static struct kt_result *result;
 static sigjmp_buf case_end;
+/* The case's own process: a check failing in a process it forked ends that. */
+static pid_t case_pid;
+
+/* Seconds a case may run before it is killed; KT_CASE_TIMEOUT overrides. */
+#define KT_DEFAULT_TIMEOUT	120
 
 void kt_diag(const char *fmt, ...)
 {
@@ -53,6 +59,11 @@ static void __attribute__((noreturn)) end_case(enum kt_status status,
 	if (result->status == KT_NONE || result->status == KT_PASS) {
 		result->status = status;
 		vsnprintf(result->reason, sizeof(result->reason), fmt, ap);
+	}
+	/* not the case's process: its jump buffer and teardown are not ours */
+	if (getpid() != case_pid) {
+		fflush(stdout);
+		_exit(1);
 	}
 	siglongjmp(case_end, 1);
 }
@@ -126,7 +137,9 @@ static void __attribute__((noreturn)) run_child(const struct kt_case *c)
 		result->status = KT_FAIL_;
 		_exit(0);
 	}
-	if ((!fx || guarded(fx->setup, data)) && guarded(c->run, data))
+	/* a check failing in a forked process has set the result already */
+	if ((!fx || guarded(fx->setup, data)) && guarded(c->run, data) &&
+	    result->status == KT_NONE)
 		result->status = KT_PASS;
 	if (fx)
 		guarded(fx->teardown, data);
@@ -134,20 +147,92 @@ static void __attribute__((noreturn)) run_child(const struct kt_case *c)
 	_exit(0);
 }
 
-/* Runs @c in a child process; prints its KTAP line. */
+static unsigned int case_timeout(void)
+{
+	const char *env = getenv("KT_CASE_TIMEOUT");
+	char *end;
+	unsigned long t;
+
+	if (!env || !*env)
+		return KT_DEFAULT_TIMEOUT;
+	t = strtoul(env, &end, 10);
+	return *end || t > 86400 ? KT_DEFAULT_TIMEOUT : (unsigned int)t;
+}
+
+/*
+ * Waits for the case's process for up to @timeout seconds (0: forever),
+ * woken by SIGCHLD, which the caller blocked. False if it timed out.
+ */
+static bool wait_case(pid_t pid, unsigned int timeout, int *wstatus)
+{
+	struct timespec now, end, left;
+	sigset_t chld;
+	pid_t r;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout;
+	for (;;) {
+		r = waitpid(pid, wstatus, timeout ? WNOHANG : 0);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;	/* reported by the caller as no result */
+		if (!timeout || r < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000L;
+		}
+		if (left.tv_sec < 0)
+			return false;
+		sigtimedwait(&chld, NULL, &left);
+	}
+}
+
+/* Runs @c in a child process, its own process group; prints its KTAP line. */
 static void run_case(const struct kt_case *c)
 {
+	unsigned int timeout = case_timeout();
+	sigset_t chld, old;
 	int wstatus = 0;
+	bool done;
 	pid_t pid;
 
 	memset(result, 0, sizeof(*result));
 	fflush(stdout);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		setpgid(0, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		case_pid = getpid();
 		run_child(c);
-	if (pid < 0 || waitpid(pid, &wstatus, 0) != pid) {
+	}
+	if (pid > 0)
+		setpgid(pid, pid);	/* either of the two calls wins */
+	done = pid > 0 && wait_case(pid, timeout, &wstatus);
+	if (pid > 0) {
+		/* the case's leftovers (a hung case, processes it forked) go too */
+		kill(-pid, SIGKILL);
+		if (!done)
+			waitpid(pid, &wstatus, 0);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
 		kt_diag("%s: cannot run the case: %s", c->name, strerror(errno));
 		ktap_test(0, c->name);
+		return;
+	}
+	if (!done) {
+		kt_diag("%s: timed out after %u s (KT_CASE_TIMEOUT)", c->name, timeout);
+		ktap_fail(c->name, "timed out");
 		return;
 	}
 	if (WIFSIGNALED(wstatus)) {
@@ -194,8 +279,10 @@ static bool selected(const struct kt_case *c, int npat, char **pat)
 static void usage(const char *prog)
 {
 	printf("usage: %s [--list] [CASE|GLOB...]\n"
-	       "  runs the cases whose names match (all without arguments), as KTAP\n",
-	       prog);
+	       "  runs the cases whose names match (all without arguments), as KTAP;\n"
+	       "  each in its own process group, killed after KT_CASE_TIMEOUT seconds\n"
+	       "  (default %d, 0: never)\n",
+	       prog, KT_DEFAULT_TIMEOUT);
 }
 
 int kt_main(int argc, char **argv)

@@ -47,6 +47,15 @@ static inline int ktap_test(int ok, const char *name)
 	return ok;
 }
 
+/* A failed test case with the reason on its line ("not ok N name # why"). */
+static inline void ktap_fail(const char *name, const char *why)
+{
+	ktap_num++;
+	ktap_fail_count++;
+	printf("not ok %u %s # %s\n", ktap_num, name, why);
+	fflush(stdout);
+}
+
 static inline void ktap_skip(const char *name, const char *why)
 {
 	ktap_num++;
