@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Guest side of `make vm-test`: load virtio_xe_proxy the way users do
 # (modprobe virtio_gpu pulls it in first through the softdep), check it took
-# the device, then run the xe ioctl suite on its render node.
+# the device, then run the xe ioctl suite on its render node (the cases
+# named in the arguments, all without).
 . /lib/ktap.sh
 modprobe virtio_gpu
 node=""
@@ -19,4 +20,4 @@ if [ -z "$node" ]; then
 	exit 1
 fi
 echo "# xe render node: $node ($(cat /sys/class/drm/$(basename $node)/device/device))"
-exec /bin/xe_ioctl_test --device "$node"
+exec /bin/xe_ioctl_test --device "$node" "$@"

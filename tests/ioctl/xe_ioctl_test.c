@@ -25,6 +25,8 @@ int main(int argc, char **argv)
 {
 	int i, n = 1;
 
+	kt_program_options =
+		"  --device NODE  the xe render node (default /dev/dri/renderD128)\n";
 	/* --device is ours; everything else is the harness's */
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--device") && i + 1 < argc)

@@ -276,6 +276,8 @@ static bool selected(const struct kt_case *c, int npat, char **pat)
 	return false;
 }
 
+const char *kt_program_options;
+
 static void usage(const char *prog)
 {
 	printf("usage: %s [--list] [CASE|GLOB...]\n"
@@ -283,6 +285,8 @@ static void usage(const char *prog)
 	       "  each in its own process group, killed after KT_CASE_TIMEOUT seconds\n"
 	       "  (default %d, 0: never)\n",
 	       prog, KT_DEFAULT_TIMEOUT);
+	if (kt_program_options)
+		fputs(kt_program_options, stdout);
 }
 
 int kt_main(int argc, char **argv)

@@ -138,6 +138,9 @@ const char *kt_errname(long ret);
  * prints KTAP; returns the exit code. Arguments: --list, --help, and case
  * names or shell globs.
  */
+/* The program's own options, for --help (set before kt_main()). */
+extern const char *kt_program_options;
+
 int kt_main(int argc, char **argv);
 
 #endif /* TESTS_CASE_HARNESS_H */
