@@ -202,12 +202,54 @@ err_free:
 }
 
 /**
- * vxp_context_userptrs_fini() - the DRM file of @ctx was closed
+ * vxp_context_file_close() - the DRM file of @ctx was closed
  * @ctx: the context
  *
- * Releases its userptrs and the exec fences kept for them: those fences
- * hold @ctx, so they must go before the last reference can. VMs already
- * destroyed released theirs then.
+ * As xe_file_close(): the file's exec queues are killed and its VMs closed
+ * on the host now, although BOs it created, shared with other files, keep
+ * @ctx (and the host context they live in) alive. Closing the VMs also
+ * releases their userptrs and the exec fences kept for them, which hold
+ * @ctx: they must go before its last reference can.
+ */
+void vxp_context_file_close(struct vxp_context *ctx)
+{
+	struct vxp_exec_queue *q;
+	struct vxp_vm *vm;
+	unsigned long id;
+
+	/* queues first: an LR VM cannot go while a queue uses it */
+	for (;;) {
+		id = 0;
+		mutex_lock(&ctx->ids_lock);
+		q = xa_find(&ctx->queues, &id, ULONG_MAX, XA_PRESENT);
+		if (q)
+			xa_erase(&ctx->queues, id);
+		mutex_unlock(&ctx->ids_lock);
+		if (!q)
+			break;
+		vxp_exec_queue_close(ctx, q);
+	}
+	for (;;) {
+		id = 0;
+		mutex_lock(&ctx->ids_lock);
+		vm = xa_find(&ctx->vms, &id, ULONG_MAX, XA_PRESENT);
+		if (vm)
+			xa_erase(&ctx->vms, id);
+		mutex_unlock(&ctx->ids_lock);
+		if (!vm)
+			break;
+		vxp_vm_close(ctx, vm);
+	}
+}
+
+/**
+ * vxp_context_userptrs_fini() - the DRM file of @ctx was closed after unplug
+ * @ctx: the context
+ *
+ * What vxp_context_file_close() does when the host is gone: releases its
+ * userptrs and the exec fences kept for them, which hold @ctx, so they must
+ * go before the last reference can. VMs already destroyed released theirs
+ * then.
  */
 void vxp_context_userptrs_fini(struct vxp_context *ctx)
 {

@@ -84,10 +84,21 @@ static int vxp_open(struct drm_device *drm, struct drm_file *file)
 static void vxp_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vxp_file *vf = file->driver_priv;
+	int idx;
 
-	if (!IS_ERR_OR_NULL(vf->ctx))
-		vxp_context_userptrs_fini(vf->ctx);
-	/* BOs exported from this file keep the host context alive. */
+	/*
+	 * BOs exported from this file keep the host context alive, but not
+	 * its queues and VMs. After unplug the host is gone with them: only
+	 * the userptrs, whose fences hold the context, are released.
+	 */
+	if (!IS_ERR_OR_NULL(vf->ctx)) {
+		if (drm_dev_enter(drm, &idx)) {
+			vxp_context_file_close(vf->ctx);
+			drm_dev_exit(idx);
+		} else {
+			vxp_context_userptrs_fini(vf->ctx);
+		}
+	}
 	vxp_context_put(vf->ctx);
 	mutex_destroy(&vf->lock);
 	kfree(vf);

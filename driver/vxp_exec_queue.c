@@ -322,14 +322,8 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 				 struct drm_file *file)
 {
 	struct drm_xe_exec_queue_destroy *args = data;
-	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
-		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY,
-				    sizeof(req)),
-		.exec_queue_id = cpu_to_le32(args->exec_queue_id),
-	};
 	struct vxp_context *ctx;
 	struct vxp_exec_queue *q;
-	int ret;
 
 	if (VXP_IOCTL_DBG(drm, args->pad) ||
 	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]))
@@ -343,6 +337,27 @@ int vxp_exec_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	mutex_unlock(&ctx->ids_lock);
 	if (VXP_IOCTL_DBG(drm, !q))
 		return -ENOENT;
+	return vxp_exec_queue_close(ctx, q);
+}
+
+/**
+ * vxp_exec_queue_close() - destroy a queue already out of ctx->queues
+ * @ctx: its context
+ * @q: the queue, erased from @ctx->queues by the caller; freed here
+ *
+ * The host destroys it (xe kills it: jobs not run yet never run); its VM
+ * reference goes after that. Sleeps; not with ctx->ids_lock held.
+ *
+ * Return: 0 or the errno of sending the destroy.
+ */
+int vxp_exec_queue_close(struct vxp_context *ctx, struct vxp_exec_queue *q)
+{
+	struct xe_proxy_ccmd_exec_queue_destroy_req req = {
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_EXEC_QUEUE_DESTROY,
+				    sizeof(req)),
+		.exec_queue_id = cpu_to_le32(q->id),
+	};
+	int ret;
 
 	mutex_lock(&q->vm->lock);
 	vxp_vm_forget_queue(q->vm, q->id);

@@ -41,6 +41,7 @@ int vxp_exec_queue_set_property_ioctl(struct drm_device *drm, void *data,
 				      struct drm_file *file);
 int vxp_exec_queue_lookup(struct vxp_context *ctx, u32 id,
 			  struct vxp_exec_queue *q, struct vxp_vm **vm);
+int vxp_exec_queue_close(struct vxp_context *ctx, struct vxp_exec_queue *q);
 void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id);
 int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id, bool ask_host);
 u64 vxp_exec_queue_max_priority(void);

@@ -199,10 +199,6 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file)
 {
 	struct drm_xe_vm_destroy *args = data;
-	struct xe_proxy_ccmd_vm_destroy_req req = {
-		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_DESTROY, sizeof(req)),
-		.vm_id = cpu_to_le32(args->vm_id),
-	};
 	struct vxp_context *ctx;
 	struct vxp_vm *vm;
 	int ret;
@@ -228,6 +224,27 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 	mutex_unlock(&ctx->ids_lock);
 	if (ret)
 		return ret;
+
+	return vxp_vm_close(ctx, vm);
+}
+
+/**
+ * vxp_vm_close() - destroy a VM already out of ctx->vms
+ * @ctx: its context
+ * @vm: the VM, erased from @ctx->vms by the caller, whose reference goes
+ *
+ * Binds and execs using it finish first (its lock); then the host destroys
+ * it and its userptrs are released. Sleeps; not with ctx->ids_lock held.
+ *
+ * Return: 0 or the errno of sending the destroy.
+ */
+int vxp_vm_close(struct vxp_context *ctx, struct vxp_vm *vm)
+{
+	struct xe_proxy_ccmd_vm_destroy_req req = {
+		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_VM_DESTROY, sizeof(req)),
+		.vm_id = cpu_to_le32(vm->id),
+	};
+	int ret;
 
 	mutex_lock(&vm->lock);
 	vm->closed = true;

@@ -54,6 +54,7 @@ int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
+int vxp_vm_close(struct vxp_context *ctx, struct vxp_vm *vm);
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm);
 struct vxp_vm *vxp_vm_lookup(struct vxp_context *ctx, u32 id);

@@ -222,3 +222,62 @@ KT_CASE(xe_env, prime_exec_ordered_by_sync_file)
 	KT_ASSERT_EQ(f->map[DATA / 4 + 1], 0x6666);
 	close(b.fd);
 }
+
+/*
+ * The exporter's file closes while its batch still waits on a semaphore:
+ * xe_file_close() kills its exec queues and closes its VMs, so the batch
+ * never runs, although the BO it exported lives on in the importer, which
+ * can still bind and use it. The batch's out-fence, handed over as a
+ * sync_file, signals either way (with an error once the queue is killed):
+ * after it, the BO says whether the batch ran.
+ */
+KT_CASE(xe_dev, prime_exporter_close_kills_its_queues)
+{
+	struct drm_syncobj_handle exp = {
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct drm_syncobj_handle imp = {
+		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE };
+	uint32_t abo, avm, aq, h, *map;
+	struct drm_xe_sync as;
+	struct importer b;
+	int a = xe_open_node();
+
+	avm = xe_vm(a, 0);
+	aq = xe_queue(a, avm);
+	abo = xe_bo(a, f->placement, BO_SIZE);
+	map = xe_bo_map(a, abo, BO_SIZE);
+	memset(map, 0, BO_SIZE);
+	wait_store_batch(map, SHARED_VA + SEM, SHARED_VA + DATA, 0x5a5a);
+	xe_store_batch(map + 0x100 / 4, SHARED_VA + DATA + 4, 0x4444);
+	munmap(map, BO_SIZE);
+	KT_ASSERT_OK(xe_bind_sync(a, avm, DRM_XE_VM_BIND_OP_MAP, abo,
+				  SHARED_VA, BO_SIZE));
+	as = xe_sync_signal(xe_syncobj(a));
+	KT_ASSERT_OK(xe_exec(a, aq, SHARED_VA, &as, 1));
+	exp.handle = as.handle;
+	KT_ASSERT_OK(xioctl(a, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &exp));
+	b.fd = f->fd;
+	imp.handle = xe_syncobj(b.fd);
+	imp.fd = exp.fd;
+	KT_ASSERT_OK(xioctl(b.fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp));
+	close(exp.fd);
+	h = share(a, abo, b.fd);
+	close(a);
+
+	map = xe_bo_map(b.fd, h, BO_SIZE);
+	__atomic_store_n(&map[SEM / 4], 1, __ATOMIC_RELEASE);
+	KT_ASSERT_OK(xe_syncobj_wait(b.fd, imp.handle, 0));
+	KT_ASSERT_EQ(map[DATA / 4], 0);
+	/* the importer's own queue still runs batches on the BO */
+	b.vm = xe_vm(b.fd, 0);
+	b.q = xe_queue(b.fd, b.vm);
+	KT_ASSERT_OK(xe_bind_sync(b.fd, b.vm, DRM_XE_VM_BIND_OP_MAP, h,
+				  SHARED_VA, BO_SIZE));
+	KT_ASSERT_OK(xe_exec_wait(b.fd, b.q, SHARED_VA + 0x100));
+	KT_ASSERT_EQ(map[DATA / 4 + 1], 0x4444);
+	KT_ASSERT_EQ(map[DATA / 4], 0);
+	munmap(map, BO_SIZE);
+	KT_ASSERT_OK(xe_queue_destroy(b.fd, b.q));
+	KT_ASSERT_OK(xe_vm_destroy(b.fd, b.vm));
+	KT_ASSERT_OK(xe_gem_close(b.fd, h));
+}
