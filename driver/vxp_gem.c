@@ -84,7 +84,9 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 /**
  * vxp_bo_attach() - let the host context of another file use a BO
  * @bo: the BO
- * @ctx: the context of a file with a handle of @bo (PRIME)
+ * @ctx: the context of @file, which has a handle of @bo (PRIME)
+ * @file: the DRM file binding @bo
+ * @handle: its handle of @bo, as the caller looked it up
  *
  * A BO lives in the host context of the file that created it. The first
  * time another file's context names it, its resource is attached to that
@@ -92,10 +94,12 @@ static void vxp_bo_free(struct drm_gem_object *obj)
  * virtio-gpu native contexts share BOs. The attachment lasts, and holds
  * @ctx, until that file closes its handle or the BO goes.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -ENOENT if @handle was closed meanwhile, or a negative errno.
  */
-int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx)
+int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx,
+		  struct drm_file *file, u32 handle)
 {
+	struct drm_gem_object *obj;
 	int ret = 0;
 
 	if (bo->ctx == ctx)
@@ -103,6 +107,19 @@ int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx)
 	mutex_lock(&bo->lock);
 	if (xa_load(&bo->importers, ctx->ctx_id))
 		goto out;
+	/*
+	 * A GEM_CLOSE racing with the bind may have run vxp_bo_close() already,
+	 * with nothing to detach: an attachment made now would outlive the
+	 * handle. The handle leaves the file's table before vxp_bo_close()
+	 * takes bo->lock, so looking it up again under the lock is exact.
+	 */
+	obj = drm_gem_object_lookup(file, handle);
+	if (obj)
+		drm_gem_object_put(obj);	/* the caller holds @bo */
+	if (obj != &bo->base) {
+		ret = -ENOENT;
+		goto out;
+	}
 	ret = xa_reserve(&bo->importers, ctx->ctx_id, GFP_KERNEL);
 	if (ret)
 		goto out;

@@ -54,7 +54,8 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 struct vxp_bo *vxp_bo_lookup(struct drm_file *file, u32 handle);
-int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx);
+int vxp_bo_attach(struct vxp_bo *bo, struct vxp_context *ctx,
+		  struct drm_file *file, u32 handle);
 struct drm_gem_object *vxp_gem_prime_import(struct drm_device *drm,
 					    struct dma_buf *dma_buf);
 

@@ -326,7 +326,7 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 			return -EINVAL;
 		}
 		/* A BO shared by another file: the host imports it here first. */
-		ret = vxp_bo_attach(bo, ctx);
+		ret = vxp_bo_attach(bo, ctx, file, op->obj);
 		w->res_id = cpu_to_le32(bo->res_id);
 		drm_gem_object_put(&bo->base);
 		if (ret)
