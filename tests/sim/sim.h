@@ -107,6 +107,13 @@ void sim_syncobj_replace(struct sim_syncobj *s, struct sim_fence *f);
 
 struct sim_bo {
 	int refcount;
+	struct sim_gpu *gpu;	/* the device whose memory accounts for it */
+	/*
+	 * A BO imported from another device's dma-buf (xe_dma_buf.c
+	 * xe_gem_prime_import() of a foreign object): the exporter's BO,
+	 * whose dma-buf (memfd and reservation) it shares; NULL otherwise.
+	 */
+	struct sim_bo *exporter;
 	int memfd;		/* the backing store, shared by mmap and dma-buf */
 	uint64_t size;
 	uint32_t placement;
@@ -152,6 +159,7 @@ struct sim_vma_list {
 
 struct sim_vm {
 	int refcount;
+	struct sim_gpu *gpu;
 	uint32_t flags;
 	bool closed;
 	struct sim_vma_list gpuva;
@@ -174,6 +182,7 @@ struct sim_vm {
 
 struct sim_exec_queue {
 	int refcount;
+	struct sim_gpu *gpu;	/* its jobs run on this device (sim_gpu_enter) */
 	struct sim_file *file;
 	struct sim_vm *vm;
 	uint16_t engine_class;
@@ -192,6 +201,7 @@ struct sim_exec_queue {
 /* One struct drm_file: what a dup()ed fd shares. */
 struct sim_file {
 	int refcount;
+	struct sim_gpu *gpu;	/* the device of its minor */
 	uint32_t minor;		/* 0 for card0, 128 for renderD128 */
 	struct sim_idr handles;	/* GEM handle -> sim_bo */
 	struct sim_idr vms;
@@ -224,16 +234,36 @@ struct sim_device_info {
 	const uint8_t *pat_coh;	/* coherency mode per PAT index, 0 reserved */
 };
 
+/*
+ * One simulated device, as one struct xe_device: its identity and what the
+ * driver keeps per device. Device i has the minors card<i> and
+ * renderD<128 + i> (drm_minor_alloc()).
+ */
+struct sim_gpu {
+	const struct sim_device_info *info;
+	uint32_t index;
+	uint64_t mem_used;		/* system memory its BOs hold */
+	struct sim_idr flink_names;	/* GEM_FLINK name -> sim_bo (drm_device) */
+};
+
+#define SIM_MAX_GPUS	4
+
 struct sim_state {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	/*
+	 * The identity of the device whose ioctl or job runs now. Everything
+	 * runs under sim.lock, and each entry point that acts for a device
+	 * sets it first (sim_gpu_enter): ioctl() on a device fd, and the
+	 * execution worker before it steps a queue.
+	 */
 	const struct sim_device_info *dev;
+	struct sim_gpu gpus[SIM_MAX_GPUS];	/* XE_SIM_DEVICE, in its order */
+	uint32_t num_gpus;
 	uint64_t sysmem_size;
-	uint64_t mem_used;
 	uint64_t next_mmap_offset;
 	struct sim_bo **bos;	/* every live BO, for mmap offset/dma-buf lookups */
 	uint32_t num_bos, cap_bos;
-	struct sim_idr flink_names;	/* GEM_FLINK name -> sim_bo */
 	int debug;
 };
 
@@ -256,6 +286,12 @@ int sim_copy_to_user(uint64_t uptr, const void *src, size_t len);
 
 /* sim_device.c */
 void sim_device_select(void);
+struct sim_gpu *sim_gpu_of_minor(uint32_t minor);
+
+static inline void sim_gpu_enter(const struct sim_gpu *gpu)
+{
+	sim.dev = gpu->info;
+}
 int sim_ioctl_query(struct sim_file *f, void *data);
 uint16_t sim_pat_coh(uint16_t pat_index);
 bool sim_engine_valid(uint16_t cls, uint16_t inst, uint16_t gt);
@@ -265,7 +301,8 @@ uint64_t sim_gpu_timestamp(void);
 /* sim_bo.c */
 struct sim_bo *sim_bo_lookup(struct sim_file *f, uint32_t handle);
 void sim_bo_put(struct sim_bo *bo);
-struct sim_bo *sim_bo_by_offset(uint64_t offset, uint64_t len);
+struct sim_bo *sim_bo_by_offset(const struct sim_gpu *gpu, uint64_t offset,
+			       uint64_t len);
 int sim_ioctl_gem_create(struct sim_file *f, void *data);
 int sim_ioctl_gem_mmap_offset(struct sim_file *f, void *data);
 int sim_ioctl_gem_close(struct sim_file *f, void *data);
@@ -384,7 +421,7 @@ int sim_real_munmap(void *addr, size_t len);
 
 /* sim_ioctl.c */
 int sim_ioctl(struct sim_file *f, unsigned long req, void *arg);
-struct sim_file *sim_file_new(uint32_t minor);
+struct sim_file *sim_file_new(struct sim_gpu *gpu, uint32_t minor);
 void sim_file_put(struct sim_file *f);
 
 #endif /* XE_SIM_H */

@@ -42,8 +42,8 @@ static void bo_unregister(struct sim_bo *bo)
 	}
 }
 
-/* Wrap @memfd (owned on success) in a new BO. */
-static struct sim_bo *bo_new(int memfd, uint64_t size)
+/* Wrap @memfd (owned on success) in a new BO of @gpu. */
+static struct sim_bo *bo_new(struct sim_gpu *gpu, int memfd, uint64_t size)
 {
 	struct sim_bo *bo = calloc(1, sizeof(*bo));
 	dev_t dev;
@@ -51,6 +51,7 @@ static struct sim_bo *bo_new(int memfd, uint64_t size)
 	if (!bo)
 		return NULL;
 	bo->refcount = 1;
+	bo->gpu = gpu;
 	bo->memfd = memfd;
 	bo->size = size;
 	if (sim_real_fstat_ino(memfd, &bo->ino, &dev))
@@ -65,7 +66,7 @@ static struct sim_bo *bo_new(int memfd, uint64_t size)
 		sim_real_munmap(bo->map, size);
 		goto err;
 	}
-	sim.mem_used += size;
+	gpu->mem_used += size;
 	return bo;
 err:
 	free(bo);
@@ -78,13 +79,14 @@ void sim_bo_put(struct sim_bo *bo)
 		return;
 	bo_unregister(bo);
 	if (bo->flink_name)
-		sim_idr_remove(&sim.flink_names, bo->flink_name);
-	sim.mem_used -= bo->size;
+		sim_idr_remove(&bo->gpu->flink_names, bo->flink_name);
+	bo->gpu->mem_used -= bo->size;
 	sim_bo_resv_fini(bo);
 	sim_real_munmap(bo->map, bo->size);
 	sim_real_close(bo->memfd);
 	if (bo->vm)
 		sim_vm_put(bo->vm);
+	sim_bo_put(bo->exporter);
 	free(bo);
 }
 
@@ -93,13 +95,17 @@ struct sim_bo *sim_bo_lookup(struct sim_file *f, uint32_t handle)
 	return sim_idr_find(&f->handles, handle);
 }
 
-/* The BO whose fake mmap range holds [offset, offset + len). */
-struct sim_bo *sim_bo_by_offset(uint64_t offset, uint64_t len)
+/*
+ * The BO of @gpu whose fake mmap range holds [offset, offset + len): each
+ * device has its own offset space (drm_device.vma_offset_manager).
+ */
+struct sim_bo *sim_bo_by_offset(const struct sim_gpu *gpu, uint64_t offset,
+			       uint64_t len)
 {
 	for (uint32_t i = 0; i < sim.num_bos; i++) {
 		struct sim_bo *bo = sim.bos[i];
 
-		if (offset >= bo->mmap_offset &&
+		if (bo->gpu == gpu && offset >= bo->mmap_offset &&
 		    offset - bo->mmap_offset < bo->size &&
 		    len <= bo->size - (offset - bo->mmap_offset))
 			return bo;
@@ -183,7 +189,7 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data)
 		sim_real_close(memfd);
 		return err;
 	}
-	bo = bo_new(memfd, a->size);
+	bo = bo_new(f->gpu, memfd, a->size);
 	if (!bo) {
 		sim_real_close(memfd);
 		return -ENOMEM;
@@ -259,10 +265,36 @@ int sim_ioctl_prime_to_fd(struct sim_file *f, void *data)
 	return 0;
 }
 
+/* The BO that exported the dma-buf of inode @ino, or NULL. */
+static struct sim_bo *bo_by_ino(ino_t ino)
+{
+	for (uint32_t i = 0; i < sim.num_bos; i++)
+		if (sim.bos[i]->ino == ino && !sim.bos[i]->exporter)
+			return sim.bos[i];
+	return NULL;
+}
+
+/* @f's import of @exporter's dma-buf (drm_prime_lookup_buf_handle), or 0. */
+static uint32_t import_handle(struct sim_file *f, struct sim_bo *exporter)
+{
+	for (uint32_t i = 1; i < f->handles.size; i++) {
+		struct sim_bo *bo = f->handles.slot[i];
+
+		if (bo && bo->exporter == exporter)
+			return i;
+	}
+	return 0;
+}
+
+/*
+ * drm_gem_prime_fd_to_handle() and xe_gem_prime_import(): a dma-buf of a
+ * BO of this device gives that BO back; any other dma-buf, one of another
+ * xe device included, gets a new BO on this device over the same pages.
+ */
 int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
 {
 	struct drm_prime_handle *a = data;
-	struct sim_bo *bo = NULL;
+	struct sim_bo *exporter, *bo;
 	struct stat st;
 	uint32_t handle;
 	int memfd, err;
@@ -271,26 +303,30 @@ int sim_ioctl_prime_to_handle(struct sim_file *f, void *data)
 		return SIM_ERR(-EBADF, "fd %d", a->fd);
 	if (!S_ISREG(st.st_mode))
 		return SIM_ERR(-EINVAL, "fd %d is not a dma-buf", a->fd);
-	for (uint32_t i = 0; i < sim.num_bos; i++) {
-		if (sim.bos[i]->ino == st.st_ino) {
-			bo = sim.bos[i];
-			break;
-		}
+	exporter = bo_by_ino(st.st_ino);
+	if (exporter && exporter->gpu == f->gpu)
+		return handle_for(f, exporter, &a->handle);
+	if (exporter) {
+		a->handle = import_handle(f, exporter);
+		if (a->handle)
+			return 0;
 	}
-	if (bo)
-		return handle_for(f, bo, &a->handle);
 	/* A dma-buf from elsewhere: wrap it like an imported attachment. */
 	if (!st.st_size || st.st_size & (SIM_PAGE_SIZE - 1))
 		return SIM_ERR(-EINVAL, "imported size %lld", (long long)st.st_size);
 	memfd = sim_real_fcntl(a->fd, F_DUPFD_CLOEXEC, 0);
 	if (memfd < 0)
 		return -errno;
-	bo = bo_new(memfd, st.st_size);
+	bo = bo_new(f->gpu, memfd, st.st_size);
 	if (!bo) {
 		sim_real_close(memfd);
 		return -ENOMEM;
 	}
 	bo->placement = 1;
+	if (exporter) {
+		bo->exporter = exporter;
+		exporter->refcount++;
+	}
 	err = sim_idr_alloc(&f->handles, bo, &handle);
 	if (err) {
 		sim_bo_put(bo);
@@ -313,7 +349,7 @@ int sim_ioctl_gem_flink(struct sim_file *f, void *data)
 	if (!bo)
 		return SIM_ERR(-ENOENT, "no handle %u", a->handle);
 	if (!bo->flink_name) {
-		err = sim_idr_alloc(&sim.flink_names, bo, &bo->flink_name);
+		err = sim_idr_alloc(&f->gpu->flink_names, bo, &bo->flink_name);
 		if (err)
 			return err;
 	}
@@ -331,7 +367,7 @@ int sim_ioctl_gem_open(struct sim_file *f, void *data)
 
 	if (f->minor >= 128)
 		return SIM_ERR(-EACCES, "GEM_OPEN on a render node");
-	bo = sim_idr_find(&sim.flink_names, a->name);
+	bo = sim_idr_find(&f->gpu->flink_names, a->name);
 	if (!bo)
 		return SIM_ERR(-ENOENT, "no flink name %u", a->name);
 	err = sim_idr_alloc(&f->handles, bo, &handle);
@@ -343,15 +379,12 @@ int sim_ioctl_gem_open(struct sim_file *f, void *data)
 	return 0;
 }
 
-/* The BO behind a dma-buf fd, or NULL. */
+/* The BO behind a dma-buf fd (its exporter), or NULL. */
 struct sim_bo *sim_bo_by_fd(int fd)
 {
 	struct stat st;
 
 	if (sim_real_fstat(fd, &st))
 		return NULL;
-	for (uint32_t i = 0; i < sim.num_bos; i++)
-		if (sim.bos[i]->ino == st.st_ino)
-			return sim.bos[i];
-	return NULL;
+	return bo_by_ino(st.st_ino);
 }

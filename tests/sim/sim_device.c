@@ -76,32 +76,72 @@ static const struct sim_device_info devices[] = {
 	},
 };
 
-/* XE_SIM_DEVICE=0x64a0 (default) or any devid of the table above. */
+static const struct sim_device_info *device_by_id(unsigned long id)
+{
+	for (size_t i = 0; i < SIM_ARRAY_SIZE(devices); i++)
+		if (devices[i].devid == id)
+			return &devices[i];
+	return NULL;
+}
+
+/*
+ * XE_SIM_DEVICE=0x64a0 (default), any devid of the table above, or a
+ * comma-separated list of them for a machine with several devices
+ * (e.g. 0x64a0,0xb080): device i gets card<i> and renderD<128 + i>.
+ */
 void sim_device_select(void)
 {
 	const char *env = getenv("XE_SIM_DEVICE");
+	const char *p = env && *env ? env : "0x64a0";
 	struct sysinfo si;
 
-	sim.dev = &devices[0];
-	if (env) {
-		unsigned long id = strtoul(env, NULL, 16);
-		bool found = false;
+	while (*p && sim.num_gpus < SIM_MAX_GPUS) {
+		char *end;
+		unsigned long id = strtoul(p, &end, 16);
+		const struct sim_device_info *info = device_by_id(id);
+		struct sim_gpu *gpu = &sim.gpus[sim.num_gpus];
 
-		for (size_t i = 0; i < SIM_ARRAY_SIZE(devices); i++) {
-			if (devices[i].devid == id) {
-				sim.dev = &devices[i];
-				found = true;
-			}
+		if (end == p || !info) {
+			info = &devices[0];
+			fprintf(stderr, "xe-sim: unknown device in XE_SIM_DEVICE=%s, using %#x\n",
+				env, info->devid);
 		}
-		if (!found)
-			fprintf(stderr, "xe-sim: unknown XE_SIM_DEVICE %s, using %#x\n",
-				env, sim.dev->devid);
+		gpu->info = info;
+		gpu->index = sim.num_gpus++;
+		p = end + strcspn(end, ",");
+		p += *p == ',';
 	}
+	if (*p)
+		fprintf(stderr, "xe-sim: XE_SIM_DEVICE=%s: only the first %d devices are used\n",
+			env, SIM_MAX_GPUS);
+	if (!sim.num_gpus) {
+		sim.gpus[0].info = &devices[0];
+		sim.num_gpus = 1;
+	}
+	sim_gpu_enter(&sim.gpus[0]);
 	/* xe_ttm_sys_mgr.c: the GTT manager gets half of system memory */
 	if (sysinfo(&si) == 0)
 		sim.sysmem_size = ((uint64_t)si.totalram * si.mem_unit / 2) & ~(SIM_PAGE_SIZE - 1);
 	else
 		sim.sysmem_size = 4ull << 30;
+}
+
+/* For libxe_sim_udev.so (sim_udev.c): the devices' PCI ids, in order. */
+__attribute__((visibility("default"))) int xe_sim_pci_ids(uint16_t *ids, int max)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < sim.num_gpus && n < max; i++)
+		ids[n++] = sim.gpus[i].info->devid;
+	return n;
+}
+
+/* drm_minor_alloc(): card minors count from 0, render minors from 128. */
+struct sim_gpu *sim_gpu_of_minor(uint32_t minor)
+{
+	uint32_t index = minor >= 128 ? minor - 128 : minor;
+
+	return index < sim.num_gpus ? &sim.gpus[index] : NULL;
 }
 
 uint16_t sim_pat_coh(uint16_t pat_index)
@@ -175,7 +215,7 @@ static int query_engines(struct drm_xe_device_query *q)
 	return err;
 }
 
-static int query_mem_regions(struct drm_xe_device_query *q)
+static int query_mem_regions(const struct sim_gpu *gpu, struct drm_xe_device_query *q)
 {
 	struct {
 		struct drm_xe_query_mem_regions h;
@@ -188,7 +228,7 @@ static int query_mem_regions(struct drm_xe_device_query *q)
 	m.r[0].instance = 0;
 	m.r[0].min_page_size = SIM_PAGE_SIZE;
 	m.r[0].total_size = sim.sysmem_size;
-	m.r[0].used = sim.mem_used;
+	m.r[0].used = gpu->mem_used;
 	return reply(q, &m, sizeof(m));
 }
 
@@ -471,7 +511,7 @@ int sim_ioctl_query(struct sim_file *f, void *data)
 		return SIM_ERR(-EINVAL, "extensions/reserved");
 	switch (q->query) {
 	case DRM_XE_DEVICE_QUERY_ENGINES: return query_engines(q);
-	case DRM_XE_DEVICE_QUERY_MEM_REGIONS: return query_mem_regions(q);
+	case DRM_XE_DEVICE_QUERY_MEM_REGIONS: return query_mem_regions(f->gpu, q);
 	case DRM_XE_DEVICE_QUERY_CONFIG: return query_config(q);
 	case DRM_XE_DEVICE_QUERY_GT_LIST: return query_gt_list(q);
 	case DRM_XE_DEVICE_QUERY_HWCONFIG: return query_hwconfig(q);

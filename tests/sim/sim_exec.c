@@ -69,13 +69,14 @@ static struct queue_priv *qpriv(struct sim_exec_queue *q)
 	return (struct queue_priv *)(q + 1);
 }
 
-static struct sim_exec_queue *queue_alloc(void)
+static struct sim_exec_queue *queue_alloc(struct sim_gpu *gpu)
 {
 	struct sim_exec_queue *q = calloc(1, sizeof(*q) + sizeof(struct queue_priv));
 
 	if (!q)
 		return NULL;
 	q->refcount = 1;
+	q->gpu = gpu;
 	sim_list_init(&q->jobs);
 	sim_list_init(&qpriv(q)->active);
 	q->priority = PRIORITY_NORMAL;
@@ -190,6 +191,7 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 	j = sim_container_of(q->jobs.next, struct sim_job, link);
 	if (!deps_signalled(j))
 		return false;
+	sim_gpu_enter(q->gpu);
 	if (!j->started) {
 		j->started = true;
 		j->deadline = now_ns() + JOB_TIMEOUT_NS;
@@ -401,7 +403,7 @@ struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
 
 	if (!q) {
 		if (!vm->bindq) {
-			vm->bindq = queue_alloc();
+			vm->bindq = queue_alloc(vm->gpu);
 			if (!vm->bindq)
 				return NULL;
 			vm->bindq->bind = true;
@@ -530,7 +532,7 @@ int sim_ioctl_exec_queue_create(struct sim_file *f, void *data)
 	vm = sim_vm_lookup(f, a->vm_id);
 	if (!vm)
 		return SIM_ERR(-ENOENT, "no vm %u", a->vm_id);
-	q = queue_alloc();
+	q = queue_alloc(f->gpu);
 	if (!q)
 		return -ENOMEM;
 	q->file = f;

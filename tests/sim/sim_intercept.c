@@ -3,9 +3,11 @@
  * The LD_PRELOAD surface: libc entry points that touch the simulated device
  * or the fds it hands out. Anything else goes straight to the real libc.
  *
- * XE_SIM_PATHS   colon-separated device paths (default
- *                /dev/dri/card0:/dev/dri/renderD128); the paths need not exist
- * XE_SIM_DEVICE  PCI device id to present (default 0x64a0, Lunar Lake)
+ * XE_SIM_PATHS   colon-separated device paths (default: /dev/dri/card<i> and
+ *                /dev/dri/renderD<128 + i> of each device i); the paths need
+ *                not exist. A path's card or render number picks its device.
+ * XE_SIM_DEVICE  PCI device id to present (default 0x64a0, Lunar Lake), or a
+ *                comma-separated list of ids for several devices
  * XE_SIM_DEBUG   1: log every rejected ioctl with its reason, 2: also trace
  */
 #include <dlfcn.h>
@@ -40,8 +42,9 @@ struct fd_entry {
 
 static struct fd_entry *fds;
 static int num_fds;
-static char *paths[8];
-static uint32_t path_minor[8];
+#define MAX_PATHS	(2 * SIM_MAX_GPUS)
+static char *paths[MAX_PATHS];
+static uint32_t path_minor[MAX_PATHS];
 static int num_paths;
 
 static int (*real_open)(const char *, int, ...);
@@ -97,6 +100,20 @@ static void sim_resolve(void)
 
 #define REAL(fn) (*(real_##fn ? real_##fn : (sim_resolve(), real_##fn)))
 
+static void add_path(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	uint32_t minor = 0;
+
+	if (num_paths == MAX_PATHS)
+		return;
+	if (sscanf(base, "renderD%u", &minor) != 1 &&
+	    sscanf(base, "card%u", &minor) != 1)
+		minor = num_paths;
+	paths[num_paths] = strdup(path);
+	path_minor[num_paths++] = minor;
+}
+
 __attribute__((constructor)) static void sim_init(void)
 {
 	const char *env = getenv("XE_SIM_PATHS");
@@ -105,19 +122,22 @@ __attribute__((constructor)) static void sim_init(void)
 	sim_resolve();
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_device_select();
-	list = strdup(env ? env : "/dev/dri/card0:/dev/dri/renderD128");
-	for (tok = strtok_r(list, ":", &save); tok && num_paths < 8;
-	     tok = strtok_r(NULL, ":", &save)) {
-		const char *base = strrchr(tok, '/') ? strrchr(tok, '/') + 1 : tok;
-		uint32_t minor = 0;
+	if (env) {
+		list = strdup(env);
+		for (tok = strtok_r(list, ":", &save); tok;
+		     tok = strtok_r(NULL, ":", &save))
+			add_path(tok);
+		free(list);
+	} else {
+		for (uint32_t i = 0; i < sim.num_gpus; i++) {
+			char path[32];
 
-		if (sscanf(base, "renderD%u", &minor) != 1 &&
-		    sscanf(base, "card%u", &minor) != 1)
-			minor = num_paths;
-		paths[num_paths] = strdup(tok);
-		path_minor[num_paths++] = minor;
+			snprintf(path, sizeof(path), "/dev/dri/card%u", i);
+			add_path(path);
+			snprintf(path, sizeof(path), "/dev/dri/renderD%u", 128 + i);
+			add_path(path);
+		}
 	}
-	free(list);
 	pthread_atfork(sim_atfork_prepare, sim_atfork_parent, sim_atfork_child);
 }
 
@@ -288,14 +308,20 @@ int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
 static int open_device(int idx, int flags)
 {
 	uint32_t minor = idx >= 0 ? path_minor[idx] : (uint32_t)-idx - 1;
+	struct sim_gpu *gpu = sim_gpu_of_minor(minor);
 	struct sim_file *f;
 	int fd, err;
 
+	/* a node whose number names no simulated device: no driver behind it */
+	if (!gpu) {
+		errno = ENXIO;
+		return -1;
+	}
 	fd = sim_new_fd(flags & O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	pthread_mutex_lock(&sim.lock);
-	f = sim_file_new(minor);
+	f = sim_file_new(gpu, minor);
 	err = f ? sim_fd_install(fd, SIM_FD_DEVICE, f) : -ENOMEM;
 	pthread_mutex_unlock(&sim.lock);
 	if (err) {
@@ -454,6 +480,7 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 		return REAL(ioctl)(fd, req, arg);
 	}
 	f->refcount++;
+	sim_gpu_enter(f->gpu);
 	err = sim_ioctl(f, req, arg);
 	sim_file_put(f);
 	pthread_mutex_unlock(&sim.lock);
@@ -550,7 +577,8 @@ SIM_EXPORT int __poll_chk(struct pollfd *pfd, nfds_t n, int timeout_ms, size_t l
 
 SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	struct sim_bo *bo;
+	struct sim_file *f;
+	struct sim_bo *bo = NULL;
 	void *p;
 	int memfd;
 
@@ -564,7 +592,9 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 		return REAL(mmap)(addr, len, prot, flags, fd, off);
 	}
 	pthread_mutex_lock(&sim.lock);
-	bo = sim_fd_lookup(fd, SIM_FD_DEVICE) ? sim_bo_by_offset(off, len) : NULL;
+	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
+	if (f)
+		bo = sim_bo_by_offset(f->gpu, off, len);
 	if (!bo) {
 		pthread_mutex_unlock(&sim.lock);
 		SIM_ERR(-EINVAL, "no BO at mmap offset %#llx", (unsigned long long)off);

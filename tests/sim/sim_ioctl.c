@@ -17,12 +17,13 @@ struct sim_state sim = {
 	.next_mmap_offset = 0x100000000ull,
 };
 
-struct sim_file *sim_file_new(uint32_t minor)
+struct sim_file *sim_file_new(struct sim_gpu *gpu, uint32_t minor)
 {
 	struct sim_file *f = calloc(1, sizeof(*f));
 
 	if (f) {
 		f->refcount = 1;
+		f->gpu = gpu;
 		f->minor = minor;
 	}
 	return f;

@@ -111,6 +111,7 @@ int sim_ioctl_vm_create(struct sim_file *f, void *data)
 	vm->refcount = 1;
 	vm->flags = a->flags;
 	vm->file = f;
+	vm->gpu = f->gpu;
 	sim_list_add_tail(&vm->link, &all_vms);
 	err = sim_idr_alloc(&f->vms, vm, &id);
 	if (err) {
