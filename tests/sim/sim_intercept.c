@@ -45,6 +45,7 @@ static int num_fds;
 #define MAX_PATHS	(2 * SIM_MAX_GPUS)
 static char *paths[MAX_PATHS];
 static uint32_t path_minor[MAX_PATHS];
+static struct sim_gpu *path_gpu[MAX_PATHS];	/* NULL: no such device */
 static int num_paths;
 
 static int (*real_open)(const char *, int, ...);
@@ -107,9 +108,14 @@ static void add_path(const char *path)
 
 	if (num_paths == MAX_PATHS)
 		return;
-	if (sscanf(base, "renderD%u", &minor) != 1 &&
-	    sscanf(base, "card%u", &minor) != 1)
+	if (sscanf(base, "renderD%u", &minor) == 1 ||
+	    sscanf(base, "card%u", &minor) == 1) {
+		path_gpu[num_paths] = sim_gpu_of_minor(minor);
+	} else {
+		/* another name: a primary node of the first device */
 		minor = num_paths;
+		path_gpu[num_paths] = &sim.gpus[0];
+	}
 	paths[num_paths] = strdup(path);
 	path_minor[num_paths++] = minor;
 }
@@ -155,7 +161,7 @@ static int path_index(const char *path)
  * Opening /proc/self/fd/N of a device fd opens the device again: a new
  * drm_file on the same minor (IGT's drm_reopen_driver() does this).
  */
-static int proc_fd_minor(const char *path, uint32_t *minor)
+static int proc_fd_minor(const char *path, struct sim_gpu **gpu, uint32_t *minor)
 {
 	struct sim_file *f;
 	int fd, n = 0;
@@ -165,8 +171,10 @@ static int proc_fd_minor(const char *path, uint32_t *minor)
 		return -1;
 	pthread_mutex_lock(&sim.lock);
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
-	if (f)
+	if (f) {
+		*gpu = f->gpu;
 		*minor = f->minor;
+	}
 	pthread_mutex_unlock(&sim.lock);
 	return f ? 0 : -1;
 }
@@ -305,10 +313,8 @@ int sim_real_fstat_ino(int fd, ino_t *ino, dev_t *dev)
 
 /* ---- open ---- */
 
-static int open_device(int idx, int flags)
+static int open_device(struct sim_gpu *gpu, uint32_t minor, int flags)
 {
-	uint32_t minor = idx >= 0 ? path_minor[idx] : (uint32_t)-idx - 1;
-	struct sim_gpu *gpu = sim_gpu_of_minor(minor);
 	struct sim_file *f;
 	int fd, err;
 
@@ -346,12 +352,13 @@ static int open_device(int idx, int flags)
 SIM_EXPORT int open(const char *path, int flags, ...)
 {
 	int mode = 0, idx = path_index(path);
+	struct sim_gpu *gpu;
 	uint32_t minor;
 
 	if (idx >= 0)
-		return open_device(idx, flags);
-	if (!proc_fd_minor(path, &minor))
-		return open_device(-(int)minor - 1, flags);
+		return open_device(path_gpu[idx], path_minor[idx], flags);
+	if (!proc_fd_minor(path, &gpu, &minor))
+		return open_device(gpu, minor, flags);
 	OPEN_MODE(flags, mode);
 	return REAL(open)(path, flags, mode);
 }
@@ -366,12 +373,13 @@ SIM_EXPORT int __open64_2(const char *path, int flags) __attribute__((alias("__o
 SIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
 	int mode = 0, idx = path_index(path);
+	struct sim_gpu *gpu;
 	uint32_t minor;
 
 	if (idx >= 0)
-		return open_device(idx, flags);
-	if (!proc_fd_minor(path, &minor))
-		return open_device(-(int)minor - 1, flags);
+		return open_device(path_gpu[idx], path_minor[idx], flags);
+	if (!proc_fd_minor(path, &gpu, &minor))
+		return open_device(gpu, minor, flags);
 	OPEN_MODE(flags, mode);
 	return REAL(openat)(dirfd, path, flags, mode);
 }
