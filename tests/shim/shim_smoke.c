@@ -492,6 +492,17 @@ int main(int argc, char **argv)
 	}
 	ktap_test(virgl_renderer_init(&cookie, opt.flags ^ VIRGL_RENDERER_THREAD_SYNC,
 				      &cbs) == -EBUSY, "init_with_other_arguments_busy");
+	/*
+	 * A second virtio-gpu device of the same QEMU would init with its own
+	 * cookie: the process-wide ABI cannot tell the devices' contexts and
+	 * resources apart, so it is refused rather than given the first's.
+	 */
+	{
+		int second_device;
+
+		ktap_test(virgl_renderer_init(&second_device, opt.flags, &cbs) == -EBUSY,
+			  "init_of_a_second_device_busy");
+	}
 
 	virgl_renderer_get_cap_set(XE_PROXY_CAPSET_DRM, &ver, &size);
 	if (opt.xe) {
