@@ -14,6 +14,7 @@
  */
 #include <fnmatch.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,17 +316,18 @@ UDEV_EXPORT struct udev *udev_device_get_udev(struct udev_device *d)
 /* A DRM node's parent is its PCI function, which has none we model. */
 UDEV_EXPORT struct udev_device *udev_device_get_parent(struct udev_device *d)
 {
-	char *end;
+	const char *end;
+	char path[128];
 
 	if (!d || strcmp(d->subsystem, "drm"))
 		return NULL;
 	if (!d->parent) {
 		end = strstr(d->syspath, "/drm/");
-		if (!end)
+		if (!end || end - d->syspath >= (ptrdiff_t)sizeof(path))
 			return NULL;
-		*end = '\0';
-		d->parent = udev_device_new_from_syspath(d->udev, d->syspath);
-		*end = '/';
+		memcpy(path, d->syspath, end - d->syspath);
+		path[end - d->syspath] = '\0';
+		d->parent = udev_device_new_from_syspath(d->udev, path);
 	}
 	return d->parent;
 }
