@@ -12,12 +12,13 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_fbdev_shmem.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
-#include <drm/drm_mode_config.h>
 #include <drm/drm_print.h>
 
 #include "vxp_context.h"
@@ -25,8 +26,10 @@
 #include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_exec.h"
+#include "vxp_dumb.h"
 #include "vxp_exec_queue.h"
 #include "vxp_gem.h"
+#include "vxp_kms.h"
 #include "vxp_observation.h"
 #include "vxp_query.h"
 #include "vxp_uapi.h"
@@ -163,12 +166,17 @@ static const struct file_operations vxp_fops = {
 };
 
 static const struct drm_driver vxp_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_RENDER |
-			   DRIVER_SYNCOBJ |
+	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
+			   DRIVER_RENDER | DRIVER_SYNCOBJ |
 			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = vxp_open,
 	.postclose = vxp_postclose,
 	.gem_prime_import = vxp_gem_prime_import,
+	.gem_create_object = vxp_dumb_create_object,
+	.dumb_create = vxp_dumb_create,
+#ifdef VXP_HAS_FBDEV_DRIVER_OPS
+	DRM_FBDEV_SHMEM_DRIVER_OPS,
+#endif
 	.ioctls = vxp_ioctls,
 	.num_ioctls = ARRAY_SIZE(vxp_ioctls),
 	.fops = &vxp_fops,
@@ -182,30 +190,6 @@ static void vxp_drm_release(struct drm_device *drm, void *data)
 {
 	vxp_device_put(data);
 }
-
-/*
- * The virtual function drives no display, but user space expects the card
- * node of an Intel GPU to answer KMS queries (Vulkan's VK_KHR_display asks
- * it for planes and connectors): a mode config with no CRTC, encoder or
- * connector answers them with empty lists. Framebuffers have nowhere to go.
- */
-#ifdef VXP_FB_CREATE_HAS_INFO
-static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
-					     struct drm_file *file,
-					     const struct drm_format_info *info,
-					     const struct drm_mode_fb_cmd2 *cmd)
-#else
-static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
-					     struct drm_file *file,
-					     const struct drm_mode_fb_cmd2 *cmd)
-#endif
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
-static const struct drm_mode_config_funcs vxp_mode_config_funcs = {
-	.fb_create = vxp_fb_create,
-};
 
 /**
  * vxp_drm_init() - register the xe DRM device on vxp->pdev
@@ -228,13 +212,12 @@ int vxp_drm_init(struct vxp_device *vxp)
 	ret = drmm_add_action_or_reset(&vd->drm, vxp_drm_release, vxp);
 	if (ret)
 		return ret;
-	ret = drmm_mode_config_init(&vd->drm);
-	if (ret)
-		return ret;
-	vd->drm.mode_config.max_width = 16384;
-	vd->drm.mode_config.max_height = 16384;
-	vd->drm.mode_config.funcs = &vxp_mode_config_funcs;
 	vxp->drm = &vd->drm;
+	ret = vxp_kms_init(vxp);
+	if (ret) {
+		vxp->drm = NULL;
+		return ret;
+	}
 	vxp_debugfs_init(vxp);
 
 	ret = drm_dev_register(&vd->drm, 0);
@@ -242,6 +225,7 @@ int vxp_drm_init(struct vxp_device *vxp)
 		vxp->drm = NULL;
 		return ret;
 	}
+	vxp_kms_fbdev_setup(vxp);
 	drm_info(&vd->drm, "xe device on %s, host-visible window %llu MiB\n",
 		 pci_name(vxp->pdev), (unsigned long long)(vxp->hv.len >> 20));
 	return 0;
@@ -251,11 +235,16 @@ int vxp_drm_init(struct vxp_device *vxp)
  * vxp_drm_fini() - unplug the DRM device
  * @vxp: the device
  *
- * Waits for ioctls in flight; later calls on open files fail with -ENODEV.
+ * Waits for ioctls and display commits in flight; later calls on open
+ * files fail with -ENODEV. Then turns the outputs off in the DRM state:
+ * the host is no longer asked, resetting the device clears its scanouts.
  * The DRM device itself is freed with the PCI function.
  */
 void vxp_drm_fini(struct vxp_device *vxp)
 {
-	if (vxp->drm)
-		drm_dev_unplug(vxp->drm);
+	if (!vxp->drm)
+		return;
+	vxp_kms_stop_events(vxp);
+	drm_dev_unplug(vxp->drm);
+	drm_atomic_helper_shutdown(vxp->drm);
 }

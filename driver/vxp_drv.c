@@ -18,6 +18,7 @@
 #include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_hostmem.h"
+#include "vxp_kms.h"
 #include "vxp_pci.h"
 #include "vxp_query.h"
 #include "vxp_vq.h"
@@ -175,9 +176,19 @@ static const unsigned int vxp_features[] = {
 	VIRTIO_GPU_F_VIRGL,
 	VIRTIO_GPU_F_RESOURCE_BLOB,
 	VIRTIO_GPU_F_CONTEXT_INIT,
+	VIRTIO_GPU_F_EDID,
 };
 
 struct workqueue_struct *vxp_wq;
+
+/* The host changed its displays (vxp_kms.c). */
+static void vxp_config_changed(struct virtio_device *vdev)
+{
+	struct vxp_device *vxp = vdev->priv;
+
+	if (vxp)
+		vxp_kms_config_changed(vxp);
+}
 
 static struct virtio_driver vxp_virtio_driver = {
 	.feature_table = vxp_features,
@@ -186,6 +197,7 @@ static struct virtio_driver vxp_virtio_driver = {
 	.id_table = vxp_id_table,
 	.probe = vxp_probe,
 	.remove = vxp_remove,
+	.config_changed = vxp_config_changed,
 };
 
 static int __init vxp_init(void)

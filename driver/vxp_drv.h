@@ -26,6 +26,7 @@
 struct pci_dev;
 struct virtio_device;
 struct virtqueue;
+struct vxp_kms;
 struct vxp_pci;
 struct workqueue_struct;
 
@@ -89,6 +90,15 @@ struct workqueue_struct;
  *	Protects the cached query answers and the ENGINE_CYCLES clock
  *	offsets. Copies to user space happen under it (a fault takes the
  *	mm's mmap_lock inside); no other lock of the driver nests inside.
+ *
+ * &drm_device.mode_config.mutex (the DRM core's)
+ *	Also protects what the host said of each head (&vxp_output.enabled,
+ *	its size and EDID, vxp_kms.c): written by the config-change work,
+ *	read by connector probing, which holds it. Taken with no lock of the
+ *	driver held; the host round trips of the work run before it.
+ *	The KMS commit tail (vxp_plane.c) takes no lock of the driver: it
+ *	sends its commands under the DRM core's modeset locks, inside
+ *	drm_dev_enter(), so unplug waits for it.
  *
  * &vxp_device.hv_lock (mutex)
  *	Protects the host-visible window (vxp_hostmem.c): its allocator
@@ -197,6 +207,7 @@ struct vxp_clock_sync {
  * @pci: the virtual PCI bus and function
  * @pdev: the virtual Intel PCI function (parent of the DRM device)
  * @drm: the xe DRM device, or NULL
+ * @kms: its display side (vxp_kms.c), set once KMS is set up, or NULL
  * @vq_trips: virtio commands sent, by type (see vxp_trip_slot() in vxp_vq.c)
  * @ccmd_trips: ccmds sent to the host, by enum xe_proxy_ccmd
  * @query_lock: protects @query_cache, @query_size and @clock_sync
@@ -232,6 +243,7 @@ struct vxp_device {
 	struct vxp_pci *pci;
 	struct pci_dev *pdev;
 	struct drm_device *drm;
+	struct vxp_kms *kms;
 
 	atomic64_t vq_trips[VXP_VQ_TRIP_SLOTS];
 	atomic64_t ccmd_trips[VXP_CCMD_SLOTS];

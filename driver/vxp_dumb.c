@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: dumb buffers.
+ *
+ * MODE_CREATE_DUMB buffers (consoles, boot splash, simple KMS clients, the
+ * fbdev emulation) live in guest memory, as shmem GEM objects. Each is a
+ * virtio-gpu 2D resource of the same size whose backing is the object's
+ * pages, so the host can copy what changed (TRANSFER_TO_HOST_2D) and show
+ * it (vxp_plane.c). They are the only framebuffers the planes take for now.
+ */
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/virtio_config.h>
+#include <uapi/linux/virtio_gpu.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_mode.h>
+
+#include "vxp_display_cmd.h"
+#include "vxp_drm.h"
+#include "vxp_drv.h"
+#include "vxp_dumb.h"
+
+static void vxp_dumb_free(struct drm_gem_object *obj)
+{
+	struct vxp_dumb *dumb = container_of(obj, struct vxp_dumb, shmem.base);
+	struct vxp_device *vxp = to_vxp(obj->dev);
+	int idx;
+
+	/*
+	 * The host reads the pages until the resource is gone. Once the
+	 * device is unplugged its reset dropped every resource, and the
+	 * queue may be going away under us: nothing to send then.
+	 */
+	if (dumb->res_id) {
+		if (drm_dev_enter(obj->dev, &idx)) {
+			vxp_cmd_resource_unref_sync(vxp, dumb->res_id);
+			drm_dev_exit(idx);
+		}
+		ida_free(&vxp->res_ida, dumb->res_id);
+	}
+	drm_gem_shmem_free(&dumb->shmem);
+}
+
+static const struct drm_gem_object_funcs vxp_dumb_funcs = {
+	.free = vxp_dumb_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * vxp_dumb_from_gem() - the dumb buffer a GEM object is, if it is one
+ * @obj: a GEM object of this driver
+ *
+ * Return: the dumb buffer, or NULL for an xe BO or an imported object.
+ */
+struct vxp_dumb *vxp_dumb_from_gem(struct drm_gem_object *obj)
+{
+	if (obj->funcs != &vxp_dumb_funcs)
+		return NULL;
+	return container_of(obj, struct vxp_dumb, shmem.base);
+}
+
+/**
+ * vxp_dumb_create_object() - &drm_driver.gem_create_object
+ * @drm: the DRM device
+ * @size: object size
+ *
+ * Only drm_gem_shmem_create() calls it, for dumb buffers; xe BOs are made
+ * by vxp_gem.c on their own.
+ *
+ * Return: the object, or an ERR_PTR.
+ */
+struct drm_gem_object *vxp_dumb_create_object(struct drm_device *drm,
+					      size_t size)
+{
+	struct vxp_dumb *dumb = kzalloc_obj(*dumb, GFP_KERNEL);
+
+	if (!dumb)
+		return ERR_PTR(-ENOMEM);
+	dumb->shmem.base.funcs = &vxp_dumb_funcs;
+	/* Scanout reads it through the host's copy: cached is fine. */
+	dumb->shmem.map_wc = false;
+	return &dumb->shmem.base;
+}
+
+/* The 2D resource over the object's pages. */
+static int vxp_dumb_create_resource(struct vxp_device *vxp,
+				    struct vxp_dumb *dumb)
+{
+	struct sg_table *sgt;
+	int id, ret;
+
+	sgt = drm_gem_shmem_get_pages_sgt(&dumb->shmem);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	id = ida_alloc_min(&vxp->res_ida, 1, GFP_KERNEL);
+	if (id < 0)
+		return id;
+	/* DRM_FORMAT_XRGB8888 in little-endian memory is B, G, R, X. */
+	ret = vxp_cmd_resource_create_2d(vxp, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+					 dumb->width, dumb->height);
+	if (ret) {
+		ida_free(&vxp->res_ida, id);
+		return ret;
+	}
+	/* From here on the free callback drops the resource. */
+	dumb->res_id = id;
+	return vxp_cmd_attach_backing(vxp, id, sgt);
+}
+
+/**
+ * vxp_dumb_create() - &drm_driver.dumb_create
+ * @file: the DRM file
+ * @drm: the DRM device
+ * @args: the request: 32 bits per pixel, any width and height the core let
+ *	through; pitch, size and handle are returned
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_dumb_create(struct drm_file *file, struct drm_device *drm,
+		    struct drm_mode_create_dumb *args)
+{
+	struct vxp_device *vxp = to_vxp(drm);
+	struct drm_gem_shmem_object *shmem;
+	struct vxp_dumb *dumb;
+	u32 pitch, handle;
+	u64 size;
+	int ret;
+
+	if (VXP_IOCTL_DBG(drm, args->bpp != 32))
+		return -EINVAL;
+	if (VXP_IOCTL_DBG(drm, check_mul_overflow(args->width, 4U, &pitch)))
+		return -EINVAL;
+	size = PAGE_ALIGN((u64)pitch * args->height);
+	if (VXP_IOCTL_DBG(drm, !size || size > SZ_1G))
+		return -EINVAL;
+	/* Backing entries are guest-physical; behind an IOMMU they are not. */
+	if (!virtio_has_dma_quirk(vxp->vdev)) {
+		drm_dbg(drm, "no dumb buffers: the device uses the DMA API\n");
+		return -EOPNOTSUPP;
+	}
+
+	shmem = drm_gem_shmem_create(drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	dumb = container_of(shmem, struct vxp_dumb, shmem);
+	dumb->width = args->width;
+	dumb->height = args->height;
+	dumb->pitch = pitch;
+
+	ret = vxp_dumb_create_resource(vxp, dumb);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &handle);
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+	args->pitch = pitch;
+	args->size = size;
+	args->handle = handle;
+	return 0;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-xe-proxy: the primary plane of each output.
+ *
+ * A plane update sends the host what changed and nothing else: the damage
+ * of the framebuffer (FB_DAMAGE_CLIPS, or all of it when the framebuffer
+ * or the source changed) is merged into one rectangle, copied into the
+ * host's resource (TRANSFER_TO_HOST_2D) and flushed to the head
+ * (RESOURCE_FLUSH). SET_SCANOUT is only sent when the head shows another
+ * resource or another part of it. Host commands run inside
+ * drm_dev_enter(): once the device is unplugged the host is not asked.
+ */
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
+
+#include "vxp_display_cmd.h"
+#include "vxp_drm.h"
+#include "vxp_drv.h"
+#include "vxp_dumb.h"
+#include "vxp_kms.h"
+
+/* DRM_FORMAT_XRGB8888 is the format of the dumb buffers' 2D resources. */
+static const u32 vxp_primary_formats[] = {
+	DRM_FORMAT_XRGB8888,
+};
+
+static const u64 vxp_primary_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID,
+};
+
+static int vxp_plane_atomic_check(struct drm_plane *plane,
+				  struct vxp_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state;
+
+	if (!new->crtc)
+		return 0;
+	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	/* No scaling and no positioning: the head shows the plane as it is. */
+	return drm_atomic_helper_check_plane_state(new, crtc_state,
+						   DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   false, true);
+}
+
+static void vxp_plane_show(struct vxp_device *vxp, struct vxp_output *out,
+			   struct drm_plane_state *old,
+			   struct drm_plane_state *new)
+{
+	struct vxp_dumb *dumb = vxp_dumb_from_gem(new->fb->obj[0]);
+	struct drm_rect src, damage;
+	bool moved;
+
+	/* fb_create takes nothing else. */
+	if (WARN_ON_ONCE(!dumb))
+		return;
+	src = drm_plane_state_src(new);
+	drm_rect_fp_to_int(&src, &src);
+	moved = out->scanout_res != dumb->res_id ||
+		!old->fb || !drm_rect_equals(&old->src, &new->src);
+
+	if (drm_atomic_helper_damage_merged(old, new, &damage))
+		vxp_cmd_transfer_to_host_2d(vxp, dumb->res_id, &damage,
+					    (u64)damage.y1 * dumb->pitch +
+					    damage.x1 * 4);
+	else if (!moved)
+		return;
+	if (moved) {
+		vxp_cmd_set_scanout(vxp, out->index, dumb->res_id, &src);
+		out->scanout_res = dumb->res_id;
+		damage = src;
+	}
+	vxp_cmd_resource_flush(vxp, dumb->res_id, &damage);
+}
+
+static void vxp_plane_atomic_update(struct drm_plane *plane,
+				    struct vxp_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct vxp_output *out = plane_to_output(plane);
+	struct vxp_device *vxp = to_vxp(plane->dev);
+	struct drm_rect none = {};
+	int idx;
+
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+	if (new->fb && new->visible) {
+		vxp_plane_show(vxp, out, old, new);
+	} else if (out->scanout_res) {
+		vxp_cmd_set_scanout(vxp, out->index, 0, &none);
+		out->scanout_res = 0;
+	}
+	drm_dev_exit(idx);
+}
+
+static const struct drm_plane_helper_funcs vxp_plane_helper_funcs = {
+	.atomic_check = vxp_plane_atomic_check,
+	.atomic_update = vxp_plane_atomic_update,
+};
+
+static const struct drm_plane_funcs vxp_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+};
+
+/**
+ * vxp_plane_init() - create the primary plane of an output
+ * @vxp: the device
+ * @out: the output
+ *
+ * The plane is freed with the mode config (drm_plane_cleanup()).
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_plane_init(struct vxp_device *vxp, struct vxp_output *out)
+{
+	int ret;
+
+	ret = drm_universal_plane_init(vxp->drm, &out->primary, 0,
+				       &vxp_plane_funcs, vxp_primary_formats,
+				       ARRAY_SIZE(vxp_primary_formats),
+				       vxp_primary_modifiers,
+				       DRM_PLANE_TYPE_PRIMARY, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->primary, &vxp_plane_helper_funcs);
+	drm_plane_enable_fb_damage_clips(&out->primary);
+	return 0;
+}
