@@ -38,7 +38,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace hw-check deb
+.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace hw-check display-test deb
 
 all: module
 
@@ -74,6 +74,9 @@ shim-test: sim
 
 vm-test: sim host modules-all
 	tests/ioctl/run
+
+display-test: sim host modules-all
+	tests/display/run
 
 guest-userspace: sim host
 	tests/userspace/run

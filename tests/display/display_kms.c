@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest side of `make display-test`: a small KMS client on the xe card node.
+ *
+ *   display_kms CARD ACK_FD
+ *
+ * Lists the connector, CRTC and planes (what modetest shows), then sets the
+ * preferred mode with a dumb buffer holding pattern A, updates part of it
+ * with DIRTYFB, and page-flips between it and a buffer holding pattern B.
+ * Before each picture is checked it prints "# CAPTURE NAME ARGS" and waits
+ * for the host's answer on ACK_FD (the guest's /dev/ttyS2): the host takes
+ * a QMP screendump and compares it with what NAME says (capture.py).
+ * KTAP on stdout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "ktap.h"
+
+/* Shared with capture.py: the expected pixels, 0xRRGGBB. */
+static uint32_t pattern_a(uint32_t x, uint32_t y)
+{
+	return (x & 0xff) << 16 | (y & 0xff) << 8 | ((x ^ y) & 0xff);
+}
+
+static uint32_t pattern_b(uint32_t x, uint32_t y)
+{
+	return (0xff - (x & 0xff)) << 16 | ((x + y) & 0xff) << 8 | (y * 3 & 0xff);
+}
+
+#define DAMAGE_COLOR	0x00ff8000u
+#define UNDAMAGED_COLOR	0x000000ffu
+#define FLIPS		31
+
+struct dumb {
+	uint32_t handle, pitch, fb;
+	uint64_t size;
+	uint32_t *map;
+};
+
+static int fd, ack_fd;
+static uint32_t width, height;
+
+/*
+ * Ask the host to capture and check; its answer is one line, "ok" when
+ * the capture matched. Returns 0 then.
+ */
+static int capture(const char *what)
+{
+	char line[64];
+	size_t n = 0;
+	char c;
+
+	printf("# CAPTURE %s\n", what);
+	fflush(stdout);
+	do {
+		if (read(ack_fd, &c, 1) != 1)
+			return -1;
+		if (n < sizeof(line) - 1)
+			line[n++] = c;
+	} while (c != '\n');
+	line[n] = 0;
+	return strncmp(line, "ok", 2) ? -1 : 0;
+}
+
+static int dumb_create(struct dumb *d, uint32_t (*fill)(uint32_t, uint32_t))
+{
+	struct drm_mode_create_dumb create = { .width = width, .height = height, .bpp = 32 };
+	struct drm_mode_map_dumb map = {};
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	void *p;
+
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		return -errno;
+	d->handle = create.handle;
+	d->pitch = create.pitch;
+	d->size = create.size;
+	map.handle = d->handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map))
+		return -errno;
+	p = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, map.offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	d->map = p;
+	for (uint32_t y = 0; y < height; y++)
+		for (uint32_t x = 0; x < width; x++)
+			d->map[y * (d->pitch / 4) + x] = fill(x, y);
+	handles[0] = d->handle;
+	pitches[0] = d->pitch;
+	if (drmModeAddFB2(fd, width, height, DRM_FORMAT_XRGB8888, handles,
+			  pitches, offsets, &d->fb, 0))
+		return -errno;
+	return 0;
+}
+
+static void fill_rect(struct dumb *d, uint32_t x0, uint32_t y0, uint32_t w,
+		      uint32_t h, uint32_t color)
+{
+	for (uint32_t y = y0; y < y0 + h; y++)
+		for (uint32_t x = x0; x < x0 + w; x++)
+			d->map[y * (d->pitch / 4) + x] = color;
+}
+
+static int has_prop(uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
+	int found = 0;
+
+	for (uint32_t i = 0; props && i < props->count_props; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			found = 1;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return found;
+}
+
+static uint32_t flips_seen, flips_out_of_order;
+
+static void on_flip(int fd_, unsigned int seq, unsigned int sec, unsigned int usec,
+		    void *data)
+{
+	(void)fd_; (void)seq; (void)sec; (void)usec;
+	if ((uintptr_t)data != flips_seen)
+		flips_out_of_order++;
+	flips_seen++;
+}
+
+int main(int argc, char **argv)
+{
+	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
+	drmModeConnectorPtr conn = NULL;
+	drmModeModeInfoPtr mode = NULL;
+	drmModePlaneResPtr pres;
+	drmModeResPtr res;
+	struct dumb a = {}, b = {};
+	uint32_t crtc, primary = 0;
+	char what[128];
+	int ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s CARD ACK_FD\n", argv[0]);
+		return 2;
+	}
+	ack_fd = atoi(argv[2]);
+	fd = open(argv[1], O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("Bail out! cannot open %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	ktap_header(0);
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	/* FB_DAMAGE_CLIPS is an atomic property */
+	drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1);
+
+	/* 1. what modetest lists */
+	res = drmModeGetResources(fd);
+	for (int i = 0; res && i < res->count_connectors && !mode; i++) {
+		conn = drmModeGetConnector(fd, res->connectors[i]);
+		if (!conn || conn->connection != DRM_MODE_CONNECTED) {
+			drmModeFreeConnector(conn);
+			conn = NULL;
+			continue;
+		}
+		for (int m = 0; m < conn->count_modes; m++)
+			if (conn->modes[m].type & DRM_MODE_TYPE_PREFERRED)
+				mode = &conn->modes[m];
+		ktap_diag("connector %u type %u: connected, %d modes, preferred %s",
+			  conn->connector_id, conn->connector_type,
+			  conn->count_modes, mode ? mode->name : "none");
+	}
+	ktap_test(res && res->count_crtcs >= 1 && res->count_encoders >= 1,
+		    "kms_resources");
+	if (!res || !mode) {
+		ktap_test(0, "connector_preferred_mode");
+		printf("Bail out! no connected connector with a preferred mode\n");
+		return 1;
+	}
+	ktap_test(1, "connector_preferred_mode");
+	crtc = res->crtcs[0];
+	ktap_diag("crtc %u, mode %ux%u@%u", crtc, mode->hdisplay, mode->vdisplay,
+		  mode->vrefresh);
+	pres = drmModeGetPlaneResources(fd);
+	for (uint32_t i = 0; pres && i < pres->count_planes; i++) {
+		drmModePlanePtr p = drmModeGetPlane(fd, pres->planes[i]);
+
+		if (!p)
+			continue;
+		ktap_diag("plane %u: possible crtcs 0x%x, %u formats%s%s",
+			  p->plane_id, p->possible_crtcs, p->count_formats,
+			  has_prop(p->plane_id, DRM_MODE_OBJECT_PLANE, "IN_FORMATS") ?
+			  ", IN_FORMATS" : "",
+			  has_prop(p->plane_id, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS") ?
+			  ", FB_DAMAGE_CLIPS" : "");
+		if ((p->possible_crtcs & 1) && !primary)
+			primary = p->plane_id;
+		drmModeFreePlane(p);
+	}
+	ktap_test(primary &&
+		    has_prop(primary, DRM_MODE_OBJECT_PLANE, "IN_FORMATS") &&
+		    has_prop(primary, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS"),
+		    "primary_plane_properties");
+
+	/* 2. a dumb buffer with pattern A, shown */
+	width = mode->hdisplay;
+	height = mode->vdisplay;
+	ret = dumb_create(&a, pattern_a);
+	if (!ret)
+		ret = drmModeSetCrtc(fd, crtc, a.fb, 0, 0, &conn->connector_id, 1, mode)
+		      ? -errno : 0;
+	if (ret)
+		ktap_diag("dumb buffer or modeset failed: %s", strerror(-ret));
+	ktap_test(!ret, "modeset_dumb");
+	snprintf(what, sizeof(what), "pattern_a %u %u", width, height);
+	ktap_test(!ret && !capture(what), "capture_pattern_a");
+
+	/*
+	 * 3. damage: change a rectangle and a stripe, report only the
+	 * rectangle; the host must show the rectangle and the old stripe.
+	 */
+	{
+		drmModeClip clip = { 200, 100, 200 + 64, 100 + 48 };
+
+		fill_rect(&a, 200, 100, 64, 48, DAMAGE_COLOR);
+		fill_rect(&a, 0, height - 8, width, 8, UNDAMAGED_COLOR);
+		ret = drmModeDirtyFB(fd, a.fb, &clip, 1) ? -errno : 0;
+		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48", width, height);
+		ktap_test(!ret && !capture(what), "dirtyfb_damage_only");
+	}
+
+	/* 4. page flips with events, in order; the last one shows B */
+	ret = dumb_create(&b, pattern_b);
+	for (uint32_t i = 0; !ret && i < FLIPS; i++) {
+		ret = drmModePageFlip(fd, crtc, i % 2 ? a.fb : b.fb,
+				      DRM_MODE_PAGE_FLIP_EVENT, (void *)(uintptr_t)i);
+		if (ret) {
+			ret = -errno;
+			break;
+		}
+		while (flips_seen <= i)
+			if (drmHandleEvent(fd, &ev)) {
+				ret = -EIO;
+				break;
+			}
+	}
+	ktap_diag("%u flips, %u events, %u out of order (%s)", FLIPS, flips_seen,
+		  flips_out_of_order, ret ? strerror(-ret) : "ok");
+	ktap_test(!ret && flips_seen == FLIPS && !flips_out_of_order,
+		    "page_flip_events_in_order");
+	snprintf(what, sizeof(what), "pattern_b %u %u", width, height);
+	ktap_test(!ret && !capture(what), "capture_last_flip");
+	return ktap_finish();
+}
