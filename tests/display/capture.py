@@ -6,10 +6,13 @@
 
 Runs beside tests/vm/run --capture, whose QEMU has a QMP socket at
 OUT/qmp.sock and the guest's /dev/ttyS2 on OUT/ack.sock. Follows the guest's
-KTAP in OUT/ktap.log; for each "# CAPTURE NAME ARGS" line it takes a QMP
-screendump (OUT/NAME.ppm), checks it as NAME says, and answers the guest on
-its ttyS2 with "ok" or "fail REASON". The guest reports the verdict as its
-test case. Pixel patterns are the ones of display_kms.c.
+KTAP in OUT/ktap.log; for each "# CAPTURE NAME ARGS" line it captures
+QEMU's window on the X display (OUT/NAME.ppm), checks it as NAME says, and
+answers the guest on its ttyS2 with "ok" or "fail REASON". The guest
+reports the verdict as its test case. NAME is a pixel pattern of
+display_kms.c (pattern_a, pattern_b, damage), "console W H MD5" (the
+capture is the guest's /dev/fb0 whose md5sum is MD5), or "resize W H"
+(resize QEMU's window, as a user would; nothing is captured).
 
 The guest asks once the host answered its RESOURCE_FLUSH, but what QEMU
 draws reaches the X server over QEMU's own X connection, and the console is
@@ -19,6 +22,7 @@ at most TRIES times, and fails with the last capture's difference.
 """
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
 import socket
@@ -127,7 +131,9 @@ class XDisplay:
         x.XGetImage.restype = ctypes.POINTER(XImage)
         x.XGetImage.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
                                 ctypes.c_uint, ctypes.c_uint, ctypes.c_ulong, ctypes.c_int]
-        x.XDestroyImage = None
+        x.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint,
+                                    ctypes.c_uint]
+        x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         x.XFree.argtypes = [ctypes.c_void_p]
         self.x = x
         self.dpy = x.XOpenDisplay(name.encode())
@@ -154,6 +160,12 @@ class XDisplay:
             raise RuntimeError("QEMU has no window on the X display")
         return best
 
+    def resize(self, w, h):
+        """Resize QEMU's window, as a user dragging its border would."""
+        win = self.window()[0]
+        self.x.XResizeWindow(self.dpy, win, w, h)
+        self.x.XSync(self.dpy, 0)
+
     def grab(self):
         win, w, h = self.window()
         img = self.x.XGetImage(self.dpy, win, 0, 0, w, h, 0xffffffff, 2)
@@ -161,6 +173,9 @@ class XDisplay:
             raise RuntimeError("cannot read QEMU's window")
         im = img.contents
         raw = ctypes.string_at(im.data, im.bytes_per_line * h)
+        # what XDestroyImage(), a macro, does for an image of XGetImage()
+        self.x.XFree(im.data)
+        self.x.XFree(img)
         px = bytearray(w * h * 3)
         for y in range(h):
             row = raw[y * im.bytes_per_line:y * im.bytes_per_line + w * 4]
@@ -188,23 +203,45 @@ def read_ppm(path):
     return int(fields[1]), int(fields[2]), data[pos:]
 
 
-def check_pixels(img, w, h, expect):
+def expected_image(w, h, expect):
+    """The pixels expect(x, y) gives, as a PPM holds them (RGB bytes)."""
+    px = bytearray(w * h * 3)
+    o = 0
+    for y in range(h):
+        for x in range(w):
+            v = expect(x, y)
+            px[o] = v >> 16
+            px[o + 1] = v >> 8 & 0xff
+            px[o + 2] = v & 0xff
+            o += 3
+    return bytes(px)
+
+
+def check_pixels(img, w, h, want):
+    """None when img is the w x h image want, pixel for pixel; else why not."""
     iw, ih, px = img
     if (iw, ih) != (w, h):
         return f"capture is {iw}x{ih}, the mode {w}x{h}"
+    if px == want:
+        return None
     bad = 0
     first = None
-    for y in range(h):
-        row = y * iw * 3
-        for x in range(w):
-            o = row + x * 3
-            got = px[o] << 16 | px[o + 1] << 8 | px[o + 2]
-            want = expect(x, y)
-            if got != want:
-                bad += 1
-                if first is None:
-                    first = f"({x},{y}) is {got:06x}, expected {want:06x}"
-    return f"{bad} pixels differ, first {first}" if bad else None
+    for o in range(0, w * h * 3, 3):
+        if px[o:o + 3] != want[o:o + 3]:
+            bad += 1
+            if first is None:
+                first = (f"({o // 3 % w},{o // 3 // w}) is {px[o:o + 3].hex()}, "
+                         f"expected {want[o:o + 3].hex()}")
+    return f"{bad} pixels differ, first {first}"
+
+
+def xrgb(px):
+    """RGB bytes as XRGB8888 in memory (B, G, R, 0), as /dev/fb0 holds them."""
+    out = bytearray(len(px) // 3 * 4)
+    out[0::4] = px[2::3]
+    out[1::4] = px[1::3]
+    out[2::4] = px[0::3]
+    return bytes(out)
 
 
 def colours(img):
@@ -216,7 +253,6 @@ class Checker:
     def __init__(self, out, qmp):
         self.out = out
         self.qmp = qmp
-        self.console = None
         self.xdisplay = None
         if METHOD == "x":
             with open(os.path.join(out, "x-display")) as f:
@@ -244,10 +280,11 @@ class Checker:
         return None, why
 
     def check(self, name, args):
-        nums = [int(a) for a in args]
+        nums = [int(a) for a in args if a.isdigit()]
         if name in ("pattern_a", "pattern_b"):
-            fill = pattern_a if name == "pattern_a" else pattern_b
-            return self.until(name, lambda img: check_pixels(img, nums[0], nums[1], fill))[1]
+            w, h = nums
+            want = expected_image(w, h, pattern_a if name == "pattern_a" else pattern_b)
+            return self.until(name, lambda img: check_pixels(img, w, h, want))[1]
         if name == "damage":
             w, h, rx, ry, rw, rh = nums
 
@@ -255,17 +292,27 @@ class Checker:
                 if rx <= x < rx + rw and ry <= y < ry + rh:
                     return DAMAGE_COLOR
                 return pattern_a(x, y)
-            return self.until(name, lambda img: check_pixels(img, w, h, expect))[1]
-        if name == "console_a":
-            img, why = self.until(name, lambda img: None if colours(img) >= 2
-                                  else "the console stays blank")
-            self.console = img
-            return why
-        if name == "console_b":
-            if self.console is None:
-                return "no console_a capture to compare with"
-            return self.until(name, lambda img: None if img[2] != self.console[2]
-                              else "the console did not change")[1]
+            want = expected_image(w, h, expect)
+            return self.until(name, lambda img: check_pixels(img, w, h, want))[1]
+        if name == "console":
+            # the guest's /dev/fb0, as md5sum saw it: w x h, XRGB8888 with X 0
+            w, h = nums[:2]
+            want = args[2]
+
+            def test(img):
+                if (img[0], img[1]) != (w, h):
+                    return f"capture is {img[0]}x{img[1]}, the console {w}x{h}"
+                if colours(img) < 2:
+                    return "the capture is blank"
+                got = hashlib.md5(xrgb(img[2])).hexdigest()
+                return None if got == want else f"capture md5 {got}, /dev/fb0 {want}"
+            return self.until(name, test)[1]
+        if name == "resize":
+            # what a user does to QEMU's window; QEMU tells the guest
+            if self.xdisplay is None:
+                return "resizing needs the X display (CAPTURE_METHOD=x)"
+            self.xdisplay.resize(nums[0], nums[1])
+            return None
         return f"unknown capture {name}"
 
 

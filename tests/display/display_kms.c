@@ -9,8 +9,10 @@
  * with DIRTYFB, and page-flips between it and a buffer holding pattern B.
  * Before each picture is checked it prints "# CAPTURE NAME ARGS" and waits
  * for the host's answer on ACK_FD (the guest's /dev/ttyS2): the host takes
- * a QMP screendump and compares it with what NAME says (capture.py).
- * KTAP on stdout.
+ * a capture of QEMU's window and compares it with what NAME says
+ * (capture.py). Last, the host resizes QEMU's window: the guest must get a
+ * hotplug uevent, the new size as the preferred mode, and a modeset to it
+ * must show. KTAP on stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <linux/netlink.h>
 
 #include <drm_fourcc.h>
 #include <xf86drm.h>
@@ -136,6 +142,110 @@ static void on_flip(int fd_, unsigned int seq, unsigned int sec, unsigned int us
 	if ((uintptr_t)data != flips_seen)
 		flips_out_of_order++;
 	flips_seen++;
+}
+
+/* A socket that receives the kernel's uevents, as udev's does. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (s >= 0 && bind(s, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(s);
+		s = -1;
+	}
+	return s;
+}
+
+/*
+ * Wait for a DRM hotplug uevent ("HOTPLUG=1" of subsystem drm). The wait
+ * is bounded only so that a missing event fails the case, not the run.
+ */
+static int wait_hotplug(int s)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLIN };
+	char buf[4096];
+
+	while (poll(&pfd, 1, 60000) == 1) {
+		ssize_t n = recv(s, buf, sizeof(buf) - 1, 0);
+		int drm = 0, hotplug = 0;
+
+		if (n <= 0)
+			return -1;
+		buf[n] = 0;
+		/* NUL-separated KEY=VALUE strings after "ACTION@DEVPATH" */
+		for (char *p = buf; p < buf + n; p += strlen(p) + 1) {
+			drm |= !strcmp(p, "SUBSYSTEM=drm");
+			hotplug |= !strcmp(p, "HOTPLUG=1");
+		}
+		if (drm && hotplug)
+			return 0;
+	}
+	return -1;
+}
+
+/* The connector's preferred mode, probed again; 0 when it has none. */
+static int preferred_mode(uint32_t connector_id, drmModeModeInfo *out)
+{
+	drmModeConnectorPtr c = drmModeGetConnector(fd, connector_id);
+	int found = 0;
+
+	for (int m = 0; c && m < c->count_modes && !found; m++) {
+		if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED) {
+			*out = c->modes[m];
+			found = 1;
+		}
+	}
+	drmModeFreeConnector(c);
+	return found;
+}
+
+/*
+ * 5. The host resizes QEMU's window to RESIZE_W x RESIZE_H: a hotplug
+ * uevent comes, the connector's preferred mode is the new size, and a
+ * modeset to it shows a new buffer pixel for pixel.
+ */
+#define RESIZE_W	1024
+#define RESIZE_H	768
+
+static void resize(uint32_t connector_id, uint32_t crtc)
+{
+	drmModeModeInfo mode = {};
+	struct dumb c = {};
+	char what[64];
+	int s = uevent_socket(), ret = -1, events = 0;
+
+	snprintf(what, sizeof(what), "resize %u %u", RESIZE_W, RESIZE_H);
+	if (s < 0 || capture(what)) {
+		ktap_diag("no uevent socket (%s) or the host could not resize",
+			  strerror(errno));
+	} else {
+		/* QEMU may tell of other sizes first (its window settling) */
+		while (events < 10 && !wait_hotplug(s)) {
+			events++;
+			if (preferred_mode(connector_id, &mode) &&
+			    mode.hdisplay == RESIZE_W && mode.vdisplay == RESIZE_H) {
+				ret = 0;
+				break;
+			}
+		}
+		ktap_diag("%d hotplug events, preferred mode %ux%u", events,
+			  mode.hdisplay, mode.vdisplay);
+	}
+	if (s >= 0)
+		close(s);
+	ktap_test(events > 0, "resize_hotplug_uevent");
+	ktap_test(!ret, "resize_new_preferred_mode");
+	if (!ret) {
+		width = mode.hdisplay;
+		height = mode.vdisplay;
+		ret = dumb_create(&c, pattern_a);
+	}
+	if (!ret)
+		ret = drmModeSetCrtc(fd, crtc, c.fb, 0, 0, &connector_id, 1, &mode) ?
+		      -errno : 0;
+	snprintf(what, sizeof(what), "pattern_a %u %u", width, height);
+	ktap_test(!ret && !capture(what), "resize_modeset");
 }
 
 int main(int argc, char **argv)
@@ -261,5 +371,7 @@ int main(int argc, char **argv)
 		    "page_flip_events_in_order");
 	snprintf(what, sizeof(what), "pattern_b %u %u", width, height);
 	ktap_test(!ret && !capture(what), "capture_last_flip");
+
+	resize(conn->connector_id, crtc);
 	return ktap_finish();
 }
