@@ -113,6 +113,17 @@ class XWindowAttributes(ctypes.Structure):
                 ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
 
 
+class XErrorEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("display", ctypes.c_void_p),
+                ("resourceid", ctypes.c_ulong), ("serial", ctypes.c_ulong),
+                ("error_code", ctypes.c_ubyte), ("request_code", ctypes.c_ubyte),
+                ("minor_code", ctypes.c_ubyte)]
+
+
+X_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p,
+                                   ctypes.POINTER(XErrorEvent))
+
+
 class XDisplay:
     """The X display QEMU draws on: its window's pixels, as a PPM would hold."""
 
@@ -135,10 +146,20 @@ class XDisplay:
                                     ctypes.c_uint]
         x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         x.XFree.argtypes = [ctypes.c_void_p]
+        x.XMoveWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int]
+        x.XSetErrorHandler.argtypes = [X_ERROR_HANDLER]
         self.x = x
+        # Xlib's default handler exits; a failed request fails the check
+        self.errors = []
+        self.handler = X_ERROR_HANDLER(self.on_error)
+        x.XSetErrorHandler(self.handler)
         self.dpy = x.XOpenDisplay(name.encode())
         if not self.dpy:
             raise RuntimeError(f"cannot open X display {name}")
+
+    def on_error(self, dpy, event):
+        self.errors.append(event.contents.error_code)
+        return 0
 
     def window(self):
         x = self.x
@@ -168,9 +189,13 @@ class XDisplay:
 
     def grab(self):
         win, w, h = self.window()
+        # XGetImage wants the window all on screen; SDL centres it
+        self.x.XMoveWindow(self.dpy, win, 0, 0)
+        self.errors.clear()
         img = self.x.XGetImage(self.dpy, win, 0, 0, w, h, 0xffffffff, 2)
-        if not img or img.contents.bits_per_pixel != 32:
-            raise RuntimeError("cannot read QEMU's window")
+        self.x.XSync(self.dpy, 0)
+        if self.errors or not img or img.contents.bits_per_pixel != 32:
+            raise RuntimeError(f"cannot read QEMU's {w}x{h} window (X errors {self.errors})")
         im = img.contents
         raw = ctypes.string_at(im.data, im.bytes_per_line * h)
         # what XDestroyImage(), a macro, does for an image of XGetImage()
