@@ -10,7 +10,8 @@ KTAP in OUT/ktap.log; for each "# CAPTURE NAME ARGS" line it captures
 QEMU's window on the X display (OUT/NAME.ppm), checks it as NAME says, and
 answers the guest on its ttyS2 with "ok" or "fail REASON". The guest
 reports the verdict as its test case. NAME is a pixel pattern of
-display_kms.c (pattern_a, pattern_b, damage), "console W H MD5" (the
+display_kms.c ("pattern_a W H", "pattern_b W H", "damage W H X Y W H...":
+pattern A with rectangles of DAMAGE_COLOR), "console W H MD5" (the
 capture is the guest's /dev/fb0 whose md5sum is MD5), or "resize W H"
 (resize QEMU's window, as a user would; nothing is captured).
 
@@ -311,11 +312,14 @@ class Checker:
             want = expected_image(w, h, pattern_a if name == "pattern_a" else pattern_b)
             return self.until(name, lambda img: check_pixels(img, w, h, want))[1]
         if name == "damage":
-            w, h, rx, ry, rw, rh = nums
+            # pattern A with DAMAGE_COLOR in each rectangle X Y W H
+            w, h = nums[:2]
+            rects = [nums[i:i + 4] for i in range(2, len(nums), 4)]
 
             def expect(x, y):
-                if rx <= x < rx + rw and ry <= y < ry + rh:
-                    return DAMAGE_COLOR
+                for rx, ry, rw, rh in rects:
+                    if rx <= x < rx + rw and ry <= y < ry + rh:
+                        return DAMAGE_COLOR
                 return pattern_a(x, y)
             want = expected_image(w, h, expect)
             return self.until(name, lambda img: check_pixels(img, w, h, want))[1]

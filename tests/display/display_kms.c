@@ -117,20 +117,88 @@ static void fill_rect(struct dumb *d, uint32_t x0, uint32_t y0, uint32_t w,
 			d->map[y * (d->pitch / 4) + x] = color;
 }
 
-static int has_prop(uint32_t obj, uint32_t type, const char *name)
+/* The id of a KMS object's property, 0 when it has none of that name. */
+static uint32_t prop_id(uint32_t obj, uint32_t type, const char *name,
+			uint64_t *value)
 {
 	drmModeObjectPropertiesPtr props = drmModeObjectGetProperties(fd, obj, type);
-	int found = 0;
+	uint32_t id = 0;
 
-	for (uint32_t i = 0; props && i < props->count_props; i++) {
+	for (uint32_t i = 0; props && i < props->count_props && !id; i++) {
 		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
 
-		if (p && !strcmp(p->name, name))
-			found = 1;
+		if (p && !strcmp(p->name, name)) {
+			id = p->prop_id;
+			if (value)
+				*value = props->prop_values[i];
+		}
 		drmModeFreeProperty(p);
 	}
 	drmModeFreeObjectProperties(props);
-	return found;
+	return id;
+}
+
+static int has_prop(uint32_t obj, uint32_t type, const char *name)
+{
+	return prop_id(obj, type, name, NULL) != 0;
+}
+
+/*
+ * IN_FORMATS of a plane lists XRGB8888 with the linear modifier and
+ * nothing else: the modifiers that work.
+ */
+static int in_formats_linear_only(uint32_t plane)
+{
+	struct drm_format_modifier_blob *blob;
+	struct drm_format_modifier *mods;
+	drmModePropertyBlobPtr b;
+	uint64_t value = 0;
+	uint32_t *formats;
+	int ok;
+
+	if (!prop_id(plane, DRM_MODE_OBJECT_PLANE, "IN_FORMATS", &value))
+		return 0;
+	b = drmModeGetPropertyBlob(fd, value);
+	if (!b)
+		return 0;
+	blob = b->data;
+	formats = (uint32_t *)((char *)blob + blob->formats_offset);
+	mods = (struct drm_format_modifier *)((char *)blob + blob->modifiers_offset);
+	ktap_diag("IN_FORMATS: %u formats, %u modifiers, first 0x%llx",
+		  blob->count_formats, blob->count_modifiers,
+		  blob->count_modifiers ? (unsigned long long)mods[0].modifier : 0ULL);
+	ok = blob->count_formats == 1 && formats[0] == DRM_FORMAT_XRGB8888 &&
+	     blob->count_modifiers == 1 &&
+	     mods[0].modifier == DRM_FORMAT_MOD_LINEAR && (mods[0].formats & 1);
+	drmModeFreePropertyBlob(b);
+	return ok;
+}
+
+/*
+ * An atomic commit of the framebuffer already shown, with FB_DAMAGE_CLIPS
+ * naming one rectangle.
+ */
+static int commit_damage(uint32_t plane, uint32_t fb, const drmModeClip *clip)
+{
+	uint32_t fb_prop = prop_id(plane, DRM_MODE_OBJECT_PLANE, "FB_ID", NULL);
+	uint32_t damage_prop = prop_id(plane, DRM_MODE_OBJECT_PLANE,
+				       "FB_DAMAGE_CLIPS", NULL);
+	drmModeAtomicReqPtr req;
+	uint32_t blob;
+	int ret;
+
+	if (!fb_prop || !damage_prop ||
+	    drmModeCreatePropertyBlob(fd, clip, sizeof(*clip), &blob))
+		return -EINVAL;
+	req = drmModeAtomicAlloc();
+	ret = req && drmModeAtomicAddProperty(req, plane, fb_prop, fb) > 0 &&
+	      drmModeAtomicAddProperty(req, plane, damage_prop, blob) > 0 ?
+	      drmModeAtomicCommit(fd, req, 0, NULL) : -EINVAL;
+	if (ret)
+		ret = ret < 0 && ret != -1 ? ret : -errno;
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(fd, blob);
+	return ret;
 }
 
 static uint32_t flips_seen, flips_out_of_order;
@@ -322,6 +390,7 @@ int main(int argc, char **argv)
 		    has_prop(primary, DRM_MODE_OBJECT_PLANE, "IN_FORMATS") &&
 		    has_prop(primary, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS"),
 		    "primary_plane_properties");
+	ktap_test(primary && in_formats_linear_only(primary), "in_formats_linear_only");
 
 	/* 2. a dumb buffer with pattern A, shown */
 	width = mode->hdisplay;
@@ -348,6 +417,18 @@ int main(int argc, char **argv)
 		ret = drmModeDirtyFB(fd, a.fb, &clip, 1) ? -errno : 0;
 		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48", width, height);
 		ktap_test(!ret && !capture(what), "dirtyfb_damage_only");
+	}
+	/* the same through an atomic commit's FB_DAMAGE_CLIPS */
+	{
+		drmModeClip clip = { 40, 300, 40 + 96, 300 + 32 };
+
+		fill_rect(&a, 40, 300, 96, 32, DAMAGE_COLOR);
+		ret = commit_damage(primary, a.fb, &clip);
+		if (ret)
+			ktap_diag("atomic commit: %s", strerror(-ret));
+		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48 40 300 96 32",
+			 width, height);
+		ktap_test(!ret && !capture(what), "fb_damage_clips_damage_only");
 	}
 
 	/* 4. page flips with events, in order; the last one shows B */
