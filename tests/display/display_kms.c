@@ -178,7 +178,8 @@ static int in_formats_linear_only(uint32_t plane)
  * An atomic commit of the framebuffer already shown, with FB_DAMAGE_CLIPS
  * naming one rectangle.
  */
-static int commit_damage(uint32_t plane, uint32_t fb, const drmModeClip *clip)
+static int commit_damage(uint32_t plane, uint32_t fb,
+			 const struct drm_mode_rect *clip)
 {
 	uint32_t fb_prop = prop_id(plane, DRM_MODE_OBJECT_PLANE, "FB_ID", NULL);
 	uint32_t damage_prop = prop_id(plane, DRM_MODE_OBJECT_PLANE,
@@ -420,7 +421,8 @@ int main(int argc, char **argv)
 	}
 	/* the same through an atomic commit's FB_DAMAGE_CLIPS */
 	{
-		drmModeClip clip = { 40, 300, 40 + 96, 300 + 32 };
+		/* FB_DAMAGE_CLIPS holds struct drm_mode_rect, not drmModeClip */
+		struct drm_mode_rect clip = { 40, 300, 40 + 96, 300 + 32 };
 
 		fill_rect(&a, 40, 300, 96, 32, DAMAGE_COLOR);
 		ret = commit_damage(primary, a.fb, &clip);
