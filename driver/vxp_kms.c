@@ -326,10 +326,15 @@ static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
 	if (!obj)
 		return ERR_PTR(-ENOENT);
 	dumb = vxp_dumb_from_gem(obj);
-	/* Only dumb buffers have a 2D resource to show (for now). */
+	/*
+	 * Only dumb buffers have a 2D resource to show (for now). The
+	 * framebuffer must fit the resource: the core checks it against the
+	 * object's size, which page alignment can make a few lines taller.
+	 */
 	if (VXP_IOCTL_DBG(drm, !dumb) ||
 	    VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888) ||
-	    VXP_IOCTL_DBG(drm, cmd->offsets[0] || cmd->pitches[0] != dumb->pitch))
+	    VXP_IOCTL_DBG(drm, cmd->offsets[0] || cmd->pitches[0] != dumb->pitch) ||
+	    VXP_IOCTL_DBG(drm, cmd->height > dumb->height))
 		fb = ERR_PTR(-EINVAL);
 	else
 #ifdef VXP_FB_CREATE_HAS_INFO

@@ -317,6 +317,41 @@ static void resize(uint32_t connector_id, uint32_t crtc)
 	ktap_test(!ret && !capture(what), "resize_modeset");
 }
 
+/*
+ * A framebuffer taller than its dumb buffer is refused, though the page
+ * the buffer was rounded up to could hold the lines (the core only checks
+ * the object's size): the host resource has no such lines.
+ */
+static int taller_fb_refused(void)
+{
+	struct drm_mode_create_dumb create = { .width = 16, .height = 16, .bpp = 32 };
+	struct drm_mode_destroy_dumb destroy = {};
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {}, fb;
+	int refused;
+
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create))
+		return 0;
+	handles[0] = create.handle;
+	pitches[0] = create.pitch;
+	if (!drmModeAddFB2(fd, 16, 17, DRM_FORMAT_XRGB8888, handles, pitches,
+			   offsets, &fb, 0)) {
+		ktap_diag("16x17 framebuffer of a 16x16 dumb buffer (%llu bytes) taken",
+			  (unsigned long long)create.size);
+		drmModeRmFB(fd, fb);
+		refused = 0;
+	} else {
+		refused = errno == EINVAL;
+	}
+	if (!drmModeAddFB2(fd, 16, 16, DRM_FORMAT_XRGB8888, handles, pitches,
+			   offsets, &fb, 0))
+		drmModeRmFB(fd, fb);
+	else
+		refused = 0;
+	destroy.handle = create.handle;
+	drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+	return refused;
+}
+
 int main(int argc, char **argv)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
@@ -392,6 +427,7 @@ int main(int argc, char **argv)
 		    has_prop(primary, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS"),
 		    "primary_plane_properties");
 	ktap_test(primary && in_formats_linear_only(primary), "in_formats_linear_only");
+	ktap_test(taller_fb_refused(), "addfb_taller_than_dumb_refused");
 
 	/* 2. a dumb buffer with pattern A, shown */
 	width = mode->hdisplay;
