@@ -116,7 +116,7 @@ void xe_ctx_object_release(struct xe_host_ctx *ctx, struct xe_object *obj)
 	if (obj->imported)
 		xe_map_del(&ctx->imports, obj->handle);
 	else
-		xe_map_del(&ctx->objects, obj->blob_id);
+		xe_map_del(&ctx->closed, obj->handle);
 	object_free(ctx, obj, true);
 }
 
@@ -228,6 +228,24 @@ int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool forc
 	return 0;
 }
 
+/* The context goes: free the objects of @map, or hand their charge over. */
+static void objects_free(struct xe_host_ctx *ctx, struct xe_map *map)
+{
+	uint64_t key;
+	size_t i;
+	void *val;
+
+	for (i = 0; xe_map_next(map, &i, &key, &val);) {
+		struct xe_object *obj = val;
+
+		if (obj->res_id)
+			orphan_add(obj->res_id, obj->size, obj->pins ? obj : NULL);
+		else if (obj->slice_charged)
+			xe_limit_release(XE_LIMIT_BOS, 1);	/* the handle goes */
+		object_free(ctx, obj, !obj->res_id && !obj->slice_charged);
+	}
+}
+
 void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 {
 	struct xe_host_ctx **p;
@@ -278,15 +296,8 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		orphan_add((uint32_t)key, bytes, NULL);
 		free(s);
 	}
-	for (i = 0; xe_map_next(&ctx->objects, &i, &key, &val);) {
-		struct xe_object *obj = val;
-
-		if (obj->res_id)
-			orphan_add(obj->res_id, obj->size, obj->pins ? obj : NULL);
-		else if (obj->slice_charged)
-			xe_limit_release(XE_LIMIT_BOS, 1);	/* the handle goes */
-		object_free(ctx, obj, !obj->res_id && !obj->slice_charged);
-	}
+	objects_free(ctx, &ctx->objects);
+	objects_free(ctx, &ctx->closed);
 	/* imports hold no resource: each has its own charge */
 	for (i = 0; xe_map_next(&ctx->imports, &i, &key, &val);)
 		object_free(ctx, val, true);
@@ -295,6 +306,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);
 	xe_map_free(&ctx->objects);
+	xe_map_free(&ctx->closed);
 	xe_map_free(&ctx->resources);
 	xe_map_free(&ctx->slices);
 	for (i = 0; xe_map_next(&ctx->guest_mems, &i, &key, &val);)
@@ -382,6 +394,19 @@ void xe_ctx_object_close(struct xe_host_ctx *ctx, uint32_t blob_id)
 				   ctx->ctx_id, blob_id);
 		return;
 	}
+	/*
+	 * The blob_id is the guest's again at once (it may name a new BO with
+	 * it); what still holds this BO finds it by pointer, and the context
+	 * by its handle, until it goes. It keeps its charge until then, so
+	 * closing does not let a guest hold more than its limits.
+	 */
+	if (xe_map_put(&ctx->closed, obj->handle, obj)) {
+		/* no memory: the blob_id stays taken until the context goes */
+		xe_log_ratelimited("context %u: GEM_CLOSE of blob_id %u: out of memory",
+				   ctx->ctx_id, blob_id);
+		return;
+	}
+	xe_map_del(&ctx->objects, blob_id);
 	obj->guest_ref = false;
 	xe_ctx_object_release(ctx, obj);
 }

@@ -318,6 +318,7 @@ struct xe_host_ctx {
 	struct xe_proxy_ccmd_rsp *rsp;
 	uint32_t rsp_at;
 	struct xe_map objects;
+	struct xe_map closed;
 	struct xe_map resources;
 	struct xe_map imports;
 	struct xe_map slices;

@@ -1010,6 +1010,52 @@ static bool case_prime_import_charged(void)
 	return ok && ret == 0 && still_works(&c.t);
 }
 
+/* Close BO @bo (bound at @va) as the guest does: resource, then handle. */
+static bool close_bound(struct env *e, struct tbo *bo)
+{
+	virgl_renderer_resource_unmap(bo->res);
+	virgl_renderer_resource_unref(bo->res);
+	ccmd_gem_close(&e->t.s, bo->blob_id);
+	return submit(&e->t) == 0;
+}
+
+/*
+ * The guest may name a new BO with the blob_id of one it closed while a VM
+ * still maps it (its ids come back at once). Both BOs live side by side;
+ * the closed one keeps its charge until unbound, so reusing ids does not
+ * let a guest hold more BOs than its limit.
+ */
+static bool case_blob_id_reused_while_bound(void)
+{
+	struct tbo old, cur;
+	uint32_t ret;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_BOS", "4", 1);
+	ok = env_open(&e) && bo_new(&e.t, &old, 10);	/* shmem + BO + 10 */
+	ok = ok && bind_res(&e, MAP, old.res, SH_VA) == 0 &&
+	     store(&e, SH_VA, 0x1111) && close_bound(&e, &old);
+	ok = ok && bo_new(&e.t, &cur, 10);
+	ktap_diag("new BO under the blob_id of a closed, bound one: %s",
+		  ok ? "made" : "refused");
+	ok = ok && bind_res(&e, MAP, cur.res, SH_VA2) == 0 &&
+	     store(&e, SH_VA2, 0x2222) && copy(&e, BO_VA + 0x4000, SH_VA);
+	ktap_diag("new BO 0x%x, read back from the closed one 0x%x",
+		  ok ? cur.map[0] : 0, e.bo.map[0x4000 / 4]);
+	ok = ok && cur.map[0] == 0x2222 && e.bo.map[0x4000 / 4] == 0x1111;
+	/* the closed BO still counts: a fifth BO is over the limit */
+	ok = ok && close_bound(&e, &cur);
+	ret = gem_create(&e.t, BO_SIZE, 10);
+	ktap_diag("third BO under blob_id 10, two closed ones bound: %u", ret);
+	ok = ok && ret == EMFILE;
+	ok = ok && bind_res(&e, UNMAP, 0, SH_VA) == 0;
+	ret = gem_create(&e.t, BO_SIZE, 10);
+	ktap_diag("after one of them was unbound: %u", ret);
+	/* the context goes with the other one still bound (ASan: no leak) */
+	return ok && ret == 0 && still_works(&e.t);
+}
+
 /* --- the reference host's conventions (docs/protocol.md) ---------------- */
 
 /* A command the host refuses leaves the seqno; later ones still run. */
@@ -1140,6 +1186,7 @@ static const struct {
 	{ "unmap_at_mapping_limit", case_unmap_at_mapping_limit },
 	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
 	{ "mem_charged_while_bound", case_mem_charged_while_bound },
+	{ "blob_id_reused_while_bound", case_blob_id_reused_while_bound },
 	{ "slices_bounded", case_slices_bounded },
 	{ "mem_charged_while_ufence_pending", case_mem_charged_while_ufence_pending },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },
