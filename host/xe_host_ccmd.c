@@ -321,10 +321,11 @@ static int bind_op(struct xe_host_ctx *ctx, uint32_t res_id, uint16_t pat_index,
 		return -EINVAL;
 	}
 	if (op == DRM_XE_VM_BIND_OP_MAP && !(flags & DRM_XE_VM_BIND_FLAG_NULL)) {
-		obj = xe_ctx_object_by_res(ctx, res_id);
-		if (!obj) {
-			bad(ctx, "bind of unknown resource %u", res_id);
-			return -ENOENT;
+		int ret = xe_ctx_object_by_res_retry(ctx, res_id, &obj);
+
+		if (ret) {
+			bad(ctx, "bind of resource %u: %s", res_id, strerror(-ret));
+			return ret;
 		}
 	} else if (op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
 		obj = xe_ctx_object_by_res(ctx, res_id);

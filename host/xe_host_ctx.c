@@ -302,6 +302,9 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	for (i = 0; xe_map_next(&ctx->imports, &i, &key, &val);)
 		object_free(ctx, val, true);
 	xe_map_free(&ctx->imports);
+	for (i = 0; xe_map_next(&ctx->refused, &i, &key, &val);)
+		free(val);
+	xe_map_free(&ctx->refused);
 	xe_map_free(&ctx->host_fences);
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);

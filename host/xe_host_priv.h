@@ -176,6 +176,16 @@ struct xe_slice {
 };
 
 /**
+ * struct xe_refused_attach - an attach of a resource the host refused
+ * @fd: the resource's dma-buf, borrowed from the resource (vrend_shim_res.c)
+ * @size: its size
+ */
+struct xe_refused_attach {
+	int fd;
+	uint64_t size;
+};
+
+/**
  * struct xe_orphan - the charge of a resource that outlived its context
  * @bytes: BO bytes charged (one BO is charged too)
  * @obj: the object, while pending bind user fences still map it
@@ -321,6 +331,7 @@ struct xe_host_ctx {
 	struct xe_map closed;
 	struct xe_map resources;
 	struct xe_map imports;
+	struct xe_map refused;
 	struct xe_map slices;
 	struct xe_map guest_mems;
 	struct xe_map vms;
@@ -330,6 +341,8 @@ struct xe_host_ctx {
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
+int xe_ctx_object_by_res_retry(struct xe_host_ctx *ctx, uint32_t res_id,
+			       struct xe_object **out);
 struct xe_guest_mem *xe_ctx_guest_mem(struct xe_host_ctx *ctx, uint32_t res_id);
 int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 			 uint32_t handle, uint64_t size, uint16_t cpu_caching);

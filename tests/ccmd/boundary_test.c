@@ -980,7 +980,11 @@ static bool case_prime_import_outlives_exporter(void)
 	return ok && still_works(&b.t) && still_works(&c.t);
 }
 
-/* An import counts as a BO of its own; a detach gives it back. */
+/*
+ * An import counts as a BO of its own; a detach gives it back. A refused
+ * attach stays attached: each bind tries the import again and gets the
+ * limit's errno, until there is room (no new attach needed).
+ */
 static bool case_prime_import_charged(void)
 {
 	struct env a, b, c = { 0 };
@@ -998,15 +1002,19 @@ static bool case_prime_import_charged(void)
 	ok = c.vm && bind_res(&b, MAP, sh.res, SH_VA) == 0;
 	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
 	ktap_diag("third context's bind past the BO limit: %u", ret);
+	ok = ok && ret == EMFILE;
+	/* detached: nothing to retry */
+	virgl_renderer_ctx_detach_resource(3, (int)sh.res);
+	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
+	ktap_diag("after c detached it: %u", ret);
 	ok = ok && ret == ENOENT;
+	virgl_renderer_ctx_attach_resource(3, (int)sh.res);	/* refused */
 	/* still bound in b: the import and its charge stay after the detach */
 	virgl_renderer_ctx_detach_resource(2, (int)sh.res);
-	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
-	ok = ok && bind_res(&c, MAP, sh.res, SH_VA) == ENOENT;
+	ok = ok && bind_res(&c, MAP, sh.res, SH_VA) == EMFILE;
 	ok = ok && bind_res(&b, UNMAP, 0, SH_VA) == 0;
-	virgl_renderer_ctx_attach_resource(3, (int)sh.res);
 	ret = ok ? bind_res(&c, MAP, sh.res, SH_VA) : 0;
-	ktap_diag("after b unbound it: %u", ret);
+	ktap_diag("after b unbound it, without a new attach: %u", ret);
 	return ok && ret == 0 && still_works(&c.t);
 }
 
