@@ -94,11 +94,31 @@ void sim_queue_put(struct sim_exec_queue *q)
 	free(q);
 }
 
+static void queue_ban(struct sim_exec_queue *q, int error);
+
+/*
+ * xe_exec_queue_kill(), on EXEC_QUEUE_DESTROY and when the file closes:
+ * guc_exec_queue_kill() marks the queue killed and has its TDR clean up at
+ * once, which stops the running job (-ETIME, xe's TDR default) and
+ * cancels every other job (-ECANCELED); a killed queue's run_job() never
+ * emits a job that was still waiting. Nothing queued runs after the kill.
+ */
 static void queue_kill(struct sim_exec_queue *q)
 {
 	q->destroyed = true;
 	if (!q->bind && q->vm && q->vm->num_exec_queues)
 		q->vm->num_exec_queues--;
+	/*
+	 * Not bind queues: a bind job here applies its page tables when it
+	 * ends, where xe mostly writes them at submission, so cancelling one
+	 * would lose binds xe made.
+	 */
+	if (!q->bind && !sim_list_empty(&q->jobs)) {
+		struct sim_job *head = sim_container_of(q->jobs.next,
+							struct sim_job, link);
+
+		queue_ban(q, head->started ? -ETIME : -ECANCELED);
+	}
 }
 
 void sim_file_release_queues(struct sim_file *f)
@@ -569,7 +589,7 @@ int sim_ioctl_exec_queue_destroy(struct sim_file *f, void *data)
 	q = sim_idr_remove(&f->queues, a->exec_queue_id);
 	if (!q)
 		return SIM_ERR(-ENOENT, "no exec queue %u", a->exec_queue_id);
-	/* queued jobs still complete; the worker holds its own reference */
+	/* its jobs are cancelled; the worker holds its own reference */
 	queue_kill(q);
 	sim_queue_put(q);
 	return 0;

@@ -624,6 +624,45 @@ static void test_lr_no_timeout(void)
 }
 
 /*
+ * EXEC_QUEUE_DESTROY kills the queue (xe_exec_queue_kill()): the running
+ * spinner stops and the job queued behind it never runs, even when the
+ * spinner would end right after.
+ */
+static void test_destroy_kills_queued(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
+	uint32_t s0 = syncobj_new(), s1 = syncobj_new(), bo, *p;
+	struct drm_xe_exec_queue_destroy d = { .exec_queue_id = q };
+
+	p = bo_bound_map(vm, 0x100000, 4096, &bo);
+	if (!p || !q || !s0 || !s1) {
+		ktap_test(0, "queue kill: setup");
+		return;
+	}
+	/* spin until the dword at 0x100400 is 1; then store at 0x100500 */
+	p[0] = MI_SEMAPHORE_WAIT_EQ;
+	p[1] = 1;
+	p[2] = 0x100400;
+	p[3] = 0;
+	p[4] = MI_BATCH_BUFFER_END;
+	p[0x40] = MI_STORE_DATA_IMM(1);
+	p[0x41] = 0x100500;
+	p[0x42] = 0;
+	p[0x43] = 0x1234;
+	p[0x44] = MI_BATCH_BUFFER_END;
+	EXPECT(exec_batch(q, 0x100000, s0), 0, "queue kill: spinner submitted");
+	EXPECT(exec_batch(q, 0x100100, s1), 0, "queue kill: store queued behind it");
+	EXPECT(xioctl(DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d), 0, "queue kill: destroyed");
+	p[0x100] = 1;	/* would end the spinner */
+	EXPECT(syncobj_wait(s1, INT64_MAX), 0, "queue kill: queued job's fence signalled");
+	EXPECT(syncobj_wait(s0, INT64_MAX), 0, "queue kill: spinner's fence signalled");
+	ktap_test(p[0x140] == 0, "queue kill: the queued job never ran");
+	if (p[0x140])
+		ktap_diag("queued store wrote 0x%x", p[0x140]);
+	munmap(p, 4096);
+}
+
+/*
  * vm_bind_ioctl_check_args(): the array of binds is one kvmalloc (at most
  * INT_MAX bytes); past that, or when the allocation fails, ENOBUFS. An
  * array of a million and one binds is within the limit and gets checked.
@@ -742,6 +781,7 @@ int main(void)
 	test_fast_copy();
 	test_cond_end_dword();
 	test_lr_no_timeout();
+	test_destroy_kills_queued();
 	test_bind_enobufs();
 	test_bind_range_fence();
 	close(fd);
