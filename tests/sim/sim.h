@@ -196,6 +196,9 @@ struct sim_exec_queue {
 	uint32_t timeslice_us;
 	struct sim_fence *last;	/* newest job's fence, for in-order completion */
 	struct sim_list jobs;	/* queued sim_job, oldest first */
+	struct sim_list group_link;	/* in its hw engine group's list */
+	bool in_group;
+	bool suspended;		/* its group runs dma-fence jobs: it waits */
 };
 
 /* One struct drm_file: what a dup()ed fd shares. */
@@ -394,6 +397,13 @@ struct sim_fence *sim_bind_submit(struct sim_vm *vm, struct sim_exec_queue *q,
 				  struct sim_bind_work *work);
 void sim_worker_start(void);
 void sim_worker_kick(void);
+
+/* sim_engine_group.c: hw engine groups (xe_hw_engine_group.c) */
+void sim_engine_group_add(struct sim_exec_queue *q);
+void sim_engine_group_del(struct sim_exec_queue *q);
+void sim_engine_group_exec(struct sim_exec_queue *q);
+/* Resume the groups whose dma-fence jobs are done; true if one was. */
+bool sim_engine_groups_resume(void);
 
 /* sim_intercept.c: the fds the simulator answers for */
 enum sim_fd_type {

@@ -106,6 +106,7 @@ static void queue_ban(struct sim_exec_queue *q, int error);
 static void queue_kill(struct sim_exec_queue *q)
 {
 	q->destroyed = true;
+	sim_engine_group_del(q);
 	if (!q->bind && q->vm && q->vm->num_exec_queues)
 		q->vm->num_exec_queues--;
 	/*
@@ -206,7 +207,7 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 	struct sim_job *j;
 	enum sim_batch_result r = SIM_BATCH_DONE;
 
-	if (sim_list_empty(&q->jobs))
+	if (sim_list_empty(&q->jobs) || q->suspended)
 		return false;
 	j = sim_container_of(q->jobs.next, struct sim_job, link);
 	if (!deps_signalled(j))
@@ -261,7 +262,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&sim.lock);
 	for (;;) {
 		struct sim_list *pos, *n;
-		bool progress = false, poll = false;
+		bool progress = sim_engine_groups_resume(), poll = false;
 
 		sim_list_for_each_safe(pos, n, &active_queues) {
 			struct queue_priv *p = sim_container_of(pos, struct queue_priv, active);
@@ -575,6 +576,7 @@ int sim_ioctl_exec_queue_create(struct sim_file *f, void *data)
 	}
 	if (!q->bind)
 		vm->num_exec_queues++;
+	sim_engine_group_add(q);
 	a->exec_queue_id = id;
 	return 0;
 }
@@ -674,6 +676,7 @@ int sim_ioctl_exec(struct sim_file *f, void *data)
 		err = SIM_ERR(-ECANCELED, "vm is closed");
 		goto out;
 	}
+	sim_engine_group_exec(q);
 	/* user binds are BOOKKEEP fences: exec does not wait for them */
 	j = job_new(q, syncs, a->num_syncs, NULL);
 	if (!j) {

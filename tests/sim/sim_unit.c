@@ -663,6 +663,59 @@ static void test_destroy_kills_queued(void)
 }
 
 /*
+ * xe_hw_engine_group.c: a faulting LR job waits while a dma-fence job of
+ * the same engine group (render and compute) runs, and runs once it ended.
+ */
+static void test_engine_group_modes(void)
+{
+	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_RENDER);
+	uint32_t lr = vm_create(DRM_XE_VM_CREATE_FLAG_LR_MODE |
+				DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	uint32_t lq = queue_create(lr, DRM_XE_ENGINE_CLASS_RENDER);
+	uint32_t so = syncobj_new(), bo, lbo, *p, *lp;
+	uint64_t *ufence;
+	struct drm_xe_sync us = { .type = DRM_XE_SYNC_TYPE_USER_FENCE,
+		.flags = DRM_XE_SYNC_FLAG_SIGNAL, .addr = 0x100800, .timeline_value = 9 };
+	struct drm_xe_exec ex = { .exec_queue_id = lq, .num_batch_buffer = 1,
+		.address = 0x100000, .num_syncs = 1, .syncs = (uintptr_t)&us };
+	struct drm_xe_wait_user_fence w = { .value = 9, .mask = ~0ull,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .exec_queue_id = lq };
+
+	p = bo_bound_map(vm, 0x100000, 4096, &bo);
+	lp = bo_bound_map(lr, 0x100000, 4096, &lbo);
+	if (!p || !lp || !so || !q || !lq) {
+		ktap_test(0, "engine group: setup");
+		return;
+	}
+	/* a dma-fence spinner until 0x100400 is 1; an LR store-dword */
+	p[0] = MI_SEMAPHORE_WAIT_EQ;
+	p[1] = 1;
+	p[2] = 0x100400;
+	p[3] = 0;
+	p[4] = MI_BATCH_BUFFER_END;
+	lp[0] = MI_STORE_DATA_IMM(1);
+	lp[1] = 0x100500;
+	lp[2] = 0;
+	lp[3] = 0x4321;
+	lp[4] = MI_BATCH_BUFFER_END;
+	ufence = (uint64_t *)(lp + 0x200);
+	w.addr = (uintptr_t)ufence;
+	EXPECT(exec_batch(q, 0x100000, so), 0, "engine group: dma-fence spinner");
+	EXPECT(xioctl(DRM_IOCTL_XE_EXEC, &ex), 0, "engine group: LR job submitted");
+	w.timeout = 50 * 1000 * 1000;
+	EXPECT(xioctl(DRM_IOCTL_XE_WAIT_USER_FENCE, &w), -ETIME,
+	       "engine group: LR job waits for the dma-fence job");
+	ktap_test(lp[0x140] == 0, "engine group: LR job has not run");
+	p[0x100] = 1;
+	EXPECT(syncobj_wait(so, INT64_MAX), 0, "engine group: dma-fence job ends");
+	w.timeout = -1;
+	EXPECT(xioctl(DRM_IOCTL_XE_WAIT_USER_FENCE, &w), 0, "engine group: then the LR job runs");
+	ktap_test(lp[0x140] == 0x4321, "engine group: LR job stored");
+	munmap(p, 4096);
+	munmap(lp, 4096);
+}
+
+/*
  * vm_bind_ioctl_check_args(): the array of binds is one kvmalloc (at most
  * INT_MAX bytes); past that, or when the allocation fails, ENOBUFS. An
  * array of a million and one binds is within the limit and gets checked.
@@ -782,6 +835,7 @@ int main(void)
 	test_cond_end_dword();
 	test_lr_no_timeout();
 	test_destroy_kills_queued();
+	test_engine_group_modes();
 	test_bind_enobufs();
 	test_bind_range_fence();
 	close(fd);
