@@ -259,6 +259,35 @@ KT_CASE(xe_dev, bind_rebind)
 	KT_ASSERT_OK(xe_bind_sync(f->fd, t.vm, DRM_XE_VM_BIND_OP_MAP, t.bo, VA_BASE, BO_SIZE));
 }
 
+/*
+ * A BO closed while bound stays mapped, and new BOs can be made meanwhile
+ * (the guest driver hands the closed BO's ids out again at once).
+ */
+KT_CASE(xe_env, bind_closed_bo_then_new_bo)
+{
+	const uint64_t va_old = VA_BASE + 0x100000, va_new = VA_BASE + 0x200000;
+	uint32_t old = xe_bo(f->fd, f->placement, BO_SIZE), cur;
+	uint32_t *p, seen;
+
+	KT_ASSERT_OK(xe_bind_sync(f->fd, f->vm, DRM_XE_VM_BIND_OP_MAP, old,
+				  va_old, BO_SIZE));
+	KT_ASSERT_OK(xe_gem_close(f->fd, old));
+	cur = xe_bo(f->fd, f->placement, BO_SIZE);
+	KT_ASSERT_OK(xe_bind_sync(f->fd, f->vm, DRM_XE_VM_BIND_OP_MAP, cur,
+				  va_new, BO_SIZE));
+	/* the new BO first, then the closed one: two BOs, no aliasing */
+	xe_store_batch(f->map, va_new, 0x2222);
+	KT_ASSERT_OK(xe_exec_wait(f->fd, f->q, VA_BASE));
+	xe_store_batch(f->map, va_old, 0x1111);
+	KT_ASSERT_OK(xe_exec_wait(f->fd, f->q, VA_BASE));
+	p = xe_bo_map(f->fd, cur, BO_SIZE);
+	seen = p[0];
+	munmap(p, BO_SIZE);
+	KT_ASSERT_EQ(seen, 0x2222);
+	KT_ASSERT_OK(xe_bind_sync(f->fd, f->vm, DRM_XE_VM_BIND_OP_UNMAP, 0,
+				  va_old, BO_SIZE));
+}
+
 KT_CASE(xe_dev, bind_unaligned_addr_einval)
 {
 	struct vm_bo t = vm_bo(f);
