@@ -222,3 +222,62 @@ KT_CASE(xe_env, prime_exec_ordered_by_sync_file)
 	KT_ASSERT_EQ(f->map[DATA / 4 + 1], 0x6666);
 	close(b.fd);
 }
+
+/* A sync_file of the fence syncobj @so of @fd will get, in @to's syncobj. */
+static uint32_t fence_to(int fd, uint32_t so, int to)
+{
+	struct drm_syncobj_handle exp = { .handle = so,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct drm_syncobj_handle imp = {
+		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE };
+
+	KT_ASSERT_OK(xioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &exp));
+	imp.handle = xe_syncobj(to);
+	imp.fd = exp.fd;
+	KT_ASSERT_OK(xioctl(to, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp));
+	close(exp.fd);
+	return imp.handle;
+}
+
+/*
+ * Closing the exporting file kills its exec queues (xe_file_close() ->
+ * xe_exec_queue_kill()), although the importer keeps the BO: the spinner
+ * stops and the store queued behind it never runs. The importer holds the
+ * jobs' fences and the BO, and ends the spinner's wait only after the kill
+ * stopped it, so the store can only have run if the kill let it.
+ */
+KT_CASE(xe_dev, prime_exporter_close_kills_its_queues)
+{
+	uint32_t bo, h, vm, q, s0, s1, done0, done1, *map;
+	struct drm_xe_sync s;
+	int a = xe_open_node();
+
+	vm = xe_vm(a, 0);
+	q = xe_queue(a, vm);
+	bo = xe_bo(a, f->placement, BO_SIZE);
+	map = xe_bo_map(a, bo, BO_SIZE);
+	memset(map, 0, BO_SIZE);
+	wait_store_batch(map, SHARED_VA + SEM, SHARED_VA + DATA, 0x7777);
+	xe_store_batch(map + 0x100 / 4, SHARED_VA + DATA + 4, 0x8888);
+	munmap(map, BO_SIZE);
+	KT_ASSERT_OK(xe_bind_sync(a, vm, DRM_XE_VM_BIND_OP_MAP, bo, SHARED_VA,
+				  BO_SIZE));
+	s0 = xe_syncobj(a);
+	s1 = xe_syncobj(a);
+	s = xe_sync_signal(s0);
+	KT_ASSERT_OK(xe_exec(a, q, SHARED_VA, &s, 1));
+	s = xe_sync_signal(s1);
+	KT_ASSERT_OK(xe_exec(a, q, SHARED_VA + 0x100, &s, 1));
+	h = share(a, bo, f->fd);
+	done0 = fence_to(a, s0, f->fd);
+	done1 = fence_to(a, s1, f->fd);
+	close(a);
+	KT_ASSERT_OK(xe_syncobj_wait(f->fd, done0, 0));
+	map = xe_bo_map(f->fd, h, BO_SIZE);
+	__atomic_store_n(&map[SEM / 4], 1, __ATOMIC_RELEASE);
+	KT_ASSERT_OK(xe_syncobj_wait(f->fd, done1, 0));
+	KT_ASSERT_EQ(map[DATA / 4], 0);
+	KT_ASSERT_EQ(map[DATA / 4 + 1], 0);
+	munmap(map, BO_SIZE);
+	KT_ASSERT_OK(xe_gem_close(f->fd, h));
+}
