@@ -56,6 +56,11 @@ struct xe_env {
 KT_FIXTURE_DECLARE(xe_dev);
 KT_FIXTURE_DECLARE(xe_env);
 
+/* xe_env's parts, for fixtures built on it: all but the bind, on a VM
+ * made with @vm_flags; and the teardown (parts a case zeroed are skipped). */
+void xe_env_open(struct xe_env *f, uint32_t vm_flags);
+void xe_env_close(struct xe_env *f);
+
 /* Opens @xe_node; ends the case if it cannot. */
 int xe_open_node(void);
 

@@ -40,23 +40,28 @@ static void dev_teardown(struct xe_dev *f)
 
 KT_FIXTURE(xe_dev, dev_setup, dev_teardown);
 
-static void env_setup(struct xe_env *f)
+void xe_env_open(struct xe_env *f, uint32_t vm_flags)
 {
 	f->fd = xe_open_node();
 	f->placement = xe_sysmem_placement(f->fd);
 	if (!f->placement)
 		KT_FAIL("no system-memory region in the MEM_REGIONS query");
-	f->vm = xe_vm(f->fd, 0);
+	f->vm = xe_vm(f->fd, vm_flags);
 	f->q = xe_queue(f->fd, f->vm);
 	f->bo = xe_bo(f->fd, f->placement, BO_SIZE);
 	f->map = xe_bo_map(f->fd, f->bo, BO_SIZE);
 	memset(f->map, 0, BO_SIZE);
+}
+
+static void env_setup(struct xe_env *f)
+{
+	xe_env_open(f, 0);
 	KT_ASSERT_OK(xe_bind_sync(f->fd, f->vm, DRM_XE_VM_BIND_OP_MAP, f->bo,
 				  VA_BASE, BO_SIZE));
 }
 
 /* Cases may have released a part already and zeroed its id. */
-static void env_teardown(struct xe_env *f)
+void xe_env_close(struct xe_env *f)
 {
 	if (f->map)
 		munmap(f->map, BO_SIZE);
@@ -70,7 +75,7 @@ static void env_teardown(struct xe_env *f)
 		close(f->fd);
 }
 
-KT_FIXTURE(xe_env, env_setup, env_teardown);
+KT_FIXTURE(xe_env, env_setup, xe_env_close);
 
 int xe_query(int fd, uint32_t q, void **out, uint32_t *size)
 {

@@ -19,12 +19,12 @@
 #define UFENCE_TIMEOUT_NS	10000000000LL	/* bounds a broken run only */
 #define LR_USERPTR_VA		(VA_BASE + 0x200000)
 
-/* A long-running VM, a render queue on it and a mapped BO, not yet bound. */
+/*
+ * A long-running VM, a render queue on it and a mapped BO, not yet bound
+ * (xe_env's parts), and a word for bind user fences.
+ */
 struct xe_lr {
-	int fd;
-	uint32_t placement;
-	uint32_t vm, q, bo;
-	uint32_t *map;
+	struct xe_env env;
 	uint64_t *word;		/* where bind user fences land */
 };
 
@@ -35,15 +35,7 @@ struct xe_lr_fault {
 
 static void lr_open(struct xe_lr *f, uint32_t flags)
 {
-	f->fd = xe_open_node();
-	f->placement = xe_sysmem_placement(f->fd);
-	if (!f->placement)
-		KT_FAIL("no system-memory region in the MEM_REGIONS query");
-	f->vm = xe_vm(f->fd, flags);
-	f->q = xe_queue(f->fd, f->vm);
-	f->bo = xe_bo(f->fd, f->placement, BO_SIZE);
-	f->map = xe_bo_map(f->fd, f->bo, BO_SIZE);
-	memset(f->map, 0, BO_SIZE);
+	xe_env_open(&f->env, flags);
 	f->word = aligned_alloc(8, 64);
 	KT_ASSERT_TRUE(f->word != NULL);
 	*f->word = 0;
@@ -52,16 +44,7 @@ static void lr_open(struct xe_lr *f, uint32_t flags)
 static void lr_close(struct xe_lr *f)
 {
 	free(f->word);
-	if (f->map)
-		munmap(f->map, BO_SIZE);
-	if (f->q)
-		xe_queue_destroy(f->fd, f->q);
-	if (f->bo)
-		xe_gem_close(f->fd, f->bo);
-	if (f->vm)
-		xe_vm_destroy(f->fd, f->vm);
-	if (f->fd > 0)
-		close(f->fd);
+	xe_env_close(&f->env);
 }
 
 static void lr_setup(struct xe_lr *f)
@@ -107,14 +90,14 @@ static void lr_bind(struct xe_lr *f, uint32_t op, uint32_t bo, uint64_t offset,
 	struct drm_xe_sync s = ufence((uintptr_t)f->word, value);
 
 	*f->word = 0;
-	KT_ASSERT_OK(xe_bind(f->fd, f->vm, op, bo, offset, va, range, &s, 1));
-	KT_ASSERT_OK(ufence_wait(f->fd, f->word, value, 0));
+	KT_ASSERT_OK(xe_bind(f->env.fd, f->env.vm, op, bo, offset, va, range, &s, 1));
+	KT_ASSERT_OK(ufence_wait(f->env.fd, f->word, value, 0));
 	KT_ASSERT_EQ(*f->word, value);
 }
 
 static void lr_map_bo(struct xe_lr *f)
 {
-	lr_bind(f, DRM_XE_VM_BIND_OP_MAP, f->bo, 0, VA_BASE, BO_SIZE, 0x1f);
+	lr_bind(f, DRM_XE_VM_BIND_OP_MAP, f->env.bo, 0, VA_BASE, BO_SIZE, 0x1f);
 }
 
 /* Exec the batch at @va with a user fence at VA_BASE + 0xc00; wait for it. */
@@ -123,40 +106,40 @@ static int lr_exec_wait(struct xe_lr *f, uint64_t va, uint64_t value)
 	struct drm_xe_sync s = ufence(VA_BASE + 0xc00, value);
 	int ret;
 
-	f->map[0xc00 / 4] = 0;
-	f->map[0xc00 / 4 + 1] = 0;
-	ret = xe_exec(f->fd, f->q, va, &s, 1);
-	return ret ? ret : ufence_wait(f->fd, (uint64_t *)(f->map + 0xc00 / 4),
-				       value, f->q);
+	f->env.map[0xc00 / 4] = 0;
+	f->env.map[0xc00 / 4 + 1] = 0;
+	ret = xe_exec(f->env.fd, f->env.q, va, &s, 1);
+	return ret ? ret : ufence_wait(f->env.fd, (uint64_t *)(f->env.map + 0xc00 / 4),
+				       value, f->env.q);
 }
 
 static void bind_syncobj_signal_eopnotsupp(struct xe_lr *f)
 {
-	uint32_t so = xe_syncobj(f->fd);
+	uint32_t so = xe_syncobj(f->env.fd);
 	struct drm_xe_sync s = xe_sync_signal(so);
 
-	KT_ASSERT_ERR(xe_bind(f->fd, f->vm, DRM_XE_VM_BIND_OP_MAP, f->bo, 0,
+	KT_ASSERT_ERR(xe_bind(f->env.fd, f->env.vm, DRM_XE_VM_BIND_OP_MAP, f->env.bo, 0,
 			      VA_BASE, BO_SIZE, &s, 1), EOPNOTSUPP);
-	xe_syncobj_destroy(f->fd, so);
+	xe_syncobj_destroy(f->env.fd, so);
 }
 
 static void exec_syncobj_signal_eopnotsupp(struct xe_lr *f)
 {
-	uint32_t so = xe_syncobj(f->fd);
+	uint32_t so = xe_syncobj(f->env.fd);
 	struct drm_xe_sync s = xe_sync_signal(so);
 
 	lr_map_bo(f);
-	xe_store_batch(f->map, VA_BASE + 0x800, 1);
-	KT_ASSERT_ERR(xe_exec(f->fd, f->q, VA_BASE, &s, 1), EOPNOTSUPP);
-	xe_syncobj_destroy(f->fd, so);
+	xe_store_batch(f->env.map, VA_BASE + 0x800, 1);
+	KT_ASSERT_ERR(xe_exec(f->env.fd, f->env.q, VA_BASE, &s, 1), EOPNOTSUPP);
+	xe_syncobj_destroy(f->env.fd, so);
 }
 
 static void exec_user_fence(struct xe_lr *f)
 {
 	lr_map_bo(f);
-	xe_store_batch(f->map, VA_BASE + 0x800, 0x4242);
+	xe_store_batch(f->env.map, VA_BASE + 0x800, 0x4242);
 	KT_ASSERT_OK(lr_exec_wait(f, VA_BASE, 0x2f));
-	KT_ASSERT_EQ(f->map[0x800 / 4], 0x4242);
+	KT_ASSERT_EQ(f->env.map[0x800 / 4], 0x4242);
 }
 
 static void unbind_user_fence(struct xe_lr *f)
@@ -169,26 +152,26 @@ static void unbind_user_fence(struct xe_lr *f)
 static void exec_faulting_batch(struct xe_lr *f)
 {
 	lr_map_bo(f);
-	xe_store_batch(f->map, UNMAPPED_VA, 1);
+	xe_store_batch(f->env.map, UNMAPPED_VA, 1);
 	KT_ASSERT_ERR(lr_exec_wait(f, VA_BASE, 0x4f), EIO);
 }
 
 static void faulting_exec_ban_property(struct xe_lr *f)
 {
 	struct drm_xe_exec_queue_get_property gp = {
-		.exec_queue_id = f->q,
+		.exec_queue_id = f->env.q,
 		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN,
 	};
 
 	exec_faulting_batch(f);
-	KT_ASSERT_OK(xioctl(f->fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp));
+	KT_ASSERT_OK(xioctl(f->env.fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp));
 	KT_ASSERT_EQ(gp.value, 1);
 }
 
 static void exec_after_ban_ecanceled(struct xe_lr *f)
 {
 	exec_faulting_batch(f);
-	KT_ASSERT_ERR(xe_exec(f->fd, f->q, VA_BASE, NULL, 0), ECANCELED);
+	KT_ASSERT_ERR(xe_exec(f->env.fd, f->env.q, VA_BASE, NULL, 0), ECANCELED);
 }
 
 /* One case per fixture for each body above. */
