@@ -12,6 +12,7 @@
 
 #include "xe_ioctl.h"
 #include "xe_query.h"
+#include "xe_submit.h"
 
 const char *xe_node = "/dev/dri/renderD128";
 
@@ -183,33 +184,15 @@ void xe_syncobj_destroy(int fd, uint32_t h)
 
 int xe_syncobj_wait(int fd, uint32_t h, uint64_t point)
 {
-	struct drm_syncobj_timeline_wait w = {
-		.handles = (uintptr_t)&h, .points = (uintptr_t)&point,
-		.count_handles = 1,
-		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
-			 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-	};
-	struct timespec now;
-
-	/* an absolute CLOCK_MONOTONIC deadline, as drm_syncobj expects */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	w.timeout_nsec = now.tv_sec * 1000000000LL + now.tv_nsec + 10000000000LL;
-	return xioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+	return xe_syncobj_wait_for(fd, h, point, 10);
 }
 
 int xe_bind(int fd, uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
 	    uint64_t addr, uint64_t range, struct drm_xe_sync *syncs,
 	    uint32_t nsyncs)
 {
-	struct drm_xe_vm_bind b = {
-		.vm_id = vm, .num_binds = 1,
-		.bind = { .obj = bo, .obj_offset = offset, .range = range,
-			  .addr = addr, .op = op,
-			  .pat_index = op == DRM_XE_VM_BIND_OP_UNMAP ? 0 : PAT_WB_COHERENT },
-		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
-	};
-
-	return xioctl(fd, DRM_IOCTL_XE_VM_BIND, &b);
+	return xe_bind_op(fd, vm, op, bo, offset, addr, range, PAT_WB_COHERENT,
+			  syncs, nsyncs);
 }
 
 int xe_bind_sync(int fd, uint32_t vm, uint32_t op, uint32_t bo, uint64_t addr,
@@ -246,12 +229,7 @@ int xe_bind_null(int fd, uint32_t vm, uint64_t addr, uint64_t range)
 int xe_exec(int fd, uint32_t q, uint64_t addr, struct drm_xe_sync *syncs,
 	    uint32_t nsyncs)
 {
-	struct drm_xe_exec e = {
-		.exec_queue_id = q, .num_batch_buffer = 1, .address = addr,
-		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
-	};
-
-	return xioctl(fd, DRM_IOCTL_XE_EXEC, &e);
+	return xe_exec_batches(fd, q, 1, addr, syncs, nsyncs);
 }
 
 int xe_exec_wait(int fd, uint32_t q, uint64_t addr)

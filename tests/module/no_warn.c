@@ -41,6 +41,7 @@
 
 #include "ktap.h"
 #include "xe_query.h"
+#include "xe_submit.h"
 #include "xioctl.h"
 
 #define NOBODY		65534
@@ -107,16 +108,7 @@ static uint32_t syncobj_create(void)
 
 static int syncobj_wait(uint32_t h)
 {
-	struct drm_syncobj_wait w = {
-		.handles = (uintptr_t)&h, .count_handles = 1,
-		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
-			 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-	};
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	w.timeout_nsec = now.tv_sec * 1000000000LL + now.tv_nsec + 30000000000LL;
-	return xioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	return xe_syncobj_wait_for(fd, h, 0, 30);
 }
 
 static struct drm_xe_sync sync_out(uint32_t so)
@@ -134,15 +126,8 @@ static int bind(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
 		uint64_t addr, uint64_t range, struct drm_xe_sync *syncs,
 		uint32_t nsyncs)
 {
-	struct drm_xe_vm_bind b = {
-		.vm_id = vm, .num_binds = 1,
-		.bind = { .obj = bo, .obj_offset = offset, .range = range,
-			  .addr = addr, .op = op,
-			  .pat_index = op == DRM_XE_VM_BIND_OP_UNMAP ? 0 : PAT_WB_COHERENT },
-		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
-	};
-
-	return xioctl(fd, DRM_IOCTL_XE_VM_BIND, &b);
+	return xe_bind_op(fd, vm, op, bo, offset, addr, range, PAT_WB_COHERENT,
+			  syncs, nsyncs);
 }
 
 static int bind_wait(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
@@ -158,12 +143,7 @@ static int bind_wait(uint32_t vm, uint32_t op, uint32_t bo, uint64_t offset,
 static int exec(uint32_t q, uint16_t nbatch, uint64_t addr,
 		struct drm_xe_sync *syncs, uint32_t nsyncs)
 {
-	struct drm_xe_exec e = {
-		.exec_queue_id = q, .num_batch_buffer = nbatch, .address = addr,
-		.num_syncs = nsyncs, .syncs = (uintptr_t)syncs,
-	};
-
-	return xioctl(fd, DRM_IOCTL_XE_EXEC, &e);
+	return xe_exec_batches(fd, q, nbatch, addr, syncs, nsyncs);
 }
 
 /* A VM with a BO mapped at VA_BASE and a render queue. */
