@@ -688,6 +688,14 @@ static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	}
 	obj->res_id = res_id;
 	out->size = obj->size;
+	/*
+	 * virglrenderer's drm contexts consume the blob_id here: the resource
+	 * holds the BO from now on, and a base-protocol guest sends no
+	 * GEM_CLOSE (that comes with GEM_CREATE_EXT). Its next BO may reuse
+	 * the blob_id, which must not find this one.
+	 */
+	if (xe_host.base_protocol)
+		xe_ctx_object_close(ctx, obj->blob_id);
 	return 0;
 }
 

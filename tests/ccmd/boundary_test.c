@@ -1175,6 +1175,39 @@ static bool case_base_protocol_strict(void)
 	return ok;
 }
 
+/*
+ * A base-protocol guest sends no GEM_CLOSE: as in virglrenderer's drm
+ * contexts, its RESOURCE_CREATE_BLOB takes the BO over from the blob_id,
+ * so the unref frees the BO and the blob_id names a new BO next time.
+ */
+static bool case_base_protocol_blob_id_consumed(void)
+{
+	struct tctx t;
+	uint32_t *p = NULL, res = 0;
+	uint64_t size = 0;
+	bool ok;
+	int i;
+
+	setenv("XE_PROXY_BASE_PROTOCOL", "1", 1);
+	ok = init_renderer() && tctx_open(&t, 1) == 0;
+	placement_sysmem = ok ? find_placement_sysmem(&t) : 0;
+	for (i = 0; ok && i < 2; i++) {
+		ccmd_gem_create(&t.s, BO_SIZE, placement_sysmem, 7,
+				DRM_XE_GEM_CPU_CACHING_WB);
+		res = next_res++;
+		ok = submit(&t) == 0 && create_blob(&t, res, 7, BO_SIZE) == 0 &&
+		     !virgl_renderer_resource_map(res, (void **)&p, &size) &&
+		     size >= BO_SIZE;
+		ktap_diag("BO %d under blob_id 7: first dword 0x%x", i, ok ? p[0] : 0);
+		ok = ok && p[0] == 0;
+		if (ok)
+			p[0] = 0x1111;
+		virgl_renderer_resource_unmap(res);
+		virgl_renderer_resource_unref(res);
+	}
+	return ok && still_works(&t);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1195,6 +1228,7 @@ static const struct {
 	{ "full_queue_eagain_no_stall", case_full_queue_eagain },
 	{ "mem_charged_while_bound", case_mem_charged_while_bound },
 	{ "blob_id_reused_while_bound", case_blob_id_reused_while_bound },
+	{ "base_protocol_blob_id_consumed", case_base_protocol_blob_id_consumed },
 	{ "slices_bounded", case_slices_bounded },
 	{ "mem_charged_while_ufence_pending", case_mem_charged_while_ufence_pending },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },

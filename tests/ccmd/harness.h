@@ -147,10 +147,17 @@ static inline bool ring_idle(struct tctx *t, uint32_t ring)
 	return fence_wait(t->id, ring, id);
 }
 
+/*
+ * Room for a response: a host that follows the reference's conventions
+ * (XE_PROXY_BASE_PROTOCOL=1) writes no more than the guest's len says.
+ */
+#define RSP_ROOM	4096
+
 static inline uint32_t query_size(struct tctx *t, uint32_t query)
 {
 	struct xe_proxy_ccmd_device_query_rsp *r;
 
+	((struct xe_proxy_ccmd_rsp *)rsp(t, 0))->len = RSP_ROOM;
 	ccmd_device_query(&t->s, query, 0, 0);
 	if (submit(t))
 		return 0;
@@ -166,6 +173,7 @@ static inline uint32_t query(struct tctx *t, uint32_t q, void *out, uint32_t max
 
 	if (!size || size > max)
 		return 0;
+	((struct xe_proxy_ccmd_rsp *)rsp(t, 0))->len = RSP_ROOM;
 	ccmd_device_query(&t->s, q, size, 0);
 	if (submit(t))
 		return 0;
