@@ -210,6 +210,7 @@ struct sim_file {
 	struct sim_idr vms;
 	struct sim_idr queues;
 	struct sim_idr syncobjs;
+	uint32_t trace_id;	/* numbers this process's files in XE_SIM_TRACE */
 };
 
 /* Device identity, selected with XE_SIM_DEVICE (sim_device.c). */
@@ -268,6 +269,7 @@ struct sim_state {
 	struct sim_bo **bos;	/* every live BO, for mmap offset/dma-buf lookups */
 	uint32_t num_bos, cap_bos;
 	int debug;
+	uint32_t num_files;	/* drm_files opened by this process */
 };
 
 extern struct sim_state sim;
@@ -286,6 +288,11 @@ void sim_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads and writes of user memory that fail like copy_{from,to}_user. */
 int sim_copy_from_user(void *dst, uint64_t uptr, size_t len);
 int sim_copy_to_user(uint64_t uptr, const void *src, size_t len);
+
+/* sim_trace.c: XE_SIM_TRACE */
+void sim_trace_init(void);
+void sim_trace_ioctl(struct sim_file *f, unsigned long cmd, const void *kdata, int err);
+void sim_trace_dmabuf(unsigned long req, int err);
 
 /* sim_device.c */
 void sim_device_select(void);

@@ -9,6 +9,7 @@
  * XE_SIM_DEVICE  PCI device id to present (default 0x64a0, Lunar Lake), or a
  *                comma-separated list of ids for several devices
  * XE_SIM_DEBUG   1: log every rejected ioctl with its reason, 2: also trace
+ * XE_SIM_TRACE   file to append one line per ioctl to (sim_trace.c)
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -127,6 +128,7 @@ __attribute__((constructor)) static void sim_init(void)
 
 	sim_resolve();
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
+	sim_trace_init();
 	sim_device_select();
 	if (env) {
 		list = strdup(env);
@@ -475,6 +477,7 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	pthread_mutex_lock(&sim.lock);
 	if (fd_is_dmabuf(fd)) {
 		err = sim_dmabuf_ioctl(fd, req, arg);
+		sim_trace_dmabuf(req, err);
 		pthread_mutex_unlock(&sim.lock);
 		if (err) {
 			errno = -err;

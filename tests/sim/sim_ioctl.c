@@ -25,6 +25,7 @@ struct sim_file *sim_file_new(struct sim_gpu *gpu, uint32_t minor)
 		f->refcount = 1;
 		f->gpu = gpu;
 		f->minor = minor;
+		f->trace_id = ++sim.num_files;
 	}
 	return f;
 }
@@ -178,8 +179,10 @@ int sim_ioctl(struct sim_file *f, unsigned long req, void *arg)
 	void *kdata = stack;
 	int err, err2;
 
-	if (!d)
+	if (!d) {
+		sim_trace_ioctl(f, req, NULL, -EINVAL);
 		return SIM_ERR(-EINVAL, "unknown ioctl %#lx", req);
+	}
 	if (_IOC_TYPE(req) != DRM_IOCTL_BASE)
 		return -ENOTTY;
 	drv_size = _IOC_SIZE(d->cmd);
@@ -198,13 +201,16 @@ int sim_ioctl(struct sim_file *f, unsigned long req, void *arg)
 	}
 	memset(kdata, 0, ksize);
 	err = sim_copy_from_user(kdata, (uintptr_t)arg, in_size);
-	if (err)
+	if (err) {
+		sim_trace_ioctl(f, d->cmd, NULL, err);
 		goto out;
+	}
 	err = dispatch(f, d, kdata);
 	sim_debug("ioctl nr %#x -> %d", (unsigned int)_IOC_NR(req), err);
 	err2 = sim_copy_to_user((uintptr_t)arg, kdata, out_size);
 	if (err2)
 		err = err2;
+	sim_trace_ioctl(f, d->cmd, kdata, err);
 out:
 	if (kdata != stack)
 		free(kdata);

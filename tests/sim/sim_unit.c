@@ -815,8 +815,60 @@ static void test_bind_range_fence(void)
 	munmap(batch, 4096);
 }
 
-int main(void)
+/*
+ * XE_SIM_TRACE: a child process (this program again, with the trace set)
+ * makes three calls; each is one line with its arguments and result.
+ */
+static int trace_child(void)
 {
+	struct drm_gem_close cl = { .handle = 0 };
+	uint32_t bo;
+
+	fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	bo = bo_create(8192, 0);
+	cl.handle = bo;
+	xioctl(DRM_IOCTL_GEM_CLOSE, &cl);
+	xioctl(DRM_IOCTL_GEM_CLOSE, &cl);	/* gone: -EINVAL */
+	return bo ? 0 : 1;
+}
+
+static void test_trace(const char *self)
+{
+	char path[] = "/tmp/sim-trace-XXXXXX", buf[1024] = "", line[3][256];
+	char cmd[512];
+	int tfd = mkstemp(path), n = 0;
+	FILE *f;
+
+	if (!ktap_test(tfd >= 0, "trace: temporary file"))
+		return;
+	close(tfd);
+	snprintf(cmd, sizeof(cmd), "XE_SIM_TRACE=%s %s --trace-child", path, self);
+	ktap_test(system(cmd) == 0, "trace: child ran");
+	f = fopen(path, "r");
+	while (f && n < 3 && fgets(buf, sizeof(buf), f)) {
+		char *sp = strchr(buf, ' ');	/* after "PID.FILE" */
+
+		snprintf(line[n++], sizeof(line[0]), "%s", sp ? sp + 1 : buf);
+	}
+	ktap_test(f && !fgets(buf, sizeof(buf), f), "trace: three lines");
+	if (f)
+		fclose(f);
+	unlink(path);
+	EXPECT(n, 3, "trace: line count");
+	if (n < 3)
+		return;
+	ktap_test(!strcmp(line[0], "GEM_CREATE size=0x2000 placement=0x1 flags=0 vm=0 caching=1 -> bo=1 = 0\n"),
+		  "trace: GEM_CREATE line");
+	ktap_test(!strcmp(line[1], "GEM_CLOSE bo=1 = 0\n"), "trace: GEM_CLOSE line");
+	ktap_test(!strcmp(line[2], "GEM_CLOSE bo=1 = -22\n"), "trace: failed GEM_CLOSE line");
+	for (int i = 0; i < n; i++)
+		ktap_diag("trace: %.*s", (int)strcspn(line[i], "\n"), line[i]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--trace-child"))
+		return trace_child();
 	ktap_header(0);
 	fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
 	if (!ktap_test(fd >= 0, "open simulated render node"))
@@ -838,6 +890,7 @@ int main(void)
 	test_engine_group_modes();
 	test_bind_enobufs();
 	test_bind_range_fence();
+	test_trace(argv[0]);
 	close(fd);
 	return ktap_finish();
 }
