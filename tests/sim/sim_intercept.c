@@ -13,6 +13,7 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <time.h>
 #include <stdarg.h>
@@ -149,14 +150,29 @@ __attribute__((constructor)) static void sim_init(void)
 	pthread_atfork(sim_atfork_prepare, sim_atfork_parent, sim_atfork_child);
 }
 
-static int path_index(const char *path)
+static int path_index_exact(const char *path)
 {
-	if (!path)
-		return -1;
 	for (int i = 0; i < num_paths; i++)
 		if (!strcmp(path, paths[i]))
 			return i;
 	return -1;
+}
+
+/*
+ * A device path, or a symlink under /dev to one, as udev's
+ * /dev/dri/by-path/pci-...-render links (the compute runtime opens those).
+ */
+static int path_index(const char *path)
+{
+	char real[PATH_MAX];
+	int idx;
+
+	if (!path)
+		return -1;
+	idx = path_index_exact(path);
+	if (idx >= 0 || strncmp(path, "/dev/", 5) || !realpath(path, real))
+		return idx;
+	return path_index_exact(real);
 }
 
 /*
