@@ -21,6 +21,8 @@
 #   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
 #   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
 #                        through our driver; IGT diffed against host-direct
+#   make workloads       real applications (GL, Vulkan, VA-API, OpenCL, Level
+#                        Zero) host-direct and in a guest, ioctl traces diffed
 #   make hw-check        on a host with an Intel Xe GPU: the IGT list host-direct
 #                        on the real driver and through a guest, diffed
 #                        (exit 2 without one; README.md "Hardware check")
@@ -38,7 +40,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace hw-check display-test deb
+.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace workloads hw-check display-test deb
 
 all: module
 
@@ -80,6 +82,10 @@ display-test: sim host modules-all
 
 guest-userspace: sim host
 	tests/userspace/run
+
+workloads: sim host
+	tests/env/kbuild sid
+	tests/workloads/run
 
 # Not applicable (exit 2) without an Xe GPU; builds what it needs itself.
 hw-check:
