@@ -43,7 +43,7 @@ xe_in_root() {
 	' xe_in_root "$XE_ROOT" "$XE_TOP" "$@"
 }
 
-# ABI name of a cached guest kernel: "sid" or "trixie".
+# ABI name of a cached guest kernel: "sid", "trixie" or "debug".
 xe_kernel_abi() {
 	cat "$XE_CACHE/kernel-$1" 2>/dev/null || {
 		echo "guest kernel '$1' not set up: run tests/env/setup" >&2
