@@ -171,6 +171,19 @@ static void vxp_pci_fill_config(struct vxp_pci *vp, u16 device, u8 revision)
 	/* BARs, capabilities, interrupt line and pin stay zero. */
 }
 
+/*
+ * pci_remove_root_bus() deletes the host bridge device but leaves the
+ * reference pci_create_root_bus() returned with it to its creator.
+ */
+static void vxp_pci_remove_bus(struct pci_bus *bus)
+{
+	struct pci_host_bridge *bridge = to_pci_host_bridge(bus->bridge);
+
+	pci_stop_root_bus(bus);
+	pci_remove_root_bus(bus);
+	pci_free_host_bridge(bridge);
+}
+
 /**
  * vxp_pci_create() - create the bus and the function for a device
  * @vxp: the device; its capset names the host GPU
@@ -240,8 +253,7 @@ int vxp_pci_create(struct vxp_device *vxp)
 	return 0;
 
 err_bus:
-	pci_stop_root_bus(vp->bus);
-	pci_remove_root_bus(vp->bus);
+	vxp_pci_remove_bus(vp->bus);
 err_unlock:
 	mutex_unlock(&vxp_pci_create_lock);
 	kfree(vp);
@@ -260,8 +272,7 @@ void vxp_pci_destroy(struct vxp_device *vxp)
 		return;
 	/* no pci_lock_rescan_remove(): see vxp_pci_create_lock */
 	pci_dev_put(vp->pdev);
-	pci_stop_root_bus(vp->bus);
-	pci_remove_root_bus(vp->bus);
+	vxp_pci_remove_bus(vp->bus);
 	kfree(vp);
 	vxp->pci = NULL;
 	vxp->pdev = NULL;
