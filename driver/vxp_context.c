@@ -103,11 +103,12 @@ static void vxp_context_release_work(struct work_struct *work)
 	struct vxp_context *ctx = container_of(work, struct vxp_context,
 					       release_work);
 	struct vxp_device *vxp = ctx->vxp;
+	struct drm_device *drm = vxp->drm;
 	int idx;
 
 	memunmap(ctx->shmem);
 	/* After unplug the host is gone: only guest state is released. */
-	if (drm_dev_enter(vxp->drm, &idx)) {
+	if (drm_dev_enter(drm, &idx)) {
 		vxp_blob_unmap(vxp, ctx->shmem_res_id);
 		vxp_blob_unref(vxp, ctx->shmem_res_id);
 		vxp_ctx_destroy_cmd(ctx);
@@ -121,6 +122,7 @@ static void vxp_context_release_work(struct work_struct *work)
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	vxp_device_put(vxp);
+	drm_dev_put(drm);
 }
 
 /* The last reference may go from a fence callback: defer the teardown. */
@@ -187,6 +189,11 @@ struct vxp_context *vxp_context_create(struct vxp_device *vxp)
 	ret = vxp_shmem_create(ctx);
 	if (ret)
 		goto err_ctx;
+	/*
+	 * The last file may close, freeing an unplugged DRM device, before
+	 * this context's release work has run: that work needs the device.
+	 */
+	drm_dev_get(vxp->drm);
 	kref_get(&vxp->ref);
 	return ctx;
 
