@@ -108,8 +108,21 @@ static void vxp_postclose(struct drm_device *drm, struct drm_file *file)
 }
 
 /*
- * Every ioctl runs inside drm_dev_enter(), so unplug waits for the ones in
- * flight and refuses new ones with -ENODEV before the queues go away.
+ * The syncobj waits need nothing of the device and may wait for a submission
+ * without end: inside drm_dev_enter() (an SRCU read section) they would hold
+ * up unplug, and DRM core asserts that they hold no lock.
+ */
+static bool vxp_ioctl_needs_device(unsigned int cmd)
+{
+	unsigned int nr = DRM_IOCTL_NR(cmd);
+
+	return nr != DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT) &&
+	       nr != DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT);
+}
+
+/*
+ * Every other ioctl runs inside drm_dev_enter(), so unplug waits for the
+ * ones in flight and refuses new ones with -ENODEV before the queues go away.
  */
 static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
@@ -117,6 +130,8 @@ static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	long ret;
 	int idx;
 
+	if (!vxp_ioctl_needs_device(cmd))
+		return drm_ioctl(filp, cmd, arg);
 	if (!drm_dev_enter(file->minor->dev, &idx))
 		return -ENODEV;
 	ret = drm_ioctl(filp, cmd, arg);
