@@ -27,6 +27,9 @@
 #                        on the real driver and through a guest, diffed
 #                        (exit 2 without one; README.md "Hardware check")
 #   make fuzz-host       stateful libFuzzer (ASan+UBSan) over the host ABI, FUZZ_SECONDS=N
+#   make fuzz-guest      the guest ioctl fuzzer on the debug kernel (KASAN,
+#                        lockdep, kmemleak) with failslab, FUZZ_MINUTES=N,
+#                        FUZZ_SEED=N to replay
 #   make deb             Debian packages in build/deb/, built in the test root
 #                        and lintian-checked: virtio-xe-proxy-dkms (guest) and
 #                        virtio-xe-proxy-host (library, qemu-xe-proxy)
@@ -40,7 +43,7 @@ TOP := $(CURDIR)
 # The recipes source tests/env/common.sh, which is bash.
 SHELL := /bin/bash
 
-.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host host shim-test vm-test bench guest-userspace workloads hw-check display-test deb
+.PHONY: all module modules-all setup demo check check-quick check-full clean sim sim-igt fuzz-host fuzz-guest host shim-test vm-test bench guest-userspace workloads hw-check display-test deb
 
 all: module
 
@@ -98,6 +101,10 @@ bench: sim host modules-all
 FUZZ_SECONDS ?= 600
 fuzz-host: sim
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
+
+FUZZ_MINUTES ?= 10
+fuzz-guest: setup
+	tests/fuzz-guest/run $$(($(FUZZ_MINUTES) * 60))
 
 demo: setup
 	tests/demo/run
