@@ -716,6 +716,33 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 	return ret;
 }
 
+/*
+ * A submission failed: host fences it would have signalled are registered
+ * as signalled, so that work the guest queued behind it, without waiting
+ * for its answer (XE_PROXY_F_ASYNC_EXEC), does not fail for a missing id,
+ * as work behind a job that faulted still runs. The guest releases them
+ * with FENCE_PUT as any other.
+ */
+static void fail_host_fences(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
+			     uint32_t num)
+{
+	struct xe_host_job *job;
+	uint32_t i;
+
+	for (i = 0; i < num; i++) {
+		if (gs[i].type != XE_PROXY_SYNC_HOST_FENCE ||
+		    !(gs[i].flags & XE_PROXY_SYNC_FLAG_SIGNAL) || !gs[i].fence_id ||
+		    xe_map_get(&ctx->host_fences, gs[i].fence_id))
+			continue;
+		job = xe_host_job_signalled(ctx);
+		if (!job || xe_map_put(&ctx->host_fences, gs[i].fence_id, job)) {
+			xe_host_job_put(job);
+			bad(ctx, "host fence %llu of a failed submission not registered",
+			    (unsigned long long)gs[i].fence_id);
+		}
+	}
+}
+
 /* Userptr ops one VM_BIND_EXT may expand into (pieces of guest memory). */
 #define MAX_EXPANDED_BINDS	65536
 
@@ -828,6 +855,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret)
 		ret = xe_host_vm_bind_room(ctx, room);
 	if (ret) {
+		fail_host_fences(ctx, gs, req->num_syncs);
 		rsp->ret = (uint32_t)-ret;
 		return 0;
 	}
@@ -869,6 +897,8 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	free(ops);
 	free(track);
 	free(s);
+	if (ret)
+		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
 }
@@ -1186,14 +1216,33 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
+/*
+ * An exec the guest did not wait for (XE_PROXY_EXEC_FLAG_ASYNC) failed: as
+ * after a job that faulted, its queue is banned.
+ */
+static void exec_async_failed(struct xe_host_ctx *ctx, struct xe_host_queue *q,
+			      const struct xe_proxy_sync *gs, uint32_t num)
+{
+	if (q && !q->banned)
+		xe_host_queue_note_ban(ctx, q);
+	fail_host_fences(ctx, gs, num);
+}
+
 static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 {
+	const uint32_t exec_flags = XE_PROXY_EXEC_FLAG_NO_BATCH |
+				    XE_PROXY_EXEC_FLAG_PARALLEL |
+				    ((xe_host.capset.u.xe.features & XE_PROXY_F_ASYNC_EXEC) ?
+				     XE_PROXY_EXEC_FLAG_ASYNC : 0);
+	const uint32_t batch_flags = XE_PROXY_EXEC_FLAG_NO_BATCH |
+				     XE_PROXY_EXEC_FLAG_PARALLEL;
 	const struct xe_proxy_ccmd_exec_ext_req *req = cmd;
 	const struct xe_proxy_sync *gs = (const void *)req->payload;
 	struct xe_proxy_ccmd_exec_rsp *rsp;
 	struct drm_xe_exec e = { .exec_queue_id = req->exec_queue_id,
 				 .address = req->address, .num_batch_buffer = 1 };
 	uint64_t batches[XE_PROXY_MAX_PARALLEL];
+	bool async = req->flags & XE_PROXY_EXEC_FLAG_ASYNC;
 	struct sync_set *s;
 	struct xe_host_queue *q;
 	size_t extra;
@@ -1201,8 +1250,8 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 
 	extra = req->hdr.len - sizeof(*req) - (size_t)req->num_syncs * sizeof(*gs);
 	if (req->num_syncs > XE_PROXY_MAX_SYNCS ||
-	    (req->flags & ~(XE_PROXY_EXEC_FLAG_NO_BATCH | XE_PROXY_EXEC_FLAG_PARALLEL)) ||
-	    req->flags == (XE_PROXY_EXEC_FLAG_NO_BATCH | XE_PROXY_EXEC_FLAG_PARALLEL) ||
+	    (req->flags & ~exec_flags) ||
+	    (req->flags & batch_flags) == batch_flags ||
 	    req->ring_idx >= XE_HOST_MAX_RINGS ||
 	    req->hdr.len < sizeof(*req) + (size_t)req->num_syncs * sizeof(*gs) ||
 	    (!(req->flags & XE_PROXY_EXEC_FLAG_PARALLEL) && extra) ||
@@ -1230,10 +1279,17 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 		rsp->ret = ENOENT;
 		return 0;
 	}
+	/* A queue banned here (below, or as the driver said) runs nothing. */
+	if (q->banned) {
+		rsp->ret = ECANCELED;
+		if (async)
+			exec_async_failed(ctx, q, gs, req->num_syncs);
+		return 0;
+	}
 	s = malloc(sizeof(*s));
 	if (!s) {
-		rsp->ret = ENOMEM;
-		return 0;
+		ret = -ENOMEM;
+		goto out;
 	}
 	ret = sync_set_build(ctx, gs, req->num_syncs,
 			     vm_lr(xe_map_get(&ctx->vms, q->vm_id)) ? SYNC_SET_LR : 0, s);
@@ -1249,6 +1305,11 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 		}
 	}
 	free(s);
+out:
+	if (ret && async)
+		exec_async_failed(ctx, q, gs, req->num_syncs);
+	else if (ret)
+		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
 }

@@ -106,6 +106,34 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 }
 
 /**
+ * xe_host_job_signalled() - a job that is already done
+ * @ctx: the context
+ *
+ * For a host fence of a submission that failed (XE_PROXY_EXEC_FLAG_ASYNC):
+ * work waiting for it runs, as after a job that faulted. A signalled
+ * syncobj, so it is charged to XE_LIMIT_FENCES like any other.
+ *
+ * Return: the job with one reference, or NULL with errno set.
+ */
+struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
+{
+	struct drm_syncobj_create c = { .flags = DRM_SYNCOBJ_CREATE_SIGNALED };
+	int ret;
+
+	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
+	if (!ret) {
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+		if (ret)
+			xe_limit_release(XE_LIMIT_FENCES, 1);
+	}
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	return xe_host_job_from_syncobj(ctx->fd, c.handle);
+}
+
+/**
  * xe_host_job_from_ufence() - track a bind that completes through an
  *	arena slot
  * @uf: the slot the bind writes when done; the job takes a reference

@@ -75,6 +75,7 @@ struct xe_host_job {
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
 struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf);
 struct xe_host_ctx;
+struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx);
 struct xe_host_queue;
 void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q);
 int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle);

@@ -126,6 +126,7 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_VM_QUERY_ATTRS	0x1000ULL /* XE_PROXY_CCMD_VM_QUERY_ATTRS */
 #define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
 #define XE_PROXY_F_BLOB_SLICE		0x4000ULL /* XE_PROXY_BLOB_SLICE() blob_ids */
+#define XE_PROXY_F_ASYNC_EXEC		0x8000ULL /* XE_PROXY_EXEC_FLAG_ASYNC */
 
 /*
  * XE_PROXY_F_BLOB_SLICE: a RESOURCE_CREATE_BLOB (HOST3D) whose blob_id is
@@ -593,6 +594,19 @@ struct xe_proxy_ccmd_exec_ext_req {
  * host never reads guest pointers), and @address is zero.
  */
 #define XE_PROXY_EXEC_FLAG_PARALLEL	0x2
+
+/*
+ * XE_PROXY_F_ASYNC_EXEC: the guest does not wait for this exec's answer.
+ * It sends the exec in the fenced SUBMIT_3D whose ring fence retires it,
+ * with its own response slot (hdr.rsp_off), and reads the slot once that
+ * fence signalled. An exec that fails on the host then fails the way a
+ * job that faulted does: the host bans the queue (the shmem ban bitmap,
+ * XE_PROXY_F_QUEUE_STATE) and answers later execs on it with ECANCELED
+ * without running them; host fences the exec would have signalled are
+ * registered as signalled, so later work waiting for them still runs.
+ * The response is output only: the host never reads it back.
+ */
+#define XE_PROXY_EXEC_FLAG_ASYNC	0x4
 #define XE_PROXY_MAX_PARALLEL		16 /* XE_HW_ENGINE_MAX_INSTANCE */
 
 /**
