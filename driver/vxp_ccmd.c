@@ -65,13 +65,15 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 
 /*
  * Build the SUBMIT_3D for @req, pending fence puts in front, and prepare
- * the response slot when @rsp_len asks for one: zeroed, its len the bytes
- * the guest takes. ctx->lock is held. Returns the command (kfree() it) and
- * its size, or an ERR_PTR.
+ * its response slot at @rsp_off when @rsp_len asks for one: its len the
+ * bytes the guest takes, the rest zeroed, or for a submission nobody waits
+ * for (@async) all ones, which no host answer is, so a command the host
+ * refused still shows. ctx->lock is held. Returns the command (kfree() it)
+ * and its size, or an ERR_PTR.
  */
 static struct virtio_gpu_cmd_submit *
 vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-		size_t rsp_len, size_t *submit_len)
+		u32 rsp_off, size_t rsp_len, bool async, size_t *submit_len)
 {
 	size_t len = le32_to_cpu(req->len), puts;
 	struct virtio_gpu_cmd_submit *submit;
@@ -82,9 +84,10 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		return ERR_PTR(-EINVAL);
 	if (ctx->lost)
 		return ERR_PTR(-ENODEV);
-	off = ctx->rsp_mem_offset;
-	if (rsp_len > ctx->shmem_size - off)
+	/* the waited-for slot ends where the async slots begin */
+	if (!async && rsp_len > ctx->async_rsp_off)
 		return ERR_PTR(-E2BIG);
+	off = ctx->rsp_mem_offset + rsp_off;
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
 			 GFP_KERNEL);
 	if (!submit)
@@ -94,7 +97,7 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	if (ctx->vxp->features & XE_PROXY_F_FENCE_PUT)
 		puts = vxp_fence_put_cmd(ctx, submit + 1);
 	req->seqno = cpu_to_le32(++ctx->seqno);
-	req->rsp_off = 0;
+	req->rsp_off = cpu_to_le32(rsp_off);
 	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
 		atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
 	memcpy((u8 *)(submit + 1) + puts, req, len);
@@ -104,7 +107,7 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	if (rsp_len) {
 		struct xe_proxy_ccmd_rsp *slot = (void *)((u8 *)ctx->shmem + off);
 
-		memset(slot, 0, rsp_len);
+		memset(slot, async ? 0xff : 0, rsp_len);
 		WRITE_ONCE(slot->len, cpu_to_le32(rsp_len));
 	}
 	*submit_len = sizeof(*submit) + puts + len;
@@ -163,7 +166,7 @@ static int __vxp_ccmd_send(struct vxp_context *ctx,
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, rsp ? rsp_len : 0, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, rsp ? rsp_len : 0, false, &len);
 	if (IS_ERR(submit))
 		return PTR_ERR(submit);
 	ret = vxp_ctrl_cmd(ctx->vxp, submit, len, &vrsp, sizeof(vrsp),
@@ -197,7 +200,7 @@ int vxp_ccmd_send_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
 	int ret;
 
 	mutex_lock(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, 0, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, 0, false, &len);
 	ret = IS_ERR(submit) ? PTR_ERR(submit) :
 	      vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
 	if (!IS_ERR(submit))
@@ -232,7 +235,7 @@ int vxp_ccmd_send_with_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *r
 	int ret;
 
 	mutex_lock(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, rsp_len, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, rsp_len, false, &len);
 	if (IS_ERR(submit)) {
 		ret = PTR_ERR(submit);
 		goto out;
@@ -322,5 +325,120 @@ int vxp_ccmd_send_fenced(struct vxp_context *ctx,
 	mutex_unlock(&ctx->lock);
 	if (ret)
 		vxp_fence_signal(fence, ret);
+	return ret;
+}
+
+/*
+ * Response slots of the submissions nobody waits for: VXP_ASYNC_SLOTS slots
+ * of VXP_ASYNC_SLOT_SIZE bytes at the end of the response area, one per
+ * submission in flight. A slot is taken before the submission is numbered
+ * and given back once its ring fence signalled, when the host has long
+ * written it; a full set makes the next submitter wait, which also bounds
+ * the jobs a context has in flight on the host (xe refuses a queue's
+ * 1000th with EAGAIN).
+ */
+static int vxp_async_slot_get(struct vxp_context *ctx)
+{
+	unsigned long i;
+
+	do {
+		i = find_first_zero_bit(ctx->async_slots, VXP_ASYNC_SLOTS);
+		if (i >= VXP_ASYNC_SLOTS)
+			return -ENOSPC;
+	} while (test_and_set_bit_lock(i, ctx->async_slots));
+	return i;
+}
+
+static void vxp_async_slot_put(struct vxp_context *ctx, int slot)
+{
+	clear_bit_unlock(slot, ctx->async_slots);
+	wake_up(&ctx->async_wq);
+}
+
+/* The host's answer in @f's slot, read once its ring fence signalled. */
+static int vxp_async_status(struct vxp_fence *f)
+{
+	struct vxp_context *ctx = f->ctx;
+	const u8 *slot = (const u8 *)ctx->shmem + ctx->rsp_mem_offset +
+			 ctx->async_rsp_off + f->rsp_slot * VXP_ASYNC_SLOT_SIZE;
+	__le32 ret = READ_ONCE(*(const __le32 *)(slot + f->rsp_ret_off));
+
+	if (ret == cpu_to_le32(U32_MAX)) {
+		drm_err_ratelimited(ctx->vxp->drm, "a submission of context %u was refused by the host\n",
+				    ctx->ctx_id);
+		return -EPROTO;
+	}
+	return vxp_rsp_errno(ret);
+}
+
+static void vxp_fence_complete_async(void *data, int err)
+{
+	struct vxp_fence *f = data;
+
+	if (!err)
+		err = vxp_async_status(f);
+	vxp_async_slot_put(f->ctx, f->rsp_slot);
+	vxp_fence_signal(f, err);
+	dma_fence_put(&f->base);
+}
+
+/**
+ * vxp_ccmd_send_async() - send a ccmd in the fenced submission that retires
+ *	it, without waiting for the host
+ * @ctx: the context
+ * @req: the command, as for vxp_ccmd_send(), extended (it names its ring)
+ * @rsp_len: its response's size, at most VXP_ASYNC_SLOT_SIZE
+ * @ret_off: where the response has its ret
+ * @fence: as for vxp_ccmd_send_fenced(); it signals with the host's
+ *	errno if the command failed there
+ *
+ * One SUBMIT_3D carries @req and @fence: the host runs the command, then
+ * queues the fence on its ring. The command gets a response slot of its
+ * own, read when @fence signals. The caller has checked whatever the host
+ * driver would refuse at once, so an error there is what a hardware fault
+ * would be (XE_PROXY_EXEC_FLAG_ASYNC).
+ *
+ * Return: 0 once queued, or an errno (-ERESTARTSYS if killed waiting for a
+ * slot); on error @fence is initialised and signalled with it.
+ */
+int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			size_t rsp_len, size_t ret_off, struct vxp_fence *fence)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	int slot = -1, ret;
+	size_t len;
+
+	if (WARN_ON(rsp_len > VXP_ASYNC_SLOT_SIZE || ret_off + 4 > rsp_len))
+		ret = -EINVAL;
+	else
+		ret = wait_event_killable(ctx->async_wq,
+					  (slot = vxp_async_slot_get(ctx)) >= 0);
+	mutex_lock(&ctx->lock);
+	fence->ring = vxp_ring_resolve(ctx, fence->ring);
+	vxp_ring_set(req, fence->ring);
+	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
+	if (ret)
+		goto unlock;
+	submit = vxp_ccmd_submit(ctx, req, ctx->async_rsp_off +
+				 slot * VXP_ASYNC_SLOT_SIZE, rsp_len, true, &len);
+	if (IS_ERR(submit)) {
+		ret = PTR_ERR(submit);
+		goto unlock;
+	}
+	fence->rsp_slot = slot;
+	fence->rsp_ret_off = ret_off;
+	dma_fence_get(&fence->base);
+	ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, len, fence->ring,
+				  vxp_fence_complete_async, fence);
+	if (ret)
+		dma_fence_put(&fence->base);
+	kfree(submit);
+unlock:
+	mutex_unlock(&ctx->lock);
+	if (ret) {
+		if (slot >= 0)
+			vxp_async_slot_put(ctx, slot);
+		vxp_fence_signal(fence, ret);
+	}
 	return ret;
 }

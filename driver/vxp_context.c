@@ -63,6 +63,9 @@ static int vxp_shmem_create(struct vxp_context *ctx)
 		ret = -EPROTO;
 		goto err_memremap;
 	}
+	ctx->async_rsp_off = VXP_SHMEM_SIZE - ctx->rsp_mem_offset -
+			     VXP_ASYNC_SLOTS * VXP_ASYNC_SLOT_SIZE;
+	ctx->async_rsp_off = round_down(ctx->async_rsp_off, 8);
 	return 0;
 
 err_memremap:
@@ -176,6 +179,7 @@ struct vxp_context *vxp_context_create(struct vxp_device *vxp)
 	xa_init(&ctx->vms);
 	xa_init(&ctx->queues);
 	spin_lock_init(&ctx->put_lock);
+	init_waitqueue_head(&ctx->async_wq);
 	INIT_WORK(&ctx->release_work, vxp_context_release_work);
 	ctx->fence_context = dma_fence_context_alloc(VXP_RINGS);
 

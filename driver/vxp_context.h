@@ -6,10 +6,12 @@
 #define VXP_CONTEXT_H
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
@@ -23,6 +25,9 @@ struct vxp_device;
 #define VXP_RINGS		64
 /* host fence releases batched per context */
 #define VXP_MAX_PUTS		128
+/* response slots of submissions in flight that nobody waits for (vxp_ccmd.c) */
+#define VXP_ASYNC_SLOTS		256
+#define VXP_ASYNC_SLOT_SIZE	8
 
 /**
  * struct vxp_context - the virtio-gpu context of one open DRM file
@@ -57,6 +62,10 @@ struct vxp_device;
  *	the context's fences (struct vxp_fence); taken in interrupt context
  * @puts: host fence ids to release with the next command
  * @num_puts: entries in @puts
+ * @async_rsp_off: where the async response slots start, from the response
+ *	area's start; the waited-for responses end there
+ * @async_slots: the async slots in use (atomic bit operations)
+ * @async_wq: woken when an async slot is given back
  * @release_work: tears the context down outside the last put's context
  */
 struct vxp_context {
@@ -82,6 +91,9 @@ struct vxp_context {
 	spinlock_t put_lock; /* protects puts, num_puts, fences' put state */
 	__le64 puts[VXP_MAX_PUTS];
 	u32 num_puts;
+	u32 async_rsp_off;
+	DECLARE_BITMAP(async_slots, VXP_ASYNC_SLOTS);
+	wait_queue_head_t async_wq;
 	struct work_struct release_work;
 };
 

@@ -55,6 +55,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	__le64 *addrs;
 	size_t len;
 	u32 i, num_syncs, flags = 0;
+	bool async;
 	int ret;
 
 	if (!(ctx->vxp->features & XE_PROXY_F_EXEC_EXT))
@@ -70,6 +71,14 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 		flags = XE_PROXY_EXEC_FLAG_PARALLEL;
 		len += num_batches * sizeof(*addrs);
 	}
+	/*
+	 * Not waited for, unless on an LR VM (no host fence): everything xe
+	 * refuses at once was checked here, and a failure on the host bans
+	 * the queue as a fault would.
+	 */
+	async = (ctx->vxp->features & XE_PROXY_F_ASYNC_EXEC) && f->host_id;
+	if (async)
+		flags |= XE_PROXY_EXEC_FLAG_ASYNC;
 	ext = kzalloc(len, GFP_KERNEL);
 	if (!ext)
 		return -ENOMEM;
@@ -90,8 +99,12 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 		for (i = 0; i < num_batches; i++)
 			addrs[i] = cpu_to_le64(batches[i]);
 	}
-	ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
-				   vxp_exec_status);
+	if (async)
+		ret = vxp_ccmd_send_async(ctx, &ext->hdr, sizeof(rsp),
+					  offsetof(struct xe_proxy_ccmd_exec_rsp, ret), f);
+	else
+		ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+					   vxp_exec_status);
 	kfree(ext);
 	return ret;
 }
@@ -127,7 +140,7 @@ static int vxp_exec_batches(struct vxp_context *ctx,
 
 	if (VXP_IOCTL_DBG(vxp, n && n != q->width))
 		return -EINVAL;
-	if (q->banned)
+	if (q->banned || vxp_exec_queue_ban_published(ctx, q->id))
 		return -ECANCELED;
 	/* No batch, or one per engine of a parallel queue: extensions only. */
 	if (n != 1) {
@@ -189,6 +202,11 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (VXP_IOCTL_DBG(drm, vxp_exec_queue_lookup(ctx, args->exec_queue_id,
 						     &q, &vm)))
 		return -ENOENT;
+	/* xe_exec_ioctl(): no exec on a bind queue (EXEC_QUEUE_FLAG_VM) */
+	if (VXP_IOCTL_DBG(drm, q.bind)) {
+		ret = -EINVAL;
+		goto out;
+	}
 	ret = vxp_exec_batches(ctx, args, &q, batches);
 	if (ret)
 		goto out;

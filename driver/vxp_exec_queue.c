@@ -286,6 +286,7 @@ int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
 		q->ring = vxp_ring_of_queue(ctx, q->id);
 		q->width = args->width;
 		q->lr = vm->lr_mode;
+		q->bind = eci[0].engine_class == DRM_XE_ENGINE_CLASS_VM_BIND;
 		args->exec_queue_id = q->id;
 	}
 	mutex_lock(&ctx->ids_lock);
@@ -394,6 +395,23 @@ static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
 		       BIT_ULL(id);
 	}
 	return false;
+}
+
+/**
+ * vxp_exec_queue_ban_published() - whether the host published a ban of @id
+ * @ctx: the context
+ * @id: the exec_queue_id
+ *
+ * A job that hung or faulted, or an exec that failed on the host after its
+ * ioctl returned (XE_PROXY_EXEC_FLAG_ASYNC): no round trip, no lock.
+ *
+ * Return: true if the shared memory says @id is banned.
+ */
+bool vxp_exec_queue_ban_published(struct vxp_context *ctx, u32 id)
+{
+	bool known;
+
+	return vxp_exec_queue_host_banned(ctx, id, &known);
 }
 
 /*

@@ -21,6 +21,7 @@ struct vxp_vm;
  * @lr: on a long-running VM, whose jobs the host never sees retire, so it
  *	publishes no ban of the queue by itself
  * @banned: an exec on it failed the way a banned queue does (ctx->ids_lock)
+ * @bind: a bind queue (engine class VM_BIND): no execs, binds of @vm only
  */
 struct vxp_exec_queue {
 	u32 id;
@@ -29,6 +30,7 @@ struct vxp_exec_queue {
 	u16 width;
 	bool lr;
 	bool banned;
+	bool bind;
 };
 
 int vxp_exec_queue_create_ioctl(struct drm_device *drm, void *data,
@@ -43,6 +45,7 @@ int vxp_exec_queue_lookup(struct vxp_context *ctx, u32 id,
 			  struct vxp_exec_queue *q, struct vxp_vm **vm);
 int vxp_exec_queue_close(struct vxp_context *ctx, struct vxp_exec_queue *q);
 void vxp_exec_queue_ban(struct vxp_context *ctx, u32 id);
+bool vxp_exec_queue_ban_published(struct vxp_context *ctx, u32 id);
 int vxp_exec_queue_is_banned(struct vxp_context *ctx, u32 id, bool ask_host);
 u64 vxp_exec_queue_max_priority(void);
 

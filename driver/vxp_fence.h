@@ -39,6 +39,8 @@ struct vxp_ufence {
  * @wire_refs: submissions being built that name @host_id (ctx->put_lock)
  * @put_pending: signalled while @wire_refs was held; release on last unpin
  * @put_queued: the release of @host_id is queued (ctx->put_lock)
+ * @rsp_slot: the async response slot of the submission (vxp_ccmd.c)
+ * @rsp_ret_off: where in it the host's ret is
  */
 struct vxp_fence {
 	struct dma_fence base;
@@ -54,6 +56,8 @@ struct vxp_fence {
 	u32 wire_refs;
 	bool put_pending;
 	bool put_queued;
+	int rsp_slot;
+	u32 rsp_ret_off;
 };
 
 struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,

@@ -26,7 +26,13 @@ struct vxp_hv_map;
  * @vm_private: created for one VM (GEM_CREATE vm_id), never exported
  * @importers: ctx_id -> struct vxp_context (a reference): the contexts of
  *	other files the resource is attached to (vxp_bo_attach())
+ * @bind_shapes: shapes of binds of it the host accepted, so like binds need
+ *	not wait for its answer (vxp_vm.c); READ_ONCE()/WRITE_ONCE(), a lost
+ *	update only costs a wait
  */
+/* accepted bind shapes remembered per BO and per VM (vxp_vm.c) */
+#define VXP_BIND_SHAPES		4
+
 struct vxp_bo {
 	struct drm_gem_object base;
 	struct vxp_context *ctx;
@@ -36,6 +42,7 @@ struct vxp_bo {
 	struct vxp_hv_map **hv_chunks;
 	bool vm_private;
 	struct xarray importers;
+	u64 bind_shapes[VXP_BIND_SHAPES];
 };
 
 /**

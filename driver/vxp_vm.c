@@ -25,6 +25,7 @@
  * Argument checks follow xe_vm.c in drivers/gpu/drm/xe.
  */
 #include <linux/lockdep.h>
+#include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -337,9 +338,13 @@ static int vxp_bind_op(struct drm_file *file, struct vxp_context *ctx,
 	return 0;
 }
 
+/*
+ * Send a bind; with @async in the fenced submission that retires it,
+ * without waiting for the host's answer (vxp_bind_async()).
+ */
 static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 			 const struct xe_proxy_vm_bind_op_ext *ops, u32 num_ops,
-			 struct vxp_syncs *s, struct vxp_fence *f)
+			 struct vxp_syncs *s, struct vxp_fence *f, bool async)
 {
 	struct xe_proxy_ccmd_vm_bind_ext_req *ext;
 	struct xe_proxy_ccmd_vm_bind_req *base;
@@ -406,8 +411,12 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 				.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
 				.fence_id = cpu_to_le64(f->host_id),
 			};
-	ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
-				   vxp_status_status);
+	if (async)
+		ret = vxp_ccmd_send_async(ctx, &ext->hdr, sizeof(rsp),
+					  offsetof(struct xe_proxy_ccmd_status_rsp, ret), f);
+	else
+		ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
+					   vxp_status_status);
 	kvfree(ext);
 	return ret;
 }
@@ -441,7 +450,7 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 		vxp_fence_put(f);
 		return -ENOMEM;
 	}
-	ret = vxp_bind_send(ctx, vm->id, 0, &w, 1, s, f);
+	ret = vxp_bind_send(ctx, vm->id, 0, &w, 1, s, f, false);
 	if (!ret) {
 		dma_fence_wait(&f->base, false);
 		ret = f->base.error;
@@ -590,6 +599,125 @@ static int vxp_bind_ufence(struct drm_device *drm,
 	return 0;
 }
 
+/*
+ * Binds that need not wait for the host.
+ *
+ * xe refuses a bind at once for reasons the guest cannot all see: its PAT
+ * table and coherency rules, the BO's placement and compression, the VM's
+ * size. What decides them is the bind's shape: the op, its flags, its PAT
+ * index, whether it is 64 KiB aligned, and for a BO whether it is another
+ * file's (an import on the host) and the VM of a VM-private one. So the
+ * first bind of a shape waits for the host's answer, and once the host
+ * accepted it, like binds of that BO (or, without a BO, of that VM) below
+ * the highest end the VM accepted go out without waiting. Only single
+ * binds on a VM that takes host fences, with plain flags, on the VM's
+ * default queue or one of its bind queues: an array can fail for its size
+ * (ENOBUFS), and an LR VM can be banned. A failure on the host then
+ * signals the bind's fence with the error.
+ */
+#define VXP_SHAPE_VALID		BIT_ULL(63)
+#define VXP_SHAPE_UNALIGNED	BIT_ULL(41)
+#define VXP_SHAPE_FOREIGN	BIT_ULL(40)
+#define VXP_SHAPE_ASYNC_FLAGS	(DRM_XE_VM_BIND_FLAG_READONLY |		\
+				 DRM_XE_VM_BIND_FLAG_IMMEDIATE |	\
+				 DRM_XE_VM_BIND_FLAG_NULL |		\
+				 DRM_XE_VM_BIND_FLAG_DUMPABLE)
+
+/* A shape matches itself, and an aligned bind one accepted unaligned. */
+static bool vxp_shape_known(const u64 *shapes, u32 n, u64 shape)
+{
+	u32 i;
+	u64 k;
+
+	for (i = 0; i < n; i++) {
+		k = READ_ONCE(shapes[i]);
+		if (k == shape || k == (shape | VXP_SHAPE_UNALIGNED))
+			return true;
+	}
+	return false;
+}
+
+static void vxp_shape_learn(u64 *shapes, u32 n, u64 shape)
+{
+	u32 i;
+
+	if (vxp_shape_known(shapes, n, shape))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!READ_ONCE(shapes[i])) {
+			WRITE_ONCE(shapes[i], shape);
+			return;
+		}
+	}
+	WRITE_ONCE(shapes[lower_32_bits(shape ^ (shape >> 32)) % n], shape);
+}
+
+/*
+ * The shape of the single bind @op of @args on @vm, 0 when it must wait;
+ * *@bop is set to the BO it maps (a reference) if it has one.
+ */
+static u64 vxp_bind_shape(struct drm_file *file, struct vxp_context *ctx,
+			  struct vxp_vm *vm, const struct drm_xe_vm_bind *args,
+			  const struct vxp_exec_queue *q, struct vxp_bo **bop)
+{
+	const struct drm_xe_vm_bind_op *op = &args->bind;
+	u64 shape, end;
+	struct vxp_bo *bo;
+
+	*bop = NULL;
+	if (!(ctx->vxp->features & XE_PROXY_F_ASYNC_EXEC) ||
+	    !(ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT) || vm->lr_mode ||
+	    args->num_binds != 1 || (q && (!q->bind || q->vm != vm)) ||
+	    (op->flags & ~VXP_SHAPE_ASYNC_FLAGS) || op->prefetch_mem_region_instance ||
+	    (op->op != DRM_XE_VM_BIND_OP_MAP && op->op != DRM_XE_VM_BIND_OP_UNMAP &&
+	     op->op != DRM_XE_VM_BIND_OP_MAP_USERPTR) ||
+	    check_add_overflow(op->addr, op->range, &end))
+		return 0;
+	shape = VXP_SHAPE_VALID | op->op | (u64)op->flags << 8 |
+		(u64)op->pat_index << 24;
+	if (!IS_ALIGNED(op->addr | op->range | op->obj_offset, SZ_64K))
+		shape |= VXP_SHAPE_UNALIGNED;
+	if (op->op != DRM_XE_VM_BIND_OP_MAP || (op->flags & DRM_XE_VM_BIND_FLAG_NULL))
+		return shape;
+	bo = vxp_bo_lookup(file, op->obj);
+	if (!bo)
+		return 0;
+	if (bo->ctx != ctx)
+		shape |= VXP_SHAPE_FOREIGN;
+	if (bo->vm_private)
+		shape |= (u64)(vm->id & 0xfffff) << 42;
+	*bop = bo;
+	return shape;
+}
+
+/*
+ * Whether the bind of @shape may go out without waiting; called under
+ * @vm->lock, which orders what the VM learns with its binds.
+ */
+static bool vxp_bind_async(struct vxp_vm *vm, struct vxp_bo *bo, u64 shape,
+			   const struct drm_xe_vm_bind_op *op)
+{
+	lockdep_assert_held(&vm->lock);
+	if (!shape || op->addr + op->range > vm->bind_end)
+		return false;
+	return bo ? vxp_shape_known(bo->bind_shapes, VXP_BIND_SHAPES, shape) :
+		    vxp_shape_known(vm->bind_shapes, VXP_VM_BIND_SHAPES, shape);
+}
+
+/* The host accepted a bind of @shape: like ones need not wait. */
+static void vxp_bind_learn(struct vxp_vm *vm, struct vxp_bo *bo, u64 shape,
+			   const struct drm_xe_vm_bind_op *op)
+{
+	lockdep_assert_held(&vm->lock);
+	if (!shape)
+		return;
+	vm->bind_end = max(vm->bind_end, op->addr + op->range);
+	if (bo)
+		vxp_shape_learn(bo->bind_shapes, VXP_BIND_SHAPES, shape);
+	else
+		vxp_shape_learn(vm->bind_shapes, VXP_VM_BIND_SHAPES, shape);
+}
+
 /**
  * vxp_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
  * @drm: the device
@@ -612,8 +740,11 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct vxp_fence *f = NULL;
 	struct vxp_syncs *s = NULL;
 	struct vxp_exec_queue q;
+	struct vxp_bo *bo = NULL;
 	struct vxp_vm *vm;
 	u32 i, ring = 0, queue_id = 0;
+	bool async = false;
+	u64 shape = 0;
 	int ret;
 
 	/* vm_bind_ioctl_check_args() checks num_syncs first of all counts */
@@ -659,10 +790,17 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		ret = vxp_bind_ufence(drm, args, s, f);
 	if (ret)
 		goto out;
+	if (f->host_id)
+		shape = vxp_bind_shape(file, ctx, vm, args,
+				       args->exec_queue_id ? &q : NULL, &bo);
 
 	mutex_lock(&vm->lock);
+	async = vxp_bind_async(vm, bo, shape, &args->bind);
 	ret = vm->closed ? -ENOENT :
-	      vxp_bind_send(ctx, vm->id, queue_id, ops, args->num_binds, s, f);
+	      vxp_bind_send(ctx, vm->id, queue_id, ops, args->num_binds, s, f,
+			    async);
+	if (!ret && !async)
+		vxp_bind_learn(vm, bo, shape, &args->bind);
 	if (!ret) {
 		vxp_syncs_signal(s, &f->base);
 		vxp_bind_track_userptrs(vm, ops, ups, args->num_binds, &f->base);
@@ -679,6 +817,8 @@ out:
 		if (ups[i])
 			vxp_userptr_release(ups[i], NULL, NULL);
 	kvfree(ups);
+	if (bo)
+		drm_gem_object_put(&bo->base);
 	vxp_fence_put(f);
 	if (s)
 		vxp_syncs_fini(s);

@@ -18,6 +18,8 @@ struct drm_device;
 struct drm_file;
 struct vxp_context;
 
+#define VXP_VM_BIND_SHAPES	8
+
 /**
  * struct vxp_vm - a VM of a host context
  * @ref: held by the context's VM table until VM_DESTROY, by each exec
@@ -36,6 +38,10 @@ struct vxp_context;
  * @exec_fences: last exec fence per queue, kept while @userptrs is not
  *	empty (queue id, or a key above them for destroyed queues) (@lock)
  * @num_exec_fences: entries in @exec_fences (@lock)
+ * @bind_shapes: shapes of binds without a BO that the host accepted
+ *	(vxp_vm.c) (@lock)
+ * @bind_end: the highest end of a bind the host accepted: xe's range
+ *	check passes below it (@lock)
  */
 struct vxp_vm {
 	struct kref ref;
@@ -48,6 +54,8 @@ struct vxp_vm {
 	struct list_head userptrs;
 	struct xarray exec_fences;
 	u32 num_exec_fences;
+	u64 bind_shapes[VXP_VM_BIND_SHAPES];
+	u64 bind_end;
 };
 
 int vxp_vm_create_ioctl(struct drm_device *drm, void *data,
