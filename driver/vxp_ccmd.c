@@ -88,14 +88,18 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	if (!async && rsp_len > ctx->async_rsp_off)
 		return ERR_PTR(-E2BIG);
 	off = ctx->rsp_mem_offset + rsp_off;
-	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN + len,
-			 GFP_KERNEL);
+	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN +
+			 ctx->deferred_len + len, GFP_KERNEL);
 	if (!submit)
 		return ERR_PTR(-ENOMEM);
 
 	puts = 0;
 	if (ctx->vxp->features & XE_PROXY_F_FENCE_PUT)
 		puts = vxp_fence_put_cmd(ctx, submit + 1);
+	/* deferred commands ride along too (vxp_ccmd_defer()) */
+	memcpy((u8 *)(submit + 1) + puts, ctx->deferred, ctx->deferred_len);
+	puts += ctx->deferred_len;
+	ctx->deferred_len = 0;
 	req->seqno = cpu_to_le32(++ctx->seqno);
 	req->rsp_off = cpu_to_le32(rsp_off);
 	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
@@ -207,6 +211,39 @@ int vxp_ccmd_send_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
 		kfree(submit);
 	mutex_unlock(&ctx->lock);
 	return ret;
+}
+
+/**
+ * vxp_ccmd_defer() - send a ccmd without a response with the next one
+ * @ctx: the context
+ * @req: the command (copied)
+ *
+ * For teardown whose outcome nobody waits for (GEM_CLOSE): it costs no
+ * virtio command of its own but rides in front of the context's next
+ * submission, as host fence releases do; every later command of the
+ * context runs after it. When the buffer is full it goes out now.
+ *
+ * Return: 0 or an errno if it could not be queued.
+ */
+int vxp_ccmd_defer(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
+{
+	size_t len = le32_to_cpu(req->len);
+
+	if (WARN_ON(len < sizeof(*req) || len % 8 || len > VXP_DEFERRED_BYTES))
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	if (ctx->deferred_len + len <= VXP_DEFERRED_BYTES) {
+		req->seqno = 0;
+		req->rsp_off = 0;
+		memcpy(ctx->deferred + ctx->deferred_len, req, len);
+		ctx->deferred_len += len;
+		if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
+			atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
+		mutex_unlock(&ctx->lock);
+		return 0;
+	}
+	mutex_unlock(&ctx->lock);
+	return vxp_ccmd_send_nowait(ctx, req);
 }
 
 /**

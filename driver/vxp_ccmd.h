@@ -33,6 +33,7 @@ struct vxp_fence;
 int vxp_ccmd_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		  void *rsp, size_t rsp_len);
 int vxp_ccmd_send_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req);
+int vxp_ccmd_defer(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req);
 int vxp_ccmd_send_with_blob(struct vxp_context *ctx,
 			    struct xe_proxy_ccmd_req *req, void *rsp,
 			    size_t rsp_len, u32 res_id, u64 blob_id, u64 size,

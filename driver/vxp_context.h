@@ -28,15 +28,17 @@ struct vxp_device;
 /* response slots of submissions in flight that nobody waits for (vxp_ccmd.c) */
 #define VXP_ASYNC_SLOTS		256
 #define VXP_ASYNC_SLOT_SIZE	8
+/* ccmds waiting to ride with the next submission (vxp_ccmd_defer()) */
+#define VXP_DEFERRED_BYTES	1024
 
 /**
  * struct vxp_context - the virtio-gpu context of one open DRM file
  * @vxp: the device
  * @ref: held by the DRM file and by every BO of the context
  * @lock: serialises the context's ccmds: protects @seqno, @lost,
- *	@ring_seqno, @ring_queue and the response slot in @shmem, from the
- *	numbering of a request to the copy of its response (see DOC: locking
- *	in vxp_drv.h)
+ *	@ring_seqno, @ring_queue, @deferred and the response slot in @shmem,
+ *	from the numbering of a request to the copy of its response (see DOC:
+ *	locking in vxp_drv.h)
  * @ctx_id: virtio-gpu context id, 0 until created
  * @shmem_res_id: resource id of the shared-memory response blob
  * @shmem_hv: its node in the host-visible region
@@ -62,6 +64,8 @@ struct vxp_device;
  *	the context's fences (struct vxp_fence); taken in interrupt context
  * @puts: host fence ids to release with the next command
  * @num_puts: entries in @puts
+ * @deferred: ccmds to send in front of the next one (under @lock)
+ * @deferred_len: bytes in @deferred
  * @async_rsp_off: where the async response slots start, from the response
  *	area's start; the waited-for responses end there
  * @async_slots: the async slots in use (atomic bit operations)
@@ -91,6 +95,8 @@ struct vxp_context {
 	spinlock_t put_lock; /* protects puts, num_puts, fences' put state */
 	__le64 puts[VXP_MAX_PUTS];
 	u32 num_puts;
+	u8 deferred[VXP_DEFERRED_BYTES] __aligned(8);
+	u32 deferred_len;
 	u32 async_rsp_off;
 	DECLARE_BITMAP(async_slots, VXP_ASYNC_SLOTS);
 	wait_queue_head_t async_wq;

@@ -67,7 +67,7 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 	if (drm_dev_enter(obj->dev, &idx)) {
 		vxp_blob_unref(vxp, bo->res_id);
 		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
-			vxp_ccmd_send_nowait(bo->ctx, &close.hdr);
+			vxp_ccmd_defer(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
 	ida_free(&vxp->res_ida, bo->res_id);
