@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest latency benchmark of the same three operations over two transports:
+ * Guest benchmark of the same operations over two transports:
  *
  *   xe_bench xe NODE [N]    the xe uAPI through virtio_xe_proxy
  *   xe_bench vdrm NODE [N]  user-space ccmds over stock virtio_gpu ioctls
  *                           (the reference-style transport of tests/lib/vdrm.h)
  *
- * Operations: GEM create+close of a 64 KiB BO, one VM_BIND (map, then
- * unmap, each waited for), and an exec of a store-dword batch waited for.
- * Prints "bench MODE OP NS_PER_OP" lines; in xe mode also the virtio
- * commands each ioctl cost, from the driver's debugfs round_trips counters:
- * "trips OP PER_OP [name=count...]". tests/bench/run computes the ratios.
+ * Latencies: GEM create+close of a 64 KiB BO, one VM_BIND (map, then
+ * unmap, each waited for), and an exec of a store-dword batch waited for:
+ * "bench MODE OP NS_PER_OP". Throughput: N execs of that batch on one
+ * queue, each signalling a fence nobody waits for but the last:
+ * "rate MODE exec_throughput EXECS_PER_SECOND". In xe mode also the
+ * virtio commands each ioctl costs, from the driver's debugfs round_trips
+ * counters: "trips IOCTL PER_CALL [name=count...]", IOCTL being the xe
+ * ioctl's name without DRM_IOCTL_XE_. tests/bench/run compares.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -36,6 +39,12 @@ static void report(const char *mode, const char *op, uint64_t t0, int n)
 {
 	printf("bench %s %s %llu\n", mode, op,
 	       (unsigned long long)((now_ns() - t0) / (uint64_t)n));
+	fflush(stdout);
+}
+
+static void rate(const char *mode, const char *op, uint64_t t0, int n)
+{
+	printf("rate %s %s %.0f\n", mode, op, n * 1e9 / (double)(now_ns() - t0));
 	fflush(stdout);
 }
 
@@ -133,6 +142,87 @@ static int xe_bind(uint32_t vm, uint32_t op, uint32_t bo, uint32_t so)
 	return ret ? ret : xe_wait(so);
 }
 
+/* GEM_CREATE and GEM_CLOSE, each counted on its own. */
+static int trips_gem(struct drm_xe_gem_create *gc)
+{
+	uint32_t *handles = calloc(iters, sizeof(*handles));
+	struct counters c0, c1;
+	int i;
+
+	if (!handles)
+		return 1;
+	read_trips(&c0);
+	for (i = 0; i < iters; i++) {
+		gc->handle = 0;
+		if (xioctl(DRM_IOCTL_XE_GEM_CREATE, gc))
+			return 1;
+		handles[i] = gc->handle;
+	}
+	read_trips(&c1);
+	report_trips("GEM_CREATE", &c0, &c1, iters);
+	read_trips(&c0);
+	for (i = 0; i < iters; i++) {
+		struct drm_gem_close cl = { .handle = handles[i] };
+
+		if (xioctl(DRM_IOCTL_GEM_CLOSE, &cl))
+			return 1;
+	}
+	read_trips(&c1);
+	report_trips("GEM_CLOSE", &c0, &c1, iters);
+	free(handles);
+	return 0;
+}
+
+/* The ioctls the guest answers alone: they must cost no virtio command. */
+static int trips_free(struct drm_xe_gem_mmap_offset *mo)
+{
+	struct drm_xe_query_config cfg[8];
+	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_CONFIG };
+	uint64_t passed = 1;
+	struct drm_xe_wait_user_fence w = {
+		.addr = (uintptr_t)&passed, .op = DRM_XE_UFENCE_WAIT_OP_EQ,
+		.value = 1, .mask = ~0ull, .timeout = 1000000000,
+	};
+	struct counters c0, c1;
+	int i;
+
+	if (xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q) || q.size > sizeof(cfg))
+		return 1;
+	q.data = (uintptr_t)cfg;
+	read_trips(&c0);
+	for (i = 0; i < iters; i++)
+		if (xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q))
+			return 1;
+	read_trips(&c1);
+	report_trips("DEVICE_QUERY", &c0, &c1, iters);
+
+	read_trips(&c0);
+	for (i = 0; i < iters; i++)
+		if (xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, mo))
+			return 1;
+	read_trips(&c1);
+	report_trips("GEM_MMAP_OFFSET", &c0, &c1, iters);
+
+	read_trips(&c0);
+	for (i = 0; i < iters; i++)
+		if (xioctl(DRM_IOCTL_XE_WAIT_USER_FENCE, &w))
+			return 1;
+	read_trips(&c1);
+	report_trips("WAIT_USER_FENCE", &c0, &c1, iters);
+
+	read_trips(&c0);
+	for (i = 0; i < iters; i++) {
+		uint32_t h = xe_syncobj();
+		struct drm_syncobj_destroy d = { .handle = h };
+
+		if (!h || xioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d))
+			return 1;
+	}
+	read_trips(&c1);
+	report_trips("SYNCOBJ", &c0, &c1, 2 * iters);
+	return 0;
+}
+
 static int run_xe(void)
 {
 	struct drm_xe_gem_create gc = { .size = BO_SIZE, .placement = 1,
@@ -154,7 +244,6 @@ static int run_xe(void)
 	if (xioctl(DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &qc))
 		return 1;
 
-	read_trips(&c0);
 	t0 = now_ns();
 	for (i = 0; i < iters; i++) {
 		gc.handle = 0;
@@ -165,8 +254,8 @@ static int run_xe(void)
 			return 1;
 	}
 	report("xe", "gem_create_close", t0, iters);
-	read_trips(&c1);
-	report_trips("gem_create_close", &c0, &c1, iters);
+	if (trips_gem(&gc))
+		return 1;
 
 	gc.handle = 0;
 	if (xioctl(DRM_IOCTL_XE_GEM_CREATE, &gc))
@@ -180,7 +269,7 @@ static int run_xe(void)
 			return 1;
 	report("xe", "vm_bind", t0, 2 * iters);
 	read_trips(&c1);
-	report_trips("vm_bind", &c0, &c1, 2 * iters);
+	report_trips("VM_BIND", &c0, &c1, 2 * iters);
 
 	mo.handle = bo;
 	if (xe_bind(vc.vm_id, DRM_XE_VM_BIND_OP_MAP, bo, so) ||
@@ -204,19 +293,57 @@ static int run_xe(void)
 	}
 	report("xe", "exec_wait", t0, iters);
 	read_trips(&c1);
-	report_trips("exec_wait", &c0, &c1, iters);
+	report_trips("EXEC", &c0, &c1, iters);
+
+	/* throughput: nobody waits but for the last */
+	read_trips(&c0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+					    .flags = DRM_XE_SYNC_FLAG_SIGNAL, .handle = so };
+		struct drm_xe_exec e = { .exec_queue_id = qc.exec_queue_id,
+					 .num_batch_buffer = 1, .address = VA_BO,
+					 .num_syncs = 1, .syncs = (uintptr_t)&sync };
+
+		if (xioctl(DRM_IOCTL_XE_EXEC, &e))
+			return 1;
+	}
+	if (xe_wait(so))
+		return 1;
+	rate("xe", "exec_throughput", t0, iters);
+	read_trips(&c1);
+	report_trips("EXEC_nowait", &c0, &c1, iters);
+	if (trips_free(&mo))
+		return 1;
 	return map[0x800 / 4] == 0xc0ffee ? 0 : 1;
 }
 
 /* ---- the same over stock virtio_gpu ---- */
+
+/* Send the stream with an out-fence on @ring; its sync_file fd, or -errno. */
+static int submit_fence(uint32_t ring)
+{
+	struct drm_virtgpu_execbuffer eb = {
+		.flags = VIRTGPU_EXECBUF_FENCE_FD_OUT | VIRTGPU_EXECBUF_RING_IDX,
+		.size = (uint32_t)s.len,
+		.command = (uintptr_t)s.buf,
+		.fence_fd = -1,
+		.ring_idx = ring,
+	};
+	int ret = ioctl_retry(DRM_IOCTL_VIRTGPU_EXECBUFFER, &eb);
+
+	ccmd_reset(&s);
+	return ret ? -errno : eb.fence_fd;
+}
 
 static int run_vdrm(void)
 {
 	struct xe_proxy_ccmd_vm_create_rsp *vr;
 	struct xe_proxy_ccmd_exec_queue_create_rsp *qr;
 	uint32_t vm, queue, ring, res, *map;
+	struct pollfd p;
 	uint64_t t0;
-	int i;
+	int i, last = -1;
 
 	ccmd_vm_create(&s, 0, 0);
 	if (submit_wait(0))
@@ -277,6 +404,22 @@ static int run_vdrm(void)
 			return 1;
 	}
 	report("vdrm", "exec_wait", t0, iters);
+
+	/* each exec with its out-fence, as a driver's; waited for at the end */
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		ccmd_exec(&s, queue, VA_BO, 0);
+		last = submit_fence(ring);
+		if (last < 0)
+			return 1;
+		if (i + 1 < iters)
+			close(last);
+	}
+	p = (struct pollfd){ .fd = last, .events = POLLIN };
+	if (poll(&p, 1, 10000) != 1)
+		return 1;
+	close(last);
+	rate("vdrm", "exec_throughput", t0, iters);
 	return map[0x800 / 4] == 0xc0ffee ? 0 : 1;
 }
 
