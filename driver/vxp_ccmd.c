@@ -17,6 +17,13 @@
  * there; the host stores a command's seqno in the shmem only when it ran
  * the command. QEMU answers a SUBMIT_3D with success whatever the host
  * made of it, so an unchanged seqno is how a refusal shows.
+ *
+ * Execs and binds that need not wait for the host (XE_PROXY_F_ASYNC_EXEC)
+ * go out in the fenced SUBMIT_3D that retires them, each with a response
+ * slot of its own at the end of the response area, read when its ring
+ * fence signals (vxp_ccmd_send_async()). Commands nobody waits for that
+ * need no ring (GEM_CLOSE) wait for the next submission of the context
+ * (vxp_ccmd_defer()).
  */
 #include <linux/dma-fence.h>
 #include <linux/lockdep.h>

@@ -83,8 +83,19 @@ struct workqueue_struct;
  *	lost flag, the per-ring fence seqnos and the response slot of its
  *	shared memory, from the numbering of a request to the copy of its
  *	response; held across the host round trip. Taken under a VM's lock
- *	or none, never together with &vxp_context.ids_lock. Under it:
+ *	or none, never together with &vxp_context.ids_lock. Also protects
+ *	the ccmds deferred to the next submission (GEM_CLOSE). Under it:
  *	&vxp_device.ctrlq_lock and &vxp_context.put_lock.
+ *
+ * &vxp_context.async_slots (one bit lock per response slot)
+ *	A submission nobody waits for owns a response slot from before it
+ *	is numbered until its ring fence signals: taken with
+ *	test_and_set_bit_lock() before &vxp_context.lock, under a VM's lock
+ *	or none, sleeping on &vxp_context.async_wq while all are taken;
+ *	given back from the control queue's interrupt callback (under
+ *	&vxp_device.ctrlq_lock), which never waits for one. The wait cannot
+ *	close a cycle: slots come back when the host's rings move, not when
+ *	a lock of the driver is released.
  *
  * &vxp_device.query_lock (mutex)
  *	Protects the cached query answers and the ENGINE_CYCLES clock
