@@ -26,8 +26,11 @@
  * (vxp_ccmd_defer()).
  */
 #include <linux/dma-fence.h>
+#include <linux/list.h>
 #include <linux/lockdep.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 #include <uapi/linux/virtio_gpu.h>
 
 #include <drm/drm_device.h>
@@ -39,6 +42,7 @@
 #include "vxp_fence.h"
 #include "vxp_resource.h"
 #include "vxp_ring.h"
+#include "vxp_sync.h"
 #include "vxp_vq.h"
 
 /*
@@ -316,62 +320,6 @@ int vxp_ccmd_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	return ret;
 }
 
-static void vxp_fence_complete(void *data, int err)
-{
-	struct vxp_fence *f = data;
-
-	vxp_fence_signal(f, err);
-	dma_fence_put(&f->base);
-}
-
-/**
- * vxp_ccmd_send_fenced() - send a ccmd, then a fence on its ring
- * @ctx: the context
- * @req: the command, as for vxp_ccmd_send()
- * @rsp: its response buffer
- * @rsp_len: its size
- * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring
- *	(or queue, see vxp_ring.c); its ring is chosen and written into an
- *	extended @req here, the fence initialised in ring order and
- *	signalled once the host ring is past @req
- * @status: called with the ccmd's response status before the fence is
- *	queued; a nonzero return means the command failed and no fence is sent
- *
- * Return: 0, the errno @status returned, or a transport errno. On error the
- * fence is initialised and signalled with the error, so it can be put.
- */
-int vxp_ccmd_send_fenced(struct vxp_context *ctx,
-			 struct xe_proxy_ccmd_req *req, void *rsp,
-			 size_t rsp_len, struct vxp_fence *fence,
-			 int (*status)(const void *rsp))
-{
-	struct virtio_gpu_cmd_submit submit = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D),
-		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
-	};
-	int ret;
-
-	mutex_lock(&ctx->lock);
-	fence->ring = vxp_ring_resolve(ctx, fence->ring);
-	vxp_ring_set(req, fence->ring);
-	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
-	ret = __vxp_ccmd_send(ctx, req, rsp, rsp_len);
-	if (!ret)
-		ret = status(rsp);
-	if (!ret) {
-		/* An empty submission whose fence retires after @req. */
-		dma_fence_get(&fence->base);
-		ret = vxp_ctrl_cmd_fenced(ctx->vxp, &submit, sizeof(submit),
-					  fence->ring, vxp_fence_complete, fence);
-		if (ret)
-			dma_fence_put(&fence->base);
-	}
-	mutex_unlock(&ctx->lock);
-	if (ret)
-		vxp_fence_signal(fence, ret);
-	return ret;
-}
-
 /*
  * Response slots of the submissions nobody waits for: VXP_ASYNC_SLOTS slots
  * of VXP_ASYNC_SLOT_SIZE bytes at the end of the response area, one per
@@ -426,6 +374,271 @@ static void vxp_fence_complete_async(void *data, int err)
 	dma_fence_put(&f->base);
 }
 
+/*
+ * Submissions that wait in the guest for fences the host cannot wait for
+ * (another driver's, another file's), as xe's scheduler holds a job until
+ * its dependencies signal, while the ioctl returns at once. One FIFO per
+ * context, under ctx->lock: once something waits, every later ring
+ * submission of the context queues behind it, so rings see their fences
+ * in seqno order and a queue, a VM, its binds and execs keep their order.
+ * Each entry holds its fence, its response slot, the host ids its wire
+ * names (pinned) and its dependencies; a dependency's callback counts
+ * down, and ctx->pending_work sends what is ready from the head.
+ */
+struct vxp_pending_dep {
+	struct dma_fence_cb cb;
+	struct dma_fence *fence;
+	struct vxp_pending *p;
+};
+
+struct vxp_pending {
+	struct list_head link;
+	struct vxp_fence *fence;
+	struct xe_proxy_ccmd_req *req;
+	size_t rsp_len;
+	size_t ret_off;
+	int slot;
+	struct vxp_fence *pinned[VXP_MAX_WIRE_WAITS];
+	u32 num_pinned;
+	atomic_t waiting;
+	u32 num_deps;
+	struct vxp_pending_dep deps[] __counted_by(num_deps);
+};
+
+/* One less to wait for; the last makes the context's worker look. */
+static void vxp_pending_ready(struct vxp_pending *p)
+{
+	struct vxp_context *ctx = p->fence->ctx;
+
+	if (!atomic_dec_and_test(&p->waiting))
+		return;
+	vxp_context_get(ctx);
+	if (!queue_work(vxp_wq, &ctx->pending_work))
+		vxp_context_put(ctx);
+}
+
+static void vxp_pending_dep_signalled(struct dma_fence *fence,
+				      struct dma_fence_cb *cb)
+{
+	vxp_pending_ready(container_of(cb, struct vxp_pending_dep, cb)->p);
+}
+
+/*
+ * Take ctx->lock once nothing of the context waits in the FIFO, for a
+ * submission that goes out at once. Returns 0, or -ERESTARTSYS with the
+ * lock taken all the same (the caller fails its fence under it).
+ */
+static int vxp_pending_lock_drained(struct vxp_context *ctx)
+{
+	int ret;
+
+	for (;;) {
+		mutex_lock(&ctx->lock);
+		if (list_empty(&ctx->pending))
+			return 0;
+		mutex_unlock(&ctx->lock);
+		ret = wait_event_killable(ctx->pending_wq,
+					  list_empty_careful(&ctx->pending));
+		if (ret) {
+			mutex_lock(&ctx->lock);
+			return ret;
+		}
+	}
+}
+
+/*
+ * Send @req, numbered now, in the fenced submission of @fence (already in
+ * its ring's timeline) with its response in async slot @slot. ctx->lock
+ * is held. On error the slot is given back and the fence failed.
+ */
+static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			  size_t rsp_len, size_t ret_off, int slot,
+			  struct vxp_fence *fence)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	submit = vxp_ccmd_submit(ctx, req, ctx->async_rsp_off +
+				 slot * VXP_ASYNC_SLOT_SIZE, rsp_len, true, &len);
+	if (IS_ERR(submit)) {
+		ret = PTR_ERR(submit);
+	} else {
+		fence->rsp_slot = slot;
+		fence->rsp_ret_off = ret_off;
+		dma_fence_get(&fence->base);
+		ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, len, fence->ring,
+					  vxp_fence_complete_async, fence);
+		if (ret)
+			dma_fence_put(&fence->base);
+		kfree(submit);
+	}
+	if (!ret) {
+		/* pairs with vxp_fence_sent(): the host knows its id now */
+		smp_store_release(&fence->sent, true);
+		return 0;
+	}
+	vxp_async_slot_put(ctx, slot);
+	vxp_fence_signal(fence, ret);
+	return ret;
+}
+
+static void vxp_pending_free(struct vxp_pending *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->num_pinned; i++) {
+		vxp_fence_unpin_host_id(p->pinned[i]);
+		dma_fence_put(&p->pinned[i]->base);
+	}
+	for (i = 0; i < p->num_deps; i++)
+		dma_fence_put(p->deps[i].fence);
+	dma_fence_put(&p->fence->base);
+	kfree(p->req);
+	kfree(p);
+}
+
+/* Send what is ready from the head of the FIFO, in order. */
+static void vxp_pending_work(struct work_struct *work)
+{
+	struct vxp_context *ctx = container_of(work, struct vxp_context,
+					       pending_work);
+	struct vxp_pending *p;
+	bool drained;
+
+	mutex_lock(&ctx->lock);
+	while ((p = list_first_entry_or_null(&ctx->pending, struct vxp_pending,
+					     link)) && !atomic_read(&p->waiting)) {
+		list_del_init(&p->link);
+		vxp_async_send(ctx, p->req, p->rsp_len, p->ret_off, p->slot,
+			       p->fence);
+		vxp_pending_free(p);
+	}
+	drained = list_empty(&ctx->pending);
+	mutex_unlock(&ctx->lock);
+	if (drained)
+		wake_up_all(&ctx->pending_wq);
+	vxp_context_put(ctx);
+}
+
+/**
+ * vxp_ccmd_pending_init() - set up a context's FIFO of waiting submissions
+ * @ctx: the context being created
+ */
+void vxp_ccmd_pending_init(struct vxp_context *ctx)
+{
+	INIT_LIST_HEAD(&ctx->pending);
+	init_waitqueue_head(&ctx->pending_wq);
+	INIT_WORK(&ctx->pending_work, vxp_pending_work);
+}
+
+/*
+ * Queue @req behind the context's FIFO, to go out once @s's dependencies
+ * signalled; takes them and @s's pinned host ids. ctx->lock is held.
+ */
+static int vxp_pending_add(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			   size_t rsp_len, size_t ret_off, int slot,
+			   struct vxp_fence *fence, struct vxp_syncs *s)
+{
+	u32 i, num_deps = s ? s->num_deps : 0;
+	struct vxp_pending *p;
+
+	lockdep_assert_held(&ctx->lock);
+	p = kzalloc(struct_size(p, deps, num_deps), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->num_deps = num_deps;
+	p->req = kmemdup(req, le32_to_cpu(req->len), GFP_KERNEL);
+	if (!p->req) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->fence = fence;
+	dma_fence_get(&fence->base);
+	p->rsp_len = rsp_len;
+	p->ret_off = ret_off;
+	p->slot = slot;
+	if (s) {
+		memcpy(p->pinned, s->pinned, s->num_pinned * sizeof(s->pinned[0]));
+		p->num_pinned = s->num_pinned;
+		s->num_pinned = 0;
+		s->num_deps = 0;
+	}
+	/* the submitter's count, dropped once every callback is in place */
+	atomic_set(&p->waiting, num_deps + 1);
+	list_add_tail(&p->link, &ctx->pending);
+	for (i = 0; i < num_deps; i++) {
+		p->deps[i].p = p;
+		p->deps[i].fence = s->deps[i];
+		s->deps[i] = NULL;
+		if (dma_fence_add_callback(p->deps[i].fence, &p->deps[i].cb,
+					   vxp_pending_dep_signalled))
+			atomic_dec(&p->waiting);
+	}
+	vxp_pending_ready(p);
+	return 0;
+}
+
+static void vxp_fence_complete(void *data, int err)
+{
+	struct vxp_fence *f = data;
+
+	vxp_fence_signal(f, err);
+	dma_fence_put(&f->base);
+}
+
+/**
+ * vxp_ccmd_send_fenced() - send a ccmd, then a fence on its ring
+ * @ctx: the context
+ * @req: the command, as for vxp_ccmd_send()
+ * @rsp: its response buffer
+ * @rsp_len: its size
+ * @fence: an unpublished fence made by vxp_fence_alloc() for @req's ring
+ *	(or queue, see vxp_ring.c); its ring is chosen and written into an
+ *	extended @req here, the fence initialised in ring order and
+ *	signalled once the host ring is past @req
+ * @status: called with the ccmd's response status before the fence is
+ *	queued; a nonzero return means the command failed and no fence is sent
+ *
+ * Return: 0, the errno @status returned, or a transport errno. On error the
+ * fence is initialised and signalled with the error, so it can be put.
+ */
+int vxp_ccmd_send_fenced(struct vxp_context *ctx,
+			 struct xe_proxy_ccmd_req *req, void *rsp,
+			 size_t rsp_len, struct vxp_fence *fence,
+			 int (*status)(const void *rsp))
+{
+	struct virtio_gpu_cmd_submit submit = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D),
+		.hdr.ctx_id = cpu_to_le32(ctx->ctx_id),
+	};
+	int ret;
+
+	ret = vxp_pending_lock_drained(ctx);
+	fence->ring = vxp_ring_resolve(ctx, fence->ring);
+	vxp_ring_set(req, fence->ring);
+	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
+	if (!ret)
+		ret = __vxp_ccmd_send(ctx, req, rsp, rsp_len);
+	if (!ret)
+		ret = status(rsp);
+	if (!ret) {
+		/* pairs with vxp_fence_sent(): the host knows its id now */
+		smp_store_release(&fence->sent, true);
+		/* An empty submission whose fence retires after @req. */
+		dma_fence_get(&fence->base);
+		ret = vxp_ctrl_cmd_fenced(ctx->vxp, &submit, sizeof(submit),
+					  fence->ring, vxp_fence_complete, fence);
+		if (ret)
+			dma_fence_put(&fence->base);
+	}
+	mutex_unlock(&ctx->lock);
+	if (ret)
+		vxp_fence_signal(fence, ret);
+	return ret;
+}
+
 /**
  * vxp_ccmd_send_async() - send a ccmd in the fenced submission that retires
  *	it, without waiting for the host
@@ -435,22 +648,26 @@ static void vxp_fence_complete_async(void *data, int err)
  * @ret_off: where the response has its ret
  * @fence: as for vxp_ccmd_send_fenced(); it signals with the host's
  *	errno if the command failed there
+ * @s: the submission's syncs, or NULL: their dependencies the host cannot
+ *	wait for, and the host ids they pin, are taken if it must wait
  *
  * One SUBMIT_3D carries @req and @fence: the host runs the command, then
  * queues the fence on its ring. The command gets a response slot of its
  * own, read when @fence signals. The caller has checked whatever the host
  * driver would refuse at once, so an error there is what a hardware fault
- * would be (XE_PROXY_EXEC_FLAG_ASYNC).
+ * would be (XE_PROXY_EXEC_FLAG_ASYNC). While @s has dependencies, or
+ * earlier submissions of @ctx wait for theirs, @req waits in the guest
+ * (the context's FIFO) and goes out once they signalled; @fence is in its
+ * ring's timeline already, so the out-syncs can carry it.
  *
- * Return: 0 once queued, or an errno (-ERESTARTSYS if killed waiting for a
- * slot); on error @fence is initialised and signalled with it.
+ * Return: 0 once sent or queued, or an errno (-ERESTARTSYS if killed
+ * waiting for a slot); on error @fence is initialised and signalled with it.
  */
 int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-			size_t rsp_len, size_t ret_off, struct vxp_fence *fence)
+			size_t rsp_len, size_t ret_off, struct vxp_fence *fence,
+			struct vxp_syncs *s)
 {
-	struct virtio_gpu_cmd_submit *submit;
 	int slot = -1, ret;
-	size_t len;
 
 	if (WARN_ON(rsp_len > VXP_ASYNC_SLOT_SIZE || ret_off + 4 > rsp_len))
 		ret = -EINVAL;
@@ -461,28 +678,20 @@ int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	fence->ring = vxp_ring_resolve(ctx, fence->ring);
 	vxp_ring_set(req, fence->ring);
 	vxp_fence_init(fence, ++ctx->ring_seqno[fence->ring]);
-	if (ret)
-		goto unlock;
-	submit = vxp_ccmd_submit(ctx, req, ctx->async_rsp_off +
-				 slot * VXP_ASYNC_SLOT_SIZE, rsp_len, true, &len);
-	if (IS_ERR(submit)) {
-		ret = PTR_ERR(submit);
-		goto unlock;
+	if (!ret && ((s && s->num_deps) || !list_empty(&ctx->pending))) {
+		ret = vxp_pending_add(ctx, req, rsp_len, ret_off, slot, fence, s);
+		if (!ret) {
+			mutex_unlock(&ctx->lock);
+			return 0;
+		}
+	} else if (!ret) {
+		ret = vxp_async_send(ctx, req, rsp_len, ret_off, slot, fence);
+		mutex_unlock(&ctx->lock);
+		return ret;
 	}
-	fence->rsp_slot = slot;
-	fence->rsp_ret_off = ret_off;
-	dma_fence_get(&fence->base);
-	ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, len, fence->ring,
-				  vxp_fence_complete_async, fence);
-	if (ret)
-		dma_fence_put(&fence->base);
-	kfree(submit);
-unlock:
 	mutex_unlock(&ctx->lock);
-	if (ret) {
-		if (slot >= 0)
-			vxp_async_slot_put(ctx, slot);
-		vxp_fence_signal(fence, ret);
-	}
+	if (slot >= 0)
+		vxp_async_slot_put(ctx, slot);
+	vxp_fence_signal(fence, ret);
 	return ret;
 }

@@ -14,6 +14,7 @@
 
 struct vxp_context;
 struct vxp_fence;
+struct vxp_syncs;
 
 /**
  * VXP_CCMD_HDR() - the header of a ccmd request
@@ -39,7 +40,9 @@ int vxp_ccmd_send_with_blob(struct vxp_context *ctx,
 			    size_t rsp_len, u32 res_id, u64 blob_id, u64 size,
 			    int *blob_err);
 int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-			size_t rsp_len, size_t ret_off, struct vxp_fence *fence);
+			size_t rsp_len, size_t ret_off, struct vxp_fence *fence,
+			struct vxp_syncs *s);
+void vxp_ccmd_pending_init(struct vxp_context *ctx);
 int vxp_ccmd_send_fenced(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			 void *rsp, size_t rsp_len, struct vxp_fence *fence,
 			 int (*status)(const void *rsp));

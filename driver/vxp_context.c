@@ -15,6 +15,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_exec_queue.h"
@@ -180,6 +181,7 @@ struct vxp_context *vxp_context_create(struct vxp_device *vxp)
 	xa_init(&ctx->queues);
 	spin_lock_init(&ctx->put_lock);
 	init_waitqueue_head(&ctx->async_wq);
+	vxp_ccmd_pending_init(ctx);
 	INIT_WORK(&ctx->release_work, vxp_context_release_work);
 	ctx->fence_context = dma_fence_context_alloc(VXP_RINGS);
 

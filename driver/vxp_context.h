@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -70,6 +71,11 @@ struct vxp_device;
  *	area's start; the waited-for responses end there
  * @async_slots: the async slots in use (atomic bit operations)
  * @async_wq: woken when an async slot is given back
+ * @pending: submissions waiting in the guest for fences the host cannot
+ *	wait for, and those queued behind them, in order (under @lock,
+ *	vxp_ccmd.c)
+ * @pending_wq: woken when @pending drained
+ * @pending_work: sends what is ready at the head of @pending
  * @release_work: tears the context down outside the last put's context
  */
 struct vxp_context {
@@ -100,6 +106,9 @@ struct vxp_context {
 	u32 async_rsp_off;
 	DECLARE_BITMAP(async_slots, VXP_ASYNC_SLOTS);
 	wait_queue_head_t async_wq;
+	struct list_head pending;
+	wait_queue_head_t pending_wq;
+	struct work_struct pending_work;
 	struct work_struct release_work;
 };
 

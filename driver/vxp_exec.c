@@ -36,6 +36,16 @@ static int vxp_exec_status(const void *rsp)
 }
 
 /*
+ * Whether the exec of @f goes out without waiting for the host: not on an
+ * LR VM (no host fence), whose execs the host tracks less.
+ */
+static bool vxp_exec_async(struct vxp_context *ctx, const struct vxp_fence *f)
+{
+	return (ctx->vxp->features & XE_PROXY_F_EXEC_EXT) &&
+	       (ctx->vxp->features & XE_PROXY_F_ASYNC_EXEC) && f->host_id;
+}
+
+/*
  * Build and send the exec of @num_batches batches: none (the out-syncs only
  * follow the queue), one, or one per engine of a parallel queue (extended
  * protocol only for the first and the last). On success @f is published.
@@ -76,7 +86,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	 * refuses at once was checked here, and a failure on the host bans
 	 * the queue as a fault would.
 	 */
-	async = (ctx->vxp->features & XE_PROXY_F_ASYNC_EXEC) && f->host_id;
+	async = vxp_exec_async(ctx, f);
 	if (async)
 		flags |= XE_PROXY_EXEC_FLAG_ASYNC;
 	ext = kzalloc(len, GFP_KERNEL);
@@ -101,7 +111,7 @@ static int vxp_exec_send(struct vxp_context *ctx, u32 queue_id,
 	}
 	if (async)
 		ret = vxp_ccmd_send_async(ctx, &ext->hdr, sizeof(rsp),
-					  offsetof(struct xe_proxy_ccmd_exec_rsp, ret), f);
+					  offsetof(struct xe_proxy_ccmd_exec_rsp, ret), f, s);
 	else
 		ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
 					   vxp_exec_status);
@@ -230,6 +240,12 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (VXP_IOCTL_DBG(drm, !ext && s->num_wire)) {
 		ret = -EOPNOTSUPP;
 		goto out;
+	}
+	/* Only an exec the host need not answer first can wait for others. */
+	if (!vxp_exec_async(ctx, f)) {
+		ret = vxp_syncs_wait(s);
+		if (ret)
+			goto out;
 	}
 
 	mutex_lock(&vm->lock);

@@ -8,6 +8,7 @@
 #include <linux/dma-fence.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <asm/barrier.h>
 
 struct mm_struct;
 struct vxp_context;
@@ -39,6 +40,9 @@ struct vxp_ufence {
  * @wire_refs: submissions being built that name @host_id (ctx->put_lock)
  * @put_pending: signalled while @wire_refs was held; release on last unpin
  * @put_queued: the release of @host_id is queued (ctx->put_lock)
+ * @sent: the submission went to the host, which knows @host_id from
+ *	then on (set under ctx->lock with release semantics, see
+ *	vxp_fence_sent())
  * @rsp_slot: the async response slot of the submission (vxp_ccmd.c)
  * @rsp_ret_off: where in it the host's ret is
  */
@@ -56,9 +60,26 @@ struct vxp_fence {
 	u32 wire_refs;
 	bool put_pending;
 	bool put_queued;
+	bool sent;
 	int rsp_slot;
 	u32 rsp_ret_off;
 };
+
+/**
+ * vxp_fence_sent() - whether @f's submission went to the host
+ * @f: a fence of this driver
+ *
+ * A submission may be published (its fence in syncobjs) and still wait in
+ * the guest for fences of others (vxp_ccmd.c): until it went out the
+ * host does not know its host fence id.
+ *
+ * Return: true once sent.
+ */
+static inline bool vxp_fence_sent(struct vxp_fence *f)
+{
+	/* pairs with the release where the submission went out (vxp_ccmd.c) */
+	return smp_load_acquire(&f->sent);
+}
 
 struct vxp_fence *vxp_fence_alloc(struct vxp_context *ctx, u32 ring,
 				  bool host_fence);

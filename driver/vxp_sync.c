@@ -4,7 +4,9 @@
  *
  * An in-sync that is one of this context's own unsignalled fences becomes
  * a host fence dependency, so the guest CPU never waits for its own work;
- * foreign fences are waited for here first. Bind user fences point into
+ * foreign fences (and ours the host cannot name yet) are collected: an
+ * exec goes out once they signalled, without the caller waiting
+ * (vxp_ccmd_send_async()), anything else waits for them here first. Bind user fences point into
  * the submitter's memory, which only the guest can write, so the guest
  * writes them; exec user fences are GPU addresses and go to the host.
  *
@@ -38,6 +40,11 @@ void vxp_syncs_fini(struct vxp_syncs *s)
 	s->num_out = 0;
 	kvfree(s->out);
 	s->out = NULL;
+	for (i = 0; i < s->num_deps; i++)
+		dma_fence_put(s->deps[i]);
+	s->num_deps = 0;
+	kvfree(s->deps);
+	s->deps = NULL;
 	for (i = 0; i < s->num_pinned; i++) {
 		vxp_fence_unpin_host_id(s->pinned[i]);
 		dma_fence_put(&s->pinned[i]->base);
@@ -47,19 +54,19 @@ void vxp_syncs_fini(struct vxp_syncs *s)
 
 /*
  * Make the submission depend on @fence: nothing if it signalled, a host
- * wait if it is ours and the command has room for one more
- * (VXP_MAX_WIRE_WAITS), else a CPU wait here.
+ * wait if it is ours, already sent, and the command has room for one more
+ * (VXP_MAX_WIRE_WAITS), else a dependency in @s->deps.
  */
 static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 			    struct dma_fence *fence)
 {
 	struct vxp_fence *own;
-	long ret;
 
 	if (dma_fence_is_signaled(fence))
 		return 0;
 	own = vxp_fence_of_ctx(fence, ctx);
-	if (own && own->host_id && s->num_pinned < VXP_MAX_WIRE_WAITS) {
+	if (own && own->host_id && vxp_fence_sent(own) &&
+	    s->num_pinned < VXP_MAX_WIRE_WAITS) {
 		if (!vxp_fence_pin_host_id(own))
 			return fence->error < 0 ? fence->error : 0;
 		dma_fence_get(fence);
@@ -70,10 +77,31 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 		};
 		return 0;
 	}
-	ret = dma_fence_wait(fence, true);
-	if (ret < 0)
-		return ret;
-	return fence->error < 0 ? fence->error : 0;
+	s->deps[s->num_deps++] = dma_fence_get(fence);
+	return 0;
+}
+
+/**
+ * vxp_syncs_wait() - wait for the in-syncs the host cannot wait for
+ * @s: syncs read by vxp_syncs_parse()
+ *
+ * For submissions that go out at once: the CPU waits for @s->deps.
+ *
+ * Return: 0, -ERESTARTSYS if interrupted, or the error a fence carries.
+ */
+int vxp_syncs_wait(struct vxp_syncs *s)
+{
+	long ret;
+	u32 i;
+
+	for (i = 0; i < s->num_deps; i++) {
+		ret = dma_fence_wait(s->deps[i], true);
+		if (ret < 0)
+			return ret;
+		if (s->deps[i]->error < 0)
+			return s->deps[i]->error;
+	}
+	return 0;
 }
 
 /**
@@ -89,7 +117,8 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
  *
  * Reads @num syncs as xe_sync_entry_parse() does, up to DRM_XE_MAX_SYNCS
  * as xe_exec_ioctl() and xe_vm_bind_ioctl() take. In-syncs become host
- * fence waits or are waited for here. Only the first user fence is kept:
+ * fence waits or dependencies (@s->deps, see vxp_syncs_wait()), never
+ * waited for here. Only the first user fence is kept:
  * the callers refuse more, as those do after parsing.
  *
  * Return: 0 or a negative errno, as xe_sync_entry_parse()'s.
@@ -109,7 +138,8 @@ int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 		return -EINVAL;
 	if (num) {
 		s->out = kvcalloc(num, sizeof(*s->out), GFP_KERNEL);
-		if (!s->out)
+		s->deps = kvcalloc(num, sizeof(*s->deps), GFP_KERNEL);
+		if (!s->out || !s->deps)
 			return -ENOMEM;
 	}
 	for (i = 0; i < num; i++) {

@@ -20,7 +20,8 @@ struct vxp_context;
 /*
  * A command carries XE_PROXY_MAX_SYNCS syncs: the submission's own host
  * fence, an exec's user fence (xe takes one per submission), and host
- * fence waits in the rest. Further in-syncs are waited for in the guest.
+ * fence waits in the rest. Further in-syncs are dependencies the guest
+ * resolves.
  */
 #define VXP_MAX_WIRE_WAITS	(XE_PROXY_MAX_SYNCS - 2)
 
@@ -48,6 +49,10 @@ struct vxp_sync_out {
  * @pinned: our fences whose host ids @wire names, kept from release until
  *	the submission is sent
  * @num_pinned: entries in @pinned
+ * @deps: in-sync fences the host cannot wait for (other drivers' or
+ *	files', ours not sent yet or past @wire's room), held; one slot per
+ *	sync of the ioctl
+ * @num_deps: entries in @deps
  */
 struct vxp_syncs {
 	struct xe_proxy_sync wire[XE_PROXY_MAX_SYNCS - 1];
@@ -58,6 +63,8 @@ struct vxp_syncs {
 	u32 num_ufences;
 	struct vxp_fence *pinned[VXP_MAX_WIRE_WAITS];
 	u32 num_pinned;
+	struct dma_fence **deps;
+	u32 num_deps;
 };
 
 /* What vxp_syncs_parse() reads the syncs of */
@@ -66,6 +73,7 @@ struct vxp_syncs {
 
 int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 		    u32 num, u32 flags, struct vxp_syncs *s);
+int vxp_syncs_wait(struct vxp_syncs *s);
 void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence);
 void vxp_syncs_fini(struct vxp_syncs *s);
 

@@ -413,7 +413,7 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 			};
 	if (async)
 		ret = vxp_ccmd_send_async(ctx, &ext->hdr, sizeof(rsp),
-					  offsetof(struct xe_proxy_ccmd_status_rsp, ret), f);
+					  offsetof(struct xe_proxy_ccmd_status_rsp, ret), f, s);
 	else
 		ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
 					   vxp_status_status);
@@ -788,6 +788,9 @@ int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 				      vm->lr_mode ? VXP_SYNCS_LR : 0, s);
 	if (!ret)
 		ret = vxp_bind_ufence(drm, args, s, f);
+	/* A bind waits for fences of others here, before it is ordered. */
+	if (!ret)
+		ret = vxp_syncs_wait(s);
 	if (ret)
 		goto out;
 	if (f->host_id)
