@@ -411,12 +411,14 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 				.flags = cpu_to_le32(XE_PROXY_SYNC_FLAG_SIGNAL),
 				.fence_id = cpu_to_le64(f->host_id),
 			};
-	if (async)
+	if (async) {
+		ext->flags = cpu_to_le32(XE_PROXY_BIND_FLAG_ASYNC);
 		ret = vxp_ccmd_send_async(ctx, &ext->hdr, sizeof(rsp),
 					  offsetof(struct xe_proxy_ccmd_status_rsp, ret), f, s);
-	else
+	} else {
 		ret = vxp_ccmd_send_fenced(ctx, &ext->hdr, &rsp, sizeof(rsp), f,
 					   vxp_status_status);
+	}
 	kvfree(ext);
 	return ret;
 }

@@ -717,11 +717,12 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 }
 
 /*
- * A submission failed: host fences it would have signalled are registered
- * as signalled, so that work the guest queued behind it, without waiting
- * for its answer (XE_PROXY_F_ASYNC_EXEC), does not fail for a missing id,
- * as work behind a job that faulted still runs. The guest releases them
- * with FENCE_PUT as any other.
+ * A submission the guest did not wait for (XE_PROXY_EXEC_FLAG_ASYNC,
+ * XE_PROXY_BIND_FLAG_ASYNC) failed: host fences it would have signalled
+ * are registered as signalled, so that work the guest queued behind it
+ * does not fail for a missing id, as work behind a job that faulted still
+ * runs. The guest releases them with FENCE_PUT as any other; they count
+ * against XE_LIMIT_FENCES meanwhile.
  */
 static void fail_host_fences(struct xe_host_ctx *ctx, const struct xe_proxy_sync *gs,
 			     uint32_t num)
@@ -808,6 +809,8 @@ static int userptr_ops(struct xe_host_ctx *ctx, const struct xe_proxy_vm_bind_op
 
 static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 {
+	const uint32_t bind_flags = (xe_host.capset.u.xe.features & XE_PROXY_F_ASYNC_EXEC) ?
+				    XE_PROXY_BIND_FLAG_ASYNC : 0;
 	const struct xe_proxy_ccmd_vm_bind_ext_req *req = cmd;
 	const struct xe_proxy_vm_bind_op_ext *gops = (const void *)req->payload;
 	const struct xe_proxy_sync *gs;
@@ -822,7 +825,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	int ret = 0;
 
 	if (req->num_binds > XE_PROXY_MAX_BINDS ||
-	    req->num_syncs > XE_PROXY_MAX_SYNCS || req->pad ||
+	    req->num_syncs > XE_PROXY_MAX_SYNCS || (req->flags & ~bind_flags) ||
 	    req->ring_idx >= XE_HOST_MAX_RINGS ||
 	    req->hdr.len != sizeof(*req) + (size_t)req->num_binds * sizeof(*gops) +
 			    (size_t)req->num_syncs * sizeof(*gs)) {
@@ -855,7 +858,8 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret)
 		ret = xe_host_vm_bind_room(ctx, room);
 	if (ret) {
-		fail_host_fences(ctx, gs, req->num_syncs);
+		if (req->flags & XE_PROXY_BIND_FLAG_ASYNC)
+			fail_host_fences(ctx, gs, req->num_syncs);
 		rsp->ret = (uint32_t)-ret;
 		return 0;
 	}
@@ -897,7 +901,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	free(ops);
 	free(track);
 	free(s);
-	if (ret)
+	if (ret && (req->flags & XE_PROXY_BIND_FLAG_ASYNC))
 		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
@@ -1308,8 +1312,6 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 out:
 	if (ret && async)
 		exec_async_failed(ctx, q, gs, req->num_syncs);
-	else if (ret)
-		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
 	return 0;
 }

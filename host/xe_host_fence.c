@@ -109,28 +109,34 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
  * xe_host_job_signalled() - a job that is already done
  * @ctx: the context
  *
- * For a host fence of a submission that failed (XE_PROXY_EXEC_FLAG_ASYNC):
- * work waiting for it runs, as after a job that faulted. A signalled
- * syncobj, so it is charged to XE_LIMIT_FENCES like any other.
+ * For a host fence of a submission the guest did not wait for that
+ * failed: work waiting for it runs, as after a job that faulted. It holds
+ * no syncobj and no fd, but counts against XE_LIMIT_FENCES like any job
+ * until its last reference goes.
  *
  * Return: the job with one reference, or NULL with errno set.
  */
 struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
 {
-	struct drm_syncobj_create c = { .flags = DRM_SYNCOBJ_CREATE_SIGNALED };
+	struct xe_host_job *job;
 	int ret;
 
 	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
-	if (!ret) {
-		ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
-		if (ret)
-			xe_limit_release(XE_LIMIT_FENCES, 1);
-	}
 	if (ret) {
 		errno = -ret;
 		return NULL;
 	}
-	return xe_host_job_from_syncobj(ctx->fd, c.handle);
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		xe_limit_release(XE_LIMIT_FENCES, 1);
+		errno = ENOMEM;
+		return NULL;
+	}
+	job->refs = 1;
+	job->fd = -1;
+	job->drm_fd = -1;
+	job->charged = true;
+	return job;
 }
 
 /**
@@ -182,6 +188,8 @@ void xe_host_job_put(struct xe_host_job *job)
 		job_close_fd(job);
 	xe_syncobj_destroy(job->drm_fd, job->syncobj);
 	xe_ufence_put(job->uf);
+	if (job->charged)
+		xe_limit_release(XE_LIMIT_FENCES, 1);
 	free(job);
 }
 

@@ -61,6 +61,8 @@ struct xe_ufence;
  * @queue_id: the exec queue that ran it, 0 for binds; its ban state is
  *	checked once the job completes
  * @ring_seqno: its place on its ring (xe_ring.seqno when it was added)
+ * @charged: a job of no work (xe_host_job_signalled()), charged to
+ *	XE_LIMIT_FENCES by itself
  */
 struct xe_host_job {
 	int refs;
@@ -70,6 +72,7 @@ struct xe_host_job {
 	struct xe_ufence *uf;
 	uint32_t queue_id;
 	uint64_t ring_seqno;
+	bool charged;
 };
 
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);

@@ -537,7 +537,7 @@ struct xe_proxy_vm_bind_op_ext {
  * @num_binds: ops that follow
  * @num_syncs: struct xe_proxy_sync that follow the ops
  * @ring_idx: ring whose guest fences wait for this bind
- * @pad: zero
+ * @flags: XE_PROXY_BIND_FLAG_* (zero on hosts without XE_PROXY_F_ASYNC_EXEC)
  * @payload: ops, then syncs
  *
  * The host never waits for the bind: it answers (struct
@@ -551,9 +551,16 @@ struct xe_proxy_ccmd_vm_bind_ext_req {
 	__le32 num_binds;
 	__le32 num_syncs;
 	__le32 ring_idx;
-	__le32 pad;
+	__le32 flags;
 	__u8 payload[];
 };
+
+/*
+ * XE_PROXY_F_ASYNC_EXEC: the guest does not wait for this bind's answer
+ * (see XE_PROXY_EXEC_FLAG_ASYNC): if it fails, the host fences it would
+ * have signalled count as signalled.
+ */
+#define XE_PROXY_BIND_FLAG_ASYNC	0x1
 
 /**
  * struct xe_proxy_ccmd_exec_ext_req - DRM_IOCTL_XE_EXEC with syncs
