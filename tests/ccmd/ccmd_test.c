@@ -842,7 +842,7 @@ int main(void)
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
 	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
-	ktap_header(43 + CORPUS_SIZE);
+	ktap_header(46 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1221,6 +1221,51 @@ int main(void)
 	ok = submit(&a) == 0;
 	vr = rsp(&a, 0);
 	ktap_test(ok && !vr->ret && vr->value == 0, "exec_queue_get_property_ban");
+
+	/*
+	 * An exec the guest did not wait for (XE_PROXY_EXEC_FLAG_ASYNC) that
+	 * fails on the host bans its queue, as a fault would: the ban is
+	 * published, the next exec there is ECANCELED, and the host fence it
+	 * would have signalled counts as signalled for work behind it.
+	 */
+	{
+		struct xe_proxy_sync s[2] = {
+			{ .type = XE_PROXY_SYNC_HOST_FENCE, .fence_id = 0xbeef },
+			{ .type = XE_PROXY_SYNC_HOST_FENCE,
+			  .flags = XE_PROXY_SYNC_FLAG_SIGNAL, .fence_id = 777 },
+		};
+		struct xe_proxy_sync wait777 = { .type = XE_PROXY_SYNC_HOST_FENCE,
+						 .fence_id = 777 };
+		struct xe_proxy_ccmd_exec_rsp *er = rsp(&a, 0);
+		struct xe_proxy_shmem *sh = a.shmem;
+		struct xe_proxy_ccmd_exec_ext_req *r;
+		uint64_t id777 = 777;
+		uint32_t aq = 0;
+
+		ccmd_exec_queue_create(&a.s, vm, render_class, 0, 0);
+		ok = submit(&a) == 0 && !qr->ret;
+		aq = ok ? qr->exec_queue_id : 0;
+		r = ccmd_exec_ext(&a.s, aq, 0, 10, s, 2, 0);
+		if (r)
+			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH | XE_PROXY_EXEC_FLAG_ASYNC;
+		ok = ok && submit(&a) == 0 && er->ret == ENOENT && aq < 4096 &&
+		     (sh->ban_bitmap[aq / 64] & (1ULL << (aq % 64)));
+		ktap_test(ok, "exec_async_failure_bans_queue");
+		r = ccmd_exec_ext(&a.s, aq, 0, 10, NULL, 0, 0);
+		if (r)
+			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+		ok = ok && submit(&a) == 0 && er->ret == ECANCELED;
+		ktap_test(ok, "exec_async_banned_queue_ecanceled");
+		r = ccmd_exec_ext(&a.s, queue, 0, 10, &wait777, 1, 0);
+		if (r)
+			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+		ok = ok && submit(&a) == 0 && !er->ret && ring_idle(&a, 10);
+		ktap_test(ok, "exec_async_failed_host_fence_signalled");
+		ccmd_fence_put(&a.s, &id777, 1);
+		if (aq)
+			ccmd_exec_queue_destroy(&a.s, aq);
+		ok = submit(&a) == 0 && still_works(&a);
+	}
 
 	{
 		uint64_t ids[2] = { 100, 101 };
