@@ -85,21 +85,23 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
  * vxp_syncs_wait() - wait for the in-syncs the host cannot wait for
  * @s: syncs read by vxp_syncs_parse()
  *
- * For submissions that go out at once: the CPU waits for @s->deps.
+ * For submissions that go out at once: the CPU waits for @s->deps, which
+ * are dropped once signalled.
  *
  * Return: 0, -ERESTARTSYS if interrupted, or the error a fence carries.
  */
 int vxp_syncs_wait(struct vxp_syncs *s)
 {
 	long ret;
-	u32 i;
 
-	for (i = 0; i < s->num_deps; i++) {
-		ret = dma_fence_wait(s->deps[i], true);
+	while (s->num_deps) {
+		ret = dma_fence_wait(s->deps[s->num_deps - 1], true);
 		if (ret < 0)
 			return ret;
-		if (s->deps[i]->error < 0)
-			return s->deps[i]->error;
+		ret = s->deps[s->num_deps - 1]->error;
+		if (ret < 0)
+			return ret;
+		dma_fence_put(s->deps[--s->num_deps]);
 	}
 	return 0;
 }
