@@ -18,7 +18,7 @@
 #                        (make -C host install [PREFIX=] [DESTDIR=] installs it,
 #                        the qemu-xe-proxy wrapper and a libvirt snippet)
 #   make vm-test         the xe ioctl suite host-direct vs. in a guest, diffed
-#   make bench           guest ioctl latency: virtio_xe_proxy vs. stock virtio_gpu
+#   make bench           exec throughput, latency, trips: virtio_xe_proxy vs. stock virtio_gpu
 #   make guest-userspace stock Mesa (ANV, iris), iHD and IGT in a guest root,
 #                        through our driver; IGT diffed against host-direct
 #   make workloads       real applications (GL, Vulkan, VA-API, OpenCL, Level
