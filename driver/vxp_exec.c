@@ -251,7 +251,8 @@ int vxp_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	mutex_lock(&vm->lock);
 	ret = vxp_exec_queue_live(ctx, vm, q.id);
 	if (!ret)
-		ret = vxp_vm_userptrs_revalidate(ctx, vm);
+		ret = vxp_vm_userptrs_revalidate(ctx, vm,
+						 vxp_exec_async(ctx, f) ? s : NULL);
 	if (!ret)
 		ret = vxp_exec_send(ctx, q.id, batches, args->num_batch_buffer,
 				    s, f);

@@ -82,6 +82,37 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 }
 
 /**
+ * vxp_syncs_add_host_wait() - make a submission wait on the host for one
+ *	of its context's fences
+ * @s: the submission's syncs
+ * @f: a fence of the same context, whose submission went out
+ *
+ * For a dependency the driver adds itself (a userptr rebind before an
+ * exec): named on the wire and pinned as an in-sync of our own is.
+ *
+ * Return: true if the submission now waits for @f on the host, or @f has
+ * signalled; false when it cannot (no host fence, no room): the caller
+ * waits itself.
+ */
+bool vxp_syncs_add_host_wait(struct vxp_syncs *s, struct vxp_fence *f)
+{
+	if (dma_fence_is_signaled(&f->base))
+		return true;
+	if (!f->host_id || !vxp_fence_sent(f) ||
+	    s->num_pinned >= VXP_MAX_WIRE_WAITS)
+		return false;
+	if (!vxp_fence_pin_host_id(f))
+		return true;
+	dma_fence_get(&f->base);
+	s->pinned[s->num_pinned++] = f;
+	s->wire[s->num_wire++] = (struct xe_proxy_sync){
+		.type = cpu_to_le32(XE_PROXY_SYNC_HOST_FENCE),
+		.fence_id = cpu_to_le64(f->host_id),
+	};
+	return true;
+}
+
+/**
  * vxp_syncs_wait() - wait for the in-syncs the host cannot wait for
  * @s: syncs read by vxp_syncs_parse()
  *

@@ -74,6 +74,7 @@ struct vxp_syncs {
 int vxp_syncs_parse(struct drm_file *file, struct vxp_context *ctx, u64 uptr,
 		    u32 num, u32 flags, struct vxp_syncs *s);
 int vxp_syncs_wait(struct vxp_syncs *s);
+bool vxp_syncs_add_host_wait(struct vxp_syncs *s, struct vxp_fence *f);
 void vxp_syncs_signal(struct vxp_syncs *s, struct dma_fence *fence);
 void vxp_syncs_fini(struct vxp_syncs *s);
 

@@ -425,11 +425,12 @@ static int vxp_bind_send(struct vxp_context *ctx, u32 vm_id, u32 queue_id,
 
 /*
  * Bind a freshly pinned userptr over its GPU range on the VM's default bind
- * queue and wait for it: the exec about to go out must see the new pages.
+ * queue: the exec about to go out must see the new pages. It waits for the
+ * bind on the host (@exec_syncs) when it can, else the CPU waits here.
  * Called with @vm->lock held, which keeps other binds of the VM out.
  */
 static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
-			      struct vxp_userptr *up)
+			      struct vxp_userptr *up, struct vxp_syncs *exec_syncs)
 {
 	struct xe_proxy_vm_bind_op_ext w = {
 		.res_id = cpu_to_le32(up->res_id),
@@ -445,15 +446,17 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
 
 	lockdep_assert_held(&vm->lock);
 	s = kzalloc_obj(*s, GFP_KERNEL);
-	/* waited for here: nothing waits for it on the host */
-	f = vxp_fence_alloc(ctx, 0, false);
+	/* a host fence the exec can wait for, unless LR takes none */
+	f = vxp_fence_alloc(ctx, 0, exec_syncs &&
+			    (ctx->vxp->features & XE_PROXY_F_VM_BIND_EXT) &&
+			    !vm->lr_mode);
 	if (!s || !f) {
 		kfree(s);
 		vxp_fence_put(f);
 		return -ENOMEM;
 	}
 	ret = vxp_bind_send(ctx, vm->id, 0, &w, 1, s, f, false);
-	if (!ret) {
+	if (!ret && !(exec_syncs && vxp_syncs_add_host_wait(exec_syncs, f))) {
 		dma_fence_wait(&f->base, false);
 		ret = f->base.error;
 	}
@@ -471,11 +474,13 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
  * since it was pinned (xe_vm.c revalidates userptrs in exec the same way).
  * Called with @vm->lock held, which keeps binds of the VM out while the
  * new pages are pinned and bound; not with ctx->ids_lock. Userptrs of
- * another process's memory keep their pages.
+ * another process's memory keep their pages. The exec waits for the
+ * rebinds on the host, through @s, where it can; else this waits for them.
  *
  * Return: 0 or the errno of a failed repin or rebind.
  */
-int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm)
+int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm,
+			       struct vxp_syncs *s)
 {
 	struct vxp_userptr *up, *tmp, *nu;
 	int ret;
@@ -488,7 +493,7 @@ int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm)
 					 up->gpu_addr, up->pat_index, up->flags,
 					 &nu);
 		if (!ret) {
-			ret = vxp_userptr_rebind(ctx, vm, nu);
+			ret = vxp_userptr_rebind(ctx, vm, nu, s);
 			if (ret)
 				vxp_userptr_release(nu, NULL, NULL);
 		}

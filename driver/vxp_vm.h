@@ -17,6 +17,7 @@
 struct drm_device;
 struct drm_file;
 struct vxp_context;
+struct vxp_syncs;
 
 #define VXP_VM_BIND_SHAPES	8
 
@@ -64,7 +65,8 @@ int vxp_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vxp_vm_close(struct vxp_context *ctx, struct vxp_vm *vm);
 int vxp_vm_bind_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
-int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm);
+int vxp_vm_userptrs_revalidate(struct vxp_context *ctx, struct vxp_vm *vm,
+			       struct vxp_syncs *s);
 struct vxp_vm *vxp_vm_lookup(struct vxp_context *ctx, u32 id);
 struct vxp_vm *vxp_vm_get(struct vxp_vm *vm);
 void vxp_vm_put(struct vxp_vm *vm);
