@@ -59,9 +59,10 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 
 	lockdep_assert_held(&ctx->lock);
 	spin_lock_irqsave(&ctx->put_lock, flags);
-	n = ctx->num_puts;
+	n = min(ctx->num_puts, VXP_PUTS_PER_CMD);
 	memcpy(req->payload, ctx->puts, n * sizeof(ctx->puts[0]));
-	ctx->num_puts = 0;
+	ctx->num_puts -= n;
+	memmove(ctx->puts, ctx->puts + n, ctx->num_puts * sizeof(ctx->puts[0]));
 	spin_unlock_irqrestore(&ctx->put_lock, flags);
 	if (!n)
 		return 0;
@@ -72,7 +73,36 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 }
 
 #define VXP_FENCE_PUT_MAX_LEN \
-	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_MAX_PUTS * sizeof(__le64))
+	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_PUTS_PER_CMD * sizeof(__le64))
+
+/*
+ * Many fences signalled between two commands (a burst of execs retiring):
+ * their host ids go out in FENCE_PUT-only submissions, so the host's
+ * fence limit is not spent on ids nobody waits for. Queued by
+ * vxp_fence_signal() with a reference to the context.
+ */
+static void vxp_put_work(struct work_struct *work)
+{
+	struct vxp_context *ctx = container_of(work, struct vxp_context,
+					       put_work);
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+
+	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN, GFP_KERNEL);
+	mutex_lock(&ctx->lock);
+	while (submit && !ctx->lost &&
+	       (ctx->vxp->features & XE_PROXY_F_FENCE_PUT) &&
+	       (len = vxp_fence_put_cmd(ctx, submit + 1))) {
+		submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+		submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+		submit->size = cpu_to_le32(len);
+		if (vxp_ctrl_cmd_nowait(ctx->vxp, submit, sizeof(*submit) + len))
+			break;
+	}
+	mutex_unlock(&ctx->lock);
+	kfree(submit);
+	vxp_context_put(ctx);
+}
 
 /*
  * Build the SUBMIT_3D for @req, pending fence puts in front, and prepare
@@ -524,10 +554,12 @@ static void vxp_pending_work(struct work_struct *work)
 
 /**
  * vxp_ccmd_pending_init() - set up a context's FIFO of waiting submissions
+ *	and the release of its host fence ids
  * @ctx: the context being created
  */
 void vxp_ccmd_pending_init(struct vxp_context *ctx)
 {
+	INIT_WORK(&ctx->put_work, vxp_put_work);
 	INIT_LIST_HEAD(&ctx->pending);
 	init_waitqueue_head(&ctx->pending_wq);
 	INIT_WORK(&ctx->pending_work, vxp_pending_work);

@@ -24,8 +24,9 @@ struct vxp_device;
 
 /* virtio-gpu rings per context (ring_idx is 0..63) */
 #define VXP_RINGS		64
-/* host fence releases batched per context */
-#define VXP_MAX_PUTS		128
+/* host fence releases waiting per context, and sent per command */
+#define VXP_MAX_PUTS		1024
+#define VXP_PUTS_PER_CMD	128
 /* response slots of submissions in flight that nobody waits for (vxp_ccmd.c) */
 #define VXP_ASYNC_SLOTS		256
 #define VXP_ASYNC_SLOT_SIZE	8
@@ -65,6 +66,7 @@ struct vxp_device;
  *	the context's fences (struct vxp_fence); taken in interrupt context
  * @puts: host fence ids to release with the next command
  * @num_puts: entries in @puts
+ * @put_work: sends @puts on its own once VXP_PUTS_PER_CMD wait (vxp_ccmd.c)
  * @deferred: ccmds to send in front of the next one (under @lock)
  * @deferred_len: bytes in @deferred
  * @async_rsp_off: where the async response slots start, from the response
@@ -101,6 +103,7 @@ struct vxp_context {
 	spinlock_t put_lock; /* protects puts, num_puts, fences' put state */
 	__le64 puts[VXP_MAX_PUTS];
 	u32 num_puts;
+	struct work_struct put_work;
 	u8 deferred[VXP_DEFERRED_BYTES] __aligned(8);
 	u32 deferred_len;
 	u32 async_rsp_off;

@@ -127,7 +127,8 @@ void vxp_fence_put(struct vxp_fence *f)
 }
 
 /*
- * Release the host fence id with the next submission. A full list only
+ * Release the host fence id with the next submission, or with one of its
+ * own once a command's worth waits (ctx->put_work). A full list only
  * delays the release to context teardown. Called with ctx->put_lock held.
  */
 static void vxp_fence_queue_put(struct vxp_fence *f)
@@ -138,6 +139,11 @@ static void vxp_fence_queue_put(struct vxp_fence *f)
 	f->put_queued = true;
 	if (ctx->num_puts < VXP_MAX_PUTS)
 		ctx->puts[ctx->num_puts++] = cpu_to_le64(f->host_id);
+	if (ctx->num_puts == VXP_PUTS_PER_CMD) {
+		vxp_context_get(ctx);
+		if (!queue_work(vxp_wq, &ctx->put_work))
+			vxp_context_put(ctx);
+	}
 }
 
 /**
