@@ -2,13 +2,18 @@
 /*
  * virtio-xe-proxy: DRM_IOCTL_XE_EXEC.
  *
- * Submissions are asynchronous: the ioctl returns once the host accepted
- * the work and the out-syncs carry a vxp_fence that signals when the host
- * ring is past it (syncs: vxp_sync.c). Before an exec goes out the VM's
- * userptrs whose CPU mapping changed are rebound (vxp_vm.c). On a
- * long-running VM the fence only says the exec was submitted (vxp_vm.c).
+ * Submissions are asynchronous: the ioctl returns once the exec is queued
+ * (one fenced SUBMIT_3D, vxp_ccmd_send_async(), or a place in the guest's
+ * FIFO while it waits for fences of others) and the out-syncs carry a
+ * vxp_fence that signals when the host ring is past it (syncs:
+ * vxp_sync.c). Before an exec goes out the VM's userptrs whose CPU
+ * mapping changed are rebound (vxp_vm.c). On a long-running VM, or with a
+ * host without XE_PROXY_F_ASYNC_EXEC, the host's answer is waited for,
+ * and the fence of an LR exec only says it was submitted (vxp_vm.c).
  *
- * Argument checks and errnos follow xe_exec.c in drivers/gpu/drm/xe.
+ * Argument checks and errnos follow xe_exec.c in drivers/gpu/drm/xe: what
+ * xe refuses at once is refused here before anything is sent; what only
+ * the host can see fails the fence and bans the queue, as a fault does.
  */
 #include <linux/lockdep.h>
 #include <linux/slab.h>
