@@ -469,6 +469,7 @@ static int vxp_userptr_rebind(struct vxp_context *ctx, struct vxp_vm *vm,
  * vxp_vm_userptrs_revalidate() - rebind the userptrs an exec would find stale
  * @ctx: the caller's context
  * @vm: the VM the exec runs on
+ * @s: the exec's syncs, which can name the rebinds as host waits, or NULL
  *
  * Before an exec: rebind every userptr of @vm whose CPU mapping changed
  * since it was pinned (xe_vm.c revalidates userptrs in exec the same way).
