@@ -31,7 +31,7 @@ struct vxp_device;
 #define VXP_ASYNC_SLOTS		256
 #define VXP_ASYNC_SLOT_SIZE	8
 /* ccmds waiting to ride with the next submission (vxp_ccmd_defer()) */
-#define VXP_DEFERRED_BYTES	1024
+#define VXP_DEFERRED_BYTES	4096
 
 /**
  * struct vxp_context - the virtio-gpu context of one open DRM file

@@ -403,7 +403,9 @@ static bool vxp_exec_queue_host_banned(struct vxp_context *ctx, u32 id,
  * @id: the exec_queue_id
  *
  * A job that hung or faulted, or an exec that failed on the host after its
- * ioctl returned (XE_PROXY_EXEC_FLAG_ASYNC): no round trip, no lock.
+ * ioctl returned (XE_PROXY_EXEC_FLAG_ASYNC): no round trip, no lock. Only
+ * a host with XE_PROXY_F_ASYNC_EXEC clears the bit when a new queue reuses
+ * the id, so only its bits are trusted here.
  *
  * Return: true if the shared memory says @id is banned.
  */
@@ -411,7 +413,8 @@ bool vxp_exec_queue_ban_published(struct vxp_context *ctx, u32 id)
 {
 	bool known;
 
-	return vxp_exec_queue_host_banned(ctx, id, &known);
+	return (ctx->vxp->features & XE_PROXY_F_ASYNC_EXEC) &&
+	       vxp_exec_queue_host_banned(ctx, id, &known);
 }
 
 /*

@@ -535,6 +535,9 @@ static int sync_set_ring_job(struct xe_host_ctx *ctx, unsigned int kind,
 	int ret = 0;
 
 	if (!(kind & SYNC_SET_LR)) {
+		/* A host fence it signals is its ring's job too (commit). */
+		if (s->n_out)
+			return 0;
 		ret = xe_syncobj_create(ctx, &s->ring_job);
 		if (!ret) {
 			*d = (struct drm_xe_sync){
@@ -689,11 +692,15 @@ err:
 	return ret;
 }
 
-/* After a successful submission: register host fences and the ring's job. */
+/*
+ * After a successful submission: register host fences and the ring's job,
+ * which is the first host fence's when it signals one (one syncobj and
+ * sync_file fewer per submission), else its own syncobj or arena slot.
+ */
 static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 			   uint32_t ring_idx, uint32_t queue_id)
 {
-	struct xe_host_job *job;
+	struct xe_host_job *job, *first = NULL;
 	uint32_t i;
 	int ret = 0;
 
@@ -702,17 +709,22 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 		if (!job || xe_map_put(&ctx->host_fences, s->out_fence_ids[i], job)) {
 			xe_host_job_put(job);
 			ret = -ENOMEM;
+		} else if (!first) {
+			first = xe_host_job_get(job);
 		}
 	}
-	if (s->ring_job || s->ring_uf) {
+	if (s->ring_job || s->ring_uf || s->n_out) {
 		job = s->ring_job ? xe_host_job_from_syncobj(ctx->fd, s->ring_job) :
-				    xe_host_job_from_ufence(s->ring_uf);
+		      s->ring_uf ? xe_host_job_from_ufence(s->ring_uf) : first;
+		if (job == first)
+			first = NULL;
 		if (job)
 			job->queue_id = queue_id;
 		if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
 			ret = -ENOMEM;
 		xe_host_job_put(job);
 	}
+	xe_host_job_put(first);
 	for (i = 0; i < s->n_ufences; i++)
 		xe_ufence_arm(s->ufences[i]);
 	s->n_out = 0;
@@ -918,6 +930,8 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 
 /* --- exec queues ---------------------------------------------------------- */
 
+static void queue_clear_ban(struct xe_host_ctx *ctx, uint32_t id);
+
 /*
  * Base protocol: queue N retires on ring N + 1 (the reference's rule), and
  * virtio-gpu has rings up to 63. The reference has no ring for higher ids,
@@ -1007,6 +1021,8 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 			ret = xe_map_put(&ctx->queues, q->id, q);
 			if (ret)
 				free(q);
+			else
+				queue_clear_ban(ctx, q->id);
 		}
 		if (ret) {
 			d = (struct drm_xe_exec_queue_destroy){
@@ -1157,6 +1173,24 @@ void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q)
 	    ctx->rsp_off >= sizeof(struct xe_proxy_shmem))
 		__atomic_or_fetch(&ctx->shmem->ban_bitmap[id / 64],
 				  1ULL << (id % 64), __ATOMIC_RELEASE);
+}
+
+/*
+ * A new queue: the driver reuses ids of destroyed queues, and a ban
+ * published for the old one must not stick to it. The strict reference
+ * host is left as it is.
+ */
+static void queue_clear_ban(struct xe_host_ctx *ctx, uint32_t id)
+{
+	if (!ctx->shmem || xe_host.base_protocol)
+		return;
+	if (id < 64)
+		__atomic_and_fetch(&ctx->shmem->banned_exec_queue_mask,
+				   ~(1ULL << id), __ATOMIC_RELEASE);
+	if (id < XE_PROXY_BAN_BITMAP_BITS &&
+	    ctx->rsp_off >= sizeof(struct xe_proxy_shmem))
+		__atomic_and_fetch(&ctx->shmem->ban_bitmap[id / 64],
+				   ~(1ULL << (id % 64)), __ATOMIC_RELEASE);
 }
 
 /*

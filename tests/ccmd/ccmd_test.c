@@ -842,7 +842,7 @@ int main(void)
 
 	setenv("XE_PROXY_MEM_LIMIT", "32M", 1);
 	setenv("XE_PROXY_USERPTR", "1", 1);	/* an opt-in: docs/security.md */
-	ktap_header(46 + CORPUS_SIZE);
+	ktap_header(47 + CORPUS_SIZE);
 
 	ok = virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
 				 VIRGL_RENDERER_ASYNC_FENCE_CB |
@@ -1265,6 +1265,17 @@ int main(void)
 		if (aq)
 			ccmd_exec_queue_destroy(&a.s, aq);
 		ok = submit(&a) == 0 && still_works(&a);
+		/* a queue that gets the id again is not banned */
+		ccmd_exec_queue_create(&a.s, vm, render_class, 0, 0);
+		ok = ok && submit(&a) == 0 && !qr->ret;
+		aq = ok ? qr->exec_queue_id : 0;
+		ok = ok && aq < 4096 &&
+		     !(sh->ban_bitmap[aq / 64] & (1ULL << (aq % 64)));
+		ktap_test(ok, "exec_queue_new_id_not_banned");
+		if (aq) {
+			ccmd_exec_queue_destroy(&a.s, aq);
+			submit(&a);
+		}
 	}
 
 	{
