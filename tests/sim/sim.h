@@ -131,7 +131,15 @@ struct sim_bo {
 		bool write;	/* DMA_RESV_USAGE_WRITE, else _READ */
 	} *resv;
 	uint32_t num_resv, cap_resv;
+	/* where TTM placed it (sim_vram.c); the bytes stay in @memfd */
+	uint8_t mem;		/* SIM_MEM_* */
+	uint64_t vram_visible;	/* bytes of its VRAM in the CPU-visible part */
+	uint64_t lru;		/* last validation, oldest evicted first */
 };
+
+#define SIM_MEM_NONE	0	/* DEFER_BACKING, not validated yet */
+#define SIM_MEM_SYS	1	/* XE_PL_TT */
+#define SIM_MEM_VRAM	2	/* XE_PL_VRAM0 */
 
 struct sim_vma {
 	uint64_t start, end;	/* GPU VA range, [start, end) */
@@ -162,6 +170,8 @@ struct sim_vm {
 	struct sim_gpu *gpu;
 	uint32_t flags;
 	bool closed;
+	bool banned;		/* xe_vm_kill(): its rebind failed */
+	bool rebind;		/* an LR VM lost a BO to eviction (preempted) */
 	struct sim_vma_list gpuva;
 	struct sim_vma_list pt;
 	uint32_t num_exec_queues;	/* non-bind queues (EBUSY for LR) */
@@ -236,6 +246,8 @@ struct sim_device_info {
 	const struct sim_engine *engines;
 	uint32_t pat_entries;
 	const uint8_t *pat_coh;	/* coherency mode per PAT index, 0 reserved */
+	bool dgfx;		/* discrete: one VRAM region (region 1) */
+	bool no_pxp;		/* the desc has no .has_pxp */
 };
 
 /*
@@ -248,6 +260,9 @@ struct sim_gpu {
 	uint32_t index;
 	uint64_t mem_used;		/* system memory its BOs hold */
 	struct sim_idr flink_names;	/* GEM_FLINK name -> sim_bo (drm_device) */
+	/* discrete parts (sim_vram.c): VRAM0 and its CPU-visible (BAR) part */
+	uint64_t vram_size, vram_visible_size;
+	uint64_t vram_used, vram_visible_used;
 };
 
 #define SIM_MAX_GPUS	4
@@ -265,6 +280,7 @@ struct sim_state {
 	struct sim_gpu gpus[SIM_MAX_GPUS];	/* XE_SIM_DEVICE, in its order */
 	uint32_t num_gpus;
 	uint64_t sysmem_size;
+	uint64_t lru_clock;	/* BO validations, for LRU eviction (sim_vram.c) */
 	uint64_t next_mmap_offset;
 	struct sim_bo **bos;	/* every live BO, for mmap offset/dma-buf lookups */
 	uint32_t num_bos, cap_bos;
@@ -308,6 +324,19 @@ bool sim_engine_valid(uint16_t cls, uint16_t inst, uint16_t gt);
 bool sim_gt_valid(uint16_t gt);
 uint64_t sim_gpu_timestamp(void);
 
+/* sim_vram.c: VRAM placement and eviction on discrete parts */
+void sim_vram_init(struct sim_gpu *gpu);
+uint32_t sim_mem_region_mask(void);
+int sim_bo_validate(struct sim_bo *bo, struct sim_vm *validating,
+		    struct sim_bo *const *locked, uint32_t num_locked);
+void sim_bo_release_vram(struct sim_bo *bo);
+bool sim_bo_cpu_accessible(const struct sim_bo *bo);
+int sim_vm_validate(struct sim_vm *vm);
+/* xe_bo.h XE_PCI_BARRIER_MMAP_OFFSET: 0x50 << XE_PTE_SHIFT */
+#define SIM_PCI_BARRIER_MMAP_OFFSET	(0x50ull << 12)
+void *sim_pci_barrier_mmap(const struct sim_gpu *gpu, void *addr, size_t len,
+			   int prot, int flags);
+
 /* sim_bo.c */
 struct sim_bo *sim_bo_lookup(struct sim_file *f, uint32_t handle);
 void sim_bo_put(struct sim_bo *bo);
@@ -346,6 +375,9 @@ bool sim_vm_access(struct sim_vm *vm, uint64_t va, void *buf, uint64_t len,
 void sim_file_release_vms(struct sim_file *f);
 void sim_vm_record_fault(struct sim_vm *vm, uint64_t va, uint8_t access);
 void sim_userptr_invalidate(uint64_t start, uint64_t len);
+bool sim_vm_has_bo(const struct sim_vm *vm, const struct sim_bo *bo);
+void sim_vm_bo_evicted(const struct sim_bo *bo);
+void sim_vm_rebind_worker(struct sim_vm *vm);
 
 /* sim_sync.c: drm_xe_sync parsing shared by exec and bind (xe_sync.c) */
 struct sim_sync {
@@ -387,6 +419,7 @@ int sim_ioctl_exec(struct sim_file *f, void *data);
 int sim_ioctl_wait_user_fence(struct sim_file *f, void *data);
 void sim_queue_put(struct sim_exec_queue *q);
 void sim_file_release_queues(struct sim_file *f);
+void sim_vm_kill(struct sim_vm *vm);
 /* A VM_BIND's ops, applied to the page tables when its job runs. */
 struct sim_bind_work {
 	struct sim_vm *vm;

@@ -81,6 +81,7 @@ void sim_bo_put(struct sim_bo *bo)
 	if (bo->flink_name)
 		sim_idr_remove(&bo->gpu->flink_names, bo->flink_name);
 	bo->gpu->mem_used -= bo->size;
+	sim_bo_release_vram(bo);
 	sim_bo_resv_fini(bo);
 	sim_real_munmap(bo->map, bo->size);
 	sim_real_close(bo->memfd);
@@ -143,8 +144,8 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data)
 			       DRM_XE_GEM_CREATE_FLAG_SCANOUT |
 			       DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM |
 			       DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION;
-	/* integrated parts have system memory only: region mask bit 0 */
-	const uint32_t region_mask = 0x1;
+	const uint32_t region_mask = sim_mem_region_mask();
+	const bool vram = a->placement & ~0x1u;
 	struct sim_vm *vm = NULL;
 	struct sim_bo *bo;
 	uint32_t handle;
@@ -163,11 +164,12 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data)
 	if (a->flags & DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION &&
 	    sim.dev->graphics_ver < 20)
 		return SIM_ERR(-EOPNOTSUPP, "NO_COMPRESSION before Xe2");
-	/* NEEDS_VISIBLE_VRAM needs a VRAM placement, which we do not have */
-	if (a->flags & DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM)
+	if (a->flags & DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM && !vram)
 		return SIM_ERR(-EINVAL, "NEEDS_VISIBLE_VRAM without VRAM");
 	if (!a->cpu_caching || a->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC)
 		return SIM_ERR(-EINVAL, "cpu_caching %u", a->cpu_caching);
+	if (vram && a->cpu_caching != DRM_XE_GEM_CPU_CACHING_WC)
+		return SIM_ERR(-EINVAL, "VRAM placement needs WC");
 	if (a->flags & DRM_XE_GEM_CREATE_FLAG_SCANOUT &&
 	    a->cpu_caching == DRM_XE_GEM_CPU_CACHING_WB)
 		return SIM_ERR(-EINVAL, "scanout needs WC");
@@ -176,9 +178,10 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data)
 		if (!vm)
 			return SIM_ERR(-ENOENT, "no vm %u", a->vm_id);
 	}
-	/* TTM cannot place more than the whole GTT manager (ENOSPC). */
-	if (a->size > sim.sysmem_size)
-		return SIM_ERR(-ENOSPC, "size %#llx exceeds system memory",
+	/* TTM cannot place more than a whole manager (ENOSPC). */
+	if (!((a->placement & 0x1 && a->size <= sim.sysmem_size) ||
+	      (vram && a->size <= f->gpu->vram_size)))
+		return SIM_ERR(-ENOSPC, "size %#llx exceeds its regions",
 			       (unsigned long long)a->size);
 
 	memfd = memfd_create("xe-sim-bo", MFD_CLOEXEC);
@@ -202,6 +205,14 @@ int sim_ioctl_gem_create(struct sim_file *f, void *data)
 		bo->vm_id = a->vm_id;
 		vm->refcount++;
 	}
+	/* xe_bo_create_user(): placed now unless the backing is deferred */
+	if (!(a->flags & DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING)) {
+		err = sim_bo_validate(bo, NULL, NULL, 0);
+		if (err) {
+			sim_bo_put(bo);
+			return err;
+		}
+	}
 	err = sim_idr_alloc(&f->handles, bo, &handle);
 	if (err) {
 		sim_bo_put(bo);
@@ -220,8 +231,14 @@ int sim_ioctl_gem_mmap_offset(struct sim_file *f, void *data)
 		return SIM_ERR(-EINVAL, "extensions/reserved");
 	if (a->flags & ~DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER)
 		return SIM_ERR(-EINVAL, "flags %#x", a->flags);
-	if (a->flags & DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER)
-		return SIM_ERR(-EINVAL, "PCI barrier on an integrated part");
+	if (a->flags & DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER) {
+		if (!sim.dev->dgfx)
+			return SIM_ERR(-EINVAL, "PCI barrier on an integrated part");
+		if (a->handle)
+			return SIM_ERR(-EINVAL, "PCI barrier with a handle");
+		a->offset = SIM_PCI_BARRIER_MMAP_OFFSET;
+		return 0;
+	}
 	bo = sim_bo_lookup(f, a->handle);
 	if (!bo)
 		return SIM_ERR(-ENOENT, "no handle %u", a->handle);

@@ -18,6 +18,13 @@
  *  - Xe2 PAT table: xe_pat.c xe2_pat_table[], coherency per index.
  *  - The GT reference clock is 19.2 MHz on these parts (xe_gt_clock.c reads
  *    it from RPM_CONFIG0); revision ids are our assumption (B0 stepping: 4).
+ *  - Discrete: 0xe20b is Battlemage G21, Intel Arc B580 (pciids.h
+ *    INTEL_BMG_G21_IDS, xe_pci.c bmg_desc: DGFX_FEATURES, va_bits 48,
+ *    max_gt_per_tile 2, no XE_VRAM_FLAGS_NEED64K so 4 KiB VRAM pages);
+ *    graphics "Xe2_HPG" 20.01 and media "Xe2_HPM" 13.01 (graphics_ips[],
+ *    media_ips[]). Intel's product page gives the B580 20 Xe2 cores (160
+ *    vector engines, 8 per core) and 12 GB of GDDR6; the simulated VRAM is
+ *    smaller by default (sim_vram.c) so out-of-memory tests stay fast.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +81,23 @@ static const struct sim_device_info devices[] = {
 		.pat_entries = 32,
 		.pat_coh = xe2_pat_coh,
 	},
+	{
+		.name = "Battlemage (Intel Arc B580)",
+		.devid = 0xe20b, .revid = 0x04,
+		.graphics_ver = 20, .graphics_rel = 1,
+		.media_ver = 13, .media_rel = 1,
+		.va_bits = 48,
+		.num_dss = 20, .eus_per_dss = 8,
+		.l3_bank_mask = 0xfffff,	/* assumed: a bank per Xe core */
+		.reference_clock = 19200000,
+		.has_media_gt = true,
+		.num_engines = SIM_ARRAY_SIZE(xe2_engines),
+		.engines = xe2_engines,
+		.pat_entries = 32,
+		.pat_coh = xe2_pat_coh,
+		.dgfx = true,
+		.no_pxp = true,
+	},
 };
 
 static const struct sim_device_info *device_by_id(unsigned long id)
@@ -124,6 +148,8 @@ void sim_device_select(void)
 		sim.sysmem_size = ((uint64_t)si.totalram * si.mem_unit / 2) & ~(SIM_PAGE_SIZE - 1);
 	else
 		sim.sysmem_size = 4ull << 30;
+	for (uint32_t i = 0; i < sim.num_gpus; i++)
+		sim_vram_init(&sim.gpus[i]);
 }
 
 /* For libxe_sim_udev.so (sim_udev.c): the devices' PCI ids, in order. */
@@ -219,17 +245,28 @@ static int query_mem_regions(const struct sim_gpu *gpu, struct drm_xe_device_que
 {
 	struct {
 		struct drm_xe_query_mem_regions h;
-		struct drm_xe_mem_region r[1];
+		struct drm_xe_mem_region r[2];
 	} m;
+	uint32_t n = sim.dev->dgfx ? 2 : 1;
 
 	memset(&m, 0, sizeof(m));
-	m.h.num_mem_regions = 1;
+	m.h.num_mem_regions = n;
 	m.r[0].mem_class = DRM_XE_MEM_REGION_CLASS_SYSMEM;
 	m.r[0].instance = 0;
 	m.r[0].min_page_size = SIM_PAGE_SIZE;
 	m.r[0].total_size = sim.sysmem_size;
-	m.r[0].used = gpu->mem_used;
-	return reply(q, &m, sizeof(m));
+	m.r[0].used = gpu->mem_used - gpu->vram_used;
+	if (sim.dev->dgfx) {
+		/* the instance is the bit of the GEM_CREATE placement mask */
+		m.r[1].mem_class = DRM_XE_MEM_REGION_CLASS_VRAM;
+		m.r[1].instance = 1;
+		m.r[1].min_page_size = SIM_PAGE_SIZE;
+		m.r[1].total_size = gpu->vram_size;
+		m.r[1].used = gpu->vram_used;
+		m.r[1].cpu_visible_size = gpu->vram_visible_size;
+		m.r[1].cpu_visible_used = gpu->vram_visible_used;
+	}
+	return reply(q, &m, sizeof(m.h) + n * sizeof(m.r[0]));
 }
 
 static int query_config(struct drm_xe_device_query *q)
@@ -247,6 +284,8 @@ static int query_config(struct drm_xe_device_query *q)
 		DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY |
 		DRM_XE_QUERY_CONFIG_FLAG_HAS_DISABLE_STATE_CACHE_PERF_FIX |
 		DRM_XE_QUERY_CONFIG_FLAG_HAS_PURGING_SUPPORT;
+	if (sim.dev->dgfx)
+		c.info[DRM_XE_QUERY_CONFIG_FLAGS] |= DRM_XE_QUERY_CONFIG_FLAG_HAS_VRAM;
 	if (sim.dev->graphics_ver >= 20)
 		c.info[DRM_XE_QUERY_CONFIG_FLAGS] |= DRM_XE_QUERY_CONFIG_FLAG_HAS_NO_COMPRESSION_HINT;
 	c.info[DRM_XE_QUERY_CONFIG_MIN_ALIGNMENT] = SIM_PAGE_SIZE;
@@ -270,8 +309,10 @@ static int query_gt_list(struct drm_xe_device_query *q)
 		g.gt[i].tile_id = 0;
 		g.gt[i].gt_id = i;
 		g.gt[i].reference_clock = sim.dev->reference_clock;
-		g.gt[i].near_mem_regions = 0x1;
-		g.gt[i].far_mem_regions = 0;
+		/* xe_query.c: a discrete tile's VRAM is near, the rest far */
+		g.gt[i].near_mem_regions = sim.dev->dgfx ? 0x2 : 0x1;
+		g.gt[i].far_mem_regions = sim_mem_region_mask() ^
+					  g.gt[i].near_mem_regions;
 		g.gt[i].ip_ver_major = i ? sim.dev->media_ver : sim.dev->graphics_ver;
 		g.gt[i].ip_ver_minor = i ? sim.dev->media_rel : sim.dev->graphics_rel;
 		g.gt[i].ip_ver_rev = sim.dev->revid;
@@ -480,6 +521,14 @@ static int query_pxp_status(struct drm_xe_device_query *q)
 		.status = 0,
 		.supported_session_types = 1u << DRM_XE_PXP_TYPE_HWDRM,
 	};
+
+	if (!q->size) {
+		q->size = sizeof(p);
+		return 0;
+	}
+	/* bmg_desc has no .has_pxp: xe_pxp_get_readiness_status() -ENODEV */
+	if (sim.dev->no_pxp && q->size == sizeof(p))
+		return SIM_ERR(-ENODEV, "no PXP on this part");
 
 	return reply(q, &p, sizeof(p));
 }

@@ -175,6 +175,21 @@ static void queue_ban(struct sim_exec_queue *q, int error)
 	}
 }
 
+/* xe_vm_kill(): the VM is banned and its exec queues killed */
+void sim_vm_kill(struct sim_vm *vm)
+{
+	struct sim_file *f = vm->file;
+
+	vm->banned = true;
+	for (uint32_t i = 1; f && i < f->queues.size; i++) {
+		struct sim_exec_queue *q = f->queues.slot[i];
+
+		if (q && q->vm == vm && !q->bind && !q->banned)
+			queue_ban(q, -ECANCELED);
+	}
+	pthread_cond_broadcast(&sim.cond);
+}
+
 static void job_complete(struct sim_job *j)
 {
 	struct sim_vm *vm = j->q->vm;
@@ -672,9 +687,16 @@ int sim_ioctl_exec(struct sim_file *f, void *data)
 		err = SIM_ERR(-EINVAL, "more than one user fence");
 		goto out;
 	}
-	if (q->vm->closed) {
-		err = SIM_ERR(-ECANCELED, "vm is closed");
+	sim_vm_rebind_worker(q->vm);
+	if (q->vm->closed || q->vm->banned) {
+		err = SIM_ERR(-ECANCELED, "vm is closed or banned");
 		goto out;
+	}
+	/* xe_vm_validate_rebind(): evicted BOs return (not for LR VMs) */
+	if (a->num_batch_buffer && !(q->vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)) {
+		err = sim_vm_validate(q->vm);
+		if (err)
+			goto out;
 	}
 	sim_engine_group_exec(q);
 	/* user binds are BOOKKEEP fences: exec does not wait for them */

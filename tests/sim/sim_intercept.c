@@ -620,6 +620,15 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	}
 	pthread_mutex_lock(&sim.lock);
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
+	if (f && off == SIM_PCI_BARRIER_MMAP_OFFSET) {
+		p = sim_pci_barrier_mmap(f->gpu, addr, len, prot, flags);
+		pthread_mutex_unlock(&sim.lock);
+		if (!p) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+		return p;
+	}
 	if (f)
 		bo = sim_bo_by_offset(f->gpu, off, len);
 	if (!bo) {
@@ -630,6 +639,21 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	}
 	memfd = bo->memfd;
 	off -= bo->mmap_offset;
+	if (!sim_bo_cpu_accessible(bo)) {
+		/*
+		 * VRAM beyond the BAR: xe_ttm_io_mem_reserve() fails at fault
+		 * time, so every access raises SIGBUS. A mapping of an empty
+		 * file does the same. (xe decides per fault, and would let a
+		 * later access through once the BO moved; we decide here.)
+		 */
+		pthread_mutex_unlock(&sim.lock);
+		memfd = memfd_create("xe-sim-no-bar", MFD_CLOEXEC);
+		if (memfd < 0)
+			return MAP_FAILED;
+		p = REAL(mmap)(addr, len, prot, flags, memfd, 0);
+		sim_real_close(memfd);
+		return p;
+	}
 	/* the mapping keeps the pages; it may outlive the handle, as on xe */
 	p = REAL(mmap)(addr, len, prot, flags, memfd, off);
 	pthread_mutex_unlock(&sim.lock);

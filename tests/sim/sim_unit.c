@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -815,6 +818,164 @@ static void test_bind_range_fence(void)
 	munmap(batch, 4096);
 }
 
+/* ---- discrete parts: run with XE_SIM_DEVICE=0xe20b XE_SIM_SMALL_BAR=1
+ * XE_SIM_VRAM_MB=64 XE_SIM_VISIBLE_VRAM_MB=16; skipped on integrated ---- */
+
+static int vram_create(uint64_t size, uint32_t placement, uint32_t flags,
+		       uint16_t caching, uint32_t *handle)
+{
+	struct drm_xe_gem_create c = { .size = size, .placement = placement,
+		.flags = flags, .cpu_caching = caching };
+	int err = xioctl(DRM_IOCTL_XE_GEM_CREATE, &c);
+
+	*handle = err ? 0 : c.handle;
+	return err;
+}
+
+static int vram_region(struct drm_xe_mem_region *out)
+{
+	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_MEM_REGIONS };
+	uint8_t buf[sizeof(struct drm_xe_query_mem_regions) +
+		    2 * sizeof(struct drm_xe_mem_region)];
+	struct drm_xe_query_mem_regions *m = (void *)buf;
+
+	if (xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q) || q.size > sizeof(buf))
+		return -1;
+	q.data = (uintptr_t)buf;
+	if (xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q))
+		return -1;
+	for (uint32_t i = 0; i < m->num_mem_regions; i++) {
+		if (m->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_VRAM) {
+			*out = m->mem_regions[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void gem_close_h(uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	xioctl(DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, sig);
+}
+
+/* Whether writing the first word of @p raises SIGBUS. */
+static bool write_sigbus(volatile uint32_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	bool bus = false;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		bus = true;
+	else
+		*p = 1;
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+static void *bo_map(uint32_t handle, size_t size)
+{
+	struct drm_xe_gem_mmap_offset mo = { .handle = handle };
+
+	if (xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo))
+		return MAP_FAILED;
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+}
+
+static void test_vram(void)
+{
+	const uint32_t vis = DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM;
+	const uint16_t wc = DRM_XE_GEM_CPU_CACHING_WC;
+	struct drm_xe_gem_mmap_offset mo = { .flags = DRM_XE_MMAP_OFFSET_FLAG_PCI_BARRIER };
+	struct drm_xe_mem_region r;
+	uint32_t a, b, c, vm, lr;
+	void *p;
+
+	if (vram_region(&r)) {
+		/* xe_device.c xe_pci_barrier_mmap(): discrete only */
+		EXPECT(xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo), -EINVAL,
+		       "pci barrier: EINVAL on an integrated part");
+		ktap_skip("vram", "integrated part: no VRAM region");
+		return;
+	}
+	ktap_test(r.instance == 1 && r.total_size == 64 << 20 &&
+		  r.cpu_visible_size == 16 << 20 && r.used == 0,
+		  "vram: region 1, 64 MiB, 16 MiB visible, unused");
+	/* xe_gem_create_ioctl(): VRAM wants WC; visible wants VRAM */
+	EXPECT(vram_create(4096, 0x2, 0, DRM_XE_GEM_CPU_CACHING_WB, &a), -EINVAL,
+	       "vram: WB caching EINVAL");
+	EXPECT(vram_create(4096, 0x1, vis, wc, &a), -EINVAL,
+	       "vram: NEEDS_VISIBLE_VRAM without VRAM EINVAL");
+	EXPECT(vram_create(65 << 20, 0x2, 0, wc, &a), -ENOSPC,
+	       "vram: larger than VRAM ENOSPC");
+	EXPECT(vram_create(17 << 20, 0x2, vis, wc, &a), -ENOSPC,
+	       "vram: visible BO larger than the BAR ENOSPC");
+	/* add_vram(): small BAR, not visible -> top-down, beyond the BAR */
+	EXPECT(vram_create(52 << 20, 0x2, 0, wc, &a), 0, "vram: 52 MiB top-down");
+	p = bo_map(a, 4096);
+	ktap_test(p != MAP_FAILED && write_sigbus(p),
+		  "vram: CPU access beyond the BAR raises SIGBUS");
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	EXPECT(vram_create(12 << 20, 0x2, vis, wc, &b), 0, "vram: 12 MiB visible");
+	p = bo_map(b, 4096);
+	ktap_test(p != MAP_FAILED && !write_sigbus(p), "vram: visible BO is CPU accessible");
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	ktap_test(!vram_region(&r) && r.used == 64 << 20 && r.cpu_visible_used == 16 << 20,
+		  "vram: used and cpu_visible_used count both BOs");
+	/* ttm_bo_validate(): VRAM|SYSTEM goes to system before evicting */
+	EXPECT(vram_create(8 << 20, 0x3, vis, wc, &c), 0, "vram|sys: created");
+	ktap_test(!vram_region(&r) && r.used == 64 << 20, "vram|sys: placed in system memory");
+	gem_close_h(c);
+	/* a VRAM-only BO evicts the least recently used one */
+	EXPECT(vram_create(4 << 20, 0x2, vis, wc, &c), 0, "vram: eviction makes room");
+	ktap_test(!vram_region(&r) && r.used == 16 << 20,
+		  "vram: the least recently used BO was evicted");
+	gem_close_h(c);
+	gem_close_h(b);
+	/* xe_vm_allow_vm_eviction(): an LR VM's BOs are not evicted for it */
+	lr = vm_create(DRM_XE_VM_CREATE_FLAG_LR_MODE);
+	vm = vm_create(0);
+	EXPECT(vram_create(40 << 20, 0x2, DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING, wc, &b), 0,
+	       "vram: deferred 40 MiB");
+	EXPECT(vram_create(40 << 20, 0x2, DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING, wc, &c), 0,
+	       "vram: deferred 40 MiB again");
+	EXPECT(bind(lr, b, 0x10000000, 40 << 20, DRM_XE_VM_BIND_OP_MAP, 0, NULL, 0), 0,
+	       "vram: LR bind places the first");
+	EXPECT(bind(lr, c, 0x20000000, 40 << 20, DRM_XE_VM_BIND_OP_MAP, 0, NULL, 0), -ENOSPC,
+	       "vram: LR bind of the second ENOSPC");
+	EXPECT(bind(vm, c, 0x20000000, 40 << 20, DRM_XE_VM_BIND_OP_MAP, 0, NULL, 0), 0,
+	       "vram: dma-fence VM bind evicts another VM's BO");
+	gem_close_h(a);
+	gem_close_h(b);
+	gem_close_h(c);
+	/* xe_gem_mmap_offset_ioctl() / xe_pci_barrier_mmap() */
+	mo.handle = 1;
+	EXPECT(xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo), -EINVAL,
+	       "pci barrier: a handle EINVAL");
+	mo.handle = 0;
+	EXPECT(xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo), 0, "pci barrier: offset");
+	ktap_test(mmap(NULL, 8192, PROT_WRITE, MAP_SHARED, fd, mo.offset) == MAP_FAILED,
+		  "pci barrier: 8 KiB mmap refused");
+	ktap_test(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, mo.offset) == MAP_FAILED,
+		  "pci barrier: readable mmap refused");
+	p = mmap(NULL, 4096, PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	ktap_test(p != MAP_FAILED && *(volatile uint32_t *)p == 0xdeadbeef,
+		  "pci barrier: write-only page reads 0xdeadbeef");
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+}
+
 /*
  * XE_SIM_TRACE: a child process (this program again, with the trace set)
  * makes three calls; each is one line with its arguments and result.
@@ -891,6 +1052,7 @@ int main(int argc, char **argv)
 	test_bind_enobufs();
 	test_bind_range_fence();
 	test_trace(argv[0]);
+	test_vram();
 	close(fd);
 	return ktap_finish();
 }

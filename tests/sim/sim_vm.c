@@ -162,6 +162,55 @@ int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
 	return 0;
 }
 
+/* A BO of @vm: VM-private to it, or bound in its GPU VA tree. */
+bool sim_vm_has_bo(const struct sim_vm *vm, const struct sim_bo *bo)
+{
+	if (bo->vm == vm)
+		return true;
+	for (uint32_t i = 0; i < vm->gpuva.num_vmas; i++)
+		if (vm->gpuva.vmas[i].bo == bo && !vm->gpuva.vmas[i].userptr)
+			return true;
+	return false;
+}
+
+/*
+ * Evicting a BO of an LR VM in preempt-fence mode waits on the VM's preempt
+ * fences: its queues are preempted and its rebind worker
+ * (preempt_rebind_work_func) must put the BO back before they run again.
+ */
+void sim_vm_bo_evicted(const struct sim_bo *bo)
+{
+	struct sim_list *pos, *n;
+
+	sim_list_for_each_safe(pos, n, &all_vms) {
+		struct sim_vm *vm = sim_container_of(pos, struct sim_vm, link);
+
+		if ((vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+		    !(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+		    !vm->closed && !vm->banned &&
+		    sim_vm_has_bo(vm, bo)) {
+			vm->rebind = true;
+		}
+	}
+}
+
+/*
+ * The rebind worker of a preempted LR VM: it revalidates the VM's BOs
+ * without evicting its own; when they do not fit, the worker fails and
+ * xe_vm_kill() bans the VM and its queues. xe runs it from a workqueue
+ * soon after the eviction; we run it when the VM next executes, which is
+ * one of the orders the real driver allows.
+ */
+void sim_vm_rebind_worker(struct sim_vm *vm)
+{
+	if (!vm->rebind || vm->closed || vm->banned)
+		return;
+	if (sim_vm_validate(vm)) {
+		SIM_ERR(-ENOSPC, "VM worker error: killing the LR VM");
+		sim_vm_kill(vm);
+	}
+}
+
 /*
  * The userptr MMU notifier (xe_userptr.c vma_userptr_invalidate): before
  * the CPU mapping under a userptr binding changes, wait for the GPU work of
@@ -568,6 +617,34 @@ static int apply_op(struct sim_vma_list *vm, const struct drm_xe_vm_bind_op *op,
 	return -EINVAL;
 }
 
+/*
+ * op_lock_and_prep(): a MAP validates its BO, unless the VM is in fault mode
+ * and the bind is not IMMEDIATE. Other BOs bound to the VM may be evicted
+ * for it only by a single bind on a VM that allows it
+ * (xe_vm_allow_vm_eviction: not LR, or fault mode without
+ * NO_VM_OVERCOMMIT); the BOs of the same array stay locked.
+ */
+static int bind_validate(struct sim_vm *vm, const struct drm_xe_vm_bind_op *ops,
+			 struct sim_bo *const *bos, uint32_t num)
+{
+	bool fault = vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
+	bool allow = !(vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) ||
+		     (fault && !(vm->flags & DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT));
+	struct sim_vm *validating = allow && num == 1 ? NULL : vm;
+
+	for (uint32_t i = 0; i < num; i++) {
+		int err;
+
+		if (!bos[i] || ops[i].op != DRM_XE_VM_BIND_OP_MAP ||
+		    (fault && !(ops[i].flags & DRM_XE_VM_BIND_FLAG_IMMEDIATE)))
+			continue;
+		err = sim_bo_validate(bos[i], validating, bos, num);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 {
 	struct drm_xe_vm_bind *a = data;
@@ -668,6 +745,13 @@ int sim_ioctl_vm_bind(struct sim_file *f, void *data)
 				goto out_syncs;
 		}
 	}
+	if (vm->banned) {
+		err = SIM_ERR(-ENOENT, "vm %u is banned", a->vm_id);
+		goto out_syncs;
+	}
+	err = bind_validate(vm, ops, bos, a->num_binds);
+	if (err)
+		goto out_syncs;
 	/* the page-table interval, from the tree before this bind's ops */
 	for (i = 0; i < a->num_binds; i++)
 		bind_rfence_interval(&vm->gpuva, &ops[i], bos[i], &rf_start, &rf_last);
