@@ -183,6 +183,8 @@ static int gem_create(struct xe_host_ctx *ctx, uint64_t size, uint32_t placement
 	ret = xe_ctx_object_create(ctx, blob_id, c.handle, c.size, cpu_caching);
 	if (ret)
 		goto close;
+	((struct xe_object *)xe_map_get(&ctx->objects, blob_id))->cpu_unreachable =
+		xe_host_beyond_bar(placement, flags);
 	*out_size = c.size;
 	return 0;
 close:

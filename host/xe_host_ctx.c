@@ -429,6 +429,11 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
 
 	if (obj->map)
 		return 0;
+	if (obj->cpu_unreachable) {
+		xe_log_ratelimited("context %u: BO %u lies past the small BAR: no CPU mapping",
+				   ctx->ctx_id, obj->blob_id);
+		return -EFAULT;
+	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
 	if (ret)
 		return ret;

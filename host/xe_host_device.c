@@ -114,6 +114,60 @@ static bool userptr_allowed(void)
 	return opted_in("XE_PROXY_USERPTR");
 }
 
+/*
+ * The VRAM regions whose BAR is smaller than they are (cpu_visible_size <
+ * total_size in DRM_XE_DEVICE_QUERY_MEM_REGIONS), as GEM_CREATE placement
+ * bits: the region's instance is its bit (xe_query.c query_mem_regions).
+ */
+static int find_small_bars(int fd)
+{
+	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_MEM_REGIONS };
+	struct drm_xe_query_mem_regions *m;
+	int ret;
+
+	xe_host.beyond_bar = 0;
+	ret = xe_ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret)
+		return ret;
+	if (q.size < sizeof(*m) || q.size > 4096)
+		return -EPROTO;
+	m = calloc(1, q.size);
+	if (!m)
+		return -ENOMEM;
+	q.data = (uintptr_t)m;
+	ret = xe_ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	for (uint32_t i = 0; !ret && i < m->num_mem_regions &&
+	     sizeof(*m) + (i + 1) * sizeof(m->mem_regions[0]) <= q.size; i++) {
+		const struct drm_xe_mem_region *r = &m->mem_regions[i];
+
+		if (r->mem_class == DRM_XE_MEM_REGION_CLASS_VRAM && r->instance < 32 &&
+		    r->cpu_visible_size < r->total_size)
+			xe_host.beyond_bar |= 1u << r->instance;
+	}
+	free(m);
+	return ret;
+}
+
+/**
+ * xe_host_beyond_bar() - whether a new BO may lie past a small BAR
+ * @placement: its GEM_CREATE placement
+ * @flags: its GEM_CREATE flags
+ *
+ * xe_bo.c add_vram(): with a small BAR, a BO without NEEDS_VISIBLE_VRAM is
+ * allocated top-down, past the BAR, where every CPU access raises SIGBUS
+ * (xe_ttm_io_mem_reserve). QEMU must not take that signal for a guest, so
+ * such a BO is never mapped into the window: the guest's fault then
+ * delivers the SIGBUS to the guest process, as xe does. Conservative: a
+ * VRAM|system BO that landed in system memory is refused as well.
+ *
+ * Return: true when the BO must not be CPU-mapped for the guest.
+ */
+bool xe_host_beyond_bar(uint32_t placement, uint32_t flags)
+{
+	return !(flags & DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM) &&
+	       (placement & xe_host.beyond_bar);
+}
+
 /* Device id and revision from the xe config query (xe_query.c packs the
  * revision above the 16-bit device id), PCI location from libdrm. */
 static int fill_capset(int fd, const uint32_t version[3])
@@ -196,7 +250,9 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		return fd;
 	}
 	xe_host.base_protocol = opted_in("XE_PROXY_BASE_PROTOCOL");
-	ret = fill_capset(fd, version);
+	ret = find_small_bars(fd);
+	if (!ret)
+		ret = fill_capset(fd, version);
 	close(fd);
 	if (ret) {
 		xe_log("%s: cannot query the device: %s", xe_host.path,

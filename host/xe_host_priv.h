@@ -147,6 +147,8 @@ void xe_ring_fini(struct xe_ring *ring);
  * @slices: slice resources of it (struct xe_slice) that hold it
  * @slice_charged: its context went while only slices held it: its bytes
  *	moved to the orphan of its last slice
+ * @cpu_unreachable: VRAM past a small BAR, where a CPU access raises
+ *	SIGBUS: never mapped for the guest (xe_host_beyond_bar())
  */
 struct xe_object {
 	uint32_t handle;
@@ -165,6 +167,7 @@ struct xe_object {
 	struct xe_orphan *orphan;
 	uint32_t slices;
 	bool slice_charged;
+	bool cpu_unreachable;
 };
 
 /**
@@ -363,6 +366,9 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran);
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
 
+/* --- device facts (xe_host_device.c) --- */
+bool xe_host_beyond_bar(uint32_t placement, uint32_t flags);
+
 /* --- what VMs map (xe_host_vma.c) --- */
 struct drm_xe_vm_bind_op;
 uint32_t xe_host_vm_op_room(const struct xe_host_vm *vm, uint32_t op, uint64_t addr,
@@ -445,6 +451,8 @@ void xe_reaper_stop(void);
  * @base_protocol: behave as the reference host, virglrenderer's
  *	drm_context with the reference xe backend, strictly
  *	(XE_PROXY_BASE_PROTOCOL=1, docs/protocol.md)
+ * @beyond_bar: GEM_CREATE placement bits of VRAM regions with a small BAR
+ *	(CPU-visible part smaller than the region), see xe_host_beyond_bar()
  * @limit: per-guest limits, enum xe_limit
  * @used: what the guest holds of each
  * @reap_lock: protects @reap_head, @reap_tail and @reap_stop; taken after
@@ -476,6 +484,7 @@ struct xe_host {
 	bool stop;
 	bool fault_mode;
 	bool base_protocol;
+	uint32_t beyond_bar;
 	uint64_t limit[XE_LIMIT_COUNT];
 	uint64_t used[XE_LIMIT_COUNT];
 	pthread_mutex_t reap_lock;

@@ -124,7 +124,7 @@ found:
  * @err: set to the errno on failure
  *
  * Return: the fence, not yet armed, or NULL with *@err set (-ENOMEM, the
- * limit's errno, or the mmap errno).
+ * limit's errno, -EFAULT for a BO past a small BAR, or the mmap errno).
  */
 struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *obj,
 				   uint64_t offset, uint64_t value, __u64 *addr,
@@ -143,6 +143,11 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 		goto release;
 	}
 	uf->refs = 1;
+	if (obj && obj->cpu_unreachable) {
+		/* past a small BAR: the CPU write would raise SIGBUS in QEMU */
+		ret = -EFAULT;
+		goto free_uf;
+	}
 	if (obj) {
 		struct drm_xe_gem_mmap_offset mo = { .handle = obj->handle };
 
