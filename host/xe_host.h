@@ -16,6 +16,7 @@
 #ifndef XE_HOST_H
 #define XE_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -114,6 +115,8 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
  * @map_info: VIRGL_RENDERER_MAP_CACHE_* caching of a host mapping
  * @size: size in bytes
  * @offset: where the resource starts in what @fd maps (a slice of a BO)
+ * @no_cpu_map: VRAM past a small BAR: a CPU access raises SIGBUS, so the
+ *	resource is never mapped for QEMU (xe_host_beyond_bar())
  */
 struct xe_host_blob {
 	int fd;
@@ -121,6 +124,7 @@ struct xe_host_blob {
 	uint32_t map_info;
 	uint64_t size;
 	uint64_t offset;
+	bool no_cpu_map;
 };
 
 #define XE_HOST_BLOB_FD_DMABUF	1 /* VIRGL_RENDERER_BLOB_FD_TYPE_DMABUF */

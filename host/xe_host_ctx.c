@@ -427,13 +427,13 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
 	void *map;
 	int ret;
 
-	if (obj->map)
-		return 0;
 	if (obj->cpu_unreachable) {
 		xe_log_ratelimited("context %u: BO %u lies past the small BAR: no CPU mapping",
 				   ctx->ctx_id, obj->blob_id);
 		return -EFAULT;
 	}
+	if (obj->map)
+		return 0;
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
 	if (ret)
 		return ret;
@@ -609,6 +609,7 @@ static int object_blob_fd(struct xe_host_ctx *ctx, struct xe_object *obj,
 	out->map_info = obj->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC ?
 			VIRGL_RENDERER_MAP_CACHE_WC :
 			VIRGL_RENDERER_MAP_CACHE_CACHED;
+	out->no_cpu_map = obj->cpu_unreachable;
 	return 0;
 }
 

@@ -609,6 +609,22 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	void *p;
 	int memfd;
 
+	/*
+	 * A dma-buf mmap goes through the same TTM fault as the device's
+	 * (xe_gem_prime_mmap): past a small BAR it raises SIGBUS too.
+	 */
+	if (fd_is_dmabuf(fd)) {
+		pthread_mutex_lock(&sim.lock);
+		bo = sim_bo_by_fd(fd);
+		memfd = bo && !sim_bo_cpu_accessible(bo) ?
+			memfd_create("xe-sim-no-bar", MFD_CLOEXEC) : -1;
+		pthread_mutex_unlock(&sim.lock);
+		if (memfd >= 0) {
+			p = REAL(mmap)(addr, len, prot, flags, memfd, 0);
+			sim_real_close(memfd);
+			return p;
+		}
+	}
 	/* dma-bufs are memfds: only the device fd needs translating */
 	if (!fd_is_sim(fd) || fd_is_dmabuf(fd)) {
 		if (flags & MAP_FIXED) {

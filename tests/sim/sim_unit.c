@@ -926,6 +926,18 @@ static void test_vram(void)
 		  "vram: CPU access beyond the BAR raises SIGBUS");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
+	{
+		/* xe_gem_prime_mmap(): the dma-buf faults through TTM too */
+		struct drm_prime_handle ph = { .handle = a, .flags = DRM_CLOEXEC | DRM_RDWR };
+
+		EXPECT(xioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph), 0, "vram: export");
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ph.fd, 0);
+		ktap_test(p != MAP_FAILED && write_sigbus(p),
+			  "vram: dma-buf access beyond the BAR raises SIGBUS");
+		if (p != MAP_FAILED)
+			munmap(p, 4096);
+		close(ph.fd);
+	}
 	EXPECT(vram_create(12 << 20, 0x2, vis, wc, &b), 0, "vram: 12 MiB visible");
 	p = bo_map(b, 4096);
 	ktap_test(p != MAP_FAILED && !write_sigbus(p), "vram: visible BO is CPU accessible");
