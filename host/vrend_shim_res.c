@@ -317,8 +317,10 @@ SHIM_EXPORT int virgl_renderer_resource_map(uint32_t res_handle, void **map,
 	}
 	if (!map || !out_size || r->map)
 		return -EINVAL;
-	if (r->blob.no_cpu_map)
+	if (r->blob.no_cpu_map) {
+		xe_log_ratelimited("resource %u lies past the small BAR: not mapped", res_handle);
 		return -EFAULT;
+	}
 	if (r->blob.fd >= 0) {
 		p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 r->blob.fd, (off_t)r->blob.offset);
@@ -384,8 +386,10 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 	}
 	if (r->blob.fd < 0)
 		return -EOPNOTSUPP;
-	if (r->blob.no_cpu_map)
+	if (r->blob.no_cpu_map) {
+		xe_log_ratelimited("resource %u lies past the small BAR: not mapped", res_handle);
 		return -EFAULT;
+	}
 	if (!addr || (uintptr_t)addr % page || r->size % page)
 		return -EINVAL;
 	if (r->fixed) {
