@@ -1064,6 +1064,87 @@ static bool case_blob_id_reused_while_bound(void)
 	return ok && ret == 0 && still_works(&e.t);
 }
 
+/* Map @range bytes of resource @res at @va in @e's VM; 0 once done. */
+static uint32_t bind_range(struct env *e, uint32_t res, uint64_t range,
+			   uint64_t va)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.res_id = res, .range = range, .addr = va, .op = MAP,
+		.pat_index = CCMD_PAT_WB,
+	};
+	uint32_t ret = bind_ext(&e->t, e->vm, &op, NULL, 0);
+
+	return ret ? ret : ring_idle(&e->t, 6) ? 0 : ETIMEDOUT;
+}
+
+/*
+ * A slice resource shares part of a BO. A context it is attached to must
+ * see that part only: not the BO's first pages, and not past the slice.
+ */
+static bool case_slice_attach_stays_in_slice(void)
+{
+	uint32_t s1 = next_res++, ret, got;
+	struct env a, b;
+	struct tbo sh;
+	bool ok;
+
+	if (!two_envs(&a, &b, &sh))
+		return false;
+	sh.map[0] = 0x5ec7e7;			/* not shared */
+	sh.map[0x8000 / 4] = 0x51ce;		/* the slice's first dword */
+	ok = create_blob(&a.t, s1, XE_PROXY_BLOB_SLICE(sh.blob_id, 8), 0x8000) == 0;
+	virgl_renderer_ctx_attach_resource(2, (int)s1);
+	/* the whole BO through a 32K slice: refused, or it shows the slice */
+	ret = ok ? bind_range(&b, s1, BO_SIZE, SH_VA) : 0;
+	got = 0;
+	if (ok && !ret && copy(&b, BO_VA + 0x4000, SH_VA))
+		got = b.bo.map[0x4000 / 4];
+	ktap_diag("64K bind through a 32K slice: %u; first dword it maps 0x%x (slice 0x51ce, not shared 0x5ec7e7)",
+		  ret, got);
+	ok = ok && (ret || got == 0x51ce);
+	return ok && still_works(&b.t);
+}
+
+/*
+ * An import of a slice holds the whole BO: it must be charged as such,
+ * else the exporter's bytes leave the guest's limit while the importer's
+ * mapping keeps them allocated.
+ */
+static bool case_slice_import_charged_whole(void)
+{
+	uint32_t ret = 0, blob = 20, res, s;
+	struct env a, b;
+	struct tbo sh;
+	uint64_t va = SH_VA;
+	bool ok;
+	int i;
+
+	setenv("XE_PROXY_MEM_LIMIT", "5M", 1);
+	if (!two_envs(&a, &b, &sh))	/* 2 shmems, 3 BOs of 64K */
+		return false;
+	for (i = 0, ok = true; ok && i < 4; i++, blob++, va += 1 << 20) {
+		ret = gem_create(&a.t, 2 << 20, blob);
+		ktap_diag("2M BO %d while %d slices of earlier ones are bound: %u",
+			  i, i, ret);
+		if (ret)
+			break;
+		res = next_res++;
+		s = next_res++;
+		ok = create_blob(&a.t, res, blob, 2 << 20) == 0 &&
+		     create_blob(&a.t, s, XE_PROXY_BLOB_SLICE(blob, 0), 4096) == 0;
+		virgl_renderer_ctx_attach_resource(2, (int)s);
+		ok = ok && bind_range(&b, s, 4096, va) == 0;
+		/* the exporter lets go of everything; b's mapping holds the BO */
+		virgl_renderer_resource_unref(s);
+		virgl_renderer_resource_unref(res);
+		ccmd_gem_close(&a.t.s, blob);
+		ok = ok && submit(&a.t) == 0;
+	}
+	/* 5M holds two 2M BOs: the third must be refused */
+	ok = ok && ret == ENOSPC && i == 2;
+	return ok && still_works(&a.t) && still_works(&b.t);
+}
+
 /* --- the reference host's conventions (docs/protocol.md) ---------------- */
 
 /* A command the host refuses leaves the seqno; later ones still run. */
@@ -1289,6 +1370,8 @@ static const struct {
 	{ "prime_attach_hostile", case_prime_attach_hostile },
 	{ "prime_import_outlives_exporter", case_prime_import_outlives_exporter },
 	{ "prime_import_charged", case_prime_import_charged },
+	{ "slice_attach_stays_in_slice", case_slice_attach_stays_in_slice },
+	{ "slice_import_charged_whole", case_slice_import_charged_whole },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
