@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <drm/drm.h>
 
@@ -82,6 +83,17 @@ static int import(struct xe_host_ctx *ctx, uint32_t res_id, int dmabuf_fd,
 	struct xe_object *obj;
 	int ret;
 
+	off_t whole = lseek(dmabuf_fd, 0, SEEK_END);
+
+	/*
+	 * The import is the whole BO, whatever part of it the resource
+	 * shares: a slice would let the importer bind the rest, and charge
+	 * less than the BO it keeps alive. Only whole BOs are attached.
+	 */
+	if (whole < 0)
+		return -errno;
+	if ((uint64_t)whole != size)
+		return -EINVAL;
 	ret = xe_limit_charge_bo(size, ctx->ctx_id);
 	if (ret)
 		return ret;
