@@ -1148,6 +1148,42 @@ static bool case_slice_import_charged_whole(void)
 	return ok && still_works(&a.t) && still_works(&b.t);
 }
 
+/*
+ * A refused attach borrows the resource's dma-buf fd. Once the resource
+ * goes, its id (and fd number) may come back for another BO: a bind in
+ * the refused context must not import that one without an attach.
+ */
+static bool case_refused_attach_forgotten_on_unref(void)
+{
+	struct env a, b;
+	struct tbo sh, other;
+	uint32_t res, ret;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_BOS", "6", 1);	/* 2 + 2 contexts, 1 BO, 1 more */
+	if (!two_envs(&a, &b, &sh))
+		return false;
+	ok = gem_create(&b.t, BO_SIZE, 30) == 0;	/* b's BOs full */
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);	/* refused */
+	ret = bind_res(&b, MAP, sh.res, SH_VA);
+	ktap_diag("bind after a refused attach: %u", ret);
+	ok = ok && ret == EMFILE;
+	ccmd_gem_close(&b.t.s, 30);
+	ok = ok && submit(&b.t) == 0;
+	/* the resource goes; its id names another BO of a's */
+	res = sh.res;
+	virgl_renderer_resource_unmap(sh.res);
+	virgl_renderer_resource_unref(sh.res);
+	ccmd_gem_close(&a.t.s, sh.blob_id);
+	ok = ok && submit(&a.t) == 0;
+	next_res = res;
+	ok = ok && bo_new(&a.t, &other, 12) && other.res == res;
+	ret = ok ? bind_res(&b, MAP, res, SH_VA) : 0;
+	ktap_diag("bind of the reused id, never attached: %u", ret);
+	ok = ok && ret == ENOENT;
+	return ok && still_works(&a.t) && still_works(&b.t);
+}
+
 /* --- the reference host's conventions (docs/protocol.md) ---------------- */
 
 /* A command the host refuses leaves the seqno; later ones still run. */
@@ -1375,6 +1411,7 @@ static const struct {
 	{ "prime_import_charged", case_prime_import_charged },
 	{ "slice_attach_stays_in_slice", case_slice_attach_stays_in_slice },
 	{ "slice_import_charged_whole", case_slice_import_charged_whole },
+	{ "refused_attach_forgotten_on_unref", case_refused_attach_forgotten_on_unref },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
