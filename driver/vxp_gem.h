@@ -14,6 +14,9 @@ struct dma_buf;
 struct vxp_context;
 struct vxp_hv_map;
 
+/* accepted bind shapes remembered per BO and per VM (vxp_vm.c) */
+#define VXP_BIND_SHAPES		4
+
 /**
  * struct vxp_bo - a BO of a host context
  * @base: the GEM object
@@ -30,9 +33,6 @@ struct vxp_hv_map;
  *	not wait for its answer (vxp_vm.c); READ_ONCE()/WRITE_ONCE(), a lost
  *	update only costs a wait
  */
-/* accepted bind shapes remembered per BO and per VM (vxp_vm.c) */
-#define VXP_BIND_SHAPES		4
-
 struct vxp_bo {
 	struct drm_gem_object base;
 	struct vxp_context *ctx;
