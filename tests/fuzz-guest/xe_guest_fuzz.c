@@ -1010,7 +1010,15 @@ int main(int argc, char **argv)
 	       seed, seed);
 	fflush(stdout);
 	signal(SIGPIPE, SIG_IGN);
-	shared_fd = open(device, O_RDWR | O_CLOEXEC);
+	/*
+	 * failslab is already on: an injected ENOMEM may refuse this first
+	 * open, which is the module behaving, not a finding.
+	 */
+	for (int tries = 0; tries < 100; tries++) {
+		shared_fd = open(device, O_RDWR | O_CLOEXEC);
+		if (shared_fd >= 0 || errno != ENOMEM)
+			break;
+	}
 	if (shared_fd < 0) {
 		printf("# cannot open %s: %s\n", device, strerror(errno));
 		return 1;
