@@ -428,14 +428,26 @@ static struct vxp_userptr *vxp_userptr_piece(struct vxp_userptr *up, u64 start,
 	struct vxp_userptr *owner = up->backing ?: up;
 	u64 off = start - up->gpu_addr;
 	struct vxp_userptr *p;
+	int ret;
 
 	p = vxp_userptr_alloc(up->vxp, up->user_addr + off, len, start,
 			      up->pat_index, up->flags);
 	if (!p)
 		return NULL;
-	if (mmu_interval_notifier_insert(&p->notifier, up->notifier.mm,
-					 p->user_addr, len,
-					 &vxp_userptr_notifier_ops)) {
+	/*
+	 * The unbind may come from another process after the owner's mm
+	 * exited; inserting a notifier needs a live mm (mmget held).
+	 */
+	if (!mmget_not_zero(up->notifier.mm)) {
+		p->notifier.mm = NULL;
+		kref_put(&p->users, vxp_userptr_free);
+		return NULL;
+	}
+	ret = mmu_interval_notifier_insert(&p->notifier, up->notifier.mm,
+					   p->user_addr, len,
+					   &vxp_userptr_notifier_ops);
+	mmput(up->notifier.mm);
+	if (ret) {
 		p->notifier.mm = NULL;
 		kref_put(&p->users, vxp_userptr_free);
 		return NULL;
