@@ -25,6 +25,7 @@
  * once the driver wrote it and nobody holds it any more (@refs).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -256,22 +257,53 @@ void xe_ufence_abort(struct xe_ufence *uf)
 	xe_ufence_put(uf);
 }
 
+/*
+ * /proc/self/mem, opened on first use by the fence thread (under
+ * xe_host.lock) and closed by xe_ufence_fini().
+ */
+static int self_mem_fd = -1;
+
+/*
+ * Store @value at @where, in our mapping of a guest BO, without ever taking
+ * a fault in QEMU: the page may be one the CPU cannot reach (VRAM past a
+ * small BAR) or one the driver cannot make resident, and a plain store
+ * would then be SIGBUS. Faulting the page in first makes the store safe and
+ * keeps it a single 64-bit write, as xe's own put_user() is.
+ *
+ * A real xe BO mapping is VM_IO | VM_PFNMAP (ttm_bo_mmap_obj()), which
+ * MADV_POPULATE_WRITE refuses with EFAULT (mm/gup.c check_vma_flags()).
+ * For those the kernel writes for us through /proc/self/mem: get_user_pages
+ * fails on the VMA and __access_remote_vm() uses its vm_ops->access
+ * (xe_bo_vm_access()), which reaches system memory and VRAM alike and
+ * returns an error rather than a signal.
+ */
+static bool ufence_store(void *where, uint64_t value)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *start = (void *)((uintptr_t)where & ~((uintptr_t)page - 1));
+
+	if (!madvise(start, (size_t)page, MADV_POPULATE_WRITE)) {
+		__atomic_store_n((uint64_t *)where, value, __ATOMIC_RELEASE);
+		return true;
+	}
+	if (errno != EFAULT)
+		return false;
+	if (self_mem_fd < 0)
+		self_mem_fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (self_mem_fd < 0)
+		return false;
+	return pwrite(self_mem_fd, &value, sizeof(value),
+		      (off_t)(uintptr_t)where) == (ssize_t)sizeof(value);
+}
+
 /* The driver wrote the slot: write the guest's value into its BO. */
 static void ufence_copy(struct xe_ufence *uf)
 {
 	if (!uf->obj)
 		return;	/* completion only */
-	/*
-	 * A BO the CPU cannot reach (VRAM past a small BAR) would fault with
-	 * SIGBUS: fault the page in first, and give up the write (logged) if
-	 * that fails.
-	 */
-	if (madvise(uf->page, (size_t)sysconf(_SC_PAGESIZE), MADV_POPULATE_WRITE))
+	if (!ufence_store((char *)uf->page + uf->off, uf->value))
 		xe_log_ratelimited("bind user fence: BO page not writable by the CPU (%s); value dropped",
 				   strerror(errno));
-	else
-		__atomic_store_n((uint64_t *)((char *)uf->page + uf->off),
-				 uf->value, __ATOMIC_RELEASE);
 	ufence_unmap(uf);
 }
 
@@ -328,4 +360,7 @@ void xe_ufence_fini(void)
 		munmap(c->words, SLOTS_PER_CHUNK * sizeof(uint64_t));
 		free(c);
 	}
+	if (self_mem_fd >= 0)
+		close(self_mem_fd);
+	self_mem_fd = -1;
 }
