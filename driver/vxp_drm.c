@@ -124,20 +124,39 @@ static bool vxp_ioctl_needs_device(unsigned int cmd)
  * Every other ioctl runs inside drm_dev_enter(), so unplug waits for the
  * ones in flight and refuses new ones with -ENODEV before the queues go away.
  */
-static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+static long vxp_ioctl_enter(struct file *filp, unsigned int cmd,
+			    unsigned long arg,
+			    long (*ioctl)(struct file *filp, unsigned int cmd,
+					  unsigned long arg))
 {
 	struct drm_file *file = filp->private_data;
 	long ret;
 	int idx;
 
 	if (!vxp_ioctl_needs_device(cmd))
-		return drm_ioctl(filp, cmd, arg);
+		return ioctl(filp, cmd, arg);
 	if (!drm_dev_enter(file->minor->dev, &idx))
 		return -ENODEV;
-	ret = drm_ioctl(filp, cmd, arg);
+	ret = ioctl(filp, cmd, arg);
 	drm_dev_exit(idx);
 	return ret;
 }
+
+static long vxp_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	return vxp_ioctl_enter(filp, cmd, arg, drm_ioctl);
+}
+
+#ifdef CONFIG_COMPAT
+/* 32-bit callers: xe's structs are the same size, but unplug must hold too */
+static long vxp_compat_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	return vxp_ioctl_enter(filp, cmd, arg, drm_compat_ioctl);
+}
+#else
+#define vxp_compat_ioctl NULL
+#endif
 
 static const struct drm_ioctl_desc vxp_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_DEVICE_QUERY, vxp_query_ioctl, DRM_RENDER_ALLOW),
@@ -171,7 +190,7 @@ static const struct file_operations vxp_fops = {
 	.open = drm_open,
 	.release = drm_release,
 	.unlocked_ioctl = vxp_ioctl,
-	.compat_ioctl = drm_compat_ioctl,
+	.compat_ioctl = vxp_compat_ioctl,
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
