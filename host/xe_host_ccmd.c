@@ -659,11 +659,15 @@ static int sync_set_build(struct xe_host_ctx *ctx, const struct xe_proxy_sync *g
 				 * the guest's BO (xe_host_ufence.c). An exec's
 				 * is a GPU address (xe_sync.c) and passes.
 				 */
-				obj = xe_ctx_object_by_res(ctx, gs[i].res_id);
-				if (!obj || obj->size < 8 || gs[i].addr > obj->size - 8) {
-					bad(ctx, "bind user fence at res %u+%llu refused", gs[i].res_id,
-					    (unsigned long long)gs[i].addr);
+				ret = xe_ctx_object_by_res_retry(ctx, gs[i].res_id, &obj);
+				if (ret == -ENOENT ||
+				    (!ret && (obj->size < 8 || gs[i].addr > obj->size - 8)))
 					ret = -EINVAL;
+				if (ret) {
+					/* a refused attach keeps its own errno */
+					bad(ctx, "bind user fence at res %u+%llu refused: %s",
+					    gs[i].res_id, (unsigned long long)gs[i].addr,
+					    strerror(-ret));
 					goto err;
 				}
 				s->ufences[s->n_ufences] =

@@ -1184,6 +1184,44 @@ static bool case_refused_attach_forgotten_on_unref(void)
 	return ok && still_works(&a.t) && still_works(&b.t);
 }
 
+/*
+ * A bind whose user fence lives in a BO whose attach was refused gets the
+ * import's errno, as a bind of that BO does, not EINVAL.
+ */
+static bool case_refused_attach_ufence_errno(void)
+{
+	struct xe_proxy_vm_bind_op_ext op = {
+		.range = 0x10000, .addr = 0x800000, .flags = DRM_XE_VM_BIND_FLAG_NULL,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+	};
+	struct xe_proxy_sync uf = { .type = XE_PROXY_SYNC_USER_FENCE,
+				    .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+				    .addr = 64, .value = 0xfeed };
+	struct env a, b;
+	struct tbo sh;
+	uint32_t ret;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_BOS", "6", 1);	/* 2 + 2 contexts, 1 BO, 1 more */
+	if (!two_envs(&a, &b, &sh))
+		return false;
+	ok = gem_create(&b.t, BO_SIZE, 30) == 0;	/* b's BOs full */
+	virgl_renderer_ctx_attach_resource(2, (int)sh.res);	/* refused */
+	uf.res_id = sh.res;
+	ret = bind_ext(&b.t, b.vm, &op, &uf, 1);
+	ktap_diag("bind with its user fence in the refused BO: %u", ret);
+	ok = ok && ret == EMFILE;
+	ccmd_gem_close(&b.t.s, 30);
+	ok = ok && submit(&b.t) == 0;
+	ret = ok ? bind_ext(&b.t, b.vm, &op, &uf, 1) : 0;
+	ktap_diag("the same once b has room: %u", ret);
+	ok = ok && ret == 0 && ring_idle(&b.t, 6);
+	for (int i = 0; ok && i < 500 && sh.map[64 / 4] != 0xfeed; i++)
+		usleep(2000);
+	ok = ok && sh.map[64 / 4] == 0xfeed;
+	return ok && still_works(&a.t) && still_works(&b.t);
+}
+
 /* --- the reference host's conventions (docs/protocol.md) ---------------- */
 
 /* A command the host refuses leaves the seqno; later ones still run. */
@@ -1412,6 +1450,7 @@ static const struct {
 	{ "slice_attach_stays_in_slice", case_slice_attach_stays_in_slice },
 	{ "slice_import_charged_whole", case_slice_import_charged_whole },
 	{ "refused_attach_forgotten_on_unref", case_refused_attach_forgotten_on_unref },
+	{ "refused_attach_ufence_errno", case_refused_attach_ufence_errno },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
