@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_utils.h>
 #include <uapi/drm/xe_drm.h>
@@ -63,7 +64,7 @@ static int vxp_ufence_compare(u64 addr, u64 value, u64 mask, u16 op)
  * interval covers words the GPU wrote without a fence of ours.
  *
  * Return: 0, -ETIME, -EIO (queue banned), -ERESTARTSYS, -EFAULT, -EINVAL,
- * -ENOENT.
+ * -ENOENT, -ENODEV (the device was unplugged during the wait).
  */
 int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file)
@@ -113,6 +114,14 @@ int vxp_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			break;
 		if (signal_pending(current)) {
 			ret = -ERESTARTSYS;
+			break;
+		}
+		/*
+		 * The wait runs inside drm_dev_enter(): unplug waits for it,
+		 * so it ends as soon as unplug begins.
+		 */
+		if (drm_dev_is_unplugged(drm)) {
+			ret = -ENODEV;
 			break;
 		}
 		/* xe_wait_user_fence.c checks the queue's reset status */

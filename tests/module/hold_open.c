@@ -5,6 +5,8 @@
  * line on stdin, then checks that the file now fails with ENODEV (the
  * device was unplugged), and unmaps and closes. Exit 0 on the expected
  * outcome. "hold_open --query NODE" only checks that a config query works.
+ * "hold_open --ufence NODE" prints "waiting" and waits without end for a
+ * user fence nobody writes; unplug must end the wait with ENODEV.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,23 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "--ufence")) {
+		static uint64_t word;
+		struct drm_xe_wait_user_fence w = {
+			.addr = (uintptr_t)&word, .op = DRM_XE_UFENCE_WAIT_OP_EQ,
+			.value = 1, .mask = ~0ULL, .timeout = -1,
+		};
+
+		fd = argc > 2 ? open(argv[2], O_RDWR | O_CLOEXEC) : -1;
+		if (fd < 0)
+			return 1;
+		printf("waiting\n");
+		fflush(stdout);
+		err = ioctl(fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w) ? errno : 0;
+		printf("wait ended: %s\n", err ? strerror(err) : "fence seen");
+		close(fd);
+		return err == ENODEV ? 0 : 1;
+	}
 	if (!strcmp(argv[1], "--query")) {
 		fd = argc > 2 ? open(argv[2], O_RDWR | O_CLOEXEC) : -1;
 		if (fd < 0 || ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q) || !q.size)

@@ -5,12 +5,13 @@
 # virtio-gpu-gl-pci ("does not support hotplugging"), so the unplug is
 # driven from the guest through sysfs "remove", the call the ACPI hotplug
 # driver makes when an eject arrives. The driver must let the device go,
-# the open file must fail with ENODEV, unmap and close must work, a PCI
+# even while a process waits without end on a user fence (that wait ends
+# with ENODEV), the open file must fail with ENODEV, unmap and close must work, a PCI
 # rescan must bring the device back bound to us, and after close the
 # module must unload: no reference leaked. The harness fails on any
 # BUG/WARNING/Oops in the guest.
 . /lib/ktap.sh
-ktap_plan 7
+ktap_plan 8
 modprobe virtio_gpu
 node=$(xe_render_node)
 pcidev=""
@@ -27,10 +28,22 @@ mkfifo /tmp/go
 pid=$!
 exec 3>/tmp/go
 while ! grep -q held /tmp/hold.out 2>/dev/null; do sleep 0.05; done
+/bin/hold_open --ufence "$node" >/tmp/ufence.out 2>&1 &
+upid=$!
+i=0
+while [ "$(cat /proc/$upid/wchan 2>/dev/null)" != wait_woken ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+ktap_diag "user fence waiter in $(cat /proc/$upid/wchan 2>/dev/null)"
 
 echo 1 >"$pcidev/remove"
 ktap_check "pci_function_removed" [ ! -e "$pcidev" ]
 ktap_check "xe_node_gone" [ ! -e "$node" ]
+wait $upid
+urc=$?
+ktap_diag "$(tail -1 /tmp/ufence.out)"
+ktap_check "endless_user_fence_wait_ends_enodev" [ $urc = 0 ]
 
 echo go >&3
 exec 3>&-
