@@ -42,8 +42,10 @@ if [ "$pct" != 0 ] && [ -d /sys/kernel/debug/failslab ] && [ -n "$base" ]; then
 	ktap_diag "failslab and fail_page_alloc at $pct% in [$base, $end)"
 	inject "$pct"
 fi
+faults=
+[ "$pct" != 0 ] && faults=--faults
 /bin/xe_guest_fuzz --device "$node" --seconds "$seconds" --seed "$seed" \
-	--threads "$threads" >/tmp/fuzz.out 2>&1
+	--threads "$threads" $faults >/tmp/fuzz.out 2>&1
 rc=$?
 inject 0 2>/dev/null
 sed 's/^\([^#]\)/# \1/' /tmp/fuzz.out

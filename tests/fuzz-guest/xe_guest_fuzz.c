@@ -7,7 +7,7 @@
  * and mostly uses them correctly; one call in eight gets a field mutated.
  *
  *   xe_guest_fuzz --device NODE [--seed N] [--seconds N | --ops N]
- *                 [--threads N]
+ *                 [--threads N] [--faults]
  *
  * It prints its seed; each thread draws from its own generator seeded from
  * it, so --seed with --threads 1 --ops N replays a run exactly (with several
@@ -16,6 +16,12 @@
  * KASAN/lockdep/UBSAN report, no WARN, no kmemleak leak, clean unload), which
  * tests/fuzz-guest/guest.sh and tests/vm/run check. The fuzzer itself fails
  * only if it cannot open the device or a thread does not finish.
+ *
+ * --faults says allocations are being failed on purpose (failslab): the
+ * fault of a BO mapping may then find no memory and the kernel sends SIGBUS,
+ * as it does for xe (VM_FAULT_OOM / SIGBUS from the fault handler). The
+ * fuzzer then counts that as an outcome of the mapping's first touch; without
+ * --faults a SIGBUS still kills it, since nothing else should cause one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +189,21 @@ static void count(enum op op, int ret)
 	if (e >= 3 * 64)
 		e = 3 * 64 - 1;
 	atomic_fetch_or(&paths[op][e / 64], 1ULL << (e % 64));
+}
+
+/* the SIGBUS of a touch of a new mapping, with --faults only */
+static __thread sigjmp_buf touch_env;
+static __thread volatile sig_atomic_t touching;
+static atomic_uint_fast64_t n_sigbus;
+
+static void on_sigbus(int sig)
+{
+	if (!touching) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	siglongjmp(touch_env, 1);
 }
 
 static int do_ioctl(enum op op, int fd, unsigned long req, void *arg)
@@ -390,6 +412,13 @@ static void op_mmap(struct fuzzer *z, struct file *f)
 	if (p == MAP_FAILED)
 		return;
 	bo->map = p;
+	if (sigsetjmp(touch_env, 1)) {
+		touching = 0;
+		atomic_fetch_add(&n_sigbus, 1);
+		count(OP_MMAP, -EFAULT);	/* the SIGBUS, as an outcome */
+		return;
+	}
+	touching = 1;
 	/* a batch: store a dword to a user-fence-like spot of the BO, end */
 	p[0] = MI_STORE_DATA_IMM;
 	p[1] = 0;
@@ -399,6 +428,7 @@ static void op_mmap(struct fuzzer *z, struct file *f)
 	if (chance(z, 4))
 		p[below(z, bo->size / 4)] = rnd(z);
 	(void)p[below(z, bo->size / 4)];
+	touching = 0;
 }
 
 static void op_munmap(struct fuzzer *z, struct file *f)
@@ -972,7 +1002,7 @@ static void probe_device(int fd)
 static void usage(void)
 {
 	fprintf(stderr, "usage: xe_guest_fuzz --device NODE [--seed N] "
-		"[--seconds N | --ops N] [--threads N]\n");
+		"[--seconds N | --ops N] [--threads N] [--faults]\n");
 	exit(2);
 }
 
@@ -985,6 +1015,10 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--faults")) {
+			signal(SIGBUS, on_sigbus);
+			continue;
+		}
 		if (i + 1 >= argc)
 			usage();
 		if (!strcmp(argv[i], "--device"))
@@ -1055,5 +1089,7 @@ int main(int argc, char **argv)
 	       " succeeded), %" PRIu64 " distinct op/errno paths, %u threads, %ld s\n",
 	       seed, (uint64_t)atomic_load(&n_ioctls), (uint64_t)atomic_load(&n_ok),
 	       distinct, nthreads, (long)(t1.tv_sec - t0.tv_sec));
+	printf("# SIGBUS on a new mapping's first touch: %" PRIu64 "\n",
+	       (uint64_t)atomic_load(&n_sigbus));
 	return 0;
 }
