@@ -408,6 +408,7 @@ int sim_sync_file_export(struct sim_fence *fence, int *fd);
 struct sim_fence *sim_sync_file_fence(int fd);
 void sim_sync_file_put(struct sim_sync_file *sf);
 void sim_sync_file_get(struct sim_sync_file *sf);
+int sim_sync_file_ioctl(int fd, unsigned long req, void *arg);
 
 /* sim_exec.c */
 struct sim_exec_queue *sim_queue_lookup(struct sim_file *f, uint32_t id);

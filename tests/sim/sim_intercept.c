@@ -501,6 +501,15 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 		}
 		return 0;
 	}
+	if (sim_fd_lookup(fd, SIM_FD_SYNC_FILE)) {
+		err = sim_sync_file_ioctl(fd, req, arg);
+		pthread_mutex_unlock(&sim.lock);
+		if (err) {
+			errno = -err;
+			return -1;
+		}
+		return 0;
+	}
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (!f) {
 		pthread_mutex_unlock(&sim.lock);

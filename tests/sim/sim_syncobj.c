@@ -6,10 +6,13 @@
  * becomes readable (POLLIN) when its fence signals, as a real one does.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include "sim.h"
 
@@ -228,6 +231,59 @@ void sim_sync_file_put(struct sim_sync_file *sf)
 	sim_fence_put(sf->fence);
 	sim_real_close(sf->efd);
 	free(sf);
+}
+
+/*
+ * SYNC_IOC_FILE_INFO, as sync_file_ioctl_fence_info() in
+ * drivers/dma-buf/sync_file.c: the status is dma_fence_get_status() of the
+ * one fence a simulator sync_file holds (0 pending, 1 signalled, or the
+ * fence's error, e.g. -ETIME for a job xe's TDR timed out); with
+ * num_fences 0 only the status and the count are returned.
+ */
+static int sync_file_info(struct sim_sync_file *sf, struct sync_file_info *info)
+{
+	struct sync_fence_info fi = { 0 };
+	int status = !sf->fence->signalled ? 0 :
+		     sf->fence->error ? sf->fence->error : 1;
+
+	if (info->flags || info->pad)
+		return SIM_ERR(-EINVAL, "sync_file_info flags/pad");
+	if (info->num_fences) {
+		snprintf(fi.obj_name, sizeof(fi.obj_name), "sim");
+		snprintf(fi.driver_name, sizeof(fi.driver_name), "xe");
+		fi.status = status;
+		if (sim_copy_to_user(info->sync_fence_info, &fi, sizeof(fi)))
+			return -EFAULT;
+	}
+	info->status = status;
+	info->num_fences = 1;
+	snprintf(info->name, sizeof(info->name), "xe-sim");
+	return 0;
+}
+
+/**
+ * sim_sync_file_ioctl() - an ioctl on a simulator sync_file fd
+ * @fd: the fd, a SIM_FD_SYNC_FILE
+ * @req: the request; only SYNC_IOC_FILE_INFO is answered
+ * @arg: its argument
+ *
+ * Return: 0 or a negative errno (-ENOTTY for other requests, as an
+ * unknown sync_file ioctl).
+ */
+int sim_sync_file_ioctl(int fd, unsigned long req, void *arg)
+{
+	struct sim_sync_file *sf = sim_fd_lookup(fd, SIM_FD_SYNC_FILE);
+	struct sync_file_info info;
+	int err;
+
+	if (!sf || req != SYNC_IOC_FILE_INFO)
+		return -ENOTTY;
+	if (sim_copy_from_user(&info, (uintptr_t)arg, sizeof(info)))
+		return -EFAULT;
+	err = sync_file_info(sf, &info);
+	if (!err && sim_copy_to_user((uintptr_t)arg, &info, sizeof(info)))
+		err = -EFAULT;
+	return err;
 }
 
 /* ---- ioctls ---- */

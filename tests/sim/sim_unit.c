@@ -23,6 +23,7 @@
 #include <drm/drm.h>
 #include <drm/xe_drm.h>
 #include <linux/dma-buf.h>
+#include <linux/sync_file.h>
 
 #include "../lib/ktap.h"
 
@@ -577,6 +578,21 @@ static void test_cond_end_dword(void)
  * endless loop is banned on a normal VM and keeps running on an LR one
  * until memory tells it to stop.
  */
+/* SYNC_IOC_FILE_INFO of @so's fence exported as a sync_file. */
+static int fence_status(uint32_t so)
+{
+	struct drm_syncobj_handle h = { .handle = so,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct sync_file_info info = { 0 };
+	int ret;
+
+	if (xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+		return 2;
+	ret = ioctl(h.fd, SYNC_IOC_FILE_INFO, &info) ? 3 : info.status;
+	close(h.fd);
+	return ret;
+}
+
 static void test_lr_no_timeout(void)
 {
 	uint32_t vm = vm_create(0), q = queue_create(vm, DRM_XE_ENGINE_CLASS_COPY);
@@ -617,6 +633,8 @@ static void test_lr_no_timeout(void)
 	/* the normal VM's loop ends by running out of time: an error fence */
 	syncobj_wait(so, INT64_MAX);
 	ktap_test(queue_banned(q) == 1, "LR no timeout: normal VM's endless job banned");
+	ktap_test(fence_status(so) == -ETIME,
+		  "LR no timeout: the timed-out job's sync_file status is -ETIME");
 	ktap_test(queue_banned(lq) == 0 && *ufence == 0,
 		  "LR no timeout: LR job still running, not banned");
 	lp[0x100] = 0;
