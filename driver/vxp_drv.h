@@ -127,7 +127,8 @@ struct workqueue_struct;
  *	&vxp_device.ctrlq_lock and allocations. A fault pins the mapping it
  *	inserts PTEs from (&vxp_hv_map.pins) before dropping the lock, so
  *	eviction, which skips pinned mappings and takes a mapping out of its
- *	BO before zapping it, can never zap PTEs a fault is still inserting. *
+ *	BO before zapping it, can never zap PTEs a fault is still inserting.
+ *
  * &vxp_userptr.lock (spinlock)
  *	Protects the notifier sequence of a userptr: orders
  *	mmu_interval_set_seq() in the invalidate callback, which may run

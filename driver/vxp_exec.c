@@ -186,9 +186,9 @@ static int vxp_exec_batches(struct vxp_context *ctx,
  * signals its out-syncs behind the queue's earlier work (xe_exec.c); it
  * needs XE_PROXY_F_EXEC_NO_BATCH.
  *
- * The VM's lock is held from the revalidation of its userptrs to the
- * exec's fence being noted on it, as xe_exec_ioctl() holds vm->lock; the
- * other ioctls of the file do not wait for that.
+ * The ioctl takes the VM's lock from the revalidation of its userptrs to
+ * the exec's fence being noted on it, as xe_exec_ioctl() holds vm->lock;
+ * the other ioctls of the file do not wait for that.
  *
  * Return: 0 or a negative errno (-ECANCELED on a banned queue).
  */

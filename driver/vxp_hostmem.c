@@ -28,6 +28,7 @@
  */
 #include <linux/io.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -80,6 +81,7 @@ static void vxp_hv_map_destroy(struct vxp_device *vxp, struct vxp_hv_map *m)
 {
 	int idx;
 
+	lockdep_assert_held(&vxp->hv_lock);
 	list_del(&m->lru);
 	if (drm_dev_enter(m->bo->base.dev, &idx)) {
 		vxp_blob_unmap(vxp, m->res_id);
@@ -101,6 +103,7 @@ static void vxp_hv_evict(struct vxp_device *vxp, struct vxp_hv_map *m)
 {
 	struct drm_gem_object *obj = &m->bo->base;
 
+	lockdep_assert_held(&vxp->hv_lock);
 	unmap_mapping_range(obj->dev->anon_inode->i_mapping,
 			    drm_vma_node_offset_addr(&obj->vma_node) + m->offset,
 			    m->size, 1);
@@ -215,6 +218,7 @@ static struct vxp_hv_map *vxp_hv_map_create(struct vxp_bo *bo, u64 offset,
 	u64 pgoff;
 	int ret;
 
+	lockdep_assert_held(&vxp->hv_lock);
 	m = kzalloc_obj(*m, GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
