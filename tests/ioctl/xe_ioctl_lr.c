@@ -223,3 +223,60 @@ KT_CASE(xe_lr, lr_userptr_remapped_exec_uses_new_pages)
 	KT_ASSERT_EQ(mem[0x1000 / 4], 0);
 	munmap(mem, size);
 }
+
+/*
+ * A hang on an LR VM's queue. xe gives an LR job no TDR
+ * (xe_guc_submit.c guc_exec_queue_init(): MAX_SCHEDULE_TIMEOUT), so a job
+ * stuck in MI_SEMAPHORE_WAIT stays stuck and its queue is not banned;
+ * only an engine reset ends it. Released, it stores to an unmapped
+ * address: the CAT error makes the GuC reset the engine
+ * (xe_guc_exec_queue_reset_handler()), the TDR then bans the queue with
+ * -EIO, and the user-fence wait on it returns -EIO
+ * (xe_wait_user_fence.c). Another queue of the VM works throughout.
+ */
+KT_CASE(xe_lr, hang_lr_queue_spins_until_reset_eio)
+{
+	struct drm_xe_sync s = ufence(VA_BASE + 0xc00, 0x8f);
+	uint64_t *word = (uint64_t *)(f->env.map + 0xc00 / 4);
+	struct drm_xe_wait_user_fence w = { .addr = (uintptr_t)word,
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ, .value = 0x8f, .mask = ~0ULL,
+		.timeout = 100000000, .exec_queue_id = f->env.q };
+	struct drm_xe_exec_queue_get_property gp = {
+		.exec_queue_id = f->env.q,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN,
+	};
+	uint32_t *b = f->env.map, q2 = xe_queue(f->env.fd, f->env.vm);
+	struct xe_lr other = *f;
+
+	lr_map_bo(f);
+	/* MI_SEMAPHORE_WAIT, POLL, SAD == SDD: until the dword at 0x400 is 1 */
+	b[0] = (0x1c << 23) | (1 << 15) | (4 << 12) | 2;
+	b[1] = 1;
+	b[2] = (uint32_t)(VA_BASE + 0x400);
+	b[3] = (uint32_t)((VA_BASE + 0x400) >> 32);
+	xe_store_batch(b + 4, UNMAPPED_VA, 1);
+	*word = 0;
+	KT_ASSERT_OK(xe_exec(f->env.fd, f->env.q, VA_BASE, &s, 1));
+	KT_ASSERT_ERR(xioctl(f->env.fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w), ETIME);
+	KT_ASSERT_OK(xioctl(f->env.fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp));
+	KT_ASSERT_EQ(gp.value, 0);
+	other.env.q = q2;
+	xe_store_batch(b + 0x100 / 4, VA_BASE + 0x800, 0x9191);
+	KT_ASSERT_OK(lr_exec_wait(&other, VA_BASE + 0x100, 0x9f));
+	KT_ASSERT_EQ(b[0x800 / 4], 0x9191);
+
+	__atomic_store_n(&b[0x400 / 4], 1, __ATOMIC_RELEASE);
+	w.timeout = UFENCE_TIMEOUT_NS;
+	KT_ASSERT_ERR(xioctl(f->env.fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w), EIO);
+	KT_ASSERT_OK(xioctl(f->env.fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp));
+	KT_ASSERT_EQ(gp.value, 1);
+	KT_ASSERT_ERR(xe_exec(f->env.fd, f->env.q, VA_BASE + 0x100, NULL, 0),
+		      ECANCELED);
+	xe_store_batch(b + 0x100 / 4, VA_BASE + 0x800, 0x9292);
+	KT_ASSERT_OK(lr_exec_wait(&other, VA_BASE + 0x100, 0xaf));
+	KT_ASSERT_EQ(b[0x800 / 4], 0x9292);
+	gp.exec_queue_id = q2;
+	KT_ASSERT_OK(xioctl(f->env.fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, &gp));
+	KT_ASSERT_EQ(gp.value, 0);
+	KT_ASSERT_OK(xe_queue_destroy(f->env.fd, q2));
+}
