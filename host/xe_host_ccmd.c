@@ -702,9 +702,11 @@ err:
  * After a successful submission: register host fences and the ring's job,
  * which is the first host fence's when it signals one (one syncobj and
  * sync_file fewer per submission), else its own syncobj or arena slot.
+ * @rsp_off, if not 0, is where the answer's ret of an exec the guest did
+ * not wait for lies: the ring job rewrites it with its fence's error.
  */
 static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
-			   uint32_t ring_idx, uint32_t queue_id)
+			   uint32_t ring_idx, uint32_t queue_id, size_t rsp_off)
 {
 	struct xe_host_job *job, *first = NULL;
 	uint32_t i;
@@ -724,8 +726,10 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 		      s->ring_uf ? xe_host_job_from_ufence(s->ring_uf) : first;
 		if (job == first)
 			first = NULL;
-		if (job)
+		if (job) {
 			job->queue_id = queue_id;
+			job->rsp_off = rsp_off;
+		}
 		if (!job || xe_ring_add_job(ctx, &ctx->rings[ring_idx], job))
 			ret = -ENOMEM;
 		xe_host_job_put(job);
@@ -922,7 +926,7 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_abort(ctx, s);
 		} else {
 			xe_host_vm_apply(ctx, vm, ops, track, total);
-			sync_set_commit(ctx, s, req->ring_idx, 0);
+			sync_set_commit(ctx, s, req->ring_idx, 0, 0);
 		}
 	}
 	free(ops);
@@ -1354,7 +1358,10 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_abort(ctx, s);
 			note_ban(ctx, q, ret);
 		} else {
-			sync_set_commit(ctx, s, req->ring_idx, q->id);
+			/* xe_ctx_rsp() checked the answer lies in the area */
+			sync_set_commit(ctx, s, req->ring_idx, q->id, async ?
+					ctx->rsp_off + req->hdr.rsp_off +
+					offsetof(struct xe_proxy_ccmd_exec_rsp, ret) : 0);
 		}
 	}
 	free(s);

@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <linux/sync_file.h>
 
 #include <drm/drm.h>
 #include <drm/xe_drm.h>
@@ -193,6 +196,20 @@ void xe_host_job_put(struct xe_host_job *job)
 	free(job);
 }
 
+/*
+ * The error the job's fence signalled with: sync_file_ioctl_fence_info()
+ * reports dma_fence_get_status(), negative for a fence xe failed
+ * (xe_guc_submit.c guc_exec_queue_timedout_job(): -ETIME for the job that
+ * hung, -EIO after an engine reset, -ECANCELED for the jobs behind it).
+ */
+static void job_read_error(struct xe_host_job *job)
+{
+	struct sync_file_info info = { 0 };
+
+	if (!ioctl(job->fd, SYNC_IOC_FILE_INFO, &info) && info.status < 0)
+		job->error = info.status;
+}
+
 bool xe_host_job_done(struct xe_host_job *job)
 {
 	struct pollfd p = { .fd = job->fd, .events = POLLIN };
@@ -203,13 +220,16 @@ bool xe_host_job_done(struct xe_host_job *job)
 		return true;
 	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLERR)))
 		return false;
+	job_read_error(job);
 	job_close_fd(job);
 	return true;
 }
 
 /*
  * A finished exec job: if it hung or faulted, the driver has banned its
- * queue. Ask once, and publish the ban before the guest sees the fence.
+ * queue. Ask once, and publish the ban before the guest sees the fence;
+ * the fence's error goes into the answer of an exec the guest did not
+ * wait for, which the guest reads when that fence signals.
  */
 static void job_check_ban(struct xe_host_ctx *ctx, struct xe_host_job *job)
 {
@@ -218,6 +238,15 @@ static void job_check_ban(struct xe_host_ctx *ctx, struct xe_host_job *job)
 	};
 	struct xe_host_queue *q;
 
+	/*
+	 * The async exec's answer slot: the guest reads it with the fence.
+	 * Bounded again: the guest may have replaced its shared page since.
+	 */
+	if (job->rsp_off && job->error && ctx->shmem &&
+	    job->rsp_off + sizeof(uint32_t) <= ctx->shmem_size)
+		__atomic_store_n((uint32_t *)((char *)ctx->shmem + job->rsp_off),
+				 (uint32_t)-job->error, __ATOMIC_RELAXED);
+	job->rsp_off = 0;
 	if (!job->queue_id)
 		return;
 	q = xe_map_get(&ctx->queues, job->queue_id);

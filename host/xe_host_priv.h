@@ -63,6 +63,13 @@ struct xe_ufence;
  * @ring_seqno: its place on its ring (xe_ring.seqno when it was added)
  * @charged: a job of no work (xe_host_job_signalled()), charged to
  *	XE_LIMIT_FENCES by itself
+ * @error: the error its fence signalled with (the sync_file's status:
+ *	-ETIME for a job xe's TDR timed out, -ECANCELED for one behind it,
+ *	-EIO after an engine reset), 0 if none or not known yet
+ * @rsp_off: for the exec of a submission the guest did not wait for
+ *	(XE_PROXY_EXEC_FLAG_ASYNC): where in the response area its ret
+ *	lies, rewritten with @error before its guest fence is reported;
+ *	0 for none
  */
 struct xe_host_job {
 	int refs;
@@ -73,6 +80,8 @@ struct xe_host_job {
 	uint32_t queue_id;
 	uint64_t ring_seqno;
 	bool charged;
+	int error;
+	size_t rsp_off;
 };
 
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
