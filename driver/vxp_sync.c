@@ -67,8 +67,9 @@ static int vxp_syncs_depend(struct vxp_context *ctx, struct vxp_syncs *s,
 	own = vxp_fence_of_ctx(fence, ctx);
 	if (own && own->host_id && vxp_fence_sent(own) &&
 	    s->num_pinned < VXP_MAX_WIRE_WAITS) {
+		/* it signalled meanwhile: done, whatever its error */
 		if (!vxp_fence_pin_host_id(own))
-			return fence->error < 0 ? fence->error : 0;
+			return 0;
 		dma_fence_get(fence);
 		s->pinned[s->num_pinned++] = own;
 		s->wire[s->num_wire++] = (struct xe_proxy_sync){
@@ -117,9 +118,12 @@ bool vxp_syncs_add_host_wait(struct vxp_syncs *s, struct vxp_fence *f)
  * @s: syncs read by vxp_syncs_parse()
  *
  * For submissions that go out at once: the CPU waits for @s->deps, which
- * are dropped once signalled.
+ * are dropped once signalled. A dependency that signalled with an error
+ * (a job that hung or faulted) is waited for like any other: xe's
+ * scheduler runs a job once its dependencies signalled, whatever their
+ * error (drm_sched_job_dependency()).
  *
- * Return: 0, -ERESTARTSYS if interrupted, or the error a fence carries.
+ * Return: 0, or -ERESTARTSYS if interrupted.
  */
 int vxp_syncs_wait(struct vxp_syncs *s)
 {
@@ -127,9 +131,6 @@ int vxp_syncs_wait(struct vxp_syncs *s)
 
 	while (s->num_deps) {
 		ret = dma_fence_wait(s->deps[s->num_deps - 1], true);
-		if (ret < 0)
-			return ret;
-		ret = s->deps[s->num_deps - 1]->error;
 		if (ret < 0)
 			return ret;
 		dma_fence_put(s->deps[--s->num_deps]);
