@@ -92,11 +92,13 @@ bool xe_host_job_done(struct xe_host_job *job);
  * @next: FIFO link
  * @fence_id: id to report
  * @upto: it signals once every job of the ring up to this seqno is done
+ * @spare: it is &xe_ring.spare, neither allocated nor charged
  */
 struct xe_ring_fence {
 	struct xe_ring_fence *next;
 	uint64_t fence_id;
 	uint64_t upto;
+	bool spare;
 };
 
 /**
@@ -107,6 +109,8 @@ struct xe_ring_fence {
  * @seqno: seqno of the last job added
  * @head: oldest pending fence
  * @tail: newest pending fence
+ * @spare: the fence used when no other can be allocated or charged, so
+ *	that a fence the guest asks for is never lost (xe_host_ctx_fence())
  */
 struct xe_ring {
 	struct xe_host_job **jobs;
@@ -115,6 +119,7 @@ struct xe_ring {
 	uint64_t seqno;
 	struct xe_ring_fence *head;
 	struct xe_ring_fence *tail;
+	struct xe_ring_fence spare;
 };
 
 int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
