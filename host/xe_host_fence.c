@@ -91,7 +91,7 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 		errno = -ret;
 		return NULL;
 	}
-	job = calloc(1, sizeof(*job));
+	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 	if (!job) {
 		close(h.fd);
 		xe_syncobj_destroy(drm_fd, syncobj);
@@ -126,7 +126,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
 		errno = -ret;
 		return NULL;
 	}
-	job = calloc(1, sizeof(*job));
+	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 	if (!job) {
 		xe_limit_release(XE_LIMIT_FENCES, 1);
 		errno = ENOMEM;
@@ -148,7 +148,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
  */
 struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf)
 {
-	struct xe_host_job *job = calloc(1, sizeof(*job));
+	struct xe_host_job *job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 
 	if (!job) {
 		errno = ENOMEM;
@@ -251,7 +251,8 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 	ring_prune(ctx, ring);
 	if (ring->num_jobs == ring->cap_jobs) {
 		uint32_t cap = ring->cap_jobs ? ring->cap_jobs * 2 : 8;
-		struct xe_host_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
+		struct xe_host_job **jobs = xe_fault(XE_FAULT_ALLOC_RING) ? NULL :
+					    realloc(ring->jobs, cap * sizeof(*jobs));
 
 		if (!jobs)
 			return -ENOMEM;
@@ -296,7 +297,7 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 
 	if (ring_idx >= XE_HOST_MAX_RINGS)
 		return -EINVAL;
-	f = calloc(1, sizeof(*f));
+	f = xe_fault_calloc(XE_FAULT_ALLOC_RING, 1, sizeof(*f));
 
 	pthread_mutex_lock(&xe_host.lock);
 	ring = &ctx->rings[ring_idx];
