@@ -20,9 +20,10 @@
  *   fences signal with -ECANCELED, as for a killed queue (sim_exec.c).
  *   Fds the files handed out (dma-bufs, sync files) stay valid; closing a
  *   file still releases what it held.
- * - Recovery is a rebind: a new drm_device. Files opened before the loss
- *   belong to the old one and keep failing with -ENODEV; files opened
- *   after it work on a fresh device. Here: a generation per device.
+ * - Recovery is a rebind: a new drm_device. Files opened before it belong
+ *   to the old one and keep failing with -ENODEV; files opened after it
+ *   work on a fresh device. Here: a generation per device, bumped at the
+ *   rebind (a file of a wedged device keeps -ECANCELED until then).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,7 +65,6 @@ static void lost_update(struct sim_gpu *gpu, bool counts)
 	      (lost_file && !access(lost_file, F_OK));
 	if (now && !gpu->lost) {
 		gpu->lost = true;
-		gpu->generation++;
 		if (sim.debug)
 			sim_log_err(0, __func__, "device %u lost (%s)", gpu->index,
 				    wedged_mode ? "wedged" : "unplugged");
