@@ -268,7 +268,7 @@ static int ccmd_vm_create(struct xe_host_ctx *ctx, const void *cmd)
 	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_VM_CREATE, &c);
 	if (!ret) {
-		vm = calloc(1, sizeof(*vm));
+		vm = xe_fault_calloc(XE_FAULT_ALLOC_VM, 1, sizeof(*vm));
 		ret = vm ? 0 : -ENOMEM;
 		if (vm) {
 			vm->id = c.vm_id;
@@ -1022,7 +1022,7 @@ static int queue_create(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req 
 	}
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c);
 	if (!ret) {
-		q = calloc(1, sizeof(*q));
+		q = xe_fault_calloc(XE_FAULT_ALLOC_QUEUE, 1, sizeof(*q));
 		ret = q ? 0 : -ENOMEM;
 		if (q) {
 			*q = (struct xe_host_queue){ .id = c.exec_queue_id,

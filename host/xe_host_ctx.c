@@ -49,7 +49,7 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 		errno = -fd;
 		return NULL;
 	}
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = xe_fault_calloc(XE_FAULT_ALLOC_CTX, 1, sizeof(*ctx));
 	if (!ctx) {
 		close(fd);
 		xe_limit_release(XE_LIMIT_CONTEXTS, 1);
@@ -179,6 +179,8 @@ void xe_host_orphan_release(uint32_t res_id)
 	} else if (o) {
 		xe_limit_release_bo(o->bytes);
 	}
+	if (o)
+		xe_host_report_idle();
 	free(o);
 	pthread_mutex_unlock(&xe_host.lock);
 }
@@ -353,7 +355,7 @@ struct xe_guest_mem *xe_ctx_guest_mem(struct xe_host_ctx *ctx, uint32_t res_id)
 int xe_ctx_object_create(struct xe_host_ctx *ctx, uint32_t blob_id,
 			 uint32_t handle, uint64_t size, uint16_t cpu_caching)
 {
-	struct xe_object *obj = calloc(1, sizeof(*obj));
+	struct xe_object *obj = xe_fault_calloc(XE_FAULT_ALLOC_BO, 1, sizeof(*obj));
 	int ret;
 
 	if (!obj)
@@ -437,8 +439,7 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
 	if (ret)
 		return ret;
-	map = mmap(NULL, obj->size, PROT_READ | PROT_WRITE, MAP_SHARED, ctx->fd,
-		   (off_t)mo.offset);
+	map = xe_mmap(obj->size, ctx->fd, (off_t)mo.offset);
 	if (map == MAP_FAILED)
 		return -errno;
 	obj->map = map;
@@ -479,7 +480,7 @@ void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 				   ctx->ctx_id, hdr->cmd, off, size, area);
 		return NULL;
 	}
-	rsp = calloc(1, size);
+	rsp = xe_fault_calloc(XE_FAULT_ALLOC_RSP, 1, size);
 	if (!rsp) {
 		xe_log_ratelimited("context %u: no memory for a %zu-byte response",
 				   ctx->ctx_id, size);
@@ -558,7 +559,7 @@ static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 		ret = -errno;
 		goto close_fd;
 	}
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	map = xe_mmap(size, fd, 0);
 	if (map == MAP_FAILED) {
 		ret = -errno;
 		goto close_fd;

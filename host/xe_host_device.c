@@ -285,6 +285,7 @@ int xe_host_init(void *cookie, xe_host_fence_cb fence_cb)
 		goto err;
 	}
 	xe_host.initialised = true;
+	xe_fault_init();
 	xe_log("serving %s (8086:%04x rev %02x), protocol %u, features 0x%llx%s%s",
 	       xe_host.path, xe_host.capset.u.xe.pci_device_id,
 	       xe_host.capset.u.xe.pci_revision_id,

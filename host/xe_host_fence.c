@@ -94,7 +94,7 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 		errno = -ret;
 		return NULL;
 	}
-	job = calloc(1, sizeof(*job));
+	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 	if (!job) {
 		close(h.fd);
 		xe_syncobj_destroy(drm_fd, syncobj);
@@ -129,7 +129,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
 		errno = -ret;
 		return NULL;
 	}
-	job = calloc(1, sizeof(*job));
+	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 	if (!job) {
 		xe_limit_release(XE_LIMIT_FENCES, 1);
 		errno = ENOMEM;
@@ -151,7 +151,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
  */
 struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf)
 {
-	struct xe_host_job *job = calloc(1, sizeof(*job));
+	struct xe_host_job *job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
 
 	if (!job) {
 		errno = ENOMEM;
@@ -280,7 +280,8 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 	ring_prune(ctx, ring);
 	if (ring->num_jobs == ring->cap_jobs) {
 		uint32_t cap = ring->cap_jobs ? ring->cap_jobs * 2 : 8;
-		struct xe_host_job **jobs = realloc(ring->jobs, cap * sizeof(*jobs));
+		struct xe_host_job **jobs = xe_fault(XE_FAULT_ALLOC_RING) ? NULL :
+					    realloc(ring->jobs, cap * sizeof(*jobs));
 
 		if (!jobs)
 			return -ENOMEM;
@@ -294,6 +295,8 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 
 static void ring_fence_free(struct xe_ring_fence *f)
 {
+	if (f->spare)
+		return;
 	free(f);
 	xe_limit_release(XE_LIMIT_FENCES, 1);
 }
@@ -320,23 +323,38 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 {
 	struct xe_ring_fence *f;
 	struct xe_ring *ring;
-	int ret;
 
 	if (ring_idx >= XE_HOST_MAX_RINGS)
 		return -EINVAL;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	f->fence_id = fence_id;
+	f = xe_fault_calloc(XE_FAULT_ALLOC_RING, 1, sizeof(*f));
 
 	pthread_mutex_lock(&xe_host.lock);
-	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
-	if (ret) {
-		pthread_mutex_unlock(&xe_host.lock);
-		free(f);
-		return ret;
-	}
 	ring = &ctx->rings[ring_idx];
+	if (f && xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id)) {
+		free(f);
+		f = NULL;
+	}
+	/*
+	 * QEMU does not look at what this returns: a fence not taken here
+	 * would never signal, and its command never complete. The guest's
+	 * fences are mergeable (a later id on a ring completes the earlier
+	 * ones), so without memory or over the limit the newest pending
+	 * fence takes this id and waits for this work too; with none
+	 * pending, the ring's spare is free.
+	 */
+	if (!f && ring->tail) {
+		ring->tail->fence_id = fence_id;
+		ring->tail->upto = ring->seqno;
+		pthread_mutex_unlock(&xe_host.lock);
+		xe_log_ratelimited("context %u: ring %u fence %llu merged into the one before (no memory or over the fence limit)",
+				   ctx->ctx_id, ring_idx, (unsigned long long)fence_id);
+		return 0;
+	}
+	if (!f) {
+		f = &ring->spare;
+		*f = (struct xe_ring_fence){ .spare = true };
+	}
+	f->fence_id = fence_id;
 	f->upto = ring->seqno;
 	if (ring->tail)
 		ring->tail->next = f;

@@ -50,7 +50,7 @@ static int import_revive(struct xe_host_ctx *ctx, struct xe_object *obj,
 static int import_new(struct xe_host_ctx *ctx, uint32_t res_id,
 		      uint32_t handle, uint64_t size)
 {
-	struct xe_object *obj = calloc(1, sizeof(*obj));
+	struct xe_object *obj = xe_fault_calloc(XE_FAULT_ALLOC_BO, 1, sizeof(*obj));
 	int ret;
 
 	if (!obj)

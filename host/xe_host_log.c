@@ -77,6 +77,11 @@ int xe_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret, tries = 0;
 
+	if (xe_fault_armed) {
+		ret = xe_fault_ioctl(request);
+		if (ret)
+			return ret;
+	}
 	do {
 		ret = ioctl(fd, request, arg);
 	} while (ret == -1 && errno == EINTR && ++tries < XE_IOCTL_EINTR_RETRIES);

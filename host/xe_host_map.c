@@ -48,7 +48,7 @@ static int xe_map_grow(struct xe_map *m)
 		return 0;
 	if (m->count * 4 < m->cap)	/* mostly tombstones: rehash in place */
 		cap = m->cap;
-	m->slots = calloc(cap, sizeof(*m->slots));
+	m->slots = xe_fault_calloc(XE_FAULT_ALLOC_MAP, cap, sizeof(*m->slots));
 	if (!m->slots) {
 		*m = old;
 		return -ENOMEM;

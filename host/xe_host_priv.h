@@ -101,11 +101,13 @@ bool xe_host_job_done(struct xe_host_job *job);
  * @next: FIFO link
  * @fence_id: id to report
  * @upto: it signals once every job of the ring up to this seqno is done
+ * @spare: it is &xe_ring.spare, neither allocated nor charged
  */
 struct xe_ring_fence {
 	struct xe_ring_fence *next;
 	uint64_t fence_id;
 	uint64_t upto;
+	bool spare;
 };
 
 /**
@@ -116,6 +118,8 @@ struct xe_ring_fence {
  * @seqno: seqno of the last job added
  * @head: oldest pending fence
  * @tail: newest pending fence
+ * @spare: the fence used when no other can be allocated or charged, so
+ *	that a fence the guest asks for is never lost (xe_host_ctx_fence())
  */
 struct xe_ring {
 	struct xe_host_job **jobs;
@@ -124,6 +128,7 @@ struct xe_ring {
 	uint64_t seqno;
 	struct xe_ring_fence *head;
 	struct xe_ring_fence *tail;
+	struct xe_ring_fence spare;
 };
 
 int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
@@ -472,6 +477,7 @@ void xe_reaper_stop(void);
  * @reap_stop: the reaper thread finishes the queue and exits
  * @reaper: the reaper thread
  * @reaper_running: @reaper was started
+ * @reap_busy: the reaper is running a destruction it took off the queue
  * @mappings: blob mappings this library made (unsorted; max_end unused)
  * @num_mappings: entries in @mappings
  * @cap_mappings: entries allocated
@@ -503,6 +509,7 @@ struct xe_host {
 	bool reap_stop;
 	pthread_t reaper;
 	bool reaper_running;
+	bool reap_busy;
 	struct xe_span *mappings;
 	uint32_t num_mappings;
 	uint32_t cap_mappings;
@@ -516,6 +523,63 @@ extern struct xe_host xe_host;
 void xe_host_wake(void);
 int xe_host_open_node(void);
 void *xe_fence_thread(void *arg);
+
+/* --- fault injection for tests (xe_host_fault.c) --- */
+
+/**
+ * enum xe_fault_site - where XE_PROXY_FAULT can fail a call
+ *
+ * The host xe, syncobj and PRIME ioctls (by request), mmap(), and the
+ * allocations of the host's own tables. Names in xe_host_fault.c.
+ */
+enum xe_fault_site {
+	XE_FAULT_DEVICE_QUERY,
+	XE_FAULT_GEM_CREATE,
+	XE_FAULT_MMAP_OFFSET,
+	XE_FAULT_VM_CREATE,
+	XE_FAULT_VM_DESTROY,
+	XE_FAULT_VM_BIND,
+	XE_FAULT_EXEC_QUEUE_CREATE,
+	XE_FAULT_EXEC_QUEUE_DESTROY,
+	XE_FAULT_EXEC_QUEUE_GET_PROPERTY,
+	XE_FAULT_EXEC,
+	XE_FAULT_MADVISE,
+	XE_FAULT_SYNCOBJ_CREATE,
+	XE_FAULT_SYNCOBJ_EXPORT,
+	XE_FAULT_PRIME_EXPORT,
+	XE_FAULT_PRIME_IMPORT,
+	XE_FAULT_MMAP,
+	XE_FAULT_ALLOC_CTX,
+	XE_FAULT_ALLOC_BO,
+	XE_FAULT_ALLOC_VM,
+	XE_FAULT_ALLOC_QUEUE,
+	XE_FAULT_ALLOC_JOB,
+	XE_FAULT_ALLOC_MAP,
+	XE_FAULT_ALLOC_RING,
+	XE_FAULT_ALLOC_RSP,
+	XE_FAULT_ALLOC_UFENCE,
+	XE_FAULT_COUNT
+};
+
+extern bool xe_fault_armed;
+void xe_fault_init(void);
+bool xe_fault_hit(enum xe_fault_site site);
+int xe_fault_ioctl(unsigned long request);
+void xe_host_report_idle(void);
+
+/* One predictable branch when XE_PROXY_FAULT is unset. */
+static inline bool xe_fault(enum xe_fault_site site)
+{
+	return __builtin_expect(__atomic_load_n(&xe_fault_armed, __ATOMIC_RELAXED), 0) &&
+	       xe_fault_hit(site);
+}
+
+/* calloc() that the site's fault fails (errno set, NULL) */
+#define xe_fault_calloc(site, n, size) \
+	(xe_fault(site) ? NULL : calloc((n), (size)))
+
+#include <sys/types.h>
+void *xe_mmap(size_t len, int fd, off_t offset);
 
 /* --- logging (xe_host_log.c) --- */
 void xe_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

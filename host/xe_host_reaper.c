@@ -65,15 +65,19 @@ void *xe_reaper_thread(void *arg)
 		xe_host.reap_head = r->next;
 		if (!xe_host.reap_head)
 			xe_host.reap_tail = NULL;
+		xe_host.reap_busy = true;
 		pthread_mutex_unlock(&xe_host.reap_lock);
 
 		reap_one(r);
 		pthread_mutex_lock(&xe_host.lock);
 		xe_limit_release(r->vm_id ? XE_LIMIT_VMS : XE_LIMIT_CONTEXTS, 1);
+		if (!r->vm_id)
+			xe_host_report_idle();
 		pthread_mutex_unlock(&xe_host.lock);
 		free(r);
 
 		pthread_mutex_lock(&xe_host.reap_lock);
+		xe_host.reap_busy = false;
 	}
 	pthread_mutex_unlock(&xe_host.reap_lock);
 	return NULL;

@@ -138,7 +138,7 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
 	if (ret)
 		goto fail;
-	uf = calloc(1, sizeof(*uf));
+	uf = xe_fault_calloc(XE_FAULT_ALLOC_UFENCE, 1, sizeof(*uf));
 	if (!uf) {
 		ret = -ENOMEM;
 		goto release;
@@ -156,8 +156,8 @@ struct xe_ufence *xe_ufence_create(struct xe_host_ctx *ctx, struct xe_object *ob
 		if (ret)
 			goto free_uf;
 		/* One page of our own: it holds the BO until the write. */
-		uf->page = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, ctx->fd,
-				(off_t)(mo.offset + (offset & ~(page - 1))));
+		uf->page = xe_mmap(page, ctx->fd,
+				   (off_t)(mo.offset + (offset & ~(page - 1))));
 		if (uf->page == MAP_FAILED) {
 			ret = -errno;
 			goto free_uf;

@@ -734,6 +734,42 @@ static bool case_fence_fds_bounded(void)
 	return ok && n <= fds0 && still_works(&e.t);
 }
 
+/*
+ * QEMU ignores what virgl_renderer_context_create_fence() returns: a ring
+ * fence the host cannot allocate or charge must still signal, after the
+ * work before it, or the guest's command never completes. Over the fence
+ * limit (and, the same path, without memory: XE_PROXY_FAULT=alloc_ring)
+ * the host merges it into the pending fence before it.
+ */
+static bool case_ring_fence_over_limit_signals(void)
+{
+	uint64_t first, last = 0;
+	uint32_t i, ret;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_FENCES", "8", 1);
+	ok = env_open(&e);
+	write_spinner(&e);
+	ret = exec_at(&e, SPIN_OFF, 0);
+	first = e.t.next_fence + 1;
+	for (i = 0; ok && !ret && i < 32; i++) {
+		last = ++e.t.next_fence;
+		ok = virgl_renderer_context_create_fence(e.t.id, 0, 5, last) == 0;
+	}
+	ktap_diag("spinner exec: %u; fences %llu..%llu on ring 5 taken: %s", ret,
+		  (unsigned long long)first, (unsigned long long)last, ok ? "yes" : "no");
+	/* none has signalled while the spinner runs */
+	virgl_renderer_poll();
+	pthread_mutex_lock(&fence_lock);
+	ok = ok && !ret && fence_seen[e.t.id][5] < first;
+	pthread_mutex_unlock(&fence_lock);
+	release_spinner(&e);
+	ok = ok && fence_wait(e.t.id, 5, last);
+	ktap_diag("the last fence signalled after the spinner: %s", ok ? "yes" : "no");
+	return ok && still_works(&e.t);
+}
+
 /* --- 8: contexts, VMs, queues and mappings are bounded per guest --------- */
 
 static bool case_contexts_bounded(void)
@@ -1439,6 +1475,7 @@ static const struct {
 	{ "mem_charged_while_ufence_pending", case_mem_charged_while_ufence_pending },
 	{ "mem_limit_per_guest", case_mem_limit_per_guest },
 	{ "fence_fds_bounded", case_fence_fds_bounded },
+	{ "ring_fence_over_limit_signals", case_ring_fence_over_limit_signals },
 	{ "contexts_bounded", case_contexts_bounded },
 	{ "vms_queues_bounded", case_vms_queues_bounded },
 	{ "mappings_bounded", case_mappings_bounded },

@@ -92,6 +92,27 @@ KT_CASE(xe_dev, bo_write_unmap_remap_read)
 	KT_ASSERT_EQ(last, 0x5a5a5a5a);
 }
 
+/*
+ * A BO private to a VM has no dma-buf (xe_gem_prime_export: EPERM), but
+ * its file maps it as any other (xe_bo.c).
+ */
+KT_CASE(xe_dev, bo_vm_private_write_read)
+{
+	struct drm_xe_gem_create c = { .size = BO_SIZE, .placement = f->placement,
+		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB, .vm_id = xe_vm(f->fd, 0) };
+	uint32_t *p;
+
+	KT_ASSERT_OK(xioctl(f->fd, DRM_IOCTL_XE_GEM_CREATE, &c));
+	p = xe_bo_map(f->fd, c.handle, BO_SIZE);
+	p[0] = 0x600dcafe;
+	p[BO_SIZE / 4 - 1] = 0x5a5a5a5a;
+	munmap(p, BO_SIZE);
+	p = xe_bo_map(f->fd, c.handle, BO_SIZE);
+	KT_ASSERT_EQ(p[0], 0x600dcafe);
+	KT_ASSERT_EQ(p[BO_SIZE / 4 - 1], 0x5a5a5a5a);
+	munmap(p, BO_SIZE);
+}
+
 KT_CASE(xe_dev, gem_close)
 {
 	KT_ASSERT_OK(xe_gem_close(f->fd, xe_bo(f->fd, f->placement, BO_SIZE)));

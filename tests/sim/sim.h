@@ -221,6 +221,7 @@ struct sim_file {
 	struct sim_idr queues;
 	struct sim_idr syncobjs;
 	uint32_t trace_id;	/* numbers this process's files in XE_SIM_TRACE */
+	uint32_t generation;	/* its device's at open (sim_lost.c) */
 };
 
 /* Device identity, selected with XE_SIM_DEVICE (sim_device.c). */
@@ -263,6 +264,9 @@ struct sim_gpu {
 	/* discrete parts (sim_vram.c): VRAM0 and its CPU-visible (BAR) part */
 	uint64_t vram_size, vram_visible_size;
 	uint64_t vram_used, vram_visible_used;
+	/* sim_lost.c: unplugged or wedged now; bumped at loss and rebind */
+	bool lost;
+	uint32_t generation;
 };
 
 #define SIM_MAX_GPUS	4
@@ -421,6 +425,10 @@ int sim_ioctl_wait_user_fence(struct sim_file *f, void *data);
 void sim_queue_put(struct sim_exec_queue *q);
 void sim_file_release_queues(struct sim_file *f);
 void sim_vm_kill(struct sim_vm *vm);
+void sim_exec_cancel_gpu(struct sim_gpu *gpu);
+/* sim_lost.c */
+int sim_lost_ioctl(struct sim_file *f);
+int sim_lost_open(struct sim_gpu *gpu);
 /* A VM_BIND's ops, applied to the page tables when its job runs. */
 struct sim_bind_work {
 	struct sim_vm *vm;

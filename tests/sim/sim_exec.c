@@ -190,6 +190,25 @@ void sim_vm_kill(struct sim_vm *vm)
 	pthread_cond_broadcast(&sim.cond);
 }
 
+/*
+ * The device is lost (sim_lost.c): no queued job will run. Each is
+ * cancelled (-ECANCELED), bind jobs too: there are no page tables left to
+ * keep.
+ */
+void sim_exec_cancel_gpu(struct sim_gpu *gpu)
+{
+	struct sim_list *pos, *n;
+
+	sim_list_for_each_safe(pos, n, &active_queues) {
+		struct queue_priv *p = sim_container_of(pos, struct queue_priv, active);
+		struct sim_exec_queue *q = (struct sim_exec_queue *)p - 1;
+
+		if (q->gpu == gpu && !sim_list_empty(&q->jobs))
+			queue_ban(q, -ECANCELED);
+	}
+	pthread_cond_broadcast(&sim.cond);
+}
+
 static void job_complete(struct sim_job *j)
 {
 	struct sim_vm *vm = j->q->vm;

@@ -150,6 +150,29 @@ __attribute__((constructor)) static void sim_init(void)
 	pthread_atfork(sim_atfork_prepare, sim_atfork_parent, sim_atfork_child);
 }
 
+/*
+ * XE_SIM_LOG_COUNTS=1: at exit, what the process still holds of the
+ * simulated driver, the kernel-side view of a leak in the program under
+ * test (QEMU and the host library): open files, dma-bufs, sync files and
+ * syncobj fds, and live BOs.
+ */
+__attribute__((destructor)) static void sim_report_at_exit(void)
+{
+	const char *env = getenv("XE_SIM_LOG_COUNTS");
+	unsigned int n[SIM_FD_DMABUF + 1] = { 0 };
+
+	if (!env || strcmp(env, "1"))
+		return;
+	pthread_mutex_lock(&sim.lock);
+	for (int fd = 0; fd < num_fds; fd++)
+		if (fds[fd].type <= SIM_FD_DMABUF)
+			n[fds[fd].type]++;
+	fprintf(stderr, "xe-sim: counts at exit: files %u, dma-bufs %u, sync files %u, syncobj fds %u, BOs %u\n",
+		n[SIM_FD_DEVICE], n[SIM_FD_DMABUF], n[SIM_FD_SYNC_FILE],
+		n[SIM_FD_SYNCOBJ], sim.num_bos);
+	pthread_mutex_unlock(&sim.lock);
+}
+
 static int path_index_exact(const char *path)
 {
 	for (int i = 0; i < num_paths; i++)
@@ -345,8 +368,10 @@ static int open_device(struct sim_gpu *gpu, uint32_t minor, int flags)
 	if (fd < 0)
 		return -1;
 	pthread_mutex_lock(&sim.lock);
-	f = sim_file_new(gpu, minor);
-	err = f ? sim_fd_install(fd, SIM_FD_DEVICE, f) : -ENOMEM;
+	err = sim_lost_open(gpu);
+	f = err ? NULL : sim_file_new(gpu, minor);
+	if (!err)
+		err = f ? sim_fd_install(fd, SIM_FD_DEVICE, f) : -ENOMEM;
 	pthread_mutex_unlock(&sim.lock);
 	if (err) {
 		free(f);
@@ -517,7 +542,11 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	}
 	f->refcount++;
 	sim_gpu_enter(f->gpu);
-	err = sim_ioctl(f, req, arg);
+	err = sim_lost_ioctl(f);
+	if (err)
+		sim_trace_ioctl(f, req, arg, err);
+	else
+		err = sim_ioctl(f, req, arg);
 	sim_file_put(f);
 	pthread_mutex_unlock(&sim.lock);
 	if (err) {

@@ -26,6 +26,7 @@ struct sim_file *sim_file_new(struct sim_gpu *gpu, uint32_t minor)
 		f->gpu = gpu;
 		f->minor = minor;
 		f->trace_id = ++sim.num_files;
+		f->generation = gpu->generation;
 	}
 	return f;
 }
