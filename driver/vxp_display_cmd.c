@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_rect.h>
 
 #include "vxp_display_cmd.h"
@@ -198,6 +199,38 @@ int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
 		.r = vxp_rect(rect),
 		.scanout_id = cpu_to_le32(scanout),
 		.resource_id = cpu_to_le32(res_id),
+	};
+
+	return vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+}
+
+/**
+ * vxp_cmd_set_scanout_blob() - SET_SCANOUT_BLOB: show a blob resource
+ * @vxp: the device
+ * @scanout: the head
+ * @res_id: the blob resource
+ * @fb: the framebuffer it holds (XRGB8888, one plane)
+ * @rect: the part of the framebuffer shown
+ *
+ * Queued without waiting, like vxp_cmd_set_scanout().
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,
+			     const struct drm_framebuffer *fb,
+			     const struct drm_rect *rect)
+{
+	struct virtio_gpu_set_scanout_blob req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SET_SCANOUT_BLOB),
+		.r = vxp_rect(rect),
+		.scanout_id = cpu_to_le32(scanout),
+		.resource_id = cpu_to_le32(res_id),
+		.width = cpu_to_le32(fb->width),
+		.height = cpu_to_le32(fb->height),
+		/* DRM_FORMAT_XRGB8888 in little-endian memory is B, G, R, X. */
+		.format = cpu_to_le32(VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM),
+		.strides[0] = cpu_to_le32(fb->pitches[0]),
+		.offsets[0] = cpu_to_le32(fb->offsets[0]),
 	};
 
 	return vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));

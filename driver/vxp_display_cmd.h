@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct drm_framebuffer;
 struct drm_rect;
 struct sg_table;
 struct virtio_gpu_resp_display_info;
@@ -26,6 +27,9 @@ int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 				const struct drm_rect *rect, u64 offset);
 int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
 			const struct drm_rect *rect);
+int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,
+			     const struct drm_framebuffer *fb,
+			     const struct drm_rect *rect);
 int vxp_cmd_resource_flush(struct vxp_device *vxp, u32 res_id,
 			   const struct drm_rect *rect);
 

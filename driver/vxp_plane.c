@@ -7,8 +7,11 @@
  * or the source changed) is merged into one rectangle, copied into the
  * host's resource (TRANSFER_TO_HOST_2D) and flushed to the head
  * (RESOURCE_FLUSH). SET_SCANOUT is only sent when the head shows another
- * resource or another part of it. Host commands run inside
- * drm_dev_enter(): once the device is unplugged the host is not asked.
+ * resource or another part of it. An xe BO's framebuffer (vxp_fb.c) is
+ * either shown as it is (SET_SCANOUT_BLOB, then only flushes) or copied by
+ * the host from the BO into its 2D resource, the same commands as a dumb
+ * buffer's. Host commands run inside drm_dev_enter(): once the device is
+ * unplugged the host is not asked.
  */
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -24,6 +27,7 @@
 #include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_dumb.h"
+#include "vxp_fb.h"
 #include "vxp_kms.h"
 
 /* DRM_FORMAT_XRGB8888 is the format of the dumb buffers' 2D resources. */
@@ -52,17 +56,14 @@ static int vxp_plane_atomic_check(struct drm_plane *plane,
 						   false, true);
 }
 
-static void vxp_plane_show(struct vxp_device *vxp, struct vxp_output *out,
-			   struct drm_plane_state *old,
-			   struct drm_plane_state *new)
+static void vxp_plane_show_dumb(struct vxp_device *vxp, struct vxp_output *out,
+				struct drm_plane_state *old,
+				struct drm_plane_state *new,
+				struct vxp_dumb *dumb)
 {
-	struct vxp_dumb *dumb = vxp_dumb_from_gem(new->fb->obj[0]);
 	struct drm_rect src, damage;
 	bool moved;
 
-	/* fb_create takes nothing else. */
-	if (WARN_ON_ONCE(!dumb))
-		return;
 	src = drm_plane_state_src(new);
 	drm_rect_fp_to_int(&src, &src);
 	moved = out->scanout_res != dumb->res_id ||
@@ -82,6 +83,42 @@ static void vxp_plane_show(struct vxp_device *vxp, struct vxp_output *out,
 	vxp_cmd_resource_flush(vxp, dumb->res_id, &damage);
 }
 
+/*
+ * An xe BO's framebuffer (vxp_fb.c): the head shows the BO's resource
+ * itself, or a 2D resource the host fills from the BO on each transfer
+ * (whose offset the host computes from its link, so 0 here).
+ */
+static void vxp_plane_show_bo(struct vxp_device *vxp, struct vxp_output *out,
+			      struct drm_plane_state *old,
+			      struct drm_plane_state *new, struct vxp_fb *fb)
+{
+	struct drm_rect src, damage;
+	bool damaged, moved;
+
+	src = drm_plane_state_src(new);
+	drm_rect_fp_to_int(&src, &src);
+	/* two framebuffers may share a BO at other offsets */
+	moved = out->scanout_res != fb->res_id || old->fb != new->fb ||
+		!drm_rect_equals(&old->src, &new->src);
+	damaged = drm_atomic_helper_damage_merged(old, new, &damage);
+	if (!damaged && !moved)
+		return;
+	if (damaged && fb->res_2d)
+		vxp_cmd_transfer_to_host_2d(vxp, fb->res_2d, &damage, 0);
+	if (moved) {
+		if (fb->res_2d)
+			vxp_cmd_set_scanout(vxp, out->index, fb->res_2d, &src);
+		else
+			vxp_cmd_set_scanout_blob(vxp, out->index, fb->res_id,
+						 &fb->base, &src);
+		out->scanout_res = fb->res_id;
+		/* a moved head shows all of it; a copy needs only the damage */
+		if (!fb->res_2d || !damaged)
+			damage = src;
+	}
+	vxp_cmd_resource_flush(vxp, fb->res_id, &damage);
+}
+
 static void vxp_plane_atomic_update(struct drm_plane *plane,
 				    struct vxp_atomic_state *state)
 {
@@ -95,7 +132,13 @@ static void vxp_plane_atomic_update(struct drm_plane *plane,
 	if (!drm_dev_enter(plane->dev, &idx))
 		return;
 	if (new->fb && new->visible) {
-		vxp_plane_show(vxp, out, old, new);
+		struct vxp_dumb *dumb = vxp_dumb_from_gem(new->fb->obj[0]);
+		struct vxp_fb *fb = vxp_fb_from_drm(new->fb);
+
+		if (fb)
+			vxp_plane_show_bo(vxp, out, old, new, fb);
+		else if (!WARN_ON_ONCE(!dumb))	/* fb_create takes nothing else */
+			vxp_plane_show_dumb(vxp, out, old, new, dumb);
 	} else if (out->scanout_res) {
 		vxp_cmd_set_scanout(vxp, out->index, 0, &none);
 		out->scanout_res = 0;
