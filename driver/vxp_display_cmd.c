@@ -181,6 +181,30 @@ int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 }
 
 /**
+ * vxp_cmd_transfer_to_host_2d_sync() - TRANSFER_TO_HOST_2D, waited for
+ * @vxp: the device
+ * @res_id: the resource
+ * @rect: the rectangle, from the start of the backing
+ *
+ * For the cursor, whose UPDATE_CURSOR goes on another queue.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,
+				     const struct drm_rect *rect)
+{
+	struct virtio_gpu_transfer_to_host_2d req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D),
+		.r = vxp_rect(rect),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	return vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			    VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
  * vxp_cmd_set_scanout() - SET_SCANOUT: show a resource on a head
  * @vxp: the device
  * @scanout: the head

@@ -25,6 +25,8 @@ int vxp_cmd_attach_backing(struct vxp_device *vxp, u32 res_id,
 void vxp_cmd_resource_unref_sync(struct vxp_device *vxp, u32 res_id);
 int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 				const struct drm_rect *rect, u64 offset);
+int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,
+				     const struct drm_rect *rect);
 int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
 			const struct drm_rect *rect);
 int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,

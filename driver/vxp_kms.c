@@ -153,10 +153,12 @@ static int vxp_output_init(struct vxp_device *vxp, struct vxp_output *out,
 
 	out->index = index;
 	ret = vxp_plane_init(vxp, out);
+	if (!ret)
+		ret = vxp_cursor_plane_init(vxp, out);
 	if (ret)
 		return ret;
-	ret = drm_crtc_init_with_planes(drm, &out->crtc, &out->primary, NULL,
-					&vxp_crtc_funcs, NULL);
+	ret = drm_crtc_init_with_planes(drm, &out->crtc, &out->primary,
+					&out->cursor, &vxp_crtc_funcs, NULL);
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&out->crtc, &vxp_crtc_helper_funcs);
@@ -338,11 +340,13 @@ static struct drm_framebuffer *vxp_kms_fb_create(struct drm_device *drm,
 	if (!dumb)
 		return ERR_PTR(-ENOENT);
 	/*
-	 * A dumb buffer has a 2D resource of its size to show. The
+	 * A dumb buffer has a 2D resource of its size to show (ARGB8888
+	 * for the cursor, whose alpha the host keeps). The
 	 * framebuffer must fit the resource: the core checks it against the
 	 * object's size, which page alignment can make a few lines taller.
 	 */
-	if (VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888) ||
+	if (VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888 &&
+			  cmd->pixel_format != DRM_FORMAT_ARGB8888) ||
 	    VXP_IOCTL_DBG(drm, cmd->offsets[0] || cmd->pitches[0] != dumb->pitch) ||
 	    VXP_IOCTL_DBG(drm, cmd->height > dumb->height))
 		fb = ERR_PTR(-EINVAL);
@@ -426,6 +430,8 @@ int vxp_kms_init(struct vxp_device *vxp)
 	drm->mode_config.max_width = 16384;
 	drm->mode_config.max_height = 16384;
 	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.cursor_width = 64;
+	drm->mode_config.cursor_height = 64;
 	drm->mode_config.funcs = &vxp_mode_config_funcs;
 
 	for (i = 0; i < kms->num_outputs; i++) {

@@ -22,6 +22,7 @@
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_rect.h>
+#include <uapi/linux/virtio_gpu.h>
 
 #include "vxp_display_cmd.h"
 #include "vxp_drm.h"
@@ -29,6 +30,7 @@
 #include "vxp_dumb.h"
 #include "vxp_fb.h"
 #include "vxp_kms.h"
+#include "vxp_vq.h"
 
 /* DRM_FORMAT_XRGB8888 is the format of the dumb buffers' 2D resources. */
 static const u32 vxp_primary_formats[] = {
@@ -159,6 +161,113 @@ static const struct drm_plane_funcs vxp_plane_funcs = {
 	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
 	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
 };
+
+/* The cursor: a 64x64 ARGB8888 dumb buffer, the size QEMU's cursor is. */
+#define VXP_CURSOR_SIZE	64
+
+static const u32 vxp_cursor_formats[] = {
+	DRM_FORMAT_ARGB8888,
+};
+
+static struct vxp_output *cursor_to_output(struct drm_plane *plane)
+{
+	return container_of(plane, struct vxp_output, cursor);
+}
+
+static int vxp_cursor_atomic_check(struct drm_plane *plane,
+				   struct vxp_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state;
+	int ret;
+
+	if (!new->crtc)
+		return 0;
+	crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
+						  DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING,
+						  true, true);
+	if (ret || !new->fb)
+		return ret;
+	/* the host copies it from its 2D resource, whole */
+	if (VXP_IOCTL_DBG(plane->dev, !vxp_dumb_from_gem(new->fb->obj[0])) ||
+	    VXP_IOCTL_DBG(plane->dev, new->fb->width != VXP_CURSOR_SIZE ||
+			  new->fb->height != VXP_CURSOR_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A new image goes to the host's resource first, waited for: the cursor
+ * queue is not ordered with the control queue. A move alone is one
+ * MOVE_CURSOR.
+ */
+static void vxp_cursor_atomic_update(struct drm_plane *plane,
+				     struct vxp_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state, plane);
+	struct vxp_output *out = cursor_to_output(plane);
+	struct vxp_device *vxp = to_vxp(plane->dev);
+	struct virtio_gpu_update_cursor cmd = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_UPDATE_CURSOR),
+		.pos.scanout_id = cpu_to_le32(out->index),
+	};
+	struct drm_rect all = DRM_RECT_INIT(0, 0, VXP_CURSOR_SIZE, VXP_CURSOR_SIZE);
+	struct vxp_dumb *dumb = NULL;
+	int idx;
+
+	if (!drm_dev_enter(plane->dev, &idx))
+		return;
+	if (new->fb && new->visible)
+		dumb = vxp_dumb_from_gem(new->fb->obj[0]);
+	if (dumb) {
+		/* negative positions wrap, as virtio_gpu sends them */
+		cmd.pos.x = cpu_to_le32(new->crtc_x);
+		cmd.pos.y = cpu_to_le32(new->crtc_y);
+		if (old->fb == new->fb && old->visible) {
+			cmd.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_MOVE_CURSOR);
+		} else {
+			vxp_cmd_transfer_to_host_2d_sync(vxp, dumb->res_id, &all);
+			cmd.resource_id = cpu_to_le32(dumb->res_id);
+			cmd.hot_x = cpu_to_le32(new->hotspot_x);
+			cmd.hot_y = cpu_to_le32(new->hotspot_y);
+		}
+	}
+	/* with no resource, UPDATE_CURSOR hides the cursor */
+	vxp_cursor_cmd(vxp, &cmd);
+	drm_dev_exit(idx);
+}
+
+static const struct drm_plane_helper_funcs vxp_cursor_helper_funcs = {
+	.atomic_check = vxp_cursor_atomic_check,
+	.atomic_update = vxp_cursor_atomic_update,
+};
+
+/**
+ * vxp_cursor_plane_init() - create the cursor plane of an output
+ * @vxp: the device
+ * @out: the output
+ *
+ * Freed with the mode config, as the primary plane.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_cursor_plane_init(struct vxp_device *vxp, struct vxp_output *out)
+{
+	int ret;
+
+	ret = drm_universal_plane_init(vxp->drm, &out->cursor, 0,
+				       &vxp_plane_funcs, vxp_cursor_formats,
+				       ARRAY_SIZE(vxp_cursor_formats),
+				       vxp_primary_modifiers,
+				       DRM_PLANE_TYPE_CURSOR, NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->cursor, &vxp_cursor_helper_funcs);
+	return 0;
+}
 
 /**
  * vxp_plane_init() - create the primary plane of an output

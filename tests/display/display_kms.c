@@ -15,7 +15,8 @@
  * must show. Between the two, framebuffers of xe BOs (GEM_CREATE, as
  * GBM allocates them): one written through its CPU mapping, one by the
  * GPU with store-dword batches, both shown pixel for pixel, and 300 page
- * flips between them. KTAP on stdout.
+ * flips between them; then the cursor plane, set, moved and hidden. KTAP
+ * on stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -587,6 +588,50 @@ static void xe_bo_framebuffers(uint32_t connector_id, uint32_t crtc,
 	ktap_test(!ret && !capture(what), "xe_bo_capture_last_flip");
 }
 
+/*
+ * 7. The cursor plane: a 64x64 ARGB8888 dumb buffer set with the legacy
+ * cursor ioctls (what X servers and weston without atomic do), moved, then
+ * hidden. The host checks what QEMU received (capture.py).
+ */
+static void cursor(uint32_t crtc)
+{
+	struct drm_mode_create_dumb create = { .width = 64, .height = 64, .bpp = 32 };
+	struct drm_mode_destroy_dumb destroy = {};
+	struct drm_mode_map_dumb map = {};
+	uint32_t *px;
+	int ret;
+
+	ret = drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) ? -errno : 0;
+	map.handle = create.handle;
+	if (!ret)
+		ret = drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map) ? -errno : 0;
+	px = ret ? MAP_FAILED : mmap(NULL, create.size, PROT_READ | PROT_WRITE,
+				     MAP_SHARED, fd, map.offset);
+	if (px == MAP_FAILED) {
+		ret = ret ? ret : -errno;
+	} else {
+		/* an opaque arrow-ish block with a transparent corner */
+		for (uint32_t y = 0; y < 64; y++)
+			for (uint32_t x = 0; x < 64; x++)
+				px[y * (create.pitch / 4) + x] = x + y < 48 ?
+					0xff000000u | pattern_b(x, y) : 0;
+		munmap(px, create.size);
+	}
+	if (!ret)
+		ret = drmModeSetCursor(fd, crtc, create.handle, 64, 64) ? -errno : 0;
+	if (!ret)
+		ret = drmModeMoveCursor(fd, crtc, 100, 80) ? -errno : 0;
+	if (ret)
+		ktap_diag("cursor: %s", strerror(-ret));
+	ktap_test(!ret && !capture("cursor 100 80"), "cursor_shown");
+	ret = ret ? ret : drmModeMoveCursor(fd, crtc, 300, 200) ? -errno : 0;
+	ktap_test(!ret && !capture("cursor 300 200"), "cursor_moved");
+	ret = ret ? ret : drmModeSetCursor(fd, crtc, 0, 0, 0) ? -errno : 0;
+	ktap_test(!ret && !capture("cursor_hidden"), "cursor_hidden");
+	destroy.handle = create.handle;
+	drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+}
+
 int main(int argc, char **argv)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
@@ -730,6 +775,7 @@ int main(int argc, char **argv)
 	ktap_test(!ret && !capture(what), "capture_last_flip");
 
 	xe_bo_framebuffers(conn->connector_id, crtc, mode, dumb_ms);
+	cursor(crtc);
 	resize(conn->connector_id, crtc);
 	return ktap_finish();
 }
