@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_rect.h>
 
 #include "vxp_display_cmd.h"
@@ -180,6 +181,30 @@ int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 }
 
 /**
+ * vxp_cmd_transfer_to_host_2d_sync() - TRANSFER_TO_HOST_2D, waited for
+ * @vxp: the device
+ * @res_id: the resource
+ * @rect: the rectangle, from the start of the backing
+ *
+ * For the cursor, whose UPDATE_CURSOR goes on another queue.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,
+				     const struct drm_rect *rect)
+{
+	struct virtio_gpu_transfer_to_host_2d req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D),
+		.r = vxp_rect(rect),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+
+	return vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			    VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+/**
  * vxp_cmd_set_scanout() - SET_SCANOUT: show a resource on a head
  * @vxp: the device
  * @scanout: the head
@@ -198,6 +223,38 @@ int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
 		.r = vxp_rect(rect),
 		.scanout_id = cpu_to_le32(scanout),
 		.resource_id = cpu_to_le32(res_id),
+	};
+
+	return vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+}
+
+/**
+ * vxp_cmd_set_scanout_blob() - SET_SCANOUT_BLOB: show a blob resource
+ * @vxp: the device
+ * @scanout: the head
+ * @res_id: the blob resource
+ * @fb: the framebuffer it holds (XRGB8888, one plane)
+ * @rect: the part of the framebuffer shown
+ *
+ * Queued without waiting, like vxp_cmd_set_scanout().
+ *
+ * Return: 0 or a negative errno.
+ */
+int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,
+			     const struct drm_framebuffer *fb,
+			     const struct drm_rect *rect)
+{
+	struct virtio_gpu_set_scanout_blob req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SET_SCANOUT_BLOB),
+		.r = vxp_rect(rect),
+		.scanout_id = cpu_to_le32(scanout),
+		.resource_id = cpu_to_le32(res_id),
+		.width = cpu_to_le32(fb->width),
+		.height = cpu_to_le32(fb->height),
+		/* DRM_FORMAT_XRGB8888 in little-endian memory is B, G, R, X. */
+		.format = cpu_to_le32(VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM),
+		.strides[0] = cpu_to_le32(fb->pitches[0]),
+		.offsets[0] = cpu_to_le32(fb->offsets[0]),
 	};
 
 	return vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));

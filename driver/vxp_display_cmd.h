@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct drm_framebuffer;
 struct drm_rect;
 struct sg_table;
 struct virtio_gpu_resp_display_info;
@@ -24,8 +25,13 @@ int vxp_cmd_attach_backing(struct vxp_device *vxp, u32 res_id,
 void vxp_cmd_resource_unref_sync(struct vxp_device *vxp, u32 res_id);
 int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 				const struct drm_rect *rect, u64 offset);
+int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,
+				     const struct drm_rect *rect);
 int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
 			const struct drm_rect *rect);
+int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,
+			     const struct drm_framebuffer *fb,
+			     const struct drm_rect *rect);
 int vxp_cmd_resource_flush(struct vxp_device *vxp, u32 res_id,
 			   const struct drm_rect *rect);
 

@@ -142,6 +142,11 @@ struct workqueue_struct;
  *	vxp_fence_signal(), runs under it in hard-IRQ context:
  *	&vxp_context.put_lock and &vxp_fence.lock nest inside.
  *
+ * &vxp_device.cursorq_lock (spinlock, interrupts disabled)
+ *	Protects the cursor virtqueue, taken by the cursor plane's update
+ *	and the queue's interrupt callback; nothing nests inside it, and it
+ *	never nests with &vxp_device.ctrlq_lock.
+ *
  * &vxp_context.put_lock (spinlock, irqsave)
  *	Protects the context's batch of host fence ids to release and, of
  *	each of its fences, &vxp_fence.wire_refs, &vxp_fence.put_pending and
@@ -199,6 +204,10 @@ struct vxp_clock_sync {
  * @ctrlq_lock: serialises adding to and reaping from @ctrlq; taken in the
  *	queue's interrupt callback, so always with interrupts disabled
  * @ctrlq_space: woken when the device returns buffers to @ctrlq
+ * @cursorq: the virtio-gpu cursor queue (UPDATE_CURSOR, MOVE_CURSOR)
+ * @cursorq_lock: serialises adding to and reaping from @cursorq; taken in
+ *	its interrupt callback, so always with interrupts disabled
+ * @cursorq_space: woken when the device returns buffers to @cursorq
  * @broken: set once a command timed out; no further commands are sent
  * @capset: the host's DRM capset (context type XE), zero-extended when the
  *	host sent less than the full struct
@@ -232,6 +241,9 @@ struct vxp_device {
 	struct virtqueue *ctrlq;
 	spinlock_t ctrlq_lock; /* protects ctrlq and broken */
 	wait_queue_head_t ctrlq_space;
+	struct virtqueue *cursorq;
+	spinlock_t cursorq_lock; /* protects cursorq */
+	wait_queue_head_t cursorq_space;
 	bool broken;
 
 	struct xe_proxy_capset_drm capset;

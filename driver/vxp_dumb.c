@@ -6,7 +6,7 @@
  * fbdev emulation) live in guest memory, as shmem GEM objects. Each is a
  * virtio-gpu 2D resource of the same size whose backing is the object's
  * pages, so the host can copy what changed (TRANSFER_TO_HOST_2D) and show
- * it (vxp_plane.c). They are the only framebuffers the planes take for now.
+ * it (vxp_plane.c). xe BOs are framebuffers too (vxp_fb.c).
  */
 #include <linux/overflow.h>
 #include <linux/sizes.h>
@@ -67,6 +67,24 @@ struct vxp_dumb *vxp_dumb_from_gem(struct drm_gem_object *obj)
 	if (obj->funcs != &vxp_dumb_funcs)
 		return NULL;
 	return container_of(obj, struct vxp_dumb, shmem.base);
+}
+
+/**
+ * vxp_dumb_lookup() - a dumb buffer by handle
+ * @file: the caller
+ * @handle: GEM handle
+ *
+ * Return: the dumb buffer with a reference on its object, or NULL when
+ * @handle names none.
+ */
+struct vxp_dumb *vxp_dumb_lookup(struct drm_file *file, u32 handle)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+	struct vxp_dumb *dumb = obj ? vxp_dumb_from_gem(obj) : NULL;
+
+	if (obj && !dumb)
+		drm_gem_object_put(obj);
+	return dumb;
 }
 
 /**

@@ -35,5 +35,6 @@ struct drm_gem_object *vxp_dumb_create_object(struct drm_device *drm,
 int vxp_dumb_create(struct drm_file *file, struct drm_device *drm,
 		    struct drm_mode_create_dumb *args);
 struct vxp_dumb *vxp_dumb_from_gem(struct drm_gem_object *obj);
+struct vxp_dumb *vxp_dumb_lookup(struct drm_file *file, u32 handle);
 
 #endif /* VXP_DUMB_H */

@@ -42,6 +42,8 @@
 #include "vxp_display_cmd.h"
 #include "vxp_drv.h"
 #include "vxp_dumb.h"
+#include "vxp_fb.h"
+#include "vxp_gem.h"
 #include "vxp_kms.h"
 
 /* Largest mode offered without an EDID, as virtio_gpu does. */
@@ -151,10 +153,12 @@ static int vxp_output_init(struct vxp_device *vxp, struct vxp_output *out,
 
 	out->index = index;
 	ret = vxp_plane_init(vxp, out);
+	if (!ret)
+		ret = vxp_cursor_plane_init(vxp, out);
 	if (ret)
 		return ret;
-	ret = drm_crtc_init_with_planes(drm, &out->crtc, &out->primary, NULL,
-					&vxp_crtc_funcs, NULL);
+	ret = drm_crtc_init_with_planes(drm, &out->crtc, &out->primary,
+					&out->cursor, &vxp_crtc_funcs, NULL);
 	if (ret)
 		return ret;
 	drm_crtc_helper_add(&out->crtc, &vxp_crtc_helper_funcs);
@@ -308,31 +312,41 @@ void vxp_kms_stop_events(struct vxp_device *vxp)
 }
 
 #ifdef VXP_FB_CREATE_HAS_INFO
-static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
-					     struct drm_file *file,
-					     const struct drm_format_info *info,
-					     const struct drm_mode_fb_cmd2 *cmd)
+static struct drm_framebuffer *vxp_kms_fb_create(struct drm_device *drm,
+						 struct drm_file *file,
+						 const struct drm_format_info *info,
+						 const struct drm_mode_fb_cmd2 *cmd)
 #else
-static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
-					     struct drm_file *file,
-					     const struct drm_mode_fb_cmd2 *cmd)
+static struct drm_framebuffer *vxp_kms_fb_create(struct drm_device *drm,
+						 struct drm_file *file,
+						 const struct drm_mode_fb_cmd2 *cmd)
 #endif
 {
+#ifndef VXP_FB_CREATE_HAS_INFO
+	const struct drm_format_info *info = NULL;
+#endif
 	struct drm_framebuffer *fb;
-	struct drm_gem_object *obj;
 	struct vxp_dumb *dumb;
+	struct vxp_bo *bo;
 
-	obj = drm_gem_object_lookup(file, cmd->handles[0]);
-	if (!obj)
+	/* an xe BO: shown from the host's memory (vxp_fb.c) */
+	bo = vxp_bo_lookup(file, cmd->handles[0]);
+	if (bo) {
+		fb = vxp_fb_create(drm, file, info, cmd, bo);
+		drm_gem_object_put(&bo->base);
+		return fb;
+	}
+	dumb = vxp_dumb_lookup(file, cmd->handles[0]);
+	if (!dumb)
 		return ERR_PTR(-ENOENT);
-	dumb = vxp_dumb_from_gem(obj);
 	/*
-	 * Only dumb buffers have a 2D resource to show (for now). The
+	 * A dumb buffer has a 2D resource of its size to show (ARGB8888
+	 * for the cursor, whose alpha the host keeps). The
 	 * framebuffer must fit the resource: the core checks it against the
 	 * object's size, which page alignment can make a few lines taller.
 	 */
-	if (VXP_IOCTL_DBG(drm, !dumb) ||
-	    VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888) ||
+	if (VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888 &&
+			  cmd->pixel_format != DRM_FORMAT_ARGB8888) ||
 	    VXP_IOCTL_DBG(drm, cmd->offsets[0] || cmd->pitches[0] != dumb->pitch) ||
 	    VXP_IOCTL_DBG(drm, cmd->height > dumb->height))
 		fb = ERR_PTR(-EINVAL);
@@ -342,12 +356,12 @@ static struct drm_framebuffer *vxp_fb_create(struct drm_device *drm,
 #else
 		fb = drm_gem_fb_create_with_dirty(drm, file, cmd);
 #endif
-	drm_gem_object_put(obj);
+	drm_gem_object_put(&dumb->shmem.base);
 	return fb;
 }
 
 static const struct drm_mode_config_funcs vxp_mode_config_funcs = {
-	.fb_create = vxp_fb_create,
+	.fb_create = vxp_kms_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };
@@ -416,6 +430,8 @@ int vxp_kms_init(struct vxp_device *vxp)
 	drm->mode_config.max_width = 16384;
 	drm->mode_config.max_height = 16384;
 	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.cursor_width = 64;
+	drm->mode_config.cursor_height = 64;
 	drm->mode_config.funcs = &vxp_mode_config_funcs;
 
 	for (i = 0; i < kms->num_outputs; i++) {

@@ -33,6 +33,7 @@ struct vxp_device;
  *	and connector
  * @crtc: the CRTC
  * @primary: its primary plane
+ * @cursor: its cursor plane, shown through the cursor queue
  * @encoder: a virtual encoder
  * @connector: a virtual connector
  * @index: the virtio-gpu scanout id
@@ -49,6 +50,7 @@ struct vxp_device;
 struct vxp_output {
 	struct drm_crtc crtc;
 	struct drm_plane primary;
+	struct drm_plane cursor;
 	struct drm_encoder encoder;
 	struct drm_connector connector;
 	u32 index;
@@ -93,5 +95,6 @@ void vxp_kms_fbdev_setup(struct vxp_device *vxp);
 void vxp_kms_stop_events(struct vxp_device *vxp);
 void vxp_kms_config_changed(struct vxp_device *vxp);
 int vxp_plane_init(struct vxp_device *vxp, struct vxp_output *out);
+int vxp_cursor_plane_init(struct vxp_device *vxp, struct vxp_output *out);
 
 #endif /* VXP_KMS_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio-xe-proxy: the virtio-gpu control queue.
+ * virtio-xe-proxy: the virtio-gpu control and cursor queues.
  *
  * Commands are copied into one kmalloc'd buffer (DMA-safe, unlike the
  * caller's stack) that also receives the response. The submitter sleeps on
@@ -92,24 +92,99 @@ static void vxp_ctrlq_done(struct virtqueue *vq)
 	wake_up(&vxp->ctrlq_space);
 }
 
+/* The cursor queue's buffers need no answer: free what the device gave back. */
+static void vxp_cursorq_done(struct virtqueue *vq)
+{
+	struct vxp_device *vxp = vq->vdev->priv;
+	unsigned long flags;
+	unsigned int len;
+	void *buf;
+
+	spin_lock_irqsave(&vxp->cursorq_lock, flags);
+	do {
+		virtqueue_disable_cb(vq);
+		while ((buf = virtqueue_get_buf(vq, &len)))
+			kfree(buf);
+	} while (!virtqueue_enable_cb(vq));
+	spin_unlock_irqrestore(&vxp->cursorq_lock, flags);
+	wake_up(&vxp->cursorq_space);
+}
+
 /**
- * vxp_vq_init() - find the control queue
+ * vxp_vq_init() - find the control and cursor queues
  * @vxp: the device
  *
  * Return: 0 or a negative errno from the virtio transport.
  */
 int vxp_vq_init(struct vxp_device *vxp)
 {
-	struct virtqueue *vq;
+	struct virtqueue_info info[] = {
+		{ "control", vxp_ctrlq_done },
+		{ "cursor", vxp_cursorq_done },
+	};
+	struct virtqueue *vqs[ARRAY_SIZE(info)];
+	int ret;
 
 	spin_lock_init(&vxp->ctrlq_lock);
 	init_waitqueue_head(&vxp->ctrlq_space);
+	spin_lock_init(&vxp->cursorq_lock);
+	init_waitqueue_head(&vxp->cursorq_space);
 
-	vq = virtio_find_single_vq(vxp->vdev, vxp_ctrlq_done, "control");
-	if (IS_ERR(vq))
-		return PTR_ERR(vq);
-	vxp->ctrlq = vq;
+	ret = virtio_find_vqs(vxp->vdev, ARRAY_SIZE(vqs), vqs, info, NULL);
+	if (ret)
+		return ret;
+	vxp->ctrlq = vqs[0];
+	vxp->cursorq = vqs[1];
 	return 0;
+}
+
+/**
+ * vxp_cursor_cmd() - queue a cursor command (UPDATE_CURSOR, MOVE_CURSOR)
+ * @vxp: the device
+ * @cmd: the command, a struct virtio_gpu_update_cursor
+ *
+ * The cursor queue has no answers; the buffer is freed once the device
+ * gives it back. Sleeps while the queue is full.
+ *
+ * Return: 0, -ENODEV once the device is broken, -ENOMEM, or -EINTR if
+ * killed while waiting for room.
+ */
+int vxp_cursor_cmd(struct vxp_device *vxp,
+		   const struct virtio_gpu_update_cursor *cmd)
+{
+	struct virtio_gpu_update_cursor *buf;
+	struct scatterlist sg, *sgs[] = { &sg };
+	bool notify = false;
+	int ret;
+
+	buf = kmemdup(cmd, sizeof(*cmd), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	sg_init_one(&sg, buf, sizeof(*buf));
+	spin_lock_irq(&vxp->cursorq_lock);
+	for (;;) {
+		if (READ_ONCE(vxp->broken)) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = virtqueue_add_sgs(vxp->cursorq, sgs, 1, 0, buf, GFP_ATOMIC);
+		if (ret != -ENOSPC)
+			break;
+		spin_unlock_irq(&vxp->cursorq_lock);
+		ret = wait_event_killable(vxp->cursorq_space,
+					  vxp->cursorq->num_free >= 1 ||
+					  READ_ONCE(vxp->broken));
+		spin_lock_irq(&vxp->cursorq_lock);
+		if (ret)
+			break;
+	}
+	notify = !ret && virtqueue_kick_prepare(vxp->cursorq);
+	spin_unlock_irq(&vxp->cursorq_lock);
+	if (ret)
+		kfree(buf);
+	else if (notify)
+		virtqueue_notify(vxp->cursorq);
+	return ret;
 }
 
 /**
@@ -123,12 +198,17 @@ void vxp_vq_fini(struct vxp_device *vxp)
 {
 	struct virtio_device *vdev = vxp->vdev;
 	struct vxp_cmd *cmd;
+	void *buf;
 
 	/* Later commands (files closed after unbind) fail fast. */
 	spin_lock_irq(&vxp->ctrlq_lock);
 	vxp->broken = true;
 	spin_unlock_irq(&vxp->ctrlq_lock);
 	wake_up(&vxp->ctrlq_space);
+	/* a cursor command past its check has queued by the time we have the lock */
+	spin_lock_irq(&vxp->cursorq_lock);
+	spin_unlock_irq(&vxp->cursorq_lock);
+	wake_up(&vxp->cursorq_space);
 
 	virtio_reset_device(vdev);
 	while ((cmd = virtqueue_detach_unused_buf(vxp->ctrlq))) {
@@ -137,8 +217,11 @@ void vxp_vq_fini(struct vxp_device *vxp)
 			cmd->complete(cmd->data, -ENODEV);
 		kfree(cmd);
 	}
+	while ((buf = virtqueue_detach_unused_buf(vxp->cursorq)))
+		kfree(buf);
 	vdev->config->del_vqs(vdev);
 	vxp->ctrlq = NULL;
+	vxp->cursorq = NULL;
 }
 
 static int vxp_cmd_queue(struct vxp_device *vxp, struct vxp_cmd *cmd,

@@ -115,6 +115,7 @@ bool shim_xe_init(void)
 		return false;
 	}
 	shim.xe_ready = true;
+	shim_scanout_init();
 	return true;
 }
 

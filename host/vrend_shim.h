@@ -93,6 +93,9 @@ extern struct shim_state shim;
  * @priv: virgl_renderer_resource_set_priv() data
  * @iov: guest memory: QEMU's iovec array, handed back on detach_iov
  * @num_iovs: entries in @iov
+ * @dmabuf: @blob.fd is a real dma-buf, which QEMU can scan out
+ * @scan_map: read-only mapping for 2D resources filled from it, or NULL
+ *	(vrend_shim_scanout.c)
  */
 struct shim_res {
 	uint32_t res_id;
@@ -105,6 +108,8 @@ struct shim_res {
 	void *priv;
 	struct iovec *iov;
 	int num_iovs;
+	bool dmabuf;
+	void *scan_map;
 };
 
 /* vrend_shim.c */
@@ -116,6 +121,14 @@ struct xe_host_ctx *shim_ctx(uint32_t ctx_id);
 struct shim_res *shim_res(uint32_t res_id);
 void shim_res_ctx_gone(uint32_t ctx_id);
 void shim_res_reset(void);
+bool shim_real_res(uint32_t res_id);
+
+/* vrend_shim_scanout.c */
+bool shim_res_is_dmabuf(const struct shim_res *r);
+void shim_scanout_init(void);
+void shim_scanout_res_gone(uint32_t res_id);
+void shim_scanout_reset(void);
+bool shim_scanout_transfer(uint32_t res_2d, struct virgl_box *box, int *ret);
 
 /* vrend_shim_fence.c */
 int shim_fence_setup(void *cookie, int flags,

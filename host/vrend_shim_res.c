@@ -34,7 +34,13 @@ struct shim_res *shim_res(uint32_t res_id)
 	return xe_map_get(&shim.res, res_id);
 }
 
-static bool is_real_res(uint32_t res_id)
+/**
+ * shim_real_res() - whether the real library created a resource
+ * @res_id: virtio-gpu resource id
+ *
+ * Return: true when @res_id is one of its resources.
+ */
+bool shim_real_res(uint32_t res_id)
 {
 	return xe_map_get(&shim.real_res, res_id) != NULL;
 }
@@ -52,7 +58,7 @@ static void real_res_add(uint32_t res_id)
 /* A new resource id must be unused by either side. */
 static bool res_id_free(uint32_t res_id)
 {
-	return res_id && !shim_res(res_id) && !is_real_res(res_id);
+	return res_id && !shim_res(res_id) && !shim_real_res(res_id);
 }
 
 static void res_free(struct shim_res *r)
@@ -71,6 +77,8 @@ static void res_free(struct shim_res *r)
 	/* QEMU has replaced its map_fixed mapping by now */
 	if (r->fixed)
 		xe_host_mapping_remove(r->fixed, r->size);
+	if (r->scan_map)
+		munmap(r->scan_map, r->size);
 	if (r->blob.fd >= 0)
 		close(r->blob.fd);
 	free(r);
@@ -108,6 +116,7 @@ void shim_res_reset(void)
 	size_t i = 0;
 	void *val;
 
+	shim_scanout_reset();
 	while (xe_map_next(&shim.res, &i, &key, &val))
 		res_free(val);
 	xe_map_free(&shim.res);
@@ -195,6 +204,7 @@ virgl_renderer_resource_create_blob(const struct virgl_renderer_resource_create_
 		free(r);
 		return ret;
 	}
+	r->dmabuf = shim_res_is_dmabuf(r);
 	return res_register(r, ctx, args);
 }
 
@@ -245,7 +255,10 @@ virgl_renderer_resource_import_blob(const struct virgl_renderer_resource_import_
 
 SHIM_EXPORT void virgl_renderer_resource_unref(uint32_t res_handle)
 {
-	struct shim_res *r = xe_map_del(&shim.res, res_handle);
+	struct shim_res *r;
+
+	shim_scanout_res_gone(res_handle);
+	r = xe_map_del(&shim.res, res_handle);
 
 	if (r) {
 		res_free(r);
@@ -258,14 +271,16 @@ SHIM_EXPORT void virgl_renderer_resource_unref(uint32_t res_handle)
 
 /*
  * Blobs have no format or texture; what QEMU needs is the dma-buf, for
- * scanout. The shared-memory page is no dma-buf, so it has none.
+ * scanout (SET_SCANOUT_BLOB). Only a real one: QEMU's EGL cannot import
+ * the shared-memory page or the simulated device's memfds, and with -1
+ * it refuses SET_SCANOUT_BLOB rather than showing nothing.
  */
 static void fill_info(const struct shim_res *r,
 		      struct virgl_renderer_resource_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->handle = r->res_id;
-	info->fd = r->blob.fd_type == XE_HOST_BLOB_FD_DMABUF ? r->blob.fd : -1;
+	info->fd = r->dmabuf ? r->blob.fd : -1;
 }
 
 SHIM_EXPORT int virgl_renderer_resource_get_info(int res_handle,
@@ -378,7 +393,7 @@ SHIM_EXPORT int virgl_renderer_resource_map_fixed(uint32_t res_handle, void *add
 	int ret;
 
 	if (!r) {
-		if (!is_real_res(res_handle) ||
+		if (!shim_real_res(res_handle) ||
 		    !REAL_OK(virgl_renderer_resource_map_fixed))
 			return -EINVAL;
 		return shim.real.virgl_renderer_resource_map_fixed(res_handle,
@@ -532,6 +547,12 @@ SHIM_EXPORT int virgl_renderer_transfer_write_iov(uint32_t handle,
 						  struct iovec *iovec,
 						  unsigned int iovec_cnt)
 {
+	int ret;
+
+	/* a 2D resource filled from a BO rather than from guest memory */
+	if (!iovec && box && REAL_OK(virgl_renderer_transfer_write_iov) &&
+	    shim_scanout_transfer(handle, box, &ret))
+		return ret;
 	if (shim_res(handle) || shim_ctx(ctx_id) ||
 	    !REAL_OK(virgl_renderer_transfer_write_iov))
 		return EINVAL;

@@ -131,6 +131,34 @@ struct xe_host_blob {
 #define XE_HOST_BLOB_FD_SHM	3 /* VIRGL_RENDERER_BLOB_FD_TYPE_SHM */
 
 /**
+ * typedef xe_host_scanout_fn - the renderer layer's part of
+ *	XE_PROXY_CCMD_SCANOUT
+ * @res_id: the BO's resource; the core checked that the sending context
+ *	may name it and that the framebuffer lies in the BO
+ * @res_2d: 0 to ask, else the 2D resource to fill from the BO
+ * @offset: byte offset of the first pixel in the BO
+ * @stride: bytes per line, a multiple of 4, at least @width * 4
+ * @width: pixels per line
+ * @height: lines
+ *
+ * Return: XE_PROXY_SCANOUT_BLOB or XE_PROXY_SCANOUT_COPY, or a negative
+ * errno (-EOPNOTSUPP: the BO cannot be shown this way).
+ */
+typedef int (*xe_host_scanout_fn)(uint32_t res_id, uint32_t res_2d,
+				  uint64_t offset, uint32_t stride,
+				  uint32_t width, uint32_t height);
+
+/**
+ * xe_host_set_scanout_fn() - who answers XE_PROXY_CCMD_SCANOUT
+ * @fn: the renderer layer's function, or NULL (the ccmd then fails with
+ *	EOPNOTSUPP)
+ *
+ * The core owns no display resources: the 2D resources and what QEMU can
+ * import are the renderer layer's.
+ */
+void xe_host_set_scanout_fn(xe_host_scanout_fn fn);
+
+/**
  * xe_host_ctx_create_blob() - back a HOST3D blob resource
  * @ctx: the context
  * @res_id: the virtio-gpu resource id the guest chose

@@ -1532,6 +1532,56 @@ static int ccmd_fence_put(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
+static xe_host_scanout_fn scanout_fn;
+
+void xe_host_set_scanout_fn(xe_host_scanout_fn fn)
+{
+	scanout_fn = fn;
+}
+
+/*
+ * Show a BO on a head: checks that this context may name it and that the
+ * framebuffer lies in it; the renderer layer does the rest.
+ */
+static int ccmd_scanout(struct xe_host_ctx *ctx, const void *cmd)
+{
+	const struct xe_proxy_ccmd_scanout_req *req = cmd;
+	struct xe_proxy_ccmd_value_rsp *rsp = xe_ctx_rsp(ctx, &req->hdr, sizeof(*rsp));
+	struct xe_object *obj;
+	uint64_t line, end;
+	int ret;
+
+	if (!rsp)
+		return -EINVAL;
+	obj = xe_ctx_object_by_res(ctx, req->res_id);
+	if (!obj) {
+		bad(ctx, "SCANOUT of unknown resource %u", req->res_id);
+		rsp->ret = ENOENT;
+		return 0;
+	}
+	line = (uint64_t)req->width * 4;
+	if (req->pad || !req->width || !req->height || req->stride % 4 ||
+	    req->stride < line ||
+	    __builtin_add_overflow(req->offset,
+				   (uint64_t)req->stride * (req->height - 1) + line,
+				   &end) ||
+	    end > obj->size) {
+		bad(ctx, "SCANOUT of resource %u: %ux%u, stride %u, offset %llu in %llu bytes",
+		    req->res_id, req->width, req->height, req->stride,
+		    (unsigned long long)req->offset, (unsigned long long)obj->size);
+		rsp->ret = EINVAL;
+		return 0;
+	}
+	ret = scanout_fn ? scanout_fn(req->res_id, req->res_2d, req->offset,
+				      req->stride, req->width, req->height) :
+			   -EOPNOTSUPP;
+	if (ret < 0)
+		rsp->ret = (uint32_t)-ret;
+	else
+		rsp->value = (uint64_t)ret;
+	return 0;
+}
+
 static int ccmd_nop(struct xe_host_ctx *ctx, const void *cmd)
 {
 	(void)ctx;
@@ -1568,6 +1618,7 @@ static const ccmd_fn handlers[] = {
 	[XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY] = ccmd_exec_queue_set_property,
 	[XE_PROXY_CCMD_VM_QUERY_ATTRS] = ccmd_vm_query_attrs,
 	[XE_PROXY_CCMD_VM_GET_PROPERTY] = ccmd_vm_get_property,
+	[XE_PROXY_CCMD_SCANOUT] = ccmd_scanout,
 };
 
 _Static_assert(sizeof(handlers) / sizeof(handlers[0]) ==

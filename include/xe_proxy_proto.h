@@ -127,6 +127,7 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_VM_GET_PROPERTY	0x2000ULL /* XE_PROXY_CCMD_VM_GET_PROPERTY */
 #define XE_PROXY_F_BLOB_SLICE		0x4000ULL /* XE_PROXY_BLOB_SLICE() blob_ids */
 #define XE_PROXY_F_ASYNC_EXEC		0x8000ULL /* XE_PROXY_EXEC_FLAG_ASYNC */
+#define XE_PROXY_F_SCANOUT		0x10000ULL /* XE_PROXY_CCMD_SCANOUT */
 
 /*
  * XE_PROXY_F_BLOB_SLICE: a RESOURCE_CREATE_BLOB (HOST3D) whose blob_id is
@@ -172,6 +173,7 @@ enum xe_proxy_ccmd {
 	XE_PROXY_CCMD_EXEC_QUEUE_SET_PROPERTY	= 41,
 	XE_PROXY_CCMD_VM_QUERY_ATTRS		= 42,
 	XE_PROXY_CCMD_VM_GET_PROPERTY		= 43,
+	XE_PROXY_CCMD_SCANOUT			= 44,
 };
 
 /*
@@ -894,6 +896,47 @@ struct xe_proxy_ccmd_vm_get_property_rsp {
 	__u8 payload[];
 };
 
+/* How the host shows a BO (XE_PROXY_CCMD_SCANOUT's answer). */
+#define XE_PROXY_SCANOUT_BLOB	1 /* SET_SCANOUT_BLOB of the BO's resource */
+#define XE_PROXY_SCANOUT_COPY	2 /* @res_2d is filled from the BO */
+
+/**
+ * struct xe_proxy_ccmd_scanout_req - show a BO on a head
+ *	(XE_PROXY_F_SCANOUT)
+ * @hdr: header
+ * @res_id: the BO's resource, one this context can name (its own BO or
+ *	one attached to it)
+ * @res_2d: 0 to ask how the BO can be shown; else a 2D resource
+ *	(RESOURCE_CREATE_2D, B8G8R8X8, outside any context) to fill from it
+ * @offset: byte offset of the framebuffer's first pixel in the BO
+ * @stride: bytes per line, a multiple of 4
+ * @width: width in pixels (4 bytes each)
+ * @height: lines
+ * @pad: zero
+ *
+ * The framebuffer must lie in the BO: @offset + @stride * (@height - 1) +
+ * @width * 4 <= the BO's size. With @res_2d 0 the answer's value is
+ * XE_PROXY_SCANOUT_BLOB when QEMU can scan the BO's resource out as it is
+ * (its dma-buf, SET_SCANOUT_BLOB), and the error EOPNOTSUPP when it
+ * cannot. Then the guest creates @res_2d of @width x @height and sends
+ * the command again: the host links the two (answer
+ * XE_PROXY_SCANOUT_COPY) and each TRANSFER_TO_HOST_2D of @res_2d copies
+ * the rectangle from the BO rather than from guest memory, until @res_2d
+ * or the BO's resource is unreffed, or another link replaces it.
+ *
+ * Response: struct xe_proxy_ccmd_value_rsp.
+ */
+struct xe_proxy_ccmd_scanout_req {
+	struct xe_proxy_ccmd_req hdr;
+	__le32 res_id;
+	__le32 res_2d;
+	__le64 offset;
+	__le32 stride;
+	__le32 width;
+	__le32 height;
+	__le32 pad;
+};
+
 /**
  * struct xe_proxy_ccmd_desc - what XE_PROXY_CCMD_TABLE says of a ccmd
  * @name: its name, for logs and debugfs
@@ -1001,7 +1044,11 @@ struct xe_proxy_ccmd_desc {
 	[XE_PROXY_CCMD_VM_GET_PROPERTY] =				\
 		XE_PROXY_CCMD_DESC("VM_GET_PROPERTY", xe_proxy_ccmd_vm_get_property_req, \
 				   sizeof(struct xe_proxy_ccmd_vm_get_property_rsp), \
-				   XE_PROXY_F_VM_GET_PROPERTY, 0)
+				   XE_PROXY_F_VM_GET_PROPERTY, 0),		\
+	[XE_PROXY_CCMD_SCANOUT] =					\
+		XE_PROXY_CCMD_DESC("SCANOUT", xe_proxy_ccmd_scanout_req,	\
+				   sizeof(struct xe_proxy_ccmd_value_rsp),	\
+				   XE_PROXY_F_SCANOUT, 0)
 
 /* Hard limits the host enforces (the guest checks them too). */
 #define XE_PROXY_MAX_BINDS		512
@@ -1064,6 +1111,7 @@ XE_PROXY_CHECK_WIRE(xe_proxy_mem_range_attr);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_query_attrs_rsp);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_get_property_req);
 XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_vm_get_property_rsp);
+XE_PROXY_CHECK_WIRE(xe_proxy_ccmd_scanout_req);
 
 /* Sizes fixed by the reference's layouts (xe_proxy_ccmd_req is 16 bytes). */
 XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_ccmd_gem_create_req) == 48,

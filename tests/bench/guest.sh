@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Guest side of tests/bench/run: the same operations through virtio_xe_proxy
 # and then, in the same boot, through stock virtio_gpu with user-space ccmds
-# on the same device.
+# on the same device; page flips on both card nodes.
 . /lib/ktap.sh
 n=${1:-200}
 modprobe virtio_gpu
@@ -19,6 +19,16 @@ node_of() {
 }
 xe=$(node_of 0x8086) || { echo "Bail out! virtio_xe_proxy did not bind"; exit 1; }
 /bin/xe_bench xe "$xe" "$n" || { echo "Bail out! xe_bench xe failed"; exit 1; }
+# the card node of a render node's device: where page flips go
+card_of() {
+	for c in "/sys/class/drm/$(basename "$1")/device/drm/card"*; do
+		echo "/dev/dri/$(basename "$c")"
+		return 0
+	done
+}
+# page flips of full-screen buffers: xe BOs and dumb buffers
+/bin/flip_bench xe "$(card_of "$xe")" xe "$n" || echo "# flip_bench xe xe failed"
+/bin/flip_bench xe "$(card_of "$xe")" dumb "$n" || echo "# flip_bench xe dumb failed"
 
 echo "$dev" >/sys/bus/virtio/drivers/virtio_xe_proxy/unbind
 echo "$dev" >/sys/bus/virtio/drivers/virtio_gpu/bind
@@ -29,3 +39,4 @@ while ! vg=$(node_of 0x1af4) && [ $i -lt 50 ]; do
 done
 [ -n "$vg" ] || { echo "Bail out! virtio_gpu did not bind"; exit 1; }
 /bin/xe_bench vdrm "$vg" "$n" || { echo "Bail out! xe_bench vdrm failed"; exit 1; }
+/bin/flip_bench vdrm "$(card_of "$vg")" dumb "$n" || echo "# flip_bench vdrm dumb failed"

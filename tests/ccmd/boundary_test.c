@@ -1450,6 +1450,64 @@ static bool case_small_bar_not_mapped(void)
 	return ok && still_works(&e.t);
 }
 
+/* XE_PROXY_CCMD_SCANOUT of @res; the answer's errno, its value in @mode. */
+static uint32_t scanout(struct tctx *t, uint32_t res, uint32_t res_2d,
+			uint64_t offset, uint32_t stride, uint32_t w, uint32_t h,
+			uint64_t *mode)
+{
+	struct xe_proxy_ccmd_scanout_req *r =
+		ccmd_add(&t->s, XE_PROXY_CCMD_SCANOUT, sizeof(*r), 0);
+	struct xe_proxy_ccmd_value_rsp *v;
+
+	if (!r)
+		return EPROTO;
+	r->res_id = res;
+	r->res_2d = res_2d;
+	r->offset = offset;
+	r->stride = stride;
+	r->width = w;
+	r->height = h;
+	if (submit(t))
+		return EPROTO;
+	v = rsp(t, 0);
+	*mode = v->value;
+	return v->ret;
+}
+
+/*
+ * Showing a BO: the simulated device's BOs are memfds, no dma-bufs, so
+ * QEMU gets no fd to scan out (it would fail to import it) and the guest
+ * is told to copy; framebuffers past the BO, bad strides, resources the
+ * context cannot name and 2D resources that do not exist are refused.
+ */
+static bool case_scanout_checked(void)
+{
+	struct virgl_renderer_resource_info info = { .fd = 1 };
+	uint32_t w = 64, h = 16, stride = 256, ret[7];
+	struct env e, other;
+	uint64_t mode = 0;
+	bool ok;
+
+	if (!env_open(&e) || !env_ctx_open(&other, 2, 2))
+		return false;
+	ret[0] = scanout(&e.t, e.bo.res, 0, 0, stride, w, h, &mode);
+	ret[1] = scanout(&e.t, e.bo.res, 0, BO_SIZE - stride * (h - 1), stride, w, h, &mode);
+	ret[2] = scanout(&e.t, e.bo.res, 0, 0, w * 4 - 4, w, h, &mode);
+	ret[3] = scanout(&e.t, e.bo.res, 0, 0, stride + 2, w, h, &mode);
+	ret[4] = scanout(&e.t, other.bo.res, 0, 0, stride, w, h, &mode);
+	ret[5] = scanout(&e.t, e.bo.res, next_res + 100, 0, stride, w, h, &mode);
+	ret[6] = scanout(&e.t, e.bo.res, 0, 0, 0xfffffffc, 2, 0x80000000u, &mode);
+	ktap_diag("ask %u, past the end %u, short stride %u, odd stride %u, other context's %u, no 2D resource %u, wrapping %u",
+		  ret[0], ret[1], ret[2], ret[3], ret[4], ret[5], ret[6]);
+	ok = ret[0] == EOPNOTSUPP && ret[1] == EINVAL && ret[2] == EINVAL &&
+	     ret[3] == EINVAL && ret[4] == ENOENT && ret[5] == ENOENT &&
+	     ret[6] == EINVAL;
+	ok = ok && virgl_renderer_resource_get_info((int)e.bo.res, &info) == 0 &&
+	     info.fd == -1;
+	ktap_diag("get_info fd %d (want -1: a memfd is no dma-buf)", info.fd);
+	return ok && still_works(&e.t) && still_works(&other.t);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1491,6 +1549,7 @@ static const struct {
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
+	{ "scanout_checked", case_scanout_checked },
 };
 
 int main(int argc, char **argv)

@@ -12,8 +12,16 @@ answers the guest on its ttyS2 with "ok" or "fail REASON". The guest
 reports the verdict as its test case. NAME is a pixel pattern of
 display_kms.c ("pattern_a W H", "pattern_b W H", "damage W H X Y W H...":
 pattern A with rectangles of DAMAGE_COLOR), "console W H MD5" (the
-capture is the guest's /dev/fb0 whose md5sum is MD5), or "resize W H"
-(resize QEMU's window, as a user would; nothing is captured).
+capture is the guest's /dev/fb0 whose md5sum is MD5), "resize W H"
+(resize QEMU's window, as a user would; nothing is captured), or "cursor
+X Y" / "cursor_hidden": the cursor QEMU received.
+
+QEMU's SDL display does not draw the guest's cursor into its window: it
+makes it the X cursor, and only while the pointer is grabbed or the guest
+has an absolute pointer (ui/sdl2.c), neither of which these guests have.
+So the cursor is checked where QEMU received it: its virtio_gpu_update_cursor
+trace events (enabled through QMP, written to OUT/qemu.log), whose last
+position must be X Y with a resource set, or no resource once hidden.
 
 The guest asks once the host answered its RESOURCE_FLUSH, but what QEMU
 draws reaches the X server over QEMU's own X connection, and the console is
@@ -26,6 +34,7 @@ import ctypes.util
 import hashlib
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -275,11 +284,32 @@ def colours(img):
     return len({px[i:i + 3] for i in range(0, min(len(px), 3 << 20), 3 * 7)})
 
 
+CURSOR_EVENT = re.compile(
+    r"virtio_gpu_update_cursor scanout (\d+), x (-?\d+), y (-?\d+), (\w+), res 0x([0-9a-f]+)")
+
+
+def cursor_state(log_path):
+    """(resource, x, y, events) of scanout 0 after QEMU's cursor trace events."""
+    res, x, y, n = 0, None, None, 0
+    with open(log_path, errors="replace") as f:
+        for m in CURSOR_EVENT.finditer(f.read()):
+            if m.group(1) != "0":
+                continue
+            n += 1
+            x, y = int(m.group(2)) & 0xffffffff, int(m.group(3)) & 0xffffffff
+            if m.group(4) == "update":
+                res = int(m.group(5), 16)
+    return res, x, y, n
+
+
 class Checker:
     def __init__(self, out, qmp):
         self.out = out
         self.qmp = qmp
         self.xdisplay = None
+        # QEMU's log backend writes enabled trace events to its stderr
+        qmp.cmd("human-monitor-command",
+                **{"command-line": "log trace:virtio_gpu_update_cursor"})
         if METHOD == "x":
             with open(os.path.join(out, "x-display")) as f:
                 self.xdisplay = XDisplay(f.read().strip())
@@ -335,6 +365,15 @@ class Checker:
                     return "the capture is blank"
                 got = hashlib.md5(xrgb(img[2])).hexdigest()
                 return None if got == want else f"capture md5 {got}, /dev/fb0 {want}"
+            return self.until(name, test)[1]
+        if name in ("cursor", "cursor_hidden"):
+            def test(_img):
+                res, x, y, n = cursor_state(os.path.join(self.out, "qemu.log"))
+                if name == "cursor_hidden":
+                    return None if n and not res else f"cursor resource {res:#x}, {n} events"
+                if not res or (x, y) != tuple(nums[:2]):
+                    return f"cursor resource {res:#x} at {x},{y} after {n} events"
+                return None
             return self.until(name, test)[1]
         if name == "resize":
             # what a user does to QEMU's window; QEMU tells the guest
