@@ -44,8 +44,9 @@ for app in "$@"; do
 	ktap_diag "wl $app exit $rc"
 	ktap_diag "wl-time $app $(($(date +%s) - t0))s"
 	head -40 "/tmp/wl-$app.err" | sed "s/^/# wl-stderr $app: /"
-	# the application's own figure, where it prints one (vkmark's score)
-	grep -h 'Score:' "/tmp/wl-$app.out" | tr -s ' =' ' ' | sed "s/^/# wl-figure $app:/"
+	# the application's own figure, where it prints one (vkmark's and
+	# glmark2's score, ffmpeg-decode's fps)
+	grep -hE 'Score:|decode fps:' "/tmp/wl-$app.out" | tr -s ' =' ' ' | sed "s/^/# wl-figure $app:/"
 	n=$((n + 1))
 done
 errs=$(driver_errors)
