@@ -11,7 +11,8 @@ QEMU's window on the X display (OUT/NAME.ppm), checks it as NAME says, and
 answers the guest on its ttyS2 with "ok" or "fail REASON". The guest
 reports the verdict as its test case. NAME is a pixel pattern of
 display_kms.c ("pattern_a W H", "pattern_b W H", "damage W H X Y W H...":
-pattern A with rectangles of DAMAGE_COLOR), "console W H MD5" (the
+pattern A with rectangles of DAMAGE_COLOR), "solid W H RRGGBB" (every
+pixel that colour: weston's background, apps.sh), "console W H MD5" (the
 capture is the guest's /dev/fb0 whose md5sum is MD5), "resize W H"
 (resize QEMU's window, as a user would; nothing is captured), or "cursor
 X Y" / "cursor_hidden": the cursor QEMU received.
@@ -352,6 +353,11 @@ class Checker:
                         return DAMAGE_COLOR
                 return pattern_a(x, y)
             want = expected_image(w, h, expect)
+            return self.until(name, lambda img: check_pixels(img, w, h, want))[1]
+        if name == "solid":
+            # one colour everywhere (hex, which may look like a number)
+            w, h, colour = int(args[0]), int(args[1]), int(args[2], 16)
+            want = bytes([colour >> 16, colour >> 8 & 0xff, colour & 0xff]) * (w * h)
             return self.until(name, lambda img: check_pixels(img, w, h, want))[1]
         if name == "console":
             # the guest's /dev/fb0, as md5sum saw it: w x h, XRGB8888 with X 0

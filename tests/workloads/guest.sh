@@ -12,15 +12,15 @@
 # "# wl-stderr APP: LINE" lines and its own figure, where it prints one, as
 # "# wl-figure APP: ...".
 . /lib/ktap.sh
-abi=$(uname -r)
 export XDG_RUNTIME_DIR=/tmp HOME=/tmp
 echo "KTAP version 1"
 
-mkdir -p "/lib/modules/$abi/updates"
-cp /usr/src/virtio_xe_proxy.ko "/lib/modules/$abi/updates/"
-cp /usr/src/virtio_xe_proxy.conf /etc/modprobe.d/
-depmod -a
-modprobe virtio_gpu
+# the module after what it needs from the root's kernel modules (no
+# depmod: over 9p under TCG it takes half a minute)
+ko=/usr/src/virtio_xe_proxy.ko
+# shellcheck disable=SC2046 # a list of module names
+modprobe -a $(modinfo -F depends "$ko" | tr , ' ')
+insmod "$ko"
 node=""
 for r in /sys/class/drm/renderD*; do
 	[ "$(cat "$r/device/vendor" 2>/dev/null)" = 0x8086 ] && node=/dev/dri/$(basename "$r")
@@ -44,8 +44,9 @@ for app in "$@"; do
 	ktap_diag "wl $app exit $rc"
 	ktap_diag "wl-time $app $(($(date +%s) - t0))s"
 	head -40 "/tmp/wl-$app.err" | sed "s/^/# wl-stderr $app: /"
-	# the application's own figure, where it prints one (vkmark's score)
-	grep -h 'Score:' "/tmp/wl-$app.out" | tr -s ' =' ' ' | sed "s/^/# wl-figure $app:/"
+	# the application's own figure, where it prints one (vkmark's and
+	# glmark2's score, ffmpeg-decode's fps)
+	grep -hE 'Score:|decode fps:' "/tmp/wl-$app.out" | tr -s ' =' ' ' | sed "s/^/# wl-figure $app:/"
 	n=$((n + 1))
 done
 errs=$(driver_errors)
