@@ -504,6 +504,13 @@ struct sync_set {
 	uint32_t n_ufences;
 };
 
+/*
+ * The sync set of the submission being run. Commands run one at a time,
+ * under xe_host.lock (xe_host_ctx_submit()), so one serves them all and
+ * no submission allocates its ~5 KiB.
+ */
+static struct sync_set sync_scratch;
+
 static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
 {
 	uint32_t i;
@@ -842,9 +849,9 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_vm_bind_op_ext *gops = (const void *)req->payload;
 	const struct xe_proxy_sync *gs;
 	struct xe_proxy_ccmd_status_rsp *rsp;
-	struct drm_xe_vm_bind_op *ops = NULL;
-	struct xe_bind_track *track = NULL;
-	struct sync_set *s = NULL;
+	struct drm_xe_vm_bind_op *ops = NULL, ops1[1];
+	struct xe_bind_track *track = NULL, track1[1];
+	struct sync_set *s = &sync_scratch;
 	struct xe_host_vm *vm;
 	uint32_t i, n, total;
 	bool mapped = false;
@@ -891,11 +898,16 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		return 0;
 	}
 	/* Zero ops is legal: the driver just signals the syncs in order. */
-	ops = calloc(total ? total : 1, sizeof(*ops));
-	track = calloc(total ? total : 1, sizeof(*track));
-	s = malloc(sizeof(*s));
-	if (!ops || !track || !s)
-		ret = -ENOMEM;
+	if (total <= 1) {
+		/* the usual single op needs no allocation; filled below */
+		ops = ops1;
+		track = track1;
+	} else {
+		ops = calloc(total, sizeof(*ops));
+		track = calloc(total, sizeof(*track));
+		if (!ops || !track)
+			ret = -ENOMEM;
+	}
 	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
 		if (gops[i].pad || gops[i].pad2) {
 			ret = -EINVAL;
@@ -925,9 +937,10 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_commit(ctx, s, req->ring_idx, 0);
 		}
 	}
-	free(ops);
-	free(track);
-	free(s);
+	if (ops != ops1) {
+		free(ops);
+		free(track);
+	}
 	if (ret && (req->flags & XE_PROXY_BIND_FLAG_ASYNC))
 		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
@@ -1296,7 +1309,7 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 				 .address = req->address, .num_batch_buffer = 1 };
 	uint64_t batches[XE_PROXY_MAX_PARALLEL];
 	bool async = req->flags & XE_PROXY_EXEC_FLAG_ASYNC;
-	struct sync_set *s;
+	struct sync_set *s = &sync_scratch;
 	struct xe_host_queue *q;
 	size_t extra;
 	int ret;
@@ -1339,11 +1352,6 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 			exec_async_failed(ctx, q, gs, req->num_syncs);
 		return 0;
 	}
-	s = malloc(sizeof(*s));
-	if (!s) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	ret = sync_set_build(ctx, gs, req->num_syncs,
 			     vm_lr(xe_map_get(&ctx->vms, q->vm_id)) ? SYNC_SET_LR : 0, s);
 	if (!ret) {
@@ -1357,8 +1365,6 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_commit(ctx, s, req->ring_idx, q->id);
 		}
 	}
-	free(s);
-out:
 	if (ret && async)
 		exec_async_failed(ctx, q, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;

@@ -306,6 +306,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		free(val);
 	xe_map_free(&ctx->refused);
 	xe_map_free(&ctx->host_fences);
+	free(ctx->cmd_buf);
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);
 	xe_map_free(&ctx->objects);
@@ -820,8 +821,7 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct xe_proxy_ccmd_req hdr;
-	uint64_t *cmd = NULL;
-	size_t cap = 0;
+	uint64_t *cmd;
 	int ret = 0;
 
 	pthread_mutex_lock(&xe_host.lock);
@@ -839,17 +839,21 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 			ret = -EINVAL;
 			break;
 		}
-		/* An aligned private copy: the guest's bytes are read once. */
-		if (hdr.len > cap) {
-			free(cmd);
-			cap = hdr.len;
-			cmd = malloc(cap);
+		/*
+		 * An aligned private copy: the guest's bytes are read once.
+		 * The buffer is the context's, kept from one command to the
+		 * next (no allocation per submission).
+		 */
+		if (hdr.len > ctx->cmd_cap) {
+			cmd = realloc(ctx->cmd_buf, hdr.len);
 			if (!cmd) {
-				cap = 0;
 				ret = -ENOMEM;
 				break;
 			}
+			ctx->cmd_buf = cmd;
+			ctx->cmd_cap = hdr.len;
 		}
+		cmd = ctx->cmd_buf;
 		memcpy(cmd, p, hdr.len);
 		/*
 		 * As virglrenderer's drm_context: the seqno tells the guest
@@ -871,6 +875,5 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 		len -= hdr.len;
 	}
 	pthread_mutex_unlock(&xe_host.lock);
-	free(cmd);
 	return ret;
 }

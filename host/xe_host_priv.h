@@ -322,6 +322,9 @@ struct xe_host_queue {
  * @queues: exec_queue_id -> struct xe_host_queue
  * @host_fences: fence id -> struct xe_host_job (extension host fences)
  * @rings: per-ring work and fences
+ * @cmd_buf: the private copy of the ccmd being run, kept for the next
+ *	(xe_host_ctx_submit()); as large as the largest ccmd the guest sent
+ * @cmd_cap: its size
  */
 struct xe_host_ctx {
 	struct xe_host_ctx *next;
@@ -345,6 +348,8 @@ struct xe_host_ctx {
 	struct xe_map queues;
 	struct xe_map host_fences;
 	struct xe_ring rings[XE_HOST_MAX_RINGS];
+	void *cmd_buf;
+	size_t cmd_cap;
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
