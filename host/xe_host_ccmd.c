@@ -225,6 +225,33 @@ static int ccmd_gem_create_ext(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
+/**
+ * xe_ccmd_gem_create_blob() - the BO of an XE_PROXY_BLOB_CREATE() blob_id
+ * @ctx: the context
+ * @res_id: the resource being created, the BO's blob_id meanwhile
+ * @blob_id: the encoded GEM_CREATE arguments
+ * @size: the resource's size
+ * @out_size: the size the driver made
+ *
+ * Called with xe_host.lock held (xe_host_ctx.c); the caller makes the BO
+ * the resource and gives the blob_id up again.
+ *
+ * Return: 0, or the errno GEM_CREATE_EXT would have answered.
+ */
+int xe_ccmd_gem_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size, uint64_t *out_size)
+{
+	if (!(xe_host.capset.u.xe.features & XE_PROXY_F_GEM_CREATE_BLOB) ||
+	    (blob_id & (XE_PROXY_BLOB_SLICE_FLAG | XE_PROXY_BLOB_CREATE_RESERVED))) {
+		bad(ctx, "blob_id 0x%llx refused", (unsigned long long)blob_id);
+		return -EINVAL;
+	}
+	return gem_create(ctx, size, XE_PROXY_BLOB_CREATE_PLACEMENT(blob_id),
+			  XE_PROXY_BLOB_CREATE_FLAGS(blob_id),
+			  XE_PROXY_BLOB_CREATE_VM_ID(blob_id), res_id,
+			  XE_PROXY_BLOB_CREATE_CACHING(blob_id), out_size);
+}
+
 static int ccmd_gem_close(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_gem_close_req *req = cmd;

@@ -630,7 +630,15 @@ static int slice_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	struct xe_slice *s;
 	int ret;
 
-	if (!obj || !obj->guest_ref)
+	/* a BO made with its resource is named by the resource's id */
+	if (!obj) {
+		obj = xe_map_get(&ctx->resources, (uint32_t)blob_id);
+		if (obj && !obj->in_blob)
+			obj = NULL;
+	} else if (!obj->guest_ref) {
+		obj = NULL;
+	}
+	if (!obj)
 		return -ENOENT;
 	if (!size || size % page || offset % page || offset >= obj->size ||
 	    size > obj->size - offset)
@@ -706,6 +714,40 @@ static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	return 0;
 }
 
+/*
+ * XE_PROXY_F_GEM_CREATE_BLOB: create the BO, then its resource, with the
+ * resource id as its blob_id meanwhile, which the resource then takes over
+ * (as bo_blob_create() does for the base protocol). The outcome goes into
+ * the response area's first slot: virtio's answer has no errno.
+ */
+static int create_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
+			      uint64_t blob_id, uint64_t size,
+			      struct xe_host_blob *out)
+{
+	const struct xe_proxy_ccmd_req hdr = {
+		.cmd = XE_PROXY_CCMD_GEM_CREATE_EXT,
+	};
+	struct xe_proxy_ccmd_value_rsp *rsp;
+	uint64_t made = 0;
+	int ret;
+
+	ret = xe_ccmd_gem_create_blob(ctx, res_id, blob_id, size, &made);
+	if (!ret) {
+		ret = bo_blob_create(ctx, res_id, res_id, size, out);
+		if (!ret)
+			((struct xe_object *)xe_map_get(&ctx->resources, res_id))->in_blob = true;
+		/* the resource holds it now, or nothing does: it goes */
+		xe_ctx_object_close(ctx, res_id);
+	}
+	rsp = xe_ctx_rsp(ctx, &hdr, sizeof(*rsp));
+	if (rsp) {
+		rsp->ret = (uint32_t)-ret;
+		rsp->value = ret ? 0 : made;
+		xe_ctx_rsp_finish(ctx, true);
+	}
+	return ret;
+}
+
 int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 			    uint64_t blob_id, uint64_t size,
 			    uint32_t blob_flags, struct xe_host_blob *out)
@@ -724,6 +766,8 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 		ret = -EEXIST;
 	else if (!blob_id)
 		ret = shmem_create(ctx, res_id, size, blob_flags, out);
+	else if ((blob_id & XE_PROXY_BLOB_CREATE_FLAG) && !xe_host.base_protocol)
+		ret = create_blob_create(ctx, res_id, blob_id, size, out);
 	else
 		ret = bo_blob_create(ctx, res_id, blob_id, size, out);
 	pthread_mutex_unlock(&xe_host.lock);

@@ -149,6 +149,8 @@ void xe_ring_fini(struct xe_ring *ring);
  *	moved to the orphan of its last slice
  * @cpu_unreachable: VRAM past a small BAR, where a CPU access raises
  *	SIGBUS: never mapped for the guest (xe_host_beyond_bar())
+ * @in_blob: made with its resource (XE_PROXY_BLOB_CREATE()): it has no
+ *	blob_id, and slices name it by its resource id
  */
 struct xe_object {
 	uint32_t handle;
@@ -168,6 +170,7 @@ struct xe_object {
 	uint32_t slices;
 	bool slice_charged;
 	bool cpu_unreachable;
+	bool in_blob;
 };
 
 /**
@@ -370,6 +373,8 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran);
 
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
+int xe_ccmd_gem_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size, uint64_t *out_size);
 
 /* --- device facts (xe_host_device.c) --- */
 bool xe_host_beyond_bar(uint32_t placement, uint32_t flags);
