@@ -330,6 +330,57 @@ out:
 }
 
 /**
+ * vxp_blob_create_bo() - create a BO and its blob resource in one command
+ * @ctx: the context
+ * @res_id: the resource to create
+ * @blob_id: XE_PROXY_BLOB_CREATE() of the GEM_CREATE arguments
+ * @size: the BO's size
+ *
+ * XE_PROXY_F_GEM_CREATE_BLOB: one RESOURCE_CREATE_BLOB, waited for. Virtio's
+ * answer has no errno; the host writes the GEM_CREATE's outcome into the
+ * first response slot, which ctx->lock keeps ours meanwhile. A slot the
+ * host left as prepared (all ones) means it refused before reading the
+ * arguments: -EINVAL, as a refused base GEM_CREATE.
+ *
+ * Return: 0 with the resource created, or a negative errno.
+ */
+int vxp_blob_create_bo(struct vxp_context *ctx, u32 res_id, u64 blob_id,
+		       u64 size)
+{
+	struct xe_proxy_ccmd_value_rsp *slot;
+	__le32 status;
+	int blob_err;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->lost) {
+		mutex_unlock(&ctx->lock);
+		return -ENODEV;
+	}
+	slot = (void *)((u8 *)ctx->shmem + ctx->rsp_mem_offset);
+	memset(slot, 0xff, sizeof(*slot));
+	WRITE_ONCE(slot->hdr.len, cpu_to_le32(sizeof(*slot)));
+	blob_err = vxp_blob_create(ctx, res_id, blob_id, size);
+	status = READ_ONCE(slot->ret);
+	mutex_unlock(&ctx->lock);
+
+	if (status == cpu_to_le32(U32_MAX)) {
+		if (blob_err)
+			return blob_err == -EIO ? -EINVAL : blob_err;
+		/* a resource, but no answer: not a host of this protocol */
+		drm_err_ratelimited(ctx->vxp->drm, "BO resource %u: the host wrote no answer\n",
+				    res_id);
+		vxp_blob_unref(ctx->vxp, res_id);
+		return -EPROTO;
+	}
+	if (status)
+		return vxp_rsp_errno(status);
+	/* the host made it, yet the device refused it: make sure it goes */
+	if (blob_err)
+		vxp_blob_unref(ctx->vxp, res_id);
+	return blob_err;
+}
+
+/**
  * vxp_ccmd_send() - send one ccmd and collect its response
  * @ctx: the context
  * @req: the command; cmd and len must be set, seqno and rsp_off are filled
