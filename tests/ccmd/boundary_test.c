@@ -1507,6 +1507,61 @@ static bool case_gem_create_in_blob(void)
 	return ok && still_works(&e.t);
 }
 
+/* --- coalesced execs: one SUBMIT_3D, one ring fence ---------------------- */
+
+/*
+ * What the guest sends while the host is busy: several async EXEC_EXTs on
+ * one ring in one submission, each with its own response slot, then one
+ * fence on the ring. The fence must wait for all of them (here the
+ * second spins), and each slot has its own answer (the third names no
+ * queue: ENOENT, its host fence counts as signalled).
+ */
+static bool case_coalesced_execs_one_fence(void)
+{
+	struct xe_proxy_sync s[4];
+	uint64_t ids[4] = { 501, 502, 503, 504 }, fence;
+	uint32_t queues[4], i, ret[4];
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	struct env e;
+	bool ok, early;
+
+	ok = env_open(&e);
+	if (!ok)
+		return false;
+	write_spinner(&e);
+	for (i = 0; i < 4; i++) {
+		queues[i] = i == 2 ? 0xdead : e.queue;
+		s[i] = (struct xe_proxy_sync){ .type = XE_PROXY_SYNC_HOST_FENCE,
+					       .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					       .fence_id = ids[i] };
+		memset(rsp(&e.t, 64 + 16 * i), 0xff, 16);
+		((struct xe_proxy_ccmd_rsp *)rsp(&e.t, 64 + 16 * i))->len = 16;
+		r = ccmd_exec_ext(&e.t.s, queues[i], i == 1 ? BO_VA + SPIN_OFF : 0, 5,
+				  &s[i], 1, 64 + 16 * i);
+		if (!r)
+			return false;
+		r->flags = XE_PROXY_EXEC_FLAG_ASYNC |
+			   (i == 1 ? 0 : XE_PROXY_EXEC_FLAG_NO_BATCH);
+	}
+	ok = submit(&e.t) == 0;
+	fence = ++e.t.next_fence;
+	ok = ok && virgl_renderer_context_create_fence(e.t.id, 0, 5, fence) == 0;
+	/* the spinner has not been released: the fence cannot have signalled */
+	virgl_renderer_poll();
+	pthread_mutex_lock(&fence_lock);
+	early = fence_seen[e.t.id][5] >= fence;
+	pthread_mutex_unlock(&fence_lock);
+	release_spinner(&e);
+	ok = ok && !early && fence_wait(e.t.id, 5, fence);
+	for (i = 0; i < 4; i++)
+		ret[i] = ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 64 + 16 * i))->ret;
+	ktap_diag("fence before the spinner ended: %s; slots %u %u %u %u",
+		  early ? "signalled" : "pending", ret[0], ret[1], ret[2], ret[3]);
+	ok = ok && !ret[0] && !ret[1] && ret[2] == ENOENT && !ret[3];
+	ccmd_fence_put(&e.t.s, ids, 4);
+	return ok && submit(&e.t) == 0 && still_works(&e.t);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1545,6 +1600,7 @@ static const struct {
 	{ "refused_attach_forgotten_on_unref", case_refused_attach_forgotten_on_unref },
 	{ "refused_attach_ufence_errno", case_refused_attach_ufence_errno },
 	{ "gem_create_in_blob", case_gem_create_in_blob },
+	{ "coalesced_execs_one_fence", case_coalesced_execs_one_fence },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
