@@ -87,8 +87,10 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
  * append to it, and it goes out as one SUBMIT_3D with one fence on that
  * ring when the host has caught up (the next submitter sees it), when it
  * is full, before any other submission of the context (every sender
- * flushes it first, under ctx->lock, so the stream keeps its order), or
- * from ctx->batch_work, queued whenever a batch stays open.
+ * flushes it first, under ctx->lock, so the stream keeps its order), as
+ * soon as someone waits for one of its fences (vxp_ccmd_batch_kick()), and
+ * at the latest a jiffy after it opened (ctx->batch_work), for work that
+ * only a user fence in memory shows.
  *
  * Why one ring fence is right for all of them: a ring fence signals once
  * the host finished everything submitted on its ring before it
@@ -159,7 +161,7 @@ static void vxp_batch_flush(struct vxp_context *ctx)
 {
 	struct vxp_batch *b = ctx->batch;
 	struct virtio_gpu_cmd_submit *submit;
-	u32 last;
+	u32 last, i;
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
@@ -173,6 +175,8 @@ static void vxp_batch_flush(struct vxp_context *ctx)
 	submit = b->submit;
 	b->submit = NULL;
 	last = b->last_seqno;
+	for (i = 0; i < b->num; i++)
+		WRITE_ONCE(b->fences[i]->batched, false);
 	submit->size = cpu_to_le32(b->len);
 	ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, sizeof(*submit) + b->len,
 				  b->ring, vxp_batch_complete, b);
@@ -193,13 +197,28 @@ static bool vxp_host_idle(struct vxp_context *ctx)
 
 static void vxp_batch_work(struct work_struct *work)
 {
-	struct vxp_context *ctx = container_of(work, struct vxp_context,
-					       batch_work);
+	struct vxp_context *ctx = container_of(to_delayed_work(work),
+					       struct vxp_context, batch_work);
 
 	mutex_lock(&ctx->lock);
 	vxp_batch_flush(ctx);
 	mutex_unlock(&ctx->lock);
 	vxp_context_put(ctx);
+}
+
+/**
+ * vxp_ccmd_batch_kick() - send the context's batch now: someone waits
+ * @ctx: the context
+ *
+ * For a fence whose exec waits in the batch (vxp_fence.c's
+ * enable_signaling); any context, the fence's lock may be held.
+ */
+void vxp_ccmd_batch_kick(struct vxp_context *ctx)
+{
+	vxp_context_get(ctx);
+	/* already queued: that work holds a reference, and now runs at once */
+	if (mod_delayed_work(vxp_wq, &ctx->batch_work, 0))
+		vxp_context_put(ctx);
 }
 
 /*
@@ -730,8 +749,10 @@ static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req
 	if (now || vxp_host_idle(ctx) || b->num == VXP_BATCH_MAX) {
 		vxp_batch_flush(ctx);
 	} else {
+		WRITE_ONCE(fence->batched, true);
+		/* the backstop; a waiter sends it at once */
 		vxp_context_get(ctx);
-		if (!queue_work(vxp_wq, &ctx->batch_work))
+		if (!queue_delayed_work(vxp_wq, &ctx->batch_work, 1))
 			vxp_context_put(ctx);
 	}
 	return 0;
@@ -788,7 +809,7 @@ static void vxp_pending_work(struct work_struct *work)
 void vxp_ccmd_pending_init(struct vxp_context *ctx)
 {
 	INIT_WORK(&ctx->put_work, vxp_put_work);
-	INIT_WORK(&ctx->batch_work, vxp_batch_work);
+	INIT_DELAYED_WORK(&ctx->batch_work, vxp_batch_work);
 	INIT_LIST_HEAD(&ctx->pending);
 	init_waitqueue_head(&ctx->pending_wq);
 	INIT_WORK(&ctx->pending_work, vxp_pending_work);

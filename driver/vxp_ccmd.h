@@ -45,6 +45,7 @@ int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			size_t rsp_len, size_t ret_off, struct vxp_fence *fence,
 			struct vxp_syncs *s);
 void vxp_ccmd_pending_init(struct vxp_context *ctx);
+void vxp_ccmd_batch_kick(struct vxp_context *ctx);
 int vxp_ccmd_send_fenced(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			 void *rsp, size_t rsp_len, struct vxp_fence *fence,
 			 int (*status)(const void *rsp));

@@ -54,7 +54,8 @@ struct vxp_device;
  *	stores in @shmem once it ran it (vxp_ccmd.c: the host is idle then)
  * @batch: execs coalescing into one submission while the host is busy,
  *	or NULL (under @lock, vxp_ccmd.c)
- * @batch_work: sends @batch if nothing else did
+ * @batch_work: sends @batch if nothing else did within a jiffy, or at
+ *	once when someone waits for it
  * @lost: the host context is gone; every call fails with -ENODEV
  * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
  *	the counters and flags struct vxp_vm and struct vxp_exec_queue say it
@@ -99,7 +100,7 @@ struct vxp_context {
 	u32 seqno;
 	u32 sent_seqno;
 	struct vxp_batch *batch;
-	struct work_struct batch_work;
+	struct delayed_work batch_work;
 	bool lost;
 	struct mutex ids_lock; /* protects vms, queues */
 	struct xarray vms;
