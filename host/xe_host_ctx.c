@@ -323,7 +323,8 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	/* after the VMs' destruction: the reaper keeps the order */
 	xe_reap(ctx->fd, 0, ctx->ctx_id);
 	pthread_mutex_unlock(&xe_host.lock);
-	free(ctx->rsp);
+	if (ctx->rsp != (void *)ctx->rsp_small)
+		free(ctx->rsp);
 	free(ctx);
 }
 
@@ -461,6 +462,13 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
  * Return: the zeroed response with its len set, or NULL (logged) when the
  * context has no shmem, the response would not fit, or memory ran out.
  */
+static void xe_ctx_rsp_free(struct xe_host_ctx *ctx)
+{
+	if (ctx->rsp != (void *)ctx->rsp_small)
+		free(ctx->rsp);
+	ctx->rsp = NULL;
+}
+
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size)
 {
@@ -480,14 +488,16 @@ void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 				   ctx->ctx_id, hdr->cmd, off, size, area);
 		return NULL;
 	}
-	rsp = calloc(1, size);
+	/* the usual small response needs no allocation */
+	rsp = size <= sizeof(ctx->rsp_small) ?
+	      memset(ctx->rsp_small, 0, size) : calloc(1, size);
 	if (!rsp) {
 		xe_log_ratelimited("context %u: no memory for a %zu-byte response",
 				   ctx->ctx_id, size);
 		return NULL;
 	}
 	rsp->len = (uint32_t)size;
-	free(ctx->rsp);
+	xe_ctx_rsp_free(ctx);
 	ctx->rsp = rsp;
 	ctx->rsp_at = (uint32_t)off;
 	return rsp;
@@ -522,8 +532,7 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran)
 		memcpy(dst, ctx->rsp, len);
 		__atomic_store_n(&dst->len, len, __ATOMIC_RELAXED);
 	}
-	free(ctx->rsp);
-	ctx->rsp = NULL;
+	xe_ctx_rsp_free(ctx);
 }
 
 static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,

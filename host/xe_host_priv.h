@@ -328,6 +328,8 @@ struct xe_host_queue {
  * @cmd_buf: the private copy of the ccmd being run, kept for the next
  *	(xe_host_ctx_submit()); as large as the largest ccmd the guest sent
  * @cmd_cap: its size
+ * @rsp_small: where a response of up to 64 bytes is built (@rsp points
+ *	here then), so most commands allocate none
  */
 struct xe_host_ctx {
 	struct xe_host_ctx *next;
@@ -353,6 +355,7 @@ struct xe_host_ctx {
 	struct xe_ring rings[XE_HOST_MAX_RINGS];
 	void *cmd_buf;
 	size_t cmd_cap;
+	uint64_t rsp_small[8];
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
