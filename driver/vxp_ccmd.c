@@ -24,6 +24,10 @@
  * fence signals (vxp_ccmd_send_async()). Commands nobody waits for that
  * need no ring (GEM_CLOSE) wait for the next submission of the context
  * (vxp_ccmd_defer()).
+ *
+ * While the host has not run the context's last submission yet, such
+ * submissions on one ring coalesce into one SUBMIT_3D (struct vxp_batch):
+ * one virtio command, one ring fence, for all of them.
  */
 #include <linux/dma-fence.h>
 #include <linux/list.h>
@@ -76,6 +80,148 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
 	(sizeof(struct xe_proxy_ccmd_fence_put_req) + VXP_PUTS_PER_CMD * sizeof(__le64))
 
 /*
+ * Coalescing. A submission nobody waits for (vxp_async_send()) goes out at
+ * once while the host is idle, that is while it has run the context's last
+ * submission (the seqno it stores in the shmem is the last one sent).
+ * Otherwise it joins the context's open batch: later ones on the same ring
+ * append to it, and it goes out as one SUBMIT_3D with one fence on that
+ * ring when the host has caught up (the next submitter sees it), when it
+ * is full, before any other submission of the context (every sender
+ * flushes it first, under ctx->lock, so the stream keeps its order), as
+ * soon as someone waits for one of its fences (vxp_ccmd_batch_kick()), and
+ * at the latest a jiffy after it opened (ctx->batch_work), for work that
+ * only a user fence in memory shows.
+ *
+ * Why one ring fence is right for all of them: a ring fence signals once
+ * the host finished everything submitted on its ring before it
+ * (docs/protocol.md, "Fences"), and every command of the batch is on that
+ * ring and before the fence. So each fence of the batch signals no earlier
+ * than its own command finished; it may signal later (once the last one
+ * finished), as if the host had retired them together. Commands on
+ * different rings never share a batch: a ring fence says nothing about
+ * other rings. Each command keeps its own response slot, read when the
+ * batch's fence signalled, so each fence gets its own errno.
+ *
+ * Only execs coalesce. A bind names resources, and their unref, detach and
+ * map are virtio commands outside the context's ccmd stream that a bind
+ * held back in a batch could see overtake it. An exec names none: its
+ * queue, VM and host fences are the context's own (their destruction is a
+ * ccmd, which flushes), and userptr pages it may use stay pinned until its
+ * fence signals.
+ */
+#define VXP_BATCH_MAX		32
+#define VXP_BATCH_BYTES		4096
+
+/**
+ * struct vxp_batch - submissions of one ring going out in one SUBMIT_3D
+ * @submit: the SUBMIT_3D being built
+ * @len: bytes of ccmds in @submit so far
+ * @room: bytes @submit can still take
+ * @ring: the ring of every command in it
+ * @last_seqno: the seqno of its last command
+ * @num: fences in @fences
+ * @fences: the fences of its commands in order, each with a reference and
+ *	an async response slot
+ */
+struct vxp_batch {
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len;
+	size_t room;
+	u32 ring;
+	u32 last_seqno;
+	u32 num;
+	struct vxp_fence *fences[VXP_BATCH_MAX];
+};
+
+static void vxp_async_slot_put(struct vxp_context *ctx, int slot);
+static int vxp_async_status(struct vxp_fence *f);
+
+/* Complete (or fail, @err) every fence of @b, in order, then free it. */
+static void vxp_batch_complete(void *data, int err)
+{
+	struct vxp_batch *b = data;
+	u32 i;
+
+	for (i = 0; i < b->num; i++) {
+		struct vxp_fence *f = b->fences[i];
+		int ret = err ? err : vxp_async_status(f);
+
+		vxp_async_slot_put(f->ctx, f->rsp_slot);
+		vxp_fence_signal(f, ret);
+		dma_fence_put(&f->base);
+	}
+	kfree(b);
+}
+
+/*
+ * Send the context's open batch, if any, with its ring fence. ctx->lock is
+ * held. A failure fails its fences.
+ */
+static void vxp_batch_flush(struct vxp_context *ctx)
+{
+	struct vxp_batch *b = ctx->batch;
+	struct virtio_gpu_cmd_submit *submit;
+	u32 last, i;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!b)
+		return;
+	ctx->batch = NULL;
+	/*
+	 * Once queued, @b belongs to the completion, which may run (and free
+	 * it) at once: take what is needed from it first.
+	 */
+	submit = b->submit;
+	b->submit = NULL;
+	last = b->last_seqno;
+	for (i = 0; i < b->num; i++)
+		WRITE_ONCE(b->fences[i]->batched, false);
+	submit->size = cpu_to_le32(b->len);
+	ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, sizeof(*submit) + b->len,
+				  b->ring, vxp_batch_complete, b);
+	/* the device has a copy */
+	kfree(submit);
+	if (ret)
+		vxp_batch_complete(b, ret);
+	else
+		ctx->sent_seqno = last;
+}
+
+/* Whether the host has run everything the context sent. */
+static bool vxp_host_idle(struct vxp_context *ctx)
+{
+	lockdep_assert_held(&ctx->lock);
+	return le32_to_cpu(READ_ONCE(ctx->shmem->seqno)) == ctx->sent_seqno;
+}
+
+static void vxp_batch_work(struct work_struct *work)
+{
+	struct vxp_context *ctx = container_of(to_delayed_work(work),
+					       struct vxp_context, batch_work);
+
+	mutex_lock(&ctx->lock);
+	vxp_batch_flush(ctx);
+	mutex_unlock(&ctx->lock);
+	vxp_context_put(ctx);
+}
+
+/**
+ * vxp_ccmd_batch_kick() - send the context's batch now: someone waits
+ * @ctx: the context
+ *
+ * For a fence whose exec waits in the batch (vxp_fence.c's
+ * enable_signaling); any context, the fence's lock may be held.
+ */
+void vxp_ccmd_batch_kick(struct vxp_context *ctx)
+{
+	vxp_context_get(ctx);
+	/* already queued: that work holds a reference, and now runs at once */
+	if (mod_delayed_work(vxp_wq, &ctx->batch_work, 0))
+		vxp_context_put(ctx);
+}
+
+/*
  * Many fences signalled between two commands (a burst of execs retiring):
  * their host ids go out in FENCE_PUT-only submissions, so the host's
  * fence limit is not spent on ids nobody waits for. Queued by
@@ -90,6 +236,8 @@ static void vxp_put_work(struct work_struct *work)
 
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN, GFP_KERNEL);
 	mutex_lock(&ctx->lock);
+	/* a batch may name ids put here: it goes first */
+	vxp_batch_flush(ctx);
 	while (submit && !ctx->lost &&
 	       (ctx->vxp->features & XE_PROXY_F_FENCE_PUT) &&
 	       (len = vxp_fence_put_cmd(ctx, submit + 1))) {
@@ -98,6 +246,8 @@ static void vxp_put_work(struct work_struct *work)
 		submit->size = cpu_to_le32(len);
 		if (vxp_ctrl_cmd_nowait(ctx->vxp, submit, sizeof(*submit) + len))
 			break;
+		/* FENCE_PUT carries seqno 0, which the host stores too */
+		ctx->sent_seqno = 0;
 	}
 	mutex_unlock(&ctx->lock);
 	kfree(submit);
@@ -105,32 +255,55 @@ static void vxp_put_work(struct work_struct *work)
 }
 
 /*
- * Build the SUBMIT_3D for @req, pending fence puts in front, and prepare
- * its response slot at @rsp_off when @rsp_len asks for one: its len the
- * bytes the guest takes, the rest zeroed, or for a submission nobody waits
- * for (@async) all ones, which no host answer is, so a command the host
- * refused still shows. ctx->lock is held. Returns the command (kfree() it)
- * and its size, or an ERR_PTR.
+ * Number @req and prepare its response slot at @rsp_off when @rsp_len asks
+ * for one: its len the bytes the guest takes, the rest zeroed, or for a
+ * submission nobody waits for (@async) all ones, which no host answer is,
+ * so a command the host refused still shows. ctx->lock is held.
+ */
+static void vxp_ccmd_number(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
+			    u32 rsp_off, size_t rsp_len, bool async)
+{
+	lockdep_assert_held(&ctx->lock);
+	req->seqno = cpu_to_le32(++ctx->seqno);
+	req->rsp_off = cpu_to_le32(rsp_off);
+	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
+		atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
+	if (rsp_len) {
+		struct xe_proxy_ccmd_rsp *slot = (void *)((u8 *)ctx->shmem +
+							  ctx->rsp_mem_offset + rsp_off);
+
+		memset(slot, async ? 0xff : 0, rsp_len);
+		WRITE_ONCE(slot->len, cpu_to_le32(rsp_len));
+	}
+}
+
+/*
+ * Build the SUBMIT_3D for @req, pending fence puts and deferred commands
+ * in front, with @room bytes to spare for a batch (vxp_async_send(): it
+ * is not sent yet then), numbering @req (vxp_ccmd_number()). The open
+ * batch goes out first. ctx->lock is held. Returns the command (kfree()
+ * it) and its size, or an ERR_PTR.
  */
 static struct virtio_gpu_cmd_submit *
 vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
-		u32 rsp_off, size_t rsp_len, bool async, size_t *submit_len)
+		u32 rsp_off, size_t rsp_len, bool async, size_t room,
+		size_t *submit_len)
 {
 	size_t len = le32_to_cpu(req->len), puts;
 	struct virtio_gpu_cmd_submit *submit;
-	u32 off;
 
 	lockdep_assert_held(&ctx->lock);
 	if (WARN_ON(len < sizeof(*req) || len % 8))
 		return ERR_PTR(-EINVAL);
+	/* the stream keeps its order: what the batch holds came first */
+	vxp_batch_flush(ctx);
 	if (ctx->lost)
 		return ERR_PTR(-ENODEV);
 	/* the waited-for slot ends where the async slots begin */
 	if (!async && rsp_len > ctx->async_rsp_off)
 		return ERR_PTR(-E2BIG);
-	off = ctx->rsp_mem_offset + rsp_off;
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN +
-			 ctx->deferred_len + len, GFP_KERNEL);
+			 ctx->deferred_len + len + room, GFP_KERNEL);
 	if (!submit)
 		return ERR_PTR(-ENOMEM);
 
@@ -141,20 +314,14 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	memcpy((u8 *)(submit + 1) + puts, ctx->deferred, ctx->deferred_len);
 	puts += ctx->deferred_len;
 	ctx->deferred_len = 0;
-	req->seqno = cpu_to_le32(++ctx->seqno);
-	req->rsp_off = cpu_to_le32(rsp_off);
-	if (le32_to_cpu(req->cmd) < VXP_CCMD_SLOTS)
-		atomic64_inc(&ctx->vxp->ccmd_trips[le32_to_cpu(req->cmd)]);
+	vxp_ccmd_number(ctx, req, rsp_off, rsp_len, async);
+	/* sent right after, unless it starts a batch */
+	if (!room)
+		ctx->sent_seqno = ctx->seqno;
 	memcpy((u8 *)(submit + 1) + puts, req, len);
 	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
 	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
 	submit->size = cpu_to_le32(puts + len);
-	if (rsp_len) {
-		struct xe_proxy_ccmd_rsp *slot = (void *)((u8 *)ctx->shmem + off);
-
-		memset(slot, async ? 0xff : 0, rsp_len);
-		WRITE_ONCE(slot->len, cpu_to_le32(rsp_len));
-	}
 	*submit_len = sizeof(*submit) + puts + len;
 	return submit;
 }
@@ -211,7 +378,7 @@ static int __vxp_ccmd_send(struct vxp_context *ctx,
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, 0, rsp ? rsp_len : 0, false, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, rsp ? rsp_len : 0, false, 0, &len);
 	if (IS_ERR(submit))
 		return PTR_ERR(submit);
 	ret = vxp_ctrl_cmd(ctx->vxp, submit, len, &vrsp, sizeof(vrsp),
@@ -245,7 +412,7 @@ int vxp_ccmd_send_nowait(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req)
 	int ret;
 
 	mutex_lock(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, 0, 0, false, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, 0, false, 0, &len);
 	ret = IS_ERR(submit) ? PTR_ERR(submit) :
 	      vxp_ctrl_cmd_nowait(ctx->vxp, submit, len);
 	if (!IS_ERR(submit))
@@ -313,7 +480,7 @@ int vxp_ccmd_send_with_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *r
 	int ret;
 
 	mutex_lock(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, 0, rsp_len, false, &len);
+	submit = vxp_ccmd_submit(ctx, req, 0, rsp_len, false, 0, &len);
 	if (IS_ERR(submit)) {
 		ret = PTR_ERR(submit);
 		goto out;
@@ -327,6 +494,57 @@ int vxp_ccmd_send_with_blob(struct vxp_context *ctx, struct xe_proxy_ccmd_req *r
 out:
 	mutex_unlock(&ctx->lock);
 	return ret;
+}
+
+/**
+ * vxp_blob_create_bo() - create a BO and its blob resource in one command
+ * @ctx: the context
+ * @res_id: the resource to create
+ * @blob_id: XE_PROXY_BLOB_CREATE() of the GEM_CREATE arguments
+ * @size: the BO's size
+ *
+ * XE_PROXY_F_GEM_CREATE_BLOB: one RESOURCE_CREATE_BLOB, waited for. Virtio's
+ * answer has no errno; the host writes the GEM_CREATE's outcome into the
+ * first response slot, which ctx->lock keeps ours meanwhile. A slot the
+ * host left as prepared (all ones) means it refused before reading the
+ * arguments: -EINVAL, as a refused base GEM_CREATE.
+ *
+ * Return: 0 with the resource created, or a negative errno.
+ */
+int vxp_blob_create_bo(struct vxp_context *ctx, u32 res_id, u64 blob_id,
+		       u64 size)
+{
+	struct xe_proxy_ccmd_value_rsp *slot;
+	__le32 status;
+	int blob_err;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->lost) {
+		mutex_unlock(&ctx->lock);
+		return -ENODEV;
+	}
+	slot = (void *)((u8 *)ctx->shmem + ctx->rsp_mem_offset);
+	memset(slot, 0xff, sizeof(*slot));
+	WRITE_ONCE(slot->hdr.len, cpu_to_le32(sizeof(*slot)));
+	blob_err = vxp_blob_create(ctx, res_id, blob_id, size);
+	status = READ_ONCE(slot->ret);
+	mutex_unlock(&ctx->lock);
+
+	if (status == cpu_to_le32(U32_MAX)) {
+		if (blob_err)
+			return blob_err == -EIO ? -EINVAL : blob_err;
+		/* a resource, but no answer: not a host of this protocol */
+		drm_err_ratelimited(ctx->vxp->drm, "BO resource %u: the host wrote no answer\n",
+				    res_id);
+		vxp_blob_unref(ctx->vxp, res_id);
+		return -EPROTO;
+	}
+	if (status)
+		return vxp_rsp_errno(status);
+	/* the host made it, yet the device refused it: make sure it goes */
+	if (blob_err)
+		vxp_blob_unref(ctx->vxp, res_id);
+	return blob_err;
 }
 
 /**
@@ -391,17 +609,6 @@ static int vxp_async_status(struct vxp_fence *f)
 		return -EPROTO;
 	}
 	return vxp_rsp_errno(ret);
-}
-
-static void vxp_fence_complete_async(void *data, int err)
-{
-	struct vxp_fence *f = data;
-
-	if (!err)
-		err = vxp_async_status(f);
-	vxp_async_slot_put(f->ctx, f->rsp_slot);
-	vxp_fence_signal(f, err);
-	dma_fence_put(&f->base);
 }
 
 /*
@@ -477,38 +684,80 @@ static int vxp_pending_lock_drained(struct vxp_context *ctx)
 }
 
 /*
- * Send @req, numbered now, in the fenced submission of @fence (already in
- * its ring's timeline) with its response in async slot @slot. ctx->lock
- * is held. On error the slot is given back and the fence failed.
+ * Send @req, numbered now, with its response in async slot @slot, in the
+ * fenced submission of @fence (already in its ring's timeline): at once
+ * while the host is idle, else in the context's batch (vxp_batch_flush()).
+ * ctx->lock is held. On error the slot is given back and the fence failed.
  */
 static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			  size_t rsp_len, size_t ret_off, int slot,
 			  struct vxp_fence *fence)
 {
+	u32 rsp_off = ctx->async_rsp_off + slot * VXP_ASYNC_SLOT_SIZE;
+	size_t len = le32_to_cpu(req->len), submit_len;
 	struct virtio_gpu_cmd_submit *submit;
-	size_t len;
+	struct vxp_batch *b = ctx->batch;
+	bool coalesce = le32_to_cpu(req->cmd) == XE_PROXY_CCMD_EXEC_EXT;
+	bool now;
 	int ret;
 
 	lockdep_assert_held(&ctx->lock);
-	submit = vxp_ccmd_submit(ctx, req, ctx->async_rsp_off +
-				 slot * VXP_ASYNC_SLOT_SIZE, rsp_len, true, &len);
-	if (IS_ERR(submit)) {
-		ret = PTR_ERR(submit);
-	} else {
-		fence->rsp_slot = slot;
-		fence->rsp_ret_off = ret_off;
-		dma_fence_get(&fence->base);
-		ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, len, fence->ring,
-					  vxp_fence_complete_async, fence);
+	if (b && (!coalesce || b->ring != fence->ring ||
+		  b->num == VXP_BATCH_MAX || len > b->room))
+		vxp_batch_flush(ctx);
+	b = ctx->batch;
+	/* nothing to gather behind: a batch of one, without room to spare */
+	now = !b && (!coalesce || vxp_host_idle(ctx));
+	if (b) {
+		ret = WARN_ON(len < sizeof(*req) || len % 8) ? -EINVAL :
+		      ctx->lost ? -ENODEV : 0;
 		if (ret)
-			dma_fence_put(&fence->base);
-		kfree(submit);
+			goto err;
+		vxp_ccmd_number(ctx, req, rsp_off, rsp_len, true);
+		memcpy((u8 *)(b->submit + 1) + b->len, req, len);
+		b->len += len;
+		b->room -= len;
+	} else {
+		b = kzalloc_obj(*b, GFP_KERNEL);
+		if (!b) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		submit = vxp_ccmd_submit(ctx, req, rsp_off, rsp_len, true,
+					 now ? 0 : VXP_BATCH_BYTES, &submit_len);
+		if (IS_ERR(submit)) {
+			kfree(b);
+			ret = PTR_ERR(submit);
+			goto err;
+		}
+		b->submit = submit;
+		b->len = submit_len - sizeof(*submit);
+		b->room = now ? 0 : VXP_BATCH_BYTES;
+		b->ring = fence->ring;
+		ctx->batch = b;
 	}
-	if (!ret) {
-		/* pairs with vxp_fence_sent(): the host knows its id now */
-		smp_store_release(&fence->sent, true);
-		return 0;
+	b->last_seqno = ctx->seqno;
+	fence->rsp_slot = slot;
+	fence->rsp_ret_off = ret_off;
+	dma_fence_get(&fence->base);
+	b->fences[b->num++] = fence;
+	/*
+	 * Pairs with vxp_fence_sent(): anything naming its id goes out
+	 * behind it, as every sender flushes the batch first.
+	 */
+	smp_store_release(&fence->sent, true);
+	if (now || vxp_host_idle(ctx) || b->num == VXP_BATCH_MAX) {
+		vxp_batch_flush(ctx);
+	} else {
+		WRITE_ONCE(fence->batched, true);
+		/* the backstop; a waiter sends it at once */
+		vxp_context_get(ctx);
+		if (!queue_delayed_work(vxp_wq, &ctx->batch_work, 1))
+			vxp_context_put(ctx);
 	}
+	return 0;
+
+err:
 	vxp_async_slot_put(ctx, slot);
 	vxp_fence_signal(fence, ret);
 	return ret;
@@ -560,6 +809,7 @@ static void vxp_pending_work(struct work_struct *work)
 void vxp_ccmd_pending_init(struct vxp_context *ctx)
 {
 	INIT_WORK(&ctx->put_work, vxp_put_work);
+	INIT_DELAYED_WORK(&ctx->batch_work, vxp_batch_work);
 	INIT_LIST_HEAD(&ctx->pending);
 	init_waitqueue_head(&ctx->pending_wq);
 	INIT_WORK(&ctx->pending_work, vxp_pending_work);

@@ -39,10 +39,13 @@ int vxp_ccmd_send_with_blob(struct vxp_context *ctx,
 			    struct xe_proxy_ccmd_req *req, void *rsp,
 			    size_t rsp_len, u32 res_id, u64 blob_id, u64 size,
 			    int *blob_err);
+int vxp_blob_create_bo(struct vxp_context *ctx, u32 res_id, u64 blob_id,
+		       u64 size);
 int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			size_t rsp_len, size_t ret_off, struct vxp_fence *fence,
 			struct vxp_syncs *s);
 void vxp_ccmd_pending_init(struct vxp_context *ctx);
+void vxp_ccmd_batch_kick(struct vxp_context *ctx);
 int vxp_ccmd_send_fenced(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			 void *rsp, size_t rsp_len, struct vxp_fence *fence,
 			 int (*status)(const void *rsp));

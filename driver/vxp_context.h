@@ -20,6 +20,7 @@
 
 #include "xe_proxy_proto.h"
 
+struct vxp_batch;
 struct vxp_device;
 
 /* virtio-gpu rings per context (ring_idx is 0..63) */
@@ -37,9 +38,9 @@ struct vxp_device;
  * struct vxp_context - the virtio-gpu context of one open DRM file
  * @vxp: the device
  * @ref: held by the DRM file and by every BO of the context
- * @lock: serialises the context's ccmds: protects @seqno, @lost,
- *	@ring_seqno, @ring_queue, @deferred and the response slot in @shmem,
- *	from the numbering of a request to the copy of its response (see DOC:
+ * @lock: serialises the context's ccmds: protects @seqno, @sent_seqno,
+ *	@batch, @lost, @ring_seqno, @ring_queue, @deferred and the response
+ *	slot in @shmem, from the numbering of a request to the copy of its response (see DOC:
  *	locking in vxp_drv.h)
  * @ctx_id: virtio-gpu context id, 0 until created
  * @shmem_res_id: resource id of the shared-memory response blob
@@ -49,6 +50,12 @@ struct vxp_device;
  * @rsp_mem_offset: where its response area starts, as the host said at
  *	creation (read once: the host could change the page's copy)
  * @seqno: last ccmd sequence number
+ * @sent_seqno: the seqno of the last ccmd sent to the host, which it
+ *	stores in @shmem once it ran it (vxp_ccmd.c: the host is idle then)
+ * @batch: execs coalescing into one submission while the host is busy,
+ *	or NULL (under @lock, vxp_ccmd.c)
+ * @batch_work: sends @batch if nothing else did within a jiffy, or at
+ *	once when someone waits for it
  * @lost: the host context is gone; every call fails with -ENODEV
  * @ids_lock: protects @vms and @queues (lookups, inserts, removals) and
  *	the counters and flags struct vxp_vm and struct vxp_exec_queue say it
@@ -91,6 +98,9 @@ struct vxp_context {
 	size_t shmem_size;
 	u32 rsp_mem_offset;
 	u32 seqno;
+	u32 sent_seqno;
+	struct vxp_batch *batch;
+	struct delayed_work batch_work;
 	bool lost;
 	struct mutex ids_lock; /* protects vms, queues */
 	struct xarray vms;

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "vxp_ccmd.h"
 #include "vxp_context.h"
 #include "vxp_drv.h"
 #include "vxp_fence.h"
@@ -41,9 +42,20 @@ static void vxp_fence_release(struct dma_fence *fence)
 	dma_fence_free(fence);
 }
 
+/* Someone waits: an exec held back in its context's batch goes out now. */
+static bool vxp_fence_enable_signaling(struct dma_fence *fence)
+{
+	struct vxp_fence *f = container_of(fence, struct vxp_fence, base);
+
+	if (READ_ONCE(f->batched))
+		vxp_ccmd_batch_kick(f->ctx);
+	return true;
+}
+
 static const struct dma_fence_ops vxp_fence_ops = {
 	.get_driver_name = vxp_fence_driver_name,
 	.get_timeline_name = vxp_fence_timeline_name,
+	.enable_signaling = vxp_fence_enable_signaling,
 	.release = vxp_fence_release,
 };
 

@@ -43,6 +43,9 @@ struct vxp_ufence {
  * @sent: the submission went to the host, which knows @host_id from
  *	then on (set under ctx->lock with release semantics, see
  *	vxp_fence_sent())
+ * @batched: its exec waits in the context's batch (vxp_ccmd.c): a waiter
+ *	sends the batch (READ_ONCE()/WRITE_ONCE(), a stale true costs one
+ *	early flush)
  * @rsp_slot: the async response slot of the submission (vxp_ccmd.c)
  * @rsp_ret_off: where in it the host's ret is
  */
@@ -61,6 +64,7 @@ struct vxp_fence {
 	bool put_pending;
 	bool put_queued;
 	bool sent;
+	bool batched;
 	int rsp_slot;
 	u32 rsp_ret_off;
 };

@@ -66,7 +66,8 @@ static void vxp_bo_free(struct drm_gem_object *obj)
 	/* Once unplugged the host is gone with everything it held. */
 	if (drm_dev_enter(obj->dev, &idx)) {
 		vxp_blob_unref(vxp, bo->res_id);
-		if (vxp->features & XE_PROXY_F_GEM_CREATE_EXT)
+		/* a BO made with its resource has no blob_id to give back */
+		if ((vxp->features & XE_PROXY_F_GEM_CREATE_EXT) && !bo->with_blob)
 			vxp_ccmd_defer(bo->ctx, &close.hdr);
 		drm_dev_exit(idx);
 	}
@@ -381,13 +382,27 @@ static const struct drm_gem_object_funcs vxp_bo_funcs = {
 	.vm_ops = &vxp_bo_vm_ops,
 };
 
+/* Whether @args fit an XE_PROXY_BLOB_CREATE() blob_id. */
+static bool vxp_bo_create_in_blob(struct vxp_device *vxp,
+				  const struct drm_xe_gem_create *args)
+{
+	return (vxp->features & XE_PROXY_F_GEM_CREATE_BLOB) &&
+	       args->placement <= XE_PROXY_BLOB_CREATE_PLACEMENT_MAX &&
+	       args->flags <= XE_PROXY_BLOB_CREATE_FLAGS_MAX &&
+	       args->cpu_caching <= XE_PROXY_BLOB_CREATE_CACHING_MAX;
+}
+
 /*
- * Create the host BO and its blob resource @res_id. The extended command
- * and the resource go out together with one wait; the base command has no
- * error answer, so a refusal shows up as the resource's failure.
+ * Create the host BO and its blob resource @res_id. With
+ * XE_PROXY_F_GEM_CREATE_BLOB both are one virtio command
+ * (vxp_blob_create_bo()); else the extended command and the resource go
+ * out together with one wait; the base command has no error answer, so a
+ * refusal shows up as the resource's failure. Sets *@with_blob when the
+ * BO has no blob_id of its own to close.
  */
 static int vxp_bo_host_create(struct vxp_context *ctx,
-			      const struct drm_xe_gem_create *args, u32 res_id)
+			      const struct drm_xe_gem_create *args, u32 res_id,
+			      bool *with_blob)
 {
 	struct xe_proxy_ccmd_gem_create_ext_req ext = {
 		.hdr = VXP_CCMD_HDR(XE_PROXY_CCMD_GEM_CREATE_EXT, sizeof(ext)),
@@ -413,6 +428,14 @@ static int vxp_bo_host_create(struct vxp_context *ctx,
 	struct xe_proxy_ccmd_value_rsp rsp;
 	int ret, blob_err = 0;
 
+	*with_blob = vxp_bo_create_in_blob(ctx->vxp, args);
+	if (*with_blob)
+		return vxp_blob_create_bo(ctx, res_id,
+					  XE_PROXY_BLOB_CREATE(args->placement,
+							       args->flags,
+							       args->cpu_caching,
+							       args->vm_id),
+					  args->size);
 	if (!(ctx->vxp->features & XE_PROXY_F_GEM_CREATE_EXT)) {
 		/* The base command cannot make VM-private BOs. */
 		if (VXP_IOCTL_DBG(ctx->vxp, args->vm_id))
@@ -449,6 +472,7 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 	struct drm_xe_gem_create *args = data;
 	struct vxp_context *ctx;
 	struct vxp_bo *bo;
+	bool with_blob;
 	u32 handle;
 	int ret;
 
@@ -478,9 +502,10 @@ int vxp_gem_create_ioctl(struct drm_device *drm, void *data,
 		goto err_free;
 	bo->res_id = ret;
 
-	ret = vxp_bo_host_create(ctx, args, bo->res_id);
+	ret = vxp_bo_host_create(ctx, args, bo->res_id, &with_blob);
 	if (ret)
 		goto err_id;
+	bo->with_blob = with_blob;
 
 	bo->ctx = vxp_context_get(ctx);
 	bo->base.funcs = &vxp_bo_funcs;

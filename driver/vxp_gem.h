@@ -27,6 +27,8 @@ struct vxp_hv_map;
  * @hv_chunks: its mappings there granule by granule (NULL entries where
  *	not mapped), or NULL; both under &vxp_device.hv_lock (vxp_hostmem.c)
  * @vm_private: created for one VM (GEM_CREATE vm_id), never exported
+ * @with_blob: created with its resource (XE_PROXY_F_GEM_CREATE_BLOB): it
+ *	has no blob_id on the host, and its resource's unref frees it
  * @importers: ctx_id -> struct vxp_context (a reference): the contexts of
  *	other files the resource is attached to (vxp_bo_attach())
  * @bind_shapes: shapes of binds of it the host accepted, so like binds need
@@ -41,6 +43,7 @@ struct vxp_bo {
 	struct vxp_hv_map *hv_whole;
 	struct vxp_hv_map **hv_chunks;
 	bool vm_private;
+	bool with_blob;
 	struct xarray importers;
 	u64 bind_shapes[VXP_BIND_SHAPES];
 };

@@ -225,6 +225,33 @@ static int ccmd_gem_create_ext(struct xe_host_ctx *ctx, const void *cmd)
 	return 0;
 }
 
+/**
+ * xe_ccmd_gem_create_blob() - the BO of an XE_PROXY_BLOB_CREATE() blob_id
+ * @ctx: the context
+ * @res_id: the resource being created, the BO's blob_id meanwhile
+ * @blob_id: the encoded GEM_CREATE arguments
+ * @size: the resource's size
+ * @out_size: the size the driver made
+ *
+ * Called with xe_host.lock held (xe_host_ctx.c); the caller makes the BO
+ * the resource and gives the blob_id up again.
+ *
+ * Return: 0, or the errno GEM_CREATE_EXT would have answered.
+ */
+int xe_ccmd_gem_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size, uint64_t *out_size)
+{
+	if (!(xe_host.capset.u.xe.features & XE_PROXY_F_GEM_CREATE_BLOB) ||
+	    (blob_id & (XE_PROXY_BLOB_SLICE_FLAG | XE_PROXY_BLOB_CREATE_RESERVED))) {
+		bad(ctx, "blob_id 0x%llx refused", (unsigned long long)blob_id);
+		return -EINVAL;
+	}
+	return gem_create(ctx, size, XE_PROXY_BLOB_CREATE_PLACEMENT(blob_id),
+			  XE_PROXY_BLOB_CREATE_FLAGS(blob_id),
+			  XE_PROXY_BLOB_CREATE_VM_ID(blob_id), res_id,
+			  XE_PROXY_BLOB_CREATE_CACHING(blob_id), out_size);
+}
+
 static int ccmd_gem_close(struct xe_host_ctx *ctx, const void *cmd)
 {
 	const struct xe_proxy_ccmd_gem_close_req *req = cmd;
@@ -503,6 +530,13 @@ struct sync_set {
 	struct xe_ufence *ufences[XE_PROXY_MAX_SYNCS + 1];
 	uint32_t n_ufences;
 };
+
+/*
+ * The sync set of the submission being run. Commands run one at a time,
+ * under xe_host.lock (xe_host_ctx_submit()), so one serves them all and
+ * no submission allocates its ~5 KiB.
+ */
+static struct sync_set sync_scratch;
 
 static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
 {
@@ -846,9 +880,9 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 	const struct xe_proxy_vm_bind_op_ext *gops = (const void *)req->payload;
 	const struct xe_proxy_sync *gs;
 	struct xe_proxy_ccmd_status_rsp *rsp;
-	struct drm_xe_vm_bind_op *ops = NULL;
-	struct xe_bind_track *track = NULL;
-	struct sync_set *s = NULL;
+	struct drm_xe_vm_bind_op *ops = NULL, ops1[1];
+	struct xe_bind_track *track = NULL, track1[1];
+	struct sync_set *s = &sync_scratch;
 	struct xe_host_vm *vm;
 	uint32_t i, n, total;
 	bool mapped = false;
@@ -895,11 +929,16 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 		return 0;
 	}
 	/* Zero ops is legal: the driver just signals the syncs in order. */
-	ops = calloc(total ? total : 1, sizeof(*ops));
-	track = calloc(total ? total : 1, sizeof(*track));
-	s = malloc(sizeof(*s));
-	if (!ops || !track || !s)
-		ret = -ENOMEM;
+	if (total <= 1) {
+		/* the usual single op needs no allocation; filled below */
+		ops = ops1;
+		track = track1;
+	} else {
+		ops = calloc(total, sizeof(*ops));
+		track = calloc(total, sizeof(*track));
+		if (!ops || !track)
+			ret = -ENOMEM;
+	}
 	for (i = 0, total = 0; i < req->num_binds && !ret; i++) {
 		if (gops[i].pad || gops[i].pad2) {
 			ret = -EINVAL;
@@ -929,9 +968,10 @@ static int ccmd_vm_bind_ext(struct xe_host_ctx *ctx, const void *cmd)
 			sync_set_commit(ctx, s, req->ring_idx, 0, 0);
 		}
 	}
-	free(ops);
-	free(track);
-	free(s);
+	if (ops != ops1) {
+		free(ops);
+		free(track);
+	}
 	if (ret && (req->flags & XE_PROXY_BIND_FLAG_ASYNC))
 		fail_host_fences(ctx, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;
@@ -1300,7 +1340,7 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 				 .address = req->address, .num_batch_buffer = 1 };
 	uint64_t batches[XE_PROXY_MAX_PARALLEL];
 	bool async = req->flags & XE_PROXY_EXEC_FLAG_ASYNC;
-	struct sync_set *s;
+	struct sync_set *s = &sync_scratch;
 	struct xe_host_queue *q;
 	size_t extra;
 	int ret;
@@ -1343,11 +1383,6 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 			exec_async_failed(ctx, q, gs, req->num_syncs);
 		return 0;
 	}
-	s = malloc(sizeof(*s));
-	if (!s) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	ret = sync_set_build(ctx, gs, req->num_syncs,
 			     vm_lr(xe_map_get(&ctx->vms, q->vm_id)) ? SYNC_SET_LR : 0, s);
 	if (!ret) {
@@ -1364,8 +1399,6 @@ static int ccmd_exec_ext(struct xe_host_ctx *ctx, const void *cmd)
 					offsetof(struct xe_proxy_ccmd_exec_rsp, ret) : 0);
 		}
 	}
-	free(s);
-out:
 	if (ret && async)
 		exec_async_failed(ctx, q, gs, req->num_syncs);
 	rsp->ret = (uint32_t)-ret;

@@ -308,6 +308,7 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 		free(val);
 	xe_map_free(&ctx->refused);
 	xe_map_free(&ctx->host_fences);
+	free(ctx->cmd_buf);
 	xe_map_free(&ctx->vms);
 	xe_map_free(&ctx->queues);
 	xe_map_free(&ctx->objects);
@@ -324,7 +325,8 @@ void xe_host_ctx_destroy(struct xe_host_ctx *ctx)
 	/* after the VMs' destruction: the reaper keeps the order */
 	xe_reap(ctx->fd, 0, ctx->ctx_id);
 	pthread_mutex_unlock(&xe_host.lock);
-	free(ctx->rsp);
+	if (ctx->rsp != (void *)ctx->rsp_small)
+		free(ctx->rsp);
 	free(ctx);
 }
 
@@ -461,6 +463,13 @@ int xe_ctx_object_map(struct xe_host_ctx *ctx, struct xe_object *obj)
  * Return: the zeroed response with its len set, or NULL (logged) when the
  * context has no shmem, the response would not fit, or memory ran out.
  */
+static void xe_ctx_rsp_free(struct xe_host_ctx *ctx)
+{
+	if (ctx->rsp != (void *)ctx->rsp_small)
+		free(ctx->rsp);
+	ctx->rsp = NULL;
+}
+
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size)
 {
@@ -480,14 +489,19 @@ void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 				   ctx->ctx_id, hdr->cmd, off, size, area);
 		return NULL;
 	}
-	rsp = xe_fault_calloc(XE_FAULT_ALLOC_RSP, 1, size);
+	/* the usual small response needs no allocation */
+	if (xe_fault(XE_FAULT_ALLOC_RSP))
+		rsp = NULL;
+	else
+		rsp = size <= sizeof(ctx->rsp_small) ?
+		      memset(ctx->rsp_small, 0, size) : calloc(1, size);
 	if (!rsp) {
 		xe_log_ratelimited("context %u: no memory for a %zu-byte response",
 				   ctx->ctx_id, size);
 		return NULL;
 	}
 	rsp->len = (uint32_t)size;
-	free(ctx->rsp);
+	xe_ctx_rsp_free(ctx);
 	ctx->rsp = rsp;
 	ctx->rsp_at = (uint32_t)off;
 	return rsp;
@@ -522,8 +536,7 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran)
 		memcpy(dst, ctx->rsp, len);
 		__atomic_store_n(&dst->len, len, __ATOMIC_RELAXED);
 	}
-	free(ctx->rsp);
-	ctx->rsp = NULL;
+	xe_ctx_rsp_free(ctx);
 }
 
 static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
@@ -630,7 +643,15 @@ static int slice_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	struct xe_slice *s;
 	int ret;
 
-	if (!obj || !obj->guest_ref)
+	/* a BO made with its resource is named by the resource's id */
+	if (!obj) {
+		obj = xe_map_get(&ctx->resources, (uint32_t)blob_id);
+		if (obj && !obj->in_blob)
+			obj = NULL;
+	} else if (!obj->guest_ref) {
+		obj = NULL;
+	}
+	if (!obj)
 		return -ENOENT;
 	if (!size || size % page || offset % page || offset >= obj->size ||
 	    size > obj->size - offset)
@@ -706,6 +727,40 @@ static int bo_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
 	return 0;
 }
 
+/*
+ * XE_PROXY_F_GEM_CREATE_BLOB: create the BO, then its resource, with the
+ * resource id as its blob_id meanwhile, which the resource then takes over
+ * (as bo_blob_create() does for the base protocol). The outcome goes into
+ * the response area's first slot: virtio's answer has no errno.
+ */
+static int create_blob_create(struct xe_host_ctx *ctx, uint32_t res_id,
+			      uint64_t blob_id, uint64_t size,
+			      struct xe_host_blob *out)
+{
+	const struct xe_proxy_ccmd_req hdr = {
+		.cmd = XE_PROXY_CCMD_GEM_CREATE_EXT,
+	};
+	struct xe_proxy_ccmd_value_rsp *rsp;
+	uint64_t made = 0;
+	int ret;
+
+	ret = xe_ccmd_gem_create_blob(ctx, res_id, blob_id, size, &made);
+	if (!ret) {
+		ret = bo_blob_create(ctx, res_id, res_id, size, out);
+		if (!ret)
+			((struct xe_object *)xe_map_get(&ctx->resources, res_id))->in_blob = true;
+		/* the resource holds it now, or nothing does: it goes */
+		xe_ctx_object_close(ctx, res_id);
+	}
+	rsp = xe_ctx_rsp(ctx, &hdr, sizeof(*rsp));
+	if (rsp) {
+		rsp->ret = (uint32_t)-ret;
+		rsp->value = ret ? 0 : made;
+		xe_ctx_rsp_finish(ctx, true);
+	}
+	return ret;
+}
+
 int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 			    uint64_t blob_id, uint64_t size,
 			    uint32_t blob_flags, struct xe_host_blob *out)
@@ -724,6 +779,8 @@ int xe_host_ctx_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 		ret = -EEXIST;
 	else if (!blob_id)
 		ret = shmem_create(ctx, res_id, size, blob_flags, out);
+	else if ((blob_id & XE_PROXY_BLOB_CREATE_FLAG) && !xe_host.base_protocol)
+		ret = create_blob_create(ctx, res_id, blob_id, size, out);
 	else
 		ret = bo_blob_create(ctx, res_id, blob_id, size, out);
 	pthread_mutex_unlock(&xe_host.lock);
@@ -821,8 +878,7 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct xe_proxy_ccmd_req hdr;
-	uint64_t *cmd = NULL;
-	size_t cap = 0;
+	uint64_t *cmd;
 	int ret = 0;
 
 	pthread_mutex_lock(&xe_host.lock);
@@ -840,17 +896,21 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 			ret = -EINVAL;
 			break;
 		}
-		/* An aligned private copy: the guest's bytes are read once. */
-		if (hdr.len > cap) {
-			free(cmd);
-			cap = hdr.len;
-			cmd = malloc(cap);
+		/*
+		 * An aligned private copy: the guest's bytes are read once.
+		 * The buffer is the context's, kept from one command to the
+		 * next (no allocation per submission).
+		 */
+		if (hdr.len > ctx->cmd_cap) {
+			cmd = realloc(ctx->cmd_buf, hdr.len);
 			if (!cmd) {
-				cap = 0;
 				ret = -ENOMEM;
 				break;
 			}
+			ctx->cmd_buf = cmd;
+			ctx->cmd_cap = hdr.len;
 		}
+		cmd = ctx->cmd_buf;
 		memcpy(cmd, p, hdr.len);
 		/*
 		 * As virglrenderer's drm_context: the seqno tells the guest
@@ -872,6 +932,5 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len)
 		len -= hdr.len;
 	}
 	pthread_mutex_unlock(&xe_host.lock);
-	free(cmd);
 	return ret;
 }

@@ -223,7 +223,7 @@ static int fill_capset(int fd, const uint32_t version[3])
 			   XE_PROXY_F_QUEUE_SET_PROPERTY | XE_PROXY_F_EXEC_PARALLEL |
 			   XE_PROXY_F_VM_QUERY_ATTRS | XE_PROXY_F_VM_GET_PROPERTY |
 			   XE_PROXY_F_BLOB_SLICE | XE_PROXY_F_ASYNC_EXEC |
-			   XE_PROXY_F_SCANOUT;
+			   XE_PROXY_F_SCANOUT | XE_PROXY_F_GEM_CREATE_BLOB;
 	/* docs/security.md: an administrator may turn guest userptr off */
 	if (!userptr_allowed())
 		c->u.xe.features &= ~XE_PROXY_F_USERPTR;

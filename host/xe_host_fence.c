@@ -293,12 +293,39 @@ int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 	return 0;
 }
 
+/*
+ * Signalled ring fences are kept for the next ones (up to
+ * RING_FENCE_CACHE, under xe_host.lock): a fence per submission then
+ * costs no allocation.
+ */
+#define RING_FENCE_CACHE	64
+static struct xe_ring_fence *ring_fence_cache;
+static unsigned int ring_fence_cached;
+
 static void ring_fence_free(struct xe_ring_fence *f)
 {
 	if (f->spare)
 		return;
-	free(f);
+	if (ring_fence_cached < RING_FENCE_CACHE) {
+		f->next = ring_fence_cache;
+		ring_fence_cache = f;
+		ring_fence_cached++;
+	} else {
+		free(f);
+	}
 	xe_limit_release(XE_LIMIT_FENCES, 1);
+}
+
+static struct xe_ring_fence *ring_fence_alloc(void)
+{
+	struct xe_ring_fence *f = ring_fence_cache;
+
+	if (!f)
+		return calloc(1, sizeof(*f));
+	ring_fence_cache = f->next;
+	ring_fence_cached--;
+	f->next = NULL;
+	return f;
 }
 
 void xe_ring_fini(struct xe_ring *ring)
@@ -326,14 +353,14 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 
 	if (ring_idx >= XE_HOST_MAX_RINGS)
 		return -EINVAL;
-	f = xe_fault_calloc(XE_FAULT_ALLOC_RING, 1, sizeof(*f));
-
 	pthread_mutex_lock(&xe_host.lock);
-	ring = &ctx->rings[ring_idx];
-	if (f && xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id)) {
-		free(f);
-		f = NULL;
+	f = NULL;
+	if (!xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id)) {
+		f = xe_fault(XE_FAULT_ALLOC_RING) ? NULL : ring_fence_alloc();
+		if (!f)
+			xe_limit_release(XE_LIMIT_FENCES, 1);
 	}
+	ring = &ctx->rings[ring_idx];
 	/*
 	 * QEMU does not look at what this returns: a fence not taken here
 	 * would never signal, and its command never complete. The guest's

@@ -96,9 +96,23 @@ void *xe_map_del(struct xe_map *m, uint64_t key)
 			return NULL;
 		if (m->slots[i].val != TOMB && m->slots[i].key == key) {
 			val = m->slots[i].val;
-			m->slots[i].val = TOMB;
 			m->count--;
-			m->tombs++;
+			/*
+			 * Before an empty slot no probe needs it, nor the
+			 * tombstones before it: ids put and deleted in turn
+			 * (host fences) then leave no trail to walk.
+			 */
+			if (m->slots[(i + 1) & (m->cap - 1)].val) {
+				m->slots[i].val = TOMB;
+				m->tombs++;
+				return val;
+			}
+			m->slots[i].val = NULL;
+			for (i = (i - 1) & (m->cap - 1); m->slots[i].val == TOMB;
+			     i = (i - 1) & (m->cap - 1)) {
+				m->slots[i].val = NULL;
+				m->tombs--;
+			}
 			return val;
 		}
 	}

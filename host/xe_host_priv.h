@@ -163,6 +163,8 @@ void xe_ring_fini(struct xe_ring *ring);
  *	moved to the orphan of its last slice
  * @cpu_unreachable: VRAM past a small BAR, where a CPU access raises
  *	SIGBUS: never mapped for the guest (xe_host_beyond_bar())
+ * @in_blob: made with its resource (XE_PROXY_BLOB_CREATE()): it has no
+ *	blob_id, and slices name it by its resource id
  */
 struct xe_object {
 	uint32_t handle;
@@ -182,6 +184,7 @@ struct xe_object {
 	uint32_t slices;
 	bool slice_charged;
 	bool cpu_unreachable;
+	bool in_blob;
 };
 
 /**
@@ -336,6 +339,11 @@ struct xe_host_queue {
  * @queues: exec_queue_id -> struct xe_host_queue
  * @host_fences: fence id -> struct xe_host_job (extension host fences)
  * @rings: per-ring work and fences
+ * @cmd_buf: the private copy of the ccmd being run, kept for the next
+ *	(xe_host_ctx_submit()); as large as the largest ccmd the guest sent
+ * @cmd_cap: its size
+ * @rsp_small: where a response of up to 64 bytes is built (@rsp points
+ *	here then), so most commands allocate none
  */
 struct xe_host_ctx {
 	struct xe_host_ctx *next;
@@ -359,6 +367,9 @@ struct xe_host_ctx {
 	struct xe_map queues;
 	struct xe_map host_fences;
 	struct xe_ring rings[XE_HOST_MAX_RINGS];
+	void *cmd_buf;
+	size_t cmd_cap;
+	uint64_t rsp_small[8];
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
@@ -379,6 +390,8 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran);
 
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
+int xe_ccmd_gem_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
+			    uint64_t blob_id, uint64_t size, uint64_t *out_size);
 
 /* --- device facts (xe_host_device.c) --- */
 bool xe_host_beyond_bar(uint32_t placement, uint32_t flags);

@@ -128,6 +128,7 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_F_BLOB_SLICE		0x4000ULL /* XE_PROXY_BLOB_SLICE() blob_ids */
 #define XE_PROXY_F_ASYNC_EXEC		0x8000ULL /* XE_PROXY_EXEC_FLAG_ASYNC */
 #define XE_PROXY_F_SCANOUT		0x10000ULL /* XE_PROXY_CCMD_SCANOUT */
+#define XE_PROXY_F_GEM_CREATE_BLOB	0x20000ULL /* XE_PROXY_BLOB_CREATE() blob_ids */
 
 /*
  * XE_PROXY_F_BLOB_SLICE: a RESOURCE_CREATE_BLOB (HOST3D) whose blob_id is
@@ -144,6 +145,39 @@ XE_PROXY_STATIC_ASSERT(sizeof(struct xe_proxy_capset_drm) == 64,
 #define XE_PROXY_BLOB_SLICE_PGOFF_MAX	((1ULL << 31) - 1)
 #define XE_PROXY_BLOB_SLICE(blob_id, pgoff)				\
 	(XE_PROXY_BLOB_SLICE_FLAG | ((__u64)(pgoff) << 32) | (__u32)(blob_id))
+
+/*
+ * XE_PROXY_F_GEM_CREATE_BLOB: a RESOURCE_CREATE_BLOB (HOST3D) whose blob_id
+ * is XE_PROXY_BLOB_CREATE(@placement, @flags, @cpu_caching, @vm_id) creates
+ * a BO of the resource's size with those GEM_CREATE arguments and makes it
+ * the resource: GEM_CREATE_EXT and the blob resource of it in one virtio
+ * command. The BO has no blob_id (the resource id stands in while it is
+ * made, so it must not name a BO of the context then: EEXIST); the resource
+ * holds it and its unref frees it, as in virglrenderer's drm contexts, so
+ * no GEM_CLOSE follows; XE_PROXY_BLOB_SLICE() names it by the resource
+ * id. Virtio's answer carries no errno: the host writes a struct
+ * xe_proxy_ccmd_value_rsp (ret, and in value the size the driver made)
+ * at the start of the context's response area, the slot of the
+ * commands the guest waits for, whether or not it created the resource,
+ * once it read the blob_id. The guest fills that slot with ones first
+ * (keeping len), so a refusal before the host got that far still shows.
+ * Fields: @vm_id in bits 0-31, @placement in 32-47, @flags in 48-53,
+ * @cpu_caching in 54-55; bits 56-61 are zero; bit 62 is set and bit 63
+ * (XE_PROXY_BLOB_SLICE_FLAG) clear. Arguments that do not fit are sent
+ * with GEM_CREATE_EXT as before.
+ */
+#define XE_PROXY_BLOB_CREATE_FLAG	0x4000000000000000ULL
+#define XE_PROXY_BLOB_CREATE_RESERVED	0x3f00000000000000ULL
+#define XE_PROXY_BLOB_CREATE_PLACEMENT_MAX	0xffffU
+#define XE_PROXY_BLOB_CREATE_FLAGS_MAX	0x3fU
+#define XE_PROXY_BLOB_CREATE_CACHING_MAX	0x3U
+#define XE_PROXY_BLOB_CREATE(placement, flags, cpu_caching, vm_id)	\
+	(XE_PROXY_BLOB_CREATE_FLAG | ((__u64)(cpu_caching) << 54) |	\
+	 ((__u64)(flags) << 48) | ((__u64)(placement) << 32) | (__u32)(vm_id))
+#define XE_PROXY_BLOB_CREATE_VM_ID(blob_id)	((__u32)(blob_id))
+#define XE_PROXY_BLOB_CREATE_PLACEMENT(blob_id)	((__u32)((blob_id) >> 32) & 0xffffU)
+#define XE_PROXY_BLOB_CREATE_FLAGS(blob_id)	((__u32)((blob_id) >> 48) & 0x3fU)
+#define XE_PROXY_BLOB_CREATE_CACHING(blob_id)	((__u16)((blob_id) >> 54) & 0x3U)
 
 /*
  * ccmd numbers. 1-8 are the public reference's, with its layouts; the rest

@@ -13,7 +13,14 @@
  * "rate MODE exec_throughput EXECS_PER_SECOND". In xe mode also the
  * virtio commands each ioctl costs, from the driver's debugfs round_trips
  * counters: "trips IOCTL PER_CALL [name=count...]", IOCTL being the xe
- * ioctl's name without DRM_IOCTL_XE_. tests/bench/run compares.
+ * ioctl's name without DRM_IOCTL_XE_. CPU write bandwidth into an mmap of
+ * a WB BO and, for comparison, into anonymous memory: "bw MODE
+ * mmap_write|anon_write MB_PER_SECOND"; mode "host" measures only that,
+ * host-direct on the simulator (LD_PRELOAD, the dynamic build):
+ *
+ *   xe_bench host NODE      the host's figure for the same BO
+ *
+ * tests/bench/run compares.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -226,6 +233,54 @@ static int trips_free(struct drm_xe_gem_mmap_offset *mo)
 	return 0;
 }
 
+/* ---- CPU write bandwidth of a WB BO's mmap ---- */
+
+#define BW_SIZE		(8u << 20)	/* within one window granule */
+#define BW_ROUNDS	8
+
+/* MB/s of memset() over @p, after a first pass that faults it in. */
+static double write_bw(uint8_t *p)
+{
+	uint64_t t0;
+	int r;
+
+	memset(p, 0, BW_SIZE);
+	t0 = now_ns();
+	for (r = 0; r < BW_ROUNDS; r++) {
+		memset(p, r + 1, BW_SIZE);
+		__asm__ volatile("" : : "r"(p) : "memory");
+	}
+	return (double)BW_SIZE * BW_ROUNDS * 1e3 / (double)(now_ns() - t0);
+}
+
+static int run_bw(const char *mode)
+{
+	struct drm_xe_gem_create gc = { .size = BW_SIZE, .placement = 1,
+					.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB };
+	struct drm_xe_gem_mmap_offset mo = { 0 };
+	uint8_t *map, *anon;
+
+	if (xioctl(DRM_IOCTL_XE_GEM_CREATE, &gc))
+		return 1;
+	mo.handle = gc.handle;
+	if (xioctl(DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo))
+		return 1;
+	map = mmap(NULL, BW_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mo.offset);
+	anon = mmap(NULL, BW_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || anon == MAP_FAILED)
+		return 1;
+	printf("bw %s mmap_write %.0f\n", mode, write_bw(map));
+	printf("bw %s anon_write %.0f\n", mode, write_bw(anon));
+	fflush(stdout);
+	/* what was written is what the BO holds */
+	if (map[0] != BW_ROUNDS || map[BW_SIZE - 1] != BW_ROUNDS)
+		return 1;
+	munmap(map, BW_SIZE);
+	munmap(anon, BW_SIZE);
+	return 0;
+}
+
 static int run_xe(void)
 {
 	struct drm_xe_gem_create gc = { .size = BO_SIZE, .placement = 1,
@@ -311,12 +366,13 @@ static int run_xe(void)
 		if (xioctl(DRM_IOCTL_XE_EXEC, &e))
 			return 1;
 	}
+	rate("xe", "exec_submit", t0, iters);
 	if (xe_wait(so))
 		return 1;
 	rate("xe", "exec_throughput", t0, iters);
 	read_trips(&c1);
 	report_trips("EXEC_nowait", &c0, &c1, iters);
-	if (trips_free(&mo))
+	if (trips_free(&mo) || run_bw("xe"))
 		return 1;
 	return map[0x800 / 4] == 0xc0ffee ? 0 : 1;
 }
@@ -418,6 +474,7 @@ static int run_vdrm(void)
 		if (i + 1 < iters)
 			close(last);
 	}
+	rate("vdrm", "exec_submit", t0, iters);
 	p = (struct pollfd){ .fd = last, .events = POLLIN };
 	if (poll(&p, 1, 10000) != 1)
 		return 1;
@@ -429,16 +486,16 @@ static int run_vdrm(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: xe_bench xe|vdrm NODE [ITERATIONS]\n");
+		fprintf(stderr, "usage: xe_bench xe|vdrm|host NODE [ITERATIONS]\n");
 		return 2;
 	}
 	if (argc > 3)
 		iters = atoi(argv[3]) > 0 ? atoi(argv[3]) : iters;
-	if (!strcmp(argv[1], "xe")) {
+	if (!strcmp(argv[1], "xe") || !strcmp(argv[1], "host")) {
 		fd = open(argv[2], O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return 1;
-		return run_xe();
+		return strcmp(argv[1], "host") ? run_xe() : run_bw("host");
 	}
 	if (!vdrm_open(argv[2], NUM_RINGS))
 		return 1;

@@ -1508,6 +1508,154 @@ static bool case_scanout_checked(void)
 	return ok && still_works(&e.t) && still_works(&other.t);
 }
 
+/* --- GEM_CREATE in the blob resource (XE_PROXY_F_GEM_CREATE_BLOB) ------- */
+
+/*
+ * RESOURCE_CREATE_BLOB of an XE_PROXY_BLOB_CREATE() blob_id, with the
+ * answer slot prepared as the guest does (ones, len kept); returns
+ * create_blob()'s result and the slot's ret and value.
+ */
+static int create_in_blob(struct tctx *t, uint32_t res, uint64_t blob_id,
+			  uint64_t size, uint32_t *ret, uint64_t *value)
+{
+	struct xe_proxy_ccmd_value_rsp *r = rsp(t, 0);
+	int err;
+
+	memset(r, 0xff, sizeof(*r));
+	r->hdr.len = sizeof(*r);
+	err = create_blob(t, res, blob_id, size);
+	*ret = r->ret;
+	*value = r->value;
+	return err;
+}
+
+/*
+ * One RESOURCE_CREATE_BLOB makes the BO and its resource, and the slot
+ * says how it went; hostile fields get EINVAL, a resource id naming a BO
+ * of the context EEXIST, the driver's own refusals their errno; the
+ * resource's unref frees the BO (a 4M limit outlives 64 rounds of 1M).
+ */
+static bool case_gem_create_in_blob(void)
+{
+	const uint64_t wb = XE_PROXY_BLOB_CREATE(0, 0, DRM_XE_GEM_CPU_CACHING_WB, 0);
+	uint32_t ret = 0, res, slice, i, *p = NULL;
+	uint64_t value = 0, size = 0;
+	struct env e;
+	int err;
+	bool ok;
+
+	setenv("XE_PROXY_MEM_LIMIT", "4M", 1);
+	ok = env_open(&e);
+	res = next_res++;
+	err = ok ? create_in_blob(&e.t, res, wb | ((uint64_t)placement_sysmem << 32),
+				  BO_SIZE, &ret, &value) : -1;
+	ktap_diag("created in the blob: %d, slot ret %u size %llu", err, ret,
+		  (unsigned long long)value);
+	ok = ok && !err && !ret && value >= BO_SIZE &&
+	     !virgl_renderer_resource_map(res, (void **)&p, &size) && size >= BO_SIZE;
+	if (ok) {
+		p[0x1000 / 4] = 0xc0ffee;
+		ok = p[0x1000 / 4] == 0xc0ffee;
+		virgl_renderer_resource_unmap(res);
+	}
+	/* a slice of it names it by the resource id */
+	slice = next_res++;
+	err = ok ? create_blob(&e.t, slice, XE_PROXY_BLOB_SLICE(res, 1), 0x1000) : -1;
+	ok = ok && !err && !virgl_renderer_resource_map(slice, (void **)&p, &size) &&
+	     p[0] == 0xc0ffee;
+	ktap_diag("its slice at 4K: %d, reads 0x%x", err, ok ? p[0] : 0);
+	virgl_renderer_resource_unmap(slice);
+	virgl_renderer_resource_unref(slice);
+	virgl_renderer_resource_unref(res);
+
+	/* reserved bits, a slice and a create at once, no placement */
+	err = create_in_blob(&e.t, next_res++, wb | (1ULL << 56) |
+			     ((uint64_t)placement_sysmem << 32), BO_SIZE, &ret, &value);
+	ktap_diag("reserved bit: %d, slot ret %u", err, ret);
+	ok = ok && err && ret == EINVAL;
+	err = create_in_blob(&e.t, next_res++, wb | XE_PROXY_BLOB_SLICE_FLAG |
+			     ((uint64_t)placement_sysmem << 32), BO_SIZE, &ret, &value);
+	ktap_diag("slice flag too: %d, slot ret %u", err, ret);
+	ok = ok && err && ret == EINVAL;
+	err = create_in_blob(&e.t, next_res++, wb, BO_SIZE, &ret, &value);
+	ktap_diag("no placement: %d, slot ret %u (the driver's)", err, ret);
+	ok = ok && err && ret == EINVAL;
+	/* the resource id stands in as the blob_id: a BO holds that one */
+	ok = ok && gem_create_in(&e.t, BO_SIZE, placement_sysmem, 0, 40) == 0;
+	err = create_in_blob(&e.t, 40, wb | ((uint64_t)placement_sysmem << 32),
+			     BO_SIZE, &ret, &value);
+	ktap_diag("resource id of a blob_id in use: %d, slot ret %u", err, ret);
+	ok = ok && err && ret == EEXIST;
+	ccmd_gem_close(&e.t.s, 40);
+	ok = ok && submit(&e.t) == 0;
+
+	/* the unref frees BO and charge: 64 x 1M under a 4M limit */
+	for (i = 0; ok && i < 64; i++) {
+		res = next_res++;
+		err = create_in_blob(&e.t, res, wb | ((uint64_t)placement_sysmem << 32),
+				     1 << 20, &ret, &value);
+		ok = !err && !ret;
+		virgl_renderer_resource_unref(res);
+	}
+	ktap_diag("64 create/unref rounds of 1M under 4M: %u done", i);
+	return ok && still_works(&e.t);
+}
+
+/* --- coalesced execs: one SUBMIT_3D, one ring fence ---------------------- */
+
+/*
+ * What the guest sends while the host is busy: several async EXEC_EXTs on
+ * one ring in one submission, each with its own response slot, then one
+ * fence on the ring. The fence must wait for all of them (here the
+ * second spins), and each slot has its own answer (the third names no
+ * queue: ENOENT, its host fence counts as signalled).
+ */
+static bool case_coalesced_execs_one_fence(void)
+{
+	struct xe_proxy_sync s[4];
+	uint64_t ids[4] = { 501, 502, 503, 504 }, fence;
+	uint32_t queues[4], i, ret[4];
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	struct env e;
+	bool ok, early;
+
+	ok = env_open(&e);
+	if (!ok)
+		return false;
+	write_spinner(&e);
+	for (i = 0; i < 4; i++) {
+		queues[i] = i == 2 ? 0xdead : e.queue;
+		s[i] = (struct xe_proxy_sync){ .type = XE_PROXY_SYNC_HOST_FENCE,
+					       .flags = XE_PROXY_SYNC_FLAG_SIGNAL,
+					       .fence_id = ids[i] };
+		memset(rsp(&e.t, 64 + 16 * i), 0xff, 16);
+		((struct xe_proxy_ccmd_rsp *)rsp(&e.t, 64 + 16 * i))->len = 16;
+		r = ccmd_exec_ext(&e.t.s, queues[i], i == 1 ? BO_VA + SPIN_OFF : 0, 5,
+				  &s[i], 1, 64 + 16 * i);
+		if (!r)
+			return false;
+		r->flags = XE_PROXY_EXEC_FLAG_ASYNC |
+			   (i == 1 ? 0 : XE_PROXY_EXEC_FLAG_NO_BATCH);
+	}
+	ok = submit(&e.t) == 0;
+	fence = ++e.t.next_fence;
+	ok = ok && virgl_renderer_context_create_fence(e.t.id, 0, 5, fence) == 0;
+	/* the spinner has not been released: the fence cannot have signalled */
+	virgl_renderer_poll();
+	pthread_mutex_lock(&fence_lock);
+	early = fence_seen[e.t.id][5] >= fence;
+	pthread_mutex_unlock(&fence_lock);
+	release_spinner(&e);
+	ok = ok && !early && fence_wait(e.t.id, 5, fence);
+	for (i = 0; i < 4; i++)
+		ret[i] = ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 64 + 16 * i))->ret;
+	ktap_diag("fence before the spinner ended: %s; slots %u %u %u %u",
+		  early ? "signalled" : "pending", ret[0], ret[1], ret[2], ret[3]);
+	ok = ok && !ret[0] && !ret[1] && ret[2] == ENOENT && !ret[3];
+	ccmd_fence_put(&e.t.s, ids, 4);
+	return ok && submit(&e.t) == 0 && still_works(&e.t);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1546,6 +1694,8 @@ static const struct {
 	{ "slice_import_charged_whole", case_slice_import_charged_whole },
 	{ "refused_attach_forgotten_on_unref", case_refused_attach_forgotten_on_unref },
 	{ "refused_attach_ufence_errno", case_refused_attach_ufence_errno },
+	{ "gem_create_in_blob", case_gem_create_in_blob },
+	{ "coalesced_execs_one_fence", case_coalesced_execs_one_fence },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },

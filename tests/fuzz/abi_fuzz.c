@@ -2192,6 +2192,18 @@ static void op_blob_bo(void)
 	a.size = b < 200 ? bsize : b < 240 ? (b & 15) * (uint64_t)PAGE : u64();
 	if (b >= 252)
 		a.blob_id = u64();
+	/*
+	 * XE_PROXY_F_GEM_CREATE_BLOB: the BO made with its resource, with
+	 * fields mostly valid (sysmem, WB or WC), or anything in them
+	 */
+	if (b >= 224 && b < 240) {
+		uint8_t f = u8();
+
+		a.blob_id = f < 200 ?
+			    XE_PROXY_BLOB_CREATE(1, 0, 1 + (f & 1), 0) :
+			    XE_PROXY_BLOB_CREATE_FLAG | (u64() & ~XE_PROXY_BLOB_SLICE_FLAG);
+		a.size = (1 + (f & 15)) * (uint64_t)PAGE;
+	}
 	ret = create_blob(&a);
 	T("BLOB_BO res %u ctx %u blob %" PRIu64 " size %#" PRIx64 " -> %d\n", a.res_handle,
 	  a.ctx_id, a.blob_id, a.size, ret);
