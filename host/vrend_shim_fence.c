@@ -309,8 +309,12 @@ SHIM_EXPORT int virgl_renderer_context_create_fence(uint32_t ctx_id,
 								     ring_idx,
 								     fence_id);
 	}
-	/* MERGEABLE only allows skipping callbacks: we report every fence. */
-	return xe_host_ctx_fence(ctx, ring_idx, fence_id);
+	/*
+	 * MERGEABLE lets a later fence retire this one unreported; the host
+	 * reports every fence unless it runs out of memory or fences.
+	 */
+	return xe_host_ctx_fence(ctx, ring_idx, fence_id,
+				 flags & VIRGL_RENDERER_FENCE_FLAG_MERGEABLE);
 }
 
 SHIM_EXPORT void virgl_renderer_context_poll(uint32_t ctx_id)

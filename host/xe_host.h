@@ -98,6 +98,8 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len);
  * @ctx: the context
  * @ring_idx: ring index (the guest maps exec queues onto rings)
  * @fence_id: id to report through the fence callback
+ * @mergeable: a later fence of the ring may retire this one unreported
+ *	(VIRGL_RENDERER_FENCE_FLAG_MERGEABLE, which QEMU always sets)
  *
  * The fence signals once all work submitted on @ring_idx before it has
  * completed.
@@ -105,7 +107,7 @@ int xe_host_ctx_submit(struct xe_host_ctx *ctx, const void *buf, size_t len);
  * Return: 0, or -EINVAL for a ring index out of range, -ENOMEM.
  */
 int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
-		      uint64_t fence_id);
+		      uint64_t fence_id, bool mergeable);
 
 /**
  * struct xe_host_blob - what a blob resource is backed by

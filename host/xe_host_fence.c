@@ -346,7 +346,7 @@ void xe_ring_fini(struct xe_ring *ring)
 }
 
 int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
-		      uint64_t fence_id)
+		      uint64_t fence_id, bool mergeable)
 {
 	struct xe_ring_fence *f;
 	struct xe_ring *ring;
@@ -364,12 +364,19 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 	/*
 	 * QEMU does not look at what this returns: a fence not taken here
 	 * would never signal, and its command never complete. The guest's
-	 * fences are mergeable (a later id on a ring completes the earlier
-	 * ones), so without memory or over the limit the newest pending
-	 * fence takes this id and waits for this work too; with none
-	 * pending, the ring's spare is free.
+	 * fences are mergeable (QEMU creates them so: a later id on a ring
+	 * completes the earlier ones), so without memory or over the limit
+	 * the newest pending fence, if mergeable, takes this id and waits
+	 * for this work too; with none pending, the ring's spare is free.
 	 */
+	if (!f && ring->tail && !ring->tail->mergeable) {
+		pthread_mutex_unlock(&xe_host.lock);
+		xe_log_ratelimited("context %u: ring %u fence %llu refused (no memory or over the fence limit)",
+				   ctx->ctx_id, ring_idx, (unsigned long long)fence_id);
+		return -ENOMEM;
+	}
 	if (!f && ring->tail) {
+		ring->tail->mergeable = mergeable;
 		ring->tail->fence_id = fence_id;
 		ring->tail->upto = ring->seqno;
 		pthread_mutex_unlock(&xe_host.lock);
@@ -382,6 +389,7 @@ int xe_host_ctx_fence(struct xe_host_ctx *ctx, uint32_t ring_idx,
 		*f = (struct xe_ring_fence){ .spare = true };
 	}
 	f->fence_id = fence_id;
+	f->mergeable = mergeable;
 	f->upto = ring->seqno;
 	if (ring->tail)
 		ring->tail->next = f;

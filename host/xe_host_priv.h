@@ -102,12 +102,14 @@ bool xe_host_job_done(struct xe_host_job *job);
  * @fence_id: id to report
  * @upto: it signals once every job of the ring up to this seqno is done
  * @spare: it is &xe_ring.spare, neither allocated nor charged
+ * @mergeable: its creator lets a later fence of the ring retire it unreported
  */
 struct xe_ring_fence {
 	struct xe_ring_fence *next;
 	uint64_t fence_id;
 	uint64_t upto;
 	bool spare;
+	bool mergeable;
 };
 
 /**

@@ -739,7 +739,9 @@ static bool case_fence_fds_bounded(void)
  * fence the host cannot allocate or charge must still signal, after the
  * work before it, or the guest's command never completes. Over the fence
  * limit (and, the same path, without memory: XE_PROXY_FAULT=alloc_ring)
- * the host merges it into the pending fence before it.
+ * the host merges it into the pending fence before it, when that one is
+ * mergeable, as QEMU's always are; a fence whose creator did not allow
+ * merging is not merged into.
  */
 static bool case_ring_fence_over_limit_signals(void)
 {
@@ -755,10 +757,19 @@ static bool case_ring_fence_over_limit_signals(void)
 	first = e.t.next_fence + 1;
 	for (i = 0; ok && !ret && i < 32; i++) {
 		last = ++e.t.next_fence;
-		ok = virgl_renderer_context_create_fence(e.t.id, 0, 5, last) == 0;
+		ok = virgl_renderer_context_create_fence(e.t.id,
+							 VIRGL_RENDERER_FENCE_FLAG_MERGEABLE,
+							 5, last) == 0;
 	}
 	ktap_diag("spinner exec: %u; fences %llu..%llu on ring 5 taken: %s", ret,
 		  (unsigned long long)first, (unsigned long long)last, ok ? "yes" : "no");
+	/* one that may not be merged into still merges into a mergeable one... */
+	last = ++e.t.next_fence;
+	ok = ok && virgl_renderer_context_create_fence(e.t.id, 0, 5, last) == 0;
+	/* ...but the next cannot merge into it: refused, not lost silently */
+	i = (uint32_t)-virgl_renderer_context_create_fence(e.t.id, 0, 5, last + 1);
+	ktap_diag("over the limit behind a non-mergeable fence: %d (want ENOMEM)", (int)i);
+	ok = ok && i == ENOMEM;
 	/* none has signalled while the spinner runs */
 	virgl_renderer_poll();
 	pthread_mutex_lock(&fence_lock);

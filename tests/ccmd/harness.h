@@ -142,7 +142,9 @@ static inline bool ring_idle(struct tctx *t, uint32_t ring)
 {
 	uint64_t id = ++t->next_fence;
 
-	if (virgl_renderer_context_create_fence(t->id, 0, ring, id))
+	/* mergeable, as QEMU asks for every context fence */
+	if (virgl_renderer_context_create_fence(t->id, VIRGL_RENDERER_FENCE_FLAG_MERGEABLE,
+						ring, id))
 		return false;
 	return fence_wait(t->id, ring, id);
 }
