@@ -22,11 +22,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/vfs.h>
 
-#include <linux/dma-buf.h>
 #include <linux/magic.h>
 
 #include "vrend_shim.h"
@@ -156,6 +154,16 @@ static int shim_scanout(uint32_t res_id, uint32_t res_2d, uint64_t offset,
 		return -EINVAL;
 	if (!res_2d)
 		return r->dmabuf ? XE_PROXY_SCANOUT_BLOB : -EOPNOTSUPP;
+	/*
+	 * A real dma-buf is shown as it is. Copying from it here would read
+	 * a BO that may sit in VRAM, or have to wait for its exporter, on
+	 * QEMU's thread at every transfer.
+	 */
+	if (r->dmabuf) {
+		xe_log_ratelimited("resource %u is a dma-buf: scan it out as a blob, not through 2D resource %u",
+				   res_id, res_2d);
+		return -EINVAL;
+	}
 	ret = link_2d(r, res_2d, offset, stride, width, height);
 	if (ret < 0)
 		xe_log_ratelimited("resource %u: linking 2D resource %u for scanout failed: %s",
@@ -208,15 +216,6 @@ void shim_scanout_reset(void)
 	xe_map_free(&links);
 }
 
-/* Bracket the CPU read of a dma-buf, as its exporter expects. */
-static void dmabuf_sync(const struct shim_res *r, uint64_t flags)
-{
-	struct dma_buf_sync sync = { .flags = flags | DMA_BUF_SYNC_READ };
-
-	if (r->dmabuf)
-		ioctl(r->blob.fd, DMA_BUF_IOCTL_SYNC, &sync);
-}
-
 /**
  * shim_scanout_transfer() - TRANSFER_TO_HOST_2D of a linked 2D resource
  * @res_2d: the resource QEMU transfers to
@@ -246,11 +245,9 @@ bool shim_scanout_transfer(uint32_t res_2d, struct virgl_box *vbox, int *ret)
 	}
 	iov.iov_base = (void *)(map + l->offset);
 	iov.iov_len = r->size - l->offset;
-	dmabuf_sync(r, DMA_BUF_SYNC_START);
 	*ret = shim.real.virgl_renderer_transfer_write_iov(res_2d, 0, 0, l->stride, 0, vbox,
 							  (uint64_t)box->y * l->stride +
 							  (uint64_t)box->x * 4,
 							  &iov, 1);
-	dmabuf_sync(r, DMA_BUF_SYNC_END);
 	return true;
 }

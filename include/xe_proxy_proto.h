@@ -956,7 +956,9 @@ struct xe_proxy_ccmd_vm_get_property_rsp {
  * the command again: the host links the two (answer
  * XE_PROXY_SCANOUT_COPY) and each TRANSFER_TO_HOST_2D of @res_2d copies
  * the rectangle from the BO rather than from guest memory, until @res_2d
- * or the BO's resource is unreffed, or another link replaces it.
+ * or the BO's resource is unreffed, or another link replaces it. A BO
+ * the host can show as it is refuses a link (EINVAL): the host does not
+ * read a real dma-buf on its own thread.
  *
  * Response: struct xe_proxy_ccmd_value_rsp.
  */
