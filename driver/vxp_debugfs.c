@@ -5,6 +5,10 @@
  * round_trips counts the commands the guest sent to the host, by virtio
  * command type and by ccmd: each is an exit to the VMM, the cost a guest
  * ioctl pays beyond its own work. tests/bench divides them by ioctl counts.
+ *
+ * copies counts the bytes the host copies to show what the guest drew: the
+ * TRANSFER_TO_HOST_2D rectangles of dumb buffers, cursors and xe BOs shown
+ * through a 2D resource. The driver copies no pixels itself.
  */
 #include <linux/seq_file.h>
 
@@ -54,6 +58,16 @@ static int vxp_round_trips_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int vxp_copies_show(struct seq_file *m, void *unused)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct vxp_device *vxp = to_vxp(entry->dev);
+
+	seq_printf(m, "host_copy_bytes %lld\n",
+		   (long long)atomic64_read(&vxp->copy_bytes));
+	return 0;
+}
+
 static int vxp_hostmem_debugfs_show(struct seq_file *m, void *unused)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -70,4 +84,5 @@ void vxp_debugfs_init(struct vxp_device *vxp)
 {
 	drm_debugfs_add_file(vxp->drm, "round_trips", vxp_round_trips_show, NULL);
 	drm_debugfs_add_file(vxp->drm, "hostmem", vxp_hostmem_debugfs_show, NULL);
+	drm_debugfs_add_file(vxp->drm, "copies", vxp_copies_show, NULL);
 }

@@ -156,6 +156,13 @@ static struct virtio_gpu_rect vxp_rect(const struct drm_rect *r)
 	};
 }
 
+/* What the host copies for a transfer: 4 bytes a pixel in every format. */
+static void vxp_count_copy(struct vxp_device *vxp, const struct drm_rect *rect)
+{
+	atomic64_add((u64)drm_rect_width(rect) * drm_rect_height(rect) * 4,
+		     &vxp->copy_bytes);
+}
+
 /**
  * vxp_cmd_transfer_to_host_2d() - TRANSFER_TO_HOST_2D of a rectangle
  * @vxp: the device
@@ -176,8 +183,12 @@ int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 		.offset = cpu_to_le64(offset),
 		.resource_id = cpu_to_le32(res_id),
 	};
+	int ret;
 
-	return vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+	ret = vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+	if (!ret)
+		vxp_count_copy(vxp, rect);
+	return ret;
 }
 
 /**
@@ -199,9 +210,13 @@ int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,
 		.resource_id = cpu_to_le32(res_id),
 	};
 	struct virtio_gpu_ctrl_hdr rsp;
+	int ret;
 
-	return vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-			    VIRTIO_GPU_RESP_OK_NODATA);
+	ret = vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+			   VIRTIO_GPU_RESP_OK_NODATA);
+	if (!ret)
+		vxp_count_copy(vxp, rect);
+	return ret;
 }
 
 /**

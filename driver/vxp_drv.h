@@ -231,6 +231,8 @@ struct vxp_clock_sync {
  * @kms: its display side (vxp_kms.c), set once KMS is set up, or NULL
  * @vq_trips: virtio commands sent, by type (see vxp_trip_slot() in vxp_vq.c)
  * @ccmd_trips: ccmds sent to the host, by enum xe_proxy_ccmd
+ * @copy_bytes: bytes of the TRANSFER_TO_HOST_2D rectangles sent, which
+ *	the host copies (the driver itself copies no pixels)
  * @query_lock: protects @query_cache, @query_size and @clock_sync
  * @query_cache: host answers to the queries that never change, by type
  * @query_size: their sizes
@@ -271,6 +273,7 @@ struct vxp_device {
 
 	atomic64_t vq_trips[VXP_VQ_TRIP_SLOTS];
 	atomic64_t ccmd_trips[VXP_CCMD_SLOTS];
+	atomic64_t copy_bytes;
 
 	struct mutex query_lock; /* protects query_cache, query_size, clock_sync */
 	void *query_cache[VXP_QUERY_TYPES];

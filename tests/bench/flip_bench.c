@@ -11,6 +11,13 @@
  * SCANOUT, write-combined, as GBM allocates for scanout). Every flip
  * shows a whole new frame, so each costs a full-screen copy or flush on
  * the host.
+ *
+ * Also "copy MODE flip_KIND BYTES FRAME": the bytes the host copied per
+ * flip for TRANSFER_TO_HOST_2D, counted over the flips, and a frame's. Through this driver from
+ * its debugfs "copies"; through virtio_gpu, which counts nothing, from the
+ * kprobe event guest.sh puts on virtio_gpu_cmd_transfer_to_host_2d()
+ * (bench/xfer, the rectangle's width and height). Neither driver copies
+ * pixels in the guest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <drm/xe_drm.h>
 #include <drm_fourcc.h>
@@ -67,6 +76,71 @@ static int buffer(const char *kind, uint32_t w, uint32_t h, uint32_t *fb)
 			     offsets, fb, 0) ? -errno : 0;
 }
 
+/* This driver's count of host-copied bytes, or -1 on another driver. */
+static long long driver_copies(void)
+{
+	char path[80];
+	long long v = -1;
+	struct stat st;
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/copies",
+		 minor(st.st_rdev));
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "host_copy_bytes %lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* The bench/xfer kprobe's rectangles so far, in bytes; -1 without it. */
+static long long traced_copies(void)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[80], line[512];
+	long long sum = 0;
+	int enabled = 0;
+	FILE *f = NULL;
+
+	for (size_t i = 0; i < 2 && !enabled; i++) {
+		snprintf(path, sizeof(path), "%s/events/bench/xfer/enable", roots[i]);
+		f = fopen(path, "re");
+		if (f && fscanf(f, "%d", &enabled) != 1)
+			enabled = 0;
+		if (f)
+			fclose(f);
+		if (enabled) {
+			snprintf(path, sizeof(path), "%s/trace", roots[i]);
+			f = fopen(path, "re");
+		}
+	}
+	if (!enabled || !f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *w = strstr(line, " xfer: ");
+		unsigned int width, height;
+
+		w = w ? strstr(w, "w=") : NULL;
+		if (w && sscanf(w, "w=%u h=%u", &width, &height) == 2)
+			sum += (long long)width * height * 4;
+	}
+	fclose(f);
+	return sum;
+}
+
+static long long host_copies(void)
+{
+	long long v = driver_copies();
+
+	return v >= 0 ? v : traced_copies();
+}
+
 int main(int argc, char **argv)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
@@ -74,6 +148,7 @@ int main(int argc, char **argv)
 	drmModeConnectorPtr conn = NULL;
 	unsigned int n = argc > 4 ? (unsigned int)atoi(argv[4]) : 200;
 	struct timespec t0, t1;
+	long long copied0, copied1;
 	uint32_t fb[2], crtc;
 	drmModeResPtr res;
 	double s;
@@ -103,6 +178,7 @@ int main(int argc, char **argv)
 		ret = buffer(argv[3], mode->hdisplay, mode->vdisplay, &fb[1]);
 	if (!ret && drmModeSetCrtc(fd, crtc, fb[0], 0, 0, &conn->connector_id, 1, mode))
 		ret = -errno;
+	copied0 = host_copies();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned int i = 0; !ret && i < n; i++) {
 		if (drmModePageFlip(fd, crtc, fb[(i + 1) % 2], DRM_MODE_PAGE_FLIP_EVENT, NULL))
@@ -112,6 +188,7 @@ int main(int argc, char **argv)
 				ret = -EIO;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	copied1 = host_copies();
 	if (ret) {
 		fprintf(stderr, "flip_bench: %s on %s: %s\n", argv[3], argv[2], strerror(-ret));
 		return 1;
@@ -120,5 +197,11 @@ int main(int argc, char **argv)
 	printf("# %s %s: %u flips of %ux%u in %.3f s\n", argv[1], argv[3], n,
 	       mode->hdisplay, mode->vdisplay, s);
 	printf("rate %s flip_%s %.1f\n", argv[1], argv[3], n / s);
+	if (copied0 >= 0 && copied1 >= copied0)
+		printf("copy %s flip_%s %lld %llu\n", argv[1], argv[3],
+		       (copied1 - copied0) / n,
+		       (unsigned long long)mode->hdisplay * mode->vdisplay * 4);
+	else
+		printf("# %s %s: no count of host copies\n", argv[1], argv[3]);
 	return 0;
 }

@@ -39,4 +39,10 @@ while ! vg=$(node_of 0x1af4) && [ $i -lt 50 ]; do
 done
 [ -n "$vg" ] || { echo "Bail out! virtio_gpu did not bind"; exit 1; }
 /bin/xe_bench vdrm "$vg" "$n" || { echo "Bail out! xe_bench vdrm failed"; exit 1; }
+# virtio_gpu counts no copies: trace its transfers' rectangles for flip_bench
+t=/sys/kernel/tracing
+[ -e $t/kprobe_events ] || mount -t tracefs nodev $t 2>/dev/null || t=/sys/kernel/debug/tracing
+# shellcheck disable=SC2016 # $argN is the kprobe's, not the shell's
+echo 'p:bench/xfer virtio_gpu_cmd_transfer_to_host_2d w=$arg3:u32 h=$arg4:u32' >>$t/kprobe_events &&
+	echo 1 >$t/events/bench/xfer/enable || echo "# no kprobe on virtio_gpu's transfers"
 /bin/flip_bench vdrm "$(card_of "$vg")" dumb "$n" || echo "# flip_bench vdrm dumb failed"

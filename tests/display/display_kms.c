@@ -27,6 +27,8 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -632,6 +634,44 @@ static void cursor(uint32_t crtc)
 	drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
 }
 
+/*
+ * Bytes the host has been asked to copy (the driver's debugfs "copies"),
+ * or -1 when the card is not this driver's.
+ */
+static long long host_copy_bytes(void)
+{
+	char path[80];
+	long long v = -1;
+	struct stat st;
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/copies",
+		 minor(st.st_rdev));
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "host_copy_bytes %lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* The host copied exactly @bytes since @before, when the driver counts. */
+static void check_copied(long long before, long long bytes, const char *name)
+{
+	long long after = host_copy_bytes();
+
+	if (before < 0 || after < 0) {
+		ktap_skip(name, "the driver counts no copies");
+		return;
+	}
+	if (after - before != bytes)
+		ktap_diag("host copied %lld bytes, the damage is %lld", after - before, bytes);
+	ktap_test(after - before == bytes, name);
+}
+
 int main(int argc, char **argv)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
@@ -642,6 +682,7 @@ int main(int argc, char **argv)
 	struct dumb a = {}, b = {};
 	uint32_t crtc, primary = 0;
 	double t0, dumb_ms;
+	long long copied;
 	char what[128];
 	int ret;
 
@@ -732,9 +773,11 @@ int main(int argc, char **argv)
 
 		fill_rect(&a, 200, 100, 64, 48, DAMAGE_COLOR);
 		fill_rect(&a, 0, height - 8, width, 8, UNDAMAGED_COLOR);
+		copied = host_copy_bytes();
 		ret = drmModeDirtyFB(fd, a.fb, &clip, 1) ? -errno : 0;
 		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48", width, height);
 		ktap_test(!ret && !capture(what), "dirtyfb_damage_only");
+		check_copied(copied, 64 * 48 * 4, "dirtyfb_copies_damage_only");
 	}
 	/* the same through an atomic commit's FB_DAMAGE_CLIPS */
 	{
@@ -742,12 +785,14 @@ int main(int argc, char **argv)
 		struct drm_mode_rect clip = { 40, 300, 40 + 96, 300 + 32 };
 
 		fill_rect(&a, 40, 300, 96, 32, DAMAGE_COLOR);
+		copied = host_copy_bytes();
 		ret = commit_damage(primary, a.fb, &clip);
 		if (ret)
 			ktap_diag("atomic commit: %s", strerror(-ret));
 		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48 40 300 96 32",
 			 width, height);
 		ktap_test(!ret && !capture(what), "fb_damage_clips_damage_only");
+		check_copied(copied, 96 * 32 * 4, "fb_damage_clips_copies_damage_only");
 	}
 
 	/* 4. page flips with events, in order; the last one shows B */
