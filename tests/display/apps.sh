@@ -3,7 +3,10 @@
 # Guest side of `make display-test` (tests/display/run), second boot:
 # stock Debian display clients from the sid guest root on the xe card
 # node. modetest must list the KMS objects the DRM core has (debugfs
-# "state": the same ids and names); weston (DRM backend, pixman renderer)
+# "state": the same ids and names); kmscube (GBM surfaces from iris,
+# legacy page flips, then atomic commits with in- and out-fences) must
+# show every frame it renders, counted by kmscube and by the DRM core's
+# flip events; weston (DRM backend, pixman renderer)
 # must show its desktop's background, pixel for pixel; then the PCI
 # function is removed with weston running: weston lets go, the device
 # comes back on a rescan, and the module unloads (no reference leaked).
@@ -36,7 +39,7 @@ wait_for() {
 	done
 }
 
-ktap_plan 11
+ktap_plan 19
 # the module from tests/vm/run's /src, after what it needs from the root's
 # kernel modules (a depmod of the whole tree over 9p takes half a minute)
 ko=/usr/src/virtio_xe_proxy.ko
@@ -85,7 +88,73 @@ mode=$(head -1 "/sys/class/drm/card$minor-$conn/modes")
 w=${mode%x*} h=${mode#*x}
 ktap_diag "$conn: preferred mode $mode"
 
-# 2. weston, DRM backend, pixman renderer, on the card: the desktop shell
+# 2. kmscube: iris renders into GBM surfaces (linear XRGB8888, kmscube's
+# default modifier), each front buffer an xe BO made a framebuffer with
+# ADDFB2. The simulator runs no 3D, so what the cube looks like is not
+# checked; that each frame is shown is, by two counters: kmscube's own
+# ("Rendered N frames", the first frame not counted) and the kernel's
+# trace events. The legacy path waits for a page-flip event per frame:
+# drm_vblank_event_delivered to a file (the core's internal commit events,
+# e.g. SetCrtc's or fbcon's restore at exit, have none). The atomic path
+# (-A) asks no event but an out-fence per commit (and gives an in-fence
+# from EGL): dma_fence_signaled on the CRTC's timeline. And each frame
+# was handed to the host: a RESOURCE_FLUSH at least (the module's debugfs
+# round_trips). stdin is a FIFO nobody writes, as kmscube stops on input.
+KMSCUBE_FRAMES=150
+trace=/sys/kernel/tracing
+[ -e $trace/trace ] || mount -t tracefs tracefs $trace
+mkfifo /tmp/kmscube.in
+exec 4<>/tmp/kmscube.in
+# kmscube prints its EGL and GLES facts, then its frame count; anything
+# else (Mesa warnings, "failed ...", "Modifiers failed!") is an error
+kmscube_output_clean() {
+	[ ! -s /tmp/kmscube.err ] &&
+		! grep -Ev '^(Using display 0x[0-9a-f]+ with EGL version [0-9.]+|=+|EGL information:|OpenGL ES 2\.x information:|  [a-z ]+: ".*"|Rendered [0-9]+ frames in [0-9.]+ sec \([0-9.]+ fps\))$' \
+			/tmp/kmscube.out
+}
+shown() { grep -c "$1:" $trace/trace; }
+flushes() {
+	awk '$1 == "virtio" && $2 == "RESOURCE_FLUSH" { print $3 }' \
+		"/sys/kernel/debug/dri/$minor/round_trips"
+}
+all_shown() { [ "$(shown "$1")" -ge "$KMSCUBE_FRAMES" ]; }
+kmscube_frames_shown() {
+	rendered=$(sed -n 's/^Rendered \([0-9]*\) frames in .*/\1/p' /tmp/kmscube.out | tail -1)
+	ktap_diag "kmscube $1: rendered ${rendered:-?} (+1 first), $2 $(shown "$2")"
+	[ "${rendered:-0}" = $((KMSCUBE_FRAMES - 1)) ] && [ "$(shown "$2")" = "$KMSCUBE_FRAMES" ]
+}
+for mode in legacy atomic; do
+	if [ $mode = legacy ]; then
+		opt="" event=drm/drm_vblank_event_delivered filter='file != 0'
+	else
+		opt=-A event=dma_fence/dma_fence_signaled filter='timeline ~ "CRTC:*"'
+	fi
+	dmesg_before=$(dmesg | wc -l) flushes_before=$(flushes)
+	echo "$filter" >$trace/events/$event/filter
+	echo >$trace/trace
+	echo 1 >$trace/events/$event/enable
+	# bounded, so a lost flip fails this case, not the whole boot
+	timeout 180 kmscube $opt -D "$card" -c $KMSCUBE_FRAMES <&4 \
+		>/tmp/kmscube.out 2>/tmp/kmscube.err
+	rc=$?
+	# the last commit may still be on its way to the screen
+	wait_for 100 all_shown "${event#*/}"
+	echo 0 >$trace/events/$event/enable
+	echo 0 >$trace/events/$event/filter
+	flushed=$(($(flushes) - flushes_before))
+	grep -Ev '^(  [a-z ]+: ".*"|=+)$' /tmp/kmscube.out | sed "s/^/# kmscube $mode: /"
+	sed "s/^/# kmscube $mode stderr: /" /tmp/kmscube.err
+	dmesg | tail -n +$((dmesg_before + 1)) | sed "s/^/# kmscube $mode dmesg: /"
+	ktap_check kmscube_${mode}_exits_0 [ "$rc" = 0 ]
+	ktap_check kmscube_${mode}_no_error_output kmscube_output_clean
+	ktap_check kmscube_${mode}_${KMSCUBE_FRAMES}_frames_shown \
+		kmscube_frames_shown $mode "${event#*/}"
+	ktap_diag "kmscube $mode: $flushed RESOURCE_FLUSH"
+	ktap_check kmscube_${mode}_frames_flushed_to_host [ "$flushed" -ge "$KMSCUBE_FRAMES" ]
+done
+exec 4<&-
+
+# 3. weston, DRM backend, pixman renderer, on the card: the desktop shell
 # paints its background and nothing else (no panel, no animation, no
 # input devices so no cursor)
 export XDG_RUNTIME_DIR=/tmp/xdg LIBSEAT_BACKEND=noop
@@ -108,7 +177,7 @@ ktap_check weston_starts kill -0 "$weston"
 ktap_check weston_background_shown capture solid "$w" "$h" "$BACKGROUND"
 grep -E 'DRM|pixman|Output|error|fail' /tmp/weston.log | head -12 | sed 's/^/# weston: /'
 
-# 3. PCI hot-unplug with weston running: weston's file gets ENODEV, it
+# 4. PCI hot-unplug with weston running: weston's file gets ENODEV, it
 # exits on SIGTERM; a rescan binds again and the console comes back; the
 # module unloads once nothing holds it
 pcidev=""
