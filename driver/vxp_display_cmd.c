@@ -15,12 +15,39 @@
 #include <linux/slab.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_rect.h>
 
 #include "vxp_display_cmd.h"
 #include "vxp_drv.h"
 #include "vxp_vq.h"
+
+/**
+ * vxp_virtio_format() - the host format of a framebuffer format
+ * @drm_format: a DRM_FORMAT_*
+ *
+ * A DRM format is a little-endian word; a virtio-gpu format
+ * (include/uapi/linux/virtio_gpu.h) names the bytes in memory order:
+ * DRM_FORMAT_XRGB8888 is B, G, R, X, so VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
+ * DRM_FORMAT_ABGR8888 is R, G, B, A, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM.
+ *
+ * Return: the VIRTIO_GPU_FORMAT_*, 0 for a format the host is never given.
+ */
+u32 vxp_virtio_format(u32 drm_format)
+{
+	switch (drm_format) {
+	case DRM_FORMAT_XRGB8888:
+		return VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
+	case DRM_FORMAT_ARGB8888:
+		return VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM;
+	case DRM_FORMAT_XBGR8888:
+		return VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM;
+	case DRM_FORMAT_ABGR8888:
+		return VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM;
+	}
+	return 0;
+}
 
 /**
  * vxp_cmd_get_display_info() - GET_DISPLAY_INFO: the host's heads
@@ -248,7 +275,7 @@ int vxp_cmd_set_scanout(struct vxp_device *vxp, u32 scanout, u32 res_id,
  * @vxp: the device
  * @scanout: the head
  * @res_id: the blob resource
- * @fb: the framebuffer it holds (XRGB8888, one plane)
+ * @fb: the framebuffer it holds (one plane, a vxp_virtio_format() format)
  * @rect: the part of the framebuffer shown
  *
  * Queued without waiting, like vxp_cmd_set_scanout().
@@ -266,8 +293,7 @@ int vxp_cmd_set_scanout_blob(struct vxp_device *vxp, u32 scanout, u32 res_id,
 		.resource_id = cpu_to_le32(res_id),
 		.width = cpu_to_le32(fb->width),
 		.height = cpu_to_le32(fb->height),
-		/* DRM_FORMAT_XRGB8888 in little-endian memory is B, G, R, X. */
-		.format = cpu_to_le32(VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM),
+		.format = cpu_to_le32(vxp_virtio_format(fb->format->format)),
 		.strides[0] = cpu_to_le32(fb->pitches[0]),
 		.offsets[0] = cpu_to_le32(fb->offsets[0]),
 	};

@@ -14,6 +14,7 @@ struct virtio_gpu_resp_display_info;
 struct virtio_gpu_resp_edid;
 struct vxp_device;
 
+u32 vxp_virtio_format(u32 drm_format);
 int vxp_cmd_get_display_info(struct vxp_device *vxp,
 			     struct virtio_gpu_resp_display_info *info);
 int vxp_cmd_get_edid(struct vxp_device *vxp, u32 scanout,

@@ -12,7 +12,10 @@
 
 struct drm_device;
 struct drm_file;
+struct drm_format_info;
+struct drm_framebuffer;
 struct drm_mode_create_dumb;
+struct drm_mode_fb_cmd2;
 
 /**
  * struct vxp_dumb - a dumb buffer
@@ -36,5 +39,11 @@ int vxp_dumb_create(struct drm_file *file, struct drm_device *drm,
 		    struct drm_mode_create_dumb *args);
 struct vxp_dumb *vxp_dumb_from_gem(struct drm_gem_object *obj);
 struct vxp_dumb *vxp_dumb_lookup(struct drm_file *file, u32 handle);
+struct drm_framebuffer *vxp_dumb_fb_create(struct drm_device *drm,
+					   struct drm_file *file,
+					   const struct drm_format_info *info,
+					   const struct drm_mode_fb_cmd2 *cmd,
+					   struct vxp_dumb *dumb);
+u32 vxp_dumb_fb_resource(struct drm_framebuffer *fb, struct vxp_dumb *dumb);
 
 #endif /* VXP_DUMB_H */

@@ -2,24 +2,26 @@
 /*
  * virtio-xe-proxy: framebuffers of xe BOs.
  *
- * What GBM allocates for scanout with iris: a linear XRGB8888 BO from
- * DRM_IOCTL_XE_GEM_CREATE, handed to ADDFB2. The pixels live in the host's
- * BO, so they are shown from there, never through guest memory:
+ * What GBM allocates for scanout with iris: a linear BO from
+ * DRM_IOCTL_XE_GEM_CREATE, handed to ADDFB2, in one of the formats of
+ * vxp_virtio_format() (XRGB8888, ARGB8888, XBGR8888, ABGR8888: 4 bytes a
+ * pixel). The pixels live in the host's BO, so they are shown from there,
+ * never through guest memory:
  *
  * - zero copy, when the host can export the BO as a dma-buf that QEMU
  *   imports (a real xe host): SET_SCANOUT_BLOB of the BO's own resource,
- *   and RESOURCE_FLUSH of the damage;
+ *   naming the format, and RESOURCE_FLUSH of the damage;
  * - one host copy otherwise (the simulated device, whose BOs are no
- *   dma-bufs): a 2D resource the host links to the BO, which each
- *   TRANSFER_TO_HOST_2D fills from the BO rather than from guest memory;
- *   SET_SCANOUT and RESOURCE_FLUSH then show it like a dumb buffer's.
+ *   dma-bufs): a 2D resource of the framebuffer's format that the host
+ *   links to the BO, which each TRANSFER_TO_HOST_2D fills from the BO
+ *   rather than from guest memory; SET_SCANOUT and RESOURCE_FLUSH then
+ *   show it like a dumb buffer's.
  *
  * The host says which at ADDFB2 time (XE_PROXY_CCMD_SCANOUT), so a plane
  * update never has to fall back.
  */
 #include <linux/overflow.h>
 #include <linux/slab.h>
-#include <uapi/linux/virtio_gpu.h>
 
 #include <drm/drm_damage_helper.h>
 #include <drm/drm_drv.h>
@@ -110,8 +112,9 @@ static int vxp_fb_link_2d(struct vxp_device *vxp, struct vxp_fb *fb,
 	id = ida_alloc_min(&vxp->res_ida, 1, GFP_KERNEL);
 	if (id < 0)
 		return id;
-	/* DRM_FORMAT_XRGB8888 in little-endian memory is B, G, R, X. */
-	ret = vxp_cmd_resource_create_2d(vxp, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+	/* the host copies the BO's bytes as they are: the same format */
+	ret = vxp_cmd_resource_create_2d(vxp, id,
+					 vxp_virtio_format(cmd->pixel_format),
 					 cmd->width, cmd->height);
 	if (ret) {
 		ida_free(&vxp->res_ida, id);
@@ -124,8 +127,9 @@ static int vxp_fb_link_2d(struct vxp_device *vxp, struct vxp_fb *fb,
 }
 
 /*
- * The framebuffer as the host sees it: XRGB8888, linear, one plane lying
- * in the BO. The core checked the format against the planes' IN_FORMATS
+ * The framebuffer as the host sees it: 4 bytes a pixel in a format it is
+ * told of, linear, one plane lying in the BO. The core checked the format
+ * against the planes' IN_FORMATS (the cursor's ARGB8888 among them)
  * and the pitch against the width; its size check is 32-bit, so the end is
  * computed again here in 64 bits.
  */
@@ -134,7 +138,7 @@ static bool vxp_fb_valid(struct drm_device *drm,
 {
 	u64 end;
 
-	if (VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888) ||
+	if (VXP_IOCTL_DBG(drm, !vxp_virtio_format(cmd->pixel_format)) ||
 	    VXP_IOCTL_DBG(drm, (cmd->flags & DRM_MODE_FB_MODIFIERS) &&
 			  cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR) ||
 	    VXP_IOCTL_DBG(drm, !cmd->width || !cmd->height) ||

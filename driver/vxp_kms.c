@@ -339,23 +339,7 @@ static struct drm_framebuffer *vxp_kms_fb_create(struct drm_device *drm,
 	dumb = vxp_dumb_lookup(file, cmd->handles[0]);
 	if (!dumb)
 		return ERR_PTR(-ENOENT);
-	/*
-	 * A dumb buffer has a 2D resource of its size to show (ARGB8888
-	 * for the cursor, whose alpha the host keeps). The
-	 * framebuffer must fit the resource: the core checks it against the
-	 * object's size, which page alignment can make a few lines taller.
-	 */
-	if (VXP_IOCTL_DBG(drm, cmd->pixel_format != DRM_FORMAT_XRGB8888 &&
-			  cmd->pixel_format != DRM_FORMAT_ARGB8888) ||
-	    VXP_IOCTL_DBG(drm, cmd->offsets[0] || cmd->pitches[0] != dumb->pitch) ||
-	    VXP_IOCTL_DBG(drm, cmd->height > dumb->height))
-		fb = ERR_PTR(-EINVAL);
-	else
-#ifdef VXP_FB_CREATE_HAS_INFO
-		fb = drm_gem_fb_create_with_dirty(drm, file, info, cmd);
-#else
-		fb = drm_gem_fb_create_with_dirty(drm, file, cmd);
-#endif
+	fb = vxp_dumb_fb_create(drm, file, info, cmd, dumb);
 	drm_gem_object_put(&dumb->shmem.base);
 	return fb;
 }

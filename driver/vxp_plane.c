@@ -32,9 +32,17 @@
 #include "vxp_kms.h"
 #include "vxp_vq.h"
 
-/* DRM_FORMAT_XRGB8888 is the format of the dumb buffers' 2D resources. */
+/*
+ * What virtio_gpu's host formats hold, 4 bytes a pixel: each framebuffer
+ * is shown from a 2D resource (or a blob scanout) of its own format
+ * (vxp_virtio_format()), so none is shown with red and blue swapped. The
+ * alpha of a primary plane, the lowest, is not shown.
+ */
 static const u32 vxp_primary_formats[] = {
 	DRM_FORMAT_XRGB8888,
+	DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_XBGR8888,
+	DRM_FORMAT_ABGR8888,
 };
 
 static const u64 vxp_primary_modifiers[] = {
@@ -58,31 +66,35 @@ static int vxp_plane_atomic_check(struct drm_plane *plane,
 						   false, true);
 }
 
+/*
+ * A dumb buffer's framebuffer: @res is the buffer's 2D resource, or the
+ * framebuffer's own over the same pages (vxp_dumb_fb_resource()).
+ */
 static void vxp_plane_show_dumb(struct vxp_device *vxp, struct vxp_output *out,
 				struct drm_plane_state *old,
 				struct drm_plane_state *new,
-				struct vxp_dumb *dumb)
+				struct vxp_dumb *dumb, u32 res)
 {
 	struct drm_rect src, damage;
 	bool moved;
 
 	src = drm_plane_state_src(new);
 	drm_rect_fp_to_int(&src, &src);
-	moved = out->scanout_res != dumb->res_id ||
+	moved = out->scanout_res != res ||
 		!old->fb || !drm_rect_equals(&old->src, &new->src);
 
 	if (drm_atomic_helper_damage_merged(old, new, &damage))
-		vxp_cmd_transfer_to_host_2d(vxp, dumb->res_id, &damage,
+		vxp_cmd_transfer_to_host_2d(vxp, res, &damage,
 					    (u64)damage.y1 * dumb->pitch +
 					    damage.x1 * 4);
 	else if (!moved)
 		return;
 	if (moved) {
-		vxp_cmd_set_scanout(vxp, out->index, dumb->res_id, &src);
-		out->scanout_res = dumb->res_id;
+		vxp_cmd_set_scanout(vxp, out->index, res, &src);
+		out->scanout_res = res;
 		damage = src;
 	}
-	vxp_cmd_resource_flush(vxp, dumb->res_id, &damage);
+	vxp_cmd_resource_flush(vxp, res, &damage);
 }
 
 /*
@@ -140,7 +152,8 @@ static void vxp_plane_atomic_update(struct drm_plane *plane,
 		if (fb)
 			vxp_plane_show_bo(vxp, out, old, new, fb);
 		else if (!WARN_ON_ONCE(!dumb))	/* fb_create takes nothing else */
-			vxp_plane_show_dumb(vxp, out, old, new, dumb);
+			vxp_plane_show_dumb(vxp, out, old, new, dumb,
+					    vxp_dumb_fb_resource(new->fb, dumb));
 	} else if (out->scanout_res) {
 		vxp_cmd_set_scanout(vxp, out->index, 0, &none);
 		out->scanout_res = 0;

@@ -32,9 +32,23 @@
 /* Links at most: a 2D resource per head and buffer is plenty. */
 #define SHIM_MAX_SCANOUT_LINKS	1024
 
-/* VIRGL_FORMAT_* of the 2D resources a BO can fill: 32-bit BGRX/BGRA */
+/*
+ * VIRGL_FORMAT_* of the 2D resources a BO can fill, the virtio-gpu formats
+ * of the same numbers (include/uapi/linux/virtio_gpu.h): 4 bytes a pixel,
+ * copied as they are, so the resource's format says what they mean.
+ */
 #define SHIM_FORMAT_B8G8R8A8	1
 #define SHIM_FORMAT_B8G8R8X8	2
+#define SHIM_FORMAT_R8G8B8A8	67
+#define SHIM_FORMAT_R8G8B8X8	134
+
+static bool link_format_ok(uint32_t virgl_format)
+{
+	return virgl_format == SHIM_FORMAT_B8G8R8A8 ||
+	       virgl_format == SHIM_FORMAT_B8G8R8X8 ||
+	       virgl_format == SHIM_FORMAT_R8G8B8A8 ||
+	       virgl_format == SHIM_FORMAT_R8G8B8X8;
+}
 
 /**
  * struct shim_link - a 2D resource filled from a BO
@@ -116,8 +130,7 @@ static int link_2d(struct shim_res *r, uint32_t res_2d, uint64_t offset,
 	if (shim.real.virgl_renderer_resource_get_info((int)res_2d, &info))
 		return -ENOENT;
 	if (info.width != width || info.height != height ||
-	    (info.virgl_format != SHIM_FORMAT_B8G8R8X8 &&
-	     info.virgl_format != SHIM_FORMAT_B8G8R8A8))
+	    !link_format_ok(info.virgl_format))
 		return -EINVAL;
 	if (!scan_map(r))
 		return -EOPNOTSUPP;

@@ -941,7 +941,8 @@ struct xe_proxy_ccmd_vm_get_property_rsp {
  * @res_id: the BO's resource, one this context can name (its own BO or
  *	one attached to it)
  * @res_2d: 0 to ask how the BO can be shown; else a 2D resource
- *	(RESOURCE_CREATE_2D, B8G8R8X8, outside any context) to fill from it
+ *	(RESOURCE_CREATE_2D outside any context, the framebuffer's size, in
+ *	B8G8R8X8, B8G8R8A8, R8G8B8X8 or R8G8B8A8) to fill from it
  * @offset: byte offset of the framebuffer's first pixel in the BO
  * @stride: bytes per line, a multiple of 4
  * @width: width in pixels (4 bytes each)

@@ -4,7 +4,8 @@
 # stock Debian display clients from the sid guest root on the xe card
 # node. modetest must list the KMS objects the DRM core has (debugfs
 # "state": the same ids and names); kmscube (GBM surfaces from iris,
-# legacy page flips, then atomic commits with in- and out-fences) must
+# legacy page flips, then atomic commits with in- and out-fences, then
+# legacy page flips of ARGB8888 surfaces) must
 # show every frame it renders, counted by kmscube and by the DRM core's
 # flip events; weston (DRM backend, pixman renderer)
 # must show its desktop's background, pixel for pixel; then the PCI
@@ -39,7 +40,7 @@ wait_for() {
 	done
 }
 
-ktap_plan 19
+ktap_plan 23
 # the module from tests/vm/run's /src, after what it needs from the root's
 # kernel modules (a depmod of the whole tree over 9p takes half a minute)
 ko=/usr/src/virtio_xe_proxy.ko
@@ -123,9 +124,12 @@ kmscube_frames_shown() {
 	ktap_diag "kmscube $1: rendered ${rendered:-?} (+1 first), $2 $(shown "$2")"
 	[ "${rendered:-0}" = $((KMSCUBE_FRAMES - 1)) ] && [ "$(shown "$2")" = "$KMSCUBE_FRAMES" ]
 }
-for mode in legacy atomic; do
+# argb8888: the legacy path with GBM surfaces in ARGB8888 (-f AR24)
+for mode in legacy atomic argb8888; do
 	if [ $mode = legacy ]; then
 		opt="" event=drm/drm_vblank_event_delivered filter='file != 0'
+	elif [ $mode = argb8888 ]; then
+		opt="-f AR24" event=drm/drm_vblank_event_delivered filter='file != 0'
 	else
 		opt=-A event=dma_fence/dma_fence_signaled filter='timeline ~ "CRTC:*"'
 	fi

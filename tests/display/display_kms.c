@@ -15,8 +15,11 @@
  * must show. Between the two, framebuffers of xe BOs (GEM_CREATE, as
  * GBM allocates them): one written through its CPU mapping, one by the
  * GPU with store-dword batches, both shown pixel for pixel, and 300 page
- * flips between them; then the cursor plane, set, moved and hidden. KTAP
- * on stdout.
+ * flips between them; then every other primary plane format (ARGB8888,
+ * XBGR8888, ABGR8888) in an xe BO and in a dumb buffer, pattern A in
+ * that format's bytes, shown pixel for pixel (a swap of red and blue, or
+ * an alpha shown, fails); then the cursor plane, set, moved and hidden.
+ * KTAP on stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,7 +94,41 @@ static int capture(const char *what)
 	return strncmp(line, "ok", 2) ? -1 : 0;
 }
 
-static int dumb_create(struct dumb *d, uint32_t (*fill)(uint32_t, uint32_t))
+/* The primary plane's formats, as IN_FORMATS must list them */
+static const struct {
+	uint32_t format;
+	const char *name;
+} formats[] = {
+	{ DRM_FORMAT_XRGB8888, "xrgb8888" },
+	{ DRM_FORMAT_ARGB8888, "argb8888" },
+	{ DRM_FORMAT_XBGR8888, "xbgr8888" },
+	{ DRM_FORMAT_ABGR8888, "abgr8888" },
+};
+
+#define NUM_FORMATS	(sizeof(formats) / sizeof(formats[0]))
+
+/*
+ * The 32-bit word of colour 0xRRGGBB in @format, its X or A byte @a: the
+ * BGR formats hold red in the low byte. The primary plane shows no alpha,
+ * so any @a must show the colour as it is.
+ */
+static uint32_t pixel(uint32_t format, uint32_t rgb, uint32_t a)
+{
+	uint32_t r = rgb >> 16 & 0xff, g = rgb >> 8 & 0xff, b = rgb & 0xff;
+
+	if (format == DRM_FORMAT_XBGR8888 || format == DRM_FORMAT_ABGR8888)
+		return a << 24 | b << 16 | g << 8 | r;
+	return a << 24 | r << 16 | g << 8 | b;
+}
+
+/* An alpha (or X) byte that changes across the picture, 0 and 0xff too */
+static uint32_t alpha_at(uint32_t x, uint32_t y)
+{
+	return (x * 5 + y * 3) & 0xff;
+}
+
+static int dumb_create_fmt(struct dumb *d, uint32_t (*fill)(uint32_t, uint32_t),
+			   uint32_t format)
 {
 	struct drm_mode_create_dumb create = { .width = width, .height = height, .bpp = 32 };
 	struct drm_mode_map_dumb map = {};
@@ -112,13 +149,20 @@ static int dumb_create(struct dumb *d, uint32_t (*fill)(uint32_t, uint32_t))
 	d->map = p;
 	for (uint32_t y = 0; y < height; y++)
 		for (uint32_t x = 0; x < width; x++)
-			d->map[y * (d->pitch / 4) + x] = fill(x, y);
+			d->map[y * (d->pitch / 4) + x] =
+				format == DRM_FORMAT_XRGB8888 ? fill(x, y) :
+				pixel(format, fill(x, y), alpha_at(x, y));
 	handles[0] = d->handle;
 	pitches[0] = d->pitch;
-	if (drmModeAddFB2(fd, width, height, DRM_FORMAT_XRGB8888, handles,
-			  pitches, offsets, &d->fb, 0))
+	if (drmModeAddFB2(fd, width, height, format, handles, pitches, offsets,
+			  &d->fb, 0))
 		return -errno;
 	return 0;
+}
+
+static int dumb_create(struct dumb *d, uint32_t (*fill)(uint32_t, uint32_t))
+{
+	return dumb_create_fmt(d, fill, DRM_FORMAT_XRGB8888);
 }
 
 static void fill_rect(struct dumb *d, uint32_t x0, uint32_t y0, uint32_t w,
@@ -156,8 +200,8 @@ static int has_prop(uint32_t obj, uint32_t type, const char *name)
 }
 
 /*
- * IN_FORMATS of a plane lists XRGB8888 with the linear modifier and
- * nothing else: the modifiers that work.
+ * IN_FORMATS of a plane lists the formats of formats[] with the linear
+ * modifier and nothing else: the formats and modifiers that work.
  */
 static int in_formats_linear_only(uint32_t plane)
 {
@@ -165,7 +209,7 @@ static int in_formats_linear_only(uint32_t plane)
 	struct drm_format_modifier *mods;
 	drmModePropertyBlobPtr b;
 	uint64_t value = 0;
-	uint32_t *formats;
+	uint32_t *plane_formats;
 	int ok;
 
 	if (!prop_id(plane, DRM_MODE_OBJECT_PLANE, "IN_FORMATS", &value))
@@ -174,14 +218,22 @@ static int in_formats_linear_only(uint32_t plane)
 	if (!b)
 		return 0;
 	blob = b->data;
-	formats = (uint32_t *)((char *)blob + blob->formats_offset);
+	plane_formats = (uint32_t *)((char *)blob + blob->formats_offset);
 	mods = (struct drm_format_modifier *)((char *)blob + blob->modifiers_offset);
 	ktap_diag("IN_FORMATS: %u formats, %u modifiers, first 0x%llx",
 		  blob->count_formats, blob->count_modifiers,
 		  blob->count_modifiers ? (unsigned long long)mods[0].modifier : 0ULL);
-	ok = blob->count_formats == 1 && formats[0] == DRM_FORMAT_XRGB8888 &&
-	     blob->count_modifiers == 1 &&
-	     mods[0].modifier == DRM_FORMAT_MOD_LINEAR && (mods[0].formats & 1);
+	ok = blob->count_formats == NUM_FORMATS && blob->count_modifiers == 1 &&
+	     mods[0].modifier == DRM_FORMAT_MOD_LINEAR &&
+	     mods[0].formats == (1ull << NUM_FORMATS) - 1;
+	/* each listed once, in any order */
+	for (uint32_t i = 0; ok && i < NUM_FORMATS; i++) {
+		uint32_t seen = 0;
+
+		for (uint32_t j = 0; j < blob->count_formats; j++)
+			seen += plane_formats[j] == formats[i].format;
+		ok = seen == 1;
+	}
 	drmModeFreePropertyBlob(b);
 	return ok;
 }
@@ -408,16 +460,22 @@ static int xbo_create(struct xbo *b)
 	return 0;
 }
 
-static int xbo_addfb(struct xbo *b, uint32_t w, uint32_t h, uint32_t pitch,
-		     uint32_t offset, uint32_t *fb)
+static int xbo_addfb_fmt(struct xbo *b, uint32_t w, uint32_t h, uint32_t pitch,
+			 uint32_t offset, uint32_t format, uint32_t *fb)
 {
 	uint32_t handles[4] = { b->handle }, pitches[4] = { pitch };
 	uint32_t offsets[4] = { offset };
 	uint64_t mods[4] = { DRM_FORMAT_MOD_LINEAR };
 
-	return drmModeAddFB2WithModifiers(fd, w, h, DRM_FORMAT_XRGB8888, handles,
-					  pitches, offsets, mods, fb,
+	return drmModeAddFB2WithModifiers(fd, w, h, format, handles, pitches,
+					  offsets, mods, fb,
 					  DRM_MODE_FB_MODIFIERS) ? -errno : 0;
+}
+
+static int xbo_addfb(struct xbo *b, uint32_t w, uint32_t h, uint32_t pitch,
+		     uint32_t offset, uint32_t *fb)
+{
+	return xbo_addfb_fmt(b, w, h, pitch, offset, DRM_FORMAT_XRGB8888, fb);
 }
 
 /* Pattern A written through the BO's CPU mapping. */
@@ -501,12 +559,13 @@ static int xbo_gpu_fill(struct xbo *b)
 /*
  * Framebuffers an xe BO does not hold, or cannot be shown as, are
  * refused with EINVAL: past its end (one line too many, an offset too
- * far), a pitch below the width, an unaligned offset.
+ * far), a pitch below the width, an unaligned offset, a format no plane
+ * has (BGRX8888).
  */
 static int xbo_bad_fbs_refused(struct xbo *b)
 {
 	uint32_t fb, rows = b->size / b->pitch;
-	int ret[5];
+	int ret[6];
 
 	ret[0] = xbo_addfb(b, width, rows + 1, b->pitch, 0, &fb);
 	ret[1] = xbo_addfb(b, width, height, b->pitch,
@@ -515,10 +574,12 @@ static int xbo_bad_fbs_refused(struct xbo *b)
 	ret[3] = xbo_addfb(b, width / 2, height / 2, b->pitch, 2, &fb);
 	/* a pitch whose end passes 4 GiB: the core's own check, ERANGE */
 	ret[4] = xbo_addfb(b, 64, 16, 0xfffff000u, 0x1000, &fb);
-	ktap_diag("bad xe-BO framebuffers: a line too many %d, offset too far %d, pitch below the width %d, unaligned offset %d, 4 GiB end %d",
-		  ret[0], ret[1], ret[2], ret[3], ret[4]);
+	ret[5] = xbo_addfb_fmt(b, width, height, b->pitch, 0,
+			       DRM_FORMAT_BGRX8888, &fb);
+	ktap_diag("bad xe-BO framebuffers: a line too many %d, offset too far %d, pitch below the width %d, unaligned offset %d, 4 GiB end %d, BGRX8888 %d",
+		  ret[0], ret[1], ret[2], ret[3], ret[4], ret[5]);
 	return ret[0] == -EINVAL && ret[1] == -EINVAL && ret[2] == -EINVAL &&
-	       ret[3] == -EINVAL && ret[4] == -ERANGE;
+	       ret[3] == -EINVAL && ret[4] == -ERANGE && ret[5] == -EINVAL;
 }
 
 static void xe_bo_framebuffers(uint32_t connector_id, uint32_t crtc,
@@ -590,8 +651,75 @@ static void xe_bo_framebuffers(uint32_t connector_id, uint32_t crtc,
 	ktap_test(!ret && !capture(what), "xe_bo_capture_last_flip");
 }
 
+static long long host_copy_bytes(void);
+static void check_copied(long long before, long long bytes, const char *name);
+
 /*
- * 7. The cursor plane: a 64x64 ARGB8888 dumb buffer set with the legacy
+ * 7. The other formats of the primary plane: pattern A in each format's
+ * bytes with an alpha byte that changes from pixel to pixel, in an xe BO
+ * written through its CPU mapping and in a dumb buffer, each shown and
+ * compared with pattern A. Then damage of a dumb buffer in a BGR format,
+ * which is shown from a 2D resource of its own over the buffer's pages.
+ */
+static void other_formats(uint32_t connector_id, uint32_t crtc,
+			  drmModeModeInfoPtr mode)
+{
+	char what[64], name[64];
+	int ret;
+
+	snprintf(what, sizeof(what), "pattern_a %u %u", width, height);
+	for (uint32_t f = 1; f < NUM_FORMATS; f++) {
+		uint32_t format = formats[f].format;
+		struct xbo b = {};
+		struct dumb d = {};
+
+		ret = xbo_create(&b);
+		for (uint32_t y = 0; !ret && y < height; y++)
+			for (uint32_t x = 0; x < width; x++)
+				b.map[y * (b.pitch / 4) + x] =
+					pixel(format, pattern_a(x, y), alpha_at(x, y));
+		if (!ret)
+			ret = xbo_addfb_fmt(&b, width, height, b.pitch, 0, format,
+					    &b.fb);
+		if (!ret)
+			ret = drmModeSetCrtc(fd, crtc, b.fb, 0, 0, &connector_id,
+					     1, mode) ? -errno : 0;
+		if (ret)
+			ktap_diag("xe BO in %s: %s", formats[f].name, strerror(-ret));
+		snprintf(name, sizeof(name), "xe_bo_%s_shown", formats[f].name);
+		ktap_test(!ret && !capture(what), name);
+
+		ret = dumb_create_fmt(&d, pattern_a, format);
+		if (!ret)
+			ret = drmModeSetCrtc(fd, crtc, d.fb, 0, 0, &connector_id,
+					     1, mode) ? -errno : 0;
+		if (ret)
+			ktap_diag("dumb buffer in %s: %s", formats[f].name,
+				  strerror(-ret));
+		snprintf(name, sizeof(name), "dumb_%s_shown", formats[f].name);
+		ktap_test(!ret && !capture(what), name);
+
+		if (format == DRM_FORMAT_XBGR8888) {
+			drmModeClip clip = { 200, 100, 200 + 64, 100 + 48 };
+			long long copied = host_copy_bytes();
+			char dmg[64];
+
+			for (uint32_t y = 100; !ret && y < 148; y++)
+				for (uint32_t x = 200; x < 264; x++)
+					d.map[y * (d.pitch / 4) + x] =
+						pixel(format, DAMAGE_COLOR, 0);
+			ret = ret ? ret : drmModeDirtyFB(fd, d.fb, &clip, 1) ? -errno : 0;
+			snprintf(dmg, sizeof(dmg), "damage %u %u 200 100 64 48",
+				 width, height);
+			ktap_test(!ret && !capture(dmg), "dumb_xbgr8888_damage");
+			check_copied(copied, 64 * 48 * 4,
+				     "dumb_xbgr8888_copies_damage_only");
+		}
+	}
+}
+
+/*
+ * 8. The cursor plane: a 64x64 ARGB8888 dumb buffer set with the legacy
  * cursor ioctls (what X servers and weston without atomic do), moved, then
  * hidden. The host checks what QEMU received (capture.py).
  */
@@ -820,6 +948,7 @@ int main(int argc, char **argv)
 	ktap_test(!ret && !capture(what), "capture_last_flip");
 
 	xe_bo_framebuffers(conn->connector_id, crtc, mode, dumb_ms);
+	other_formats(conn->connector_id, crtc, mode);
 	cursor(crtc);
 	resize(conn->connector_id, crtc);
 	return ktap_finish();

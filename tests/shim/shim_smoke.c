@@ -5,11 +5,13 @@
  * shmem blob and a BO blob, map_fixed into a reserved window, context and
  * ctx 0 fences, reset and re-init, cleanup. Prints KTAP.
  *
- *   shim_smoke -f FLAGS [-x] [-r] [-e] [-n NAME]
+ *   shim_smoke -f FLAGS [-x] [-r] [-e] [-s] [-n NAME]
  *	-f  virgl_renderer_init() flags (hex)
  *	-x  expect the xe core (capset 6 of 64 bytes; needs the simulator)
  *	-r  expect the real virglrenderer to initialise
  *	-e  expect virgl_renderer_init() to fail
+ *	-s  the real library renders (FLAGS with EGL, surfaceless): link 2D
+ *	    resources of each format to a BO for scanout (XE_PROXY_CCMD_SCANOUT)
  *
  * The GL callbacks fail, so a real virglrenderer asked for vrend (no
  * VIRGL_RENDERER_NO_VIRGL) fails its init, as it may under Xvfb.
@@ -35,6 +37,7 @@
 
 #define CTX		1
 #define CTX2		3
+#define CTX3		5
 #define SHMEM_RES	1
 #define BO_RES		2
 #define BO_BLOB_ID	7
@@ -44,7 +47,7 @@
 
 static struct {
 	int flags;
-	bool xe, real, fail, sync;
+	bool xe, real, fail, sync, scanout;
 } opt;
 
 /* --- callbacks --------------------------------------------------------- */
@@ -431,11 +434,161 @@ static void test_xe(void)
 		  "context_after_reset");
 }
 
+/* XE_PROXY_CCMD_SCANOUT; its answer's errno, the value in @mode */
+static int scanout(uint32_t ctx, uint32_t seqno, uint32_t res, uint32_t res_2d,
+		   uint32_t stride, uint32_t w, uint32_t h, uint64_t *mode)
+{
+	struct xe_proxy_ccmd_scanout_req q = {
+		.hdr = {
+			.cmd = XE_PROXY_CCMD_SCANOUT,
+			.len = sizeof(q),
+			.seqno = seqno,
+		},
+		.res_id = res,
+		.res_2d = res_2d,
+		.stride = stride,
+		.width = w,
+		.height = h,
+	};
+	struct xe_proxy_ccmd_value_rsp *r;
+	struct xe_proxy_shmem *sh = shmem;
+
+	if (virgl_renderer_submit_cmd(&q, (int)ctx, sizeof(q) / 4) ||
+	    sh->seqno != seqno)
+		return EPROTO;
+	r = (void *)((char *)shmem + sh->rsp_mem_offset);
+	*mode = r->value;
+	return (int)r->ret;
+}
+
+/* A 2D resource of the real library, as QEMU makes RESOURCE_CREATE_2D's */
+static int create_2d(uint32_t res, uint32_t format, uint32_t w, uint32_t h)
+{
+	struct virgl_renderer_resource_create_args a = {
+		.handle = res,
+		.target = 2,		/* PIPE_TEXTURE_2D */
+		.format = format,
+		.bind = 1 << 1,		/* VIRGL_BIND_RENDER_TARGET */
+		.width = w,
+		.height = h,
+		.depth = 1,
+		.array_size = 1,
+		.flags = 1 << 0,	/* VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP */
+	};
+
+	return virgl_renderer_resource_create(&a, NULL, 0);
+}
+
+/*
+ * The host's copy for scanout (host/vrend_shim_scanout.c): a 2D resource
+ * of each virtio-gpu format the guest gives framebuffers (B8G8R8A8 1,
+ * B8G8R8X8 2, R8G8B8A8 67, R8G8B8X8 134) links to a BO, and a transfer
+ * fills it with the BO's bytes as they are, read back from the real
+ * library; formats the guest never gives (R10G10B10A2 8, 4 bytes a pixel
+ * too; B5G6R5 7) are refused with EINVAL, and so is a 2D resource of
+ * another size.
+ */
+#define LINK_W		16
+#define LINK_H		8
+#define LINK_RES	60
+
+static void test_scanout_links(void)
+{
+	static const uint32_t ok_formats[] = { 1, 2, 67, 134 };
+	static const uint32_t bad_formats[] = { 8, 7 };
+	struct xe_proxy_ccmd_gem_create_req gc = {
+		.hdr = {
+			.cmd = XE_PROXY_CCMD_GEM_CREATE,
+			.len = sizeof(gc),
+			.seqno = 40,
+		},
+		.size = BLOB_SIZE,
+		.placement = 1,		/* sysmem */
+		.blob_id = BO_BLOB_ID,
+		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB,
+	};
+	struct shim_box { uint32_t x, y, z, w, h, d; } box = {
+		0, 0, 0, LINK_W, LINK_H, 1
+	};
+	uint32_t back[LINK_W * LINK_H], seqno = 41, res = LINK_RES, *px;
+	struct iovec iov = { back, sizeof(back) };
+	uint64_t size = 0, mode = 0;
+	void *p = NULL;
+	int ret;
+
+	if (!ktap_test(virgl_renderer_context_create_with_flags(CTX3, XE_PROXY_CAPSET_DRM,
+								0, NULL) == 0 &&
+		       blob(SHMEM_RES, CTX3, VIRGL_RENDERER_BLOB_MEM_HOST3D, 0,
+			    BLOB_SIZE, NULL, 0) == 0 &&
+		       virgl_renderer_resource_map(SHMEM_RES, &shmem, &size) == 0 &&
+		       virgl_renderer_submit_cmd(&gc, CTX3, sizeof(gc) / 4) == 0 &&
+		       blob(BO_RES, CTX3, VIRGL_RENDERER_BLOB_MEM_HOST3D, BO_BLOB_ID,
+			    BLOB_SIZE, NULL, 0) == 0 &&
+		       virgl_renderer_resource_map(BO_RES, &p, &size) == 0,
+		       "scanout_bo"))
+		return;
+	/* bytes that differ in every lane, so a swap of any two shows */
+	px = p;
+	for (uint32_t i = 0; i < LINK_W * LINK_H; i++)
+		px[i] = 0x01020304u * (i + 1) ^ 0x80402010u;
+
+	for (size_t f = 0; f < sizeof(ok_formats) / sizeof(ok_formats[0]); f++) {
+		char name[64];
+		int xfer;
+
+		res++;
+		memset(back, 0, sizeof(back));
+		ret = create_2d(res, ok_formats[f], LINK_W, LINK_H);
+		if (!ret)
+			ret = scanout(CTX3, seqno++, BO_RES, res, LINK_W * 4,
+				      LINK_W, LINK_H, &mode);
+		/* QEMU's TRANSFER_TO_HOST_2D: no iovec, the guest's offset */
+		xfer = ret ? -1 : virgl_renderer_transfer_write_iov(res, 0, 0, 0, 0,
+								  (void *)&box,
+								  0, NULL, 0);
+		if (!xfer)
+			xfer = virgl_renderer_transfer_read_iov(res, 0, 0, 0, 0,
+								(void *)&box, 0,
+								&iov, 1);
+		ktap_diag("format %u: create and link %d (mode %llu), transfer and read back %d",
+			  ok_formats[f], ret, (unsigned long long)mode, xfer);
+		snprintf(name, sizeof(name), "scanout_link_format_%u", ok_formats[f]);
+		ktap_test(!ret && mode == XE_PROXY_SCANOUT_COPY && !xfer &&
+			  !memcmp(back, px, sizeof(back)), name);
+	}
+	for (size_t f = 0; f < sizeof(bad_formats) / sizeof(bad_formats[0]); f++) {
+		char name[64];
+
+		res++;
+		ret = create_2d(res, bad_formats[f], LINK_W, LINK_H);
+		if (!ret)
+			ret = scanout(CTX3, seqno++, BO_RES, res, LINK_W * 4,
+				      LINK_W, LINK_H, &mode);
+		ktap_diag("format %u: link %d", bad_formats[f], ret);
+		snprintf(name, sizeof(name), "scanout_link_format_%u_refused",
+			 bad_formats[f]);
+		ktap_test(ret == EINVAL, name);
+	}
+	res++;
+	ret = create_2d(res, ok_formats[0], LINK_W, LINK_H + 1);
+	if (!ret)
+		ret = scanout(CTX3, seqno++, BO_RES, res, LINK_W * 4, LINK_W,
+			      LINK_H, &mode);
+	ktap_test(ret == EINVAL, "scanout_link_other_size_refused");
+	while (res > LINK_RES)
+		virgl_renderer_resource_unref(res--);
+	virgl_renderer_resource_unmap(BO_RES);
+	virgl_renderer_resource_unref(BO_RES);
+	virgl_renderer_resource_unmap(SHMEM_RES);
+	virgl_renderer_resource_unref(SHMEM_RES);
+	virgl_renderer_context_destroy(CTX3);
+}
+
 static int parse(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "f:xre")) != -1) {
+	while ((c = getopt(argc, argv, "f:xres")) != -1) {
 		switch (c) {
 		case 'f':
 			opt.flags = (int)strtol(optarg, NULL, 16);
@@ -448,6 +601,9 @@ static int parse(int argc, char **argv)
 			break;
 		case 'e':
 			opt.fail = true;
+			break;
+		case 's':
+			opt.scanout = true;
 			break;
 		default:
 			return -1;
@@ -464,7 +620,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (parse(argc, argv)) {
-		fprintf(stderr, "usage: %s -f FLAGS [-x] [-r] [-e]\n", argv[0]);
+		fprintf(stderr, "usage: %s -f FLAGS [-x] [-r] [-e] [-s]\n", argv[0]);
 		return 2;
 	}
 	main_thread = pthread_self();
@@ -528,9 +684,13 @@ int main(int argc, char **argv)
 			  "drm_context_forwarded_and_refused");
 	}
 
-	test_forwarding();
+	/* a rendering real library answers for guest blobs otherwise */
+	if (!opt.scanout)
+		test_forwarding();
 	if (opt.xe)
 		test_xe();
+	if (opt.xe && opt.scanout)
+		test_scanout_links();
 
 	virgl_renderer_cleanup(&cookie);
 	virgl_renderer_get_cap_set(XE_PROXY_CAPSET_DRM, &ver, &size);
