@@ -3,6 +3,8 @@
 # Guest side of tests/devicelost/run: device_lost on the module's render
 # node while the host loses its GPU and gets it back, then the module must
 # unbind and unload with the dead file closed, and bind again.
+#
+#   guest.sh [unplug|wedged]    how the host loses it (the errno to expect)
 . /lib/ktap.sh
 modprobe virtio_gpu
 node=$(xe_render_node)
@@ -12,7 +14,7 @@ if [ -z "$node" ]; then
 fi
 # its results are ours, then three more; each line goes out as it comes,
 # the host script waits for "device-lost: ready" and "seen"
-{ /bin/device_lost "$node" 2>&1; echo $? >/tmp/lost.rc; } | while IFS= read -r l; do
+{ /bin/device_lost "$node" ${1:+"$1"} 2>&1; echo $? >/tmp/lost.rc; } | while IFS= read -r l; do
 	echo "$l" >>/tmp/lost.ktap
 	case $l in
 	"KTAP version"* | 1..* | "# totals"*) ;;
