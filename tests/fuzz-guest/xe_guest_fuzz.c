@@ -575,8 +575,15 @@ static void op_queue_property(struct fuzzer *z, struct file *f, bool set)
 	uint32_t id = mut(z, q < 0 ? 0 : f->queues[q].id);
 
 	if (set) {
+		/*
+		 * MULTI_QUEUE_PRIORITY is the one property xe lets change
+		 * (xe_exec_queue_set_property_ioctl()), so the one that gets
+		 * past the guest's checks to the host; the others, now and then.
+		 */
 		struct drm_xe_exec_queue_set_property p = {
-			.exec_queue_id = id, .property = mut(z, below(z, 2)),
+			.exec_queue_id = id,
+			.property = mut(z, chance(z, 4) ? below(z, 2) :
+				    DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY),
 			.value = mut(z, below(z, 3)),
 		};
 
