@@ -23,10 +23,14 @@ fi
 done
 rc=$(cat /tmp/lost.rc)
 n=$(grep -c -E '^(not )?ok [0-9]+ ' /tmp/lost.ktap)
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' /tmp/lost.ktap | head -1)
 ktap_n=$n
 ktap_fail=$(grep -c '^not ok ' /tmp/lost.ktap)
 ktap_pass=$((n - ktap_fail))
-ktap_diag "device_lost exited $rc"
+ktap_diag "device_lost exited $rc with $n of ${planned:-?} results"
+# a crash or a kill part way would otherwise just leave results out
+ran_to_the_end() { [ "${planned:-none}" = "$n" ] && [ "${rc:-9}" -le 1 ]; }
+ktap_check "device_lost_ran_to_the_end" ran_to_the_end
 ok=0
 rmmod virtio_xe_proxy && ok=1
 ktap_check "module_unloads" [ "$ok" = 1 ]
