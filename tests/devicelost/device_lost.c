@@ -4,18 +4,22 @@
  * program has work pending on it (tests/sim/sim_lost.c; the run script
  * makes the simulated device go when this program says it is ready).
  *
- *   device_lost NODE
+ *   device_lost NODE [unplug|wedged]
  *
  * Sets up a VM, a BO and a queue, submits a batch that waits on a
  * semaphore nobody releases, prints "device-lost: ready" and keeps making
- * GEM_CREATE calls until one fails: the host has lost its device. Then the
- * pending fence must signal, every create and bind must fail, an exec
+ * GEM_CREATE calls until one fails: the host has lost its device. That
+ * errno must be the host kernel's for the way it was lost (ENODEV
+ * unplugged, ECANCELED wedged; any error when no way is named). Then the
+ * pending fence must signal, every create and bind must fail with that
+ * errno (or ENODEV, the guest's own for a context it gave up on), an exec
  * must fail or its fence carry the error,
  * and, once the host says the device is back (it prints nothing: the
  * program retries), a new file must run a store-dword batch. KTAP out.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,6 +161,15 @@ static const char *err_name(int ret)
 	return ret ? strerrorname_np(-ret) : "0";
 }
 
+/*
+ * What a call on the lost device must fail with: @want, or ENODEV; with
+ * @want 0 (the way the device was lost not named) any error.
+ */
+static bool lost_errno(int ret, int want)
+{
+	return want ? ret == want || ret == -ENODEV : ret != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
@@ -172,11 +185,14 @@ int main(int argc, char **argv)
 	struct drm_xe_sync sy = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 		.flags = DRM_XE_SYNC_FLAG_SIGNAL };
 	struct setup s = { .fd = -1 };
-	int ret, lost = 0, i, status, r_vm, r_bo, r_q, r_bind, r_exec, r_exec2 = 0, r_prop;
+	int ret, lost = 0, want = 0, i, status, r_vm, r_bo, r_q, r_bind, r_exec, r_exec2 = 0, r_prop;
 	uint32_t *b;
 
 	if (argc < 2)
 		return 2;
+	/* the host kernel's errno: drm_ioctl_kernel() / xe_drm_ioctl() */
+	if (argc > 2)
+		want = !strcmp(argv[2], "wedged") ? -ECANCELED : -ENODEV;
 	ktap_header(6);
 	ret = set_up(argv[1], &s);
 	if (!ret) {
@@ -206,8 +222,10 @@ int main(int argc, char **argv)
 		else
 			nanosleep(&tick, NULL);
 	}
-	ktap_diag("GEM_CREATE after %d tries: %s", i, err_name(lost));
-	ktap_test(lost != 0, "ioctl_fails_once_the_host_lost_its_gpu");
+	ktap_diag("GEM_CREATE after %d tries: %s (want %s)", i, err_name(lost),
+		  want ? err_name(want) : "any error");
+	ktap_test(lost != 0 && (!want || lost == want),
+		  "ioctl_fails_once_the_host_lost_its_gpu");
 
 	/* the semaphore job never ran: its fence must signal all the same */
 	ret = xe_syncobj_wait_for(s.fd, s.sync, 0, 60);
@@ -229,7 +247,8 @@ int main(int argc, char **argv)
 	ktap_diag("after the loss: VM_CREATE %s, GEM_CREATE %s, EXEC_QUEUE_CREATE %s, VM_BIND %s, EXEC %s, GET_PROPERTY(BAN) %s value %llu",
 		  err_name(r_vm), err_name(r_bo), err_name(r_q), err_name(r_bind),
 		  err_name(r_exec), err_name(r_prop), (unsigned long long)gp.value);
-	ktap_test(r_vm && r_bo && r_q && r_bind,
+	ktap_test(lost_errno(r_vm, want) && lost_errno(r_bo, want) &&
+		  lost_errno(r_q, want) && lost_errno(r_bind, want),
 		  "every_create_and_bind_fails");
 	/*
 	 * An exec the guest sends without waiting for the host

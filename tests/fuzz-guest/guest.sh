@@ -9,7 +9,7 @@
 #   guest.sh SECONDS SEED FAULT_PCT THREADS
 . /lib/ktap.sh
 seconds=${1:-60} seed=${2:-1} pct=${3:-2} threads=${4:-3}
-ktap_plan 4
+ktap_plan 5
 modprobe virtio_gpu
 node=$(xe_render_node)
 ktap_check "xe_node_bound" test -n "$node"
@@ -41,6 +41,14 @@ if [ "$pct" != 0 ] && [ -d /sys/kernel/debug/failslab ] && [ -n "$base" ]; then
 	echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
 	ktap_diag "failslab and fail_page_alloc at $pct% in [$base, $end)"
 	inject "$pct"
+fi
+# asked for faults, the run must have them: a kernel without failslab or a
+# module missing from /proc/modules would otherwise fuzz without any
+if [ "$pct" = 0 ]; then
+	ktap_result skip "fault_injection_armed" "FAULT_PCT 0"
+else
+	ktap_check "fault_injection_armed" \
+		[ "$(cat /sys/kernel/debug/failslab/probability 2>/dev/null)" = "$pct" ]
 fi
 faults=
 [ "$pct" != 0 ] && faults=--faults

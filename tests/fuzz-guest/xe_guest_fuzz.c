@@ -9,13 +9,17 @@
  *   xe_guest_fuzz --device NODE [--seed N] [--seconds N | --ops N]
  *                 [--threads N] [--faults]
  *
- * It prints its seed; each thread draws from its own generator seeded from
- * it, so --seed with --threads 1 --ops N replays a run exactly (with several
- * threads the interleaving differs). Errors from the kernel are expected:
- * the fuzzer counts them, and the run's verdict is the guest kernel's (no
- * KASAN/lockdep/UBSAN report, no WARN, no kmemleak leak, clean unload), which
- * tests/fuzz-guest/guest.sh and tests/vm/run check. The fuzzer itself fails
- * only if it cannot open the device or a thread does not finish.
+ * It prints its seed and each thread's op count; each thread draws from its
+ * own generator seeded from it, so --seed with --threads 1 --ops N replays
+ * the sequence of calls (with several threads the interleaving differs;
+ * values derived from addresses differ with ASLR, and outcomes that depend
+ * on timing or injected faults may send a replay another way). Errors from
+ * the kernel are expected: the fuzzer counts them, and the run's verdict is
+ * the guest kernel's (no KASAN/lockdep/UBSAN report, no WARN, no kmemleak
+ * leak, clean unload), which tests/fuzz-guest/guest.sh and tests/vm/run
+ * check. The fuzzer itself fails if it cannot open the device, a thread
+ * does not finish, or a fork()ed child crashes or exits non-zero (one its
+ * 30 s alarm stopped is counted and printed).
  *
  * --faults says allocations are being failed on purpose (failslab): the
  * fault of a BO mapping may then find no memory and the kernel sends SIGBUS,
@@ -195,6 +199,8 @@ static void count(enum op op, int ret)
 static __thread sigjmp_buf touch_env;
 static __thread volatile sig_atomic_t touching;
 static atomic_uint_fast64_t n_sigbus;
+/* fork()ed children that crashed or exited non-zero, and those their alarm stopped */
+static atomic_uint_fast64_t n_child_failed, n_child_alarm;
 
 static void on_sigbus(int sig)
 {
@@ -569,8 +575,15 @@ static void op_queue_property(struct fuzzer *z, struct file *f, bool set)
 	uint32_t id = mut(z, q < 0 ? 0 : f->queues[q].id);
 
 	if (set) {
+		/*
+		 * MULTI_QUEUE_PRIORITY is the one property xe lets change
+		 * (xe_exec_queue_set_property_ioctl()), so the one that gets
+		 * past the guest's checks to the host; the others, now and then.
+		 */
 		struct drm_xe_exec_queue_set_property p = {
-			.exec_queue_id = id, .property = mut(z, below(z, 2)),
+			.exec_queue_id = id,
+			.property = mut(z, chance(z, 4) ? below(z, 2) :
+				    DRM_XE_EXEC_QUEUE_SET_PROPERTY_MULTI_QUEUE_PRIORITY),
 			.value = mut(z, below(z, 3)),
 		};
 
@@ -853,18 +866,34 @@ static void op_dup(struct fuzzer *z)
 /* A child runs a few ops on the inherited files and exits without cleanup. */
 static void op_fork(struct fuzzer *z)
 {
-	pid_t pid = fork();
+	pid_t pid = fork(), got;
 	int status;
 
 	count(OP_FORK, pid < 0 ? -errno : 0);
 	if (pid == 0) {
+		uint64_t failed = atomic_load(&n_child_failed);
+
 		alarm(30);
 		z->rng ^= 0x5bd1e995;
 		run_ops(z, 20 + below(z, 20));
-		_exit(0);
+		/* a grandchild that failed fails this child */
+		_exit(atomic_load(&n_child_failed) != failed);
 	}
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	if (pid <= 0)
+		return;
+	/* a child's crash is the run's failure, not something to drop */
+	do
+		got = waitpid(pid, &status, 0);
+	while (got < 0 && errno == EINTR);
+	if (got != pid) {
+		atomic_fetch_add(&n_child_failed, 1);
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+		atomic_fetch_add(&n_child_alarm, 1);
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("# fork child %d ended with status 0x%x\n", (int)pid, status);
+		fflush(stdout);
+		atomic_fetch_add(&n_child_failed, 1);
+	}
 }
 
 static enum op pick_op(struct fuzzer *z)
@@ -1091,5 +1120,12 @@ int main(int argc, char **argv)
 	       distinct, nthreads, (long)(t1.tv_sec - t0.tv_sec));
 	printf("# SIGBUS on a new mapping's first touch: %" PRIu64 "\n",
 	       (uint64_t)atomic_load(&n_sigbus));
-	return 0;
+	/* what --ops needs to replay each thread's sequence */
+	for (unsigned int i = 0; i < nthreads; i++)
+		printf("# thread %u: %" PRIu64 " ops\n", i, threads[i].ops);
+	printf("# fork children: %" PRIu64 " crashed or failed, %" PRIu64
+	       " stopped by their 30 s alarm\n",
+	       (uint64_t)atomic_load(&n_child_failed),
+	       (uint64_t)atomic_load(&n_child_alarm));
+	return atomic_load(&n_child_failed) ? 1 : 0;
 }
