@@ -84,7 +84,7 @@ static int real_get_info(int res, struct virgl_renderer_resource_info *info)
 	info->handle = res;
 	info->width = res == RES_2D + 1 ? W + 1 : W;	/* 101: another size */
 	info->height = H;
-	info->virgl_format = res == RES_2D + 2 ? 67 : 2;	/* 102: RGBA, not BGRX */
+	info->virgl_format = res == RES_2D + 2 ? 7 : 2;	/* 7: B5G6R5, not 32-bit */
 	return 0;
 }
 
