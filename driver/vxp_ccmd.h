@@ -54,12 +54,18 @@ int vxp_ccmd_send_fenced(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
  * vxp_rsp_errno() - the errno of a host response's ret field
  * @ret: 0 or a positive errno, as the host wrote it
  *
- * Return: 0 or the negative errno, clamped so a hostile host cannot make
- * it look like a pointer.
+ * Errnos from 512 up are the kernel's own (ERESTARTSYS, ENOIOCTLCMD, ...):
+ * no host user-space call returns them, and passed on they would restart
+ * the guest's system call or reach its user space, so they become EIO, as
+ * does anything a hostile host could make look like a pointer.
+ *
+ * Return: 0 or the negative errno.
  */
 static inline int vxp_rsp_errno(__le32 ret)
 {
-	return -(int)min_t(u32, le32_to_cpu(ret), MAX_ERRNO);
+	u32 err = le32_to_cpu(ret);
+
+	return err < 512 ? -(int)err : -EIO;
 }
 
 #endif /* VXP_CCMD_H */

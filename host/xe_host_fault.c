@@ -91,7 +91,8 @@ static int parse_errno(const char *s)
 		if (!strcmp(s, errnos[i].name))
 			return errnos[i].err;
 	v = strtol(s, &end, 10);
-	return (*s && !*end && v > 0 && v < 4096) ? (int)v : 0;
+	/* a user-space errno: 512 and up are the kernel's own */
+	return (*s && !*end && v > 0 && v < 512) ? (int)v : 0;
 }
 
 /* One "<site>:<nth>[:<errno>]" entry; false when malformed. */
