@@ -285,3 +285,26 @@ void vxp_context_userptrs_fini(struct vxp_context *ctx)
 		id++;
 	}
 }
+
+/**
+ * vxp_context_host_lost() - whether the host's GPU is gone for @ctx
+ * @ctx: the context
+ *
+ * The host publishes in shmem the errno its device fails every call with
+ * once it was unplugged (ENODEV) or wedged (ECANCELED). The calls answered
+ * here without the host check it, so that they fail as on xe; any other
+ * value from a broken host counts as -EIO.
+ *
+ * Return: 0 while the GPU works, else the negative errno.
+ */
+int vxp_context_host_lost(struct vxp_context *ctx)
+{
+	u32 err;
+
+	if (ctx->rsp_mem_offset < offsetofend(struct xe_proxy_shmem, device_lost))
+		return 0;
+	err = le32_to_cpu(READ_ONCE(ctx->shmem->device_lost));
+	if (!err)
+		return 0;
+	return err == ENODEV || err == ECANCELED ? -(int)err : -EIO;
+}

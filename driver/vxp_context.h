@@ -128,6 +128,7 @@ struct vxp_context {
 struct vxp_context *vxp_context_create(struct vxp_device *vxp);
 struct vxp_context *vxp_context_get(struct vxp_context *ctx);
 void vxp_context_put(struct vxp_context *ctx);
+int vxp_context_host_lost(struct vxp_context *ctx);
 void vxp_context_file_close(struct vxp_context *ctx);
 void vxp_context_userptrs_fini(struct vxp_context *ctx);
 

@@ -50,13 +50,15 @@
  * vxp_file_context() - the host context of a file, created on first use
  * @file: the DRM file
  *
- * Return: the context, or an ERR_PTR (-ENODEV once the device is gone).
+ * Return: the context, or an ERR_PTR (-ENODEV once the device is gone, or
+ * the errno of a host GPU that was unplugged or wedged since).
  */
 struct vxp_context *vxp_file_context(struct drm_file *file)
 {
 	struct vxp_file *vf = file->driver_priv;
 	struct vxp_device *vxp = to_vxp(file->minor->dev);
 	struct vxp_context *ctx;
+	int ret;
 
 	mutex_lock(&vf->lock);
 	if (!vf->ctx) {
@@ -70,7 +72,32 @@ struct vxp_context *vxp_file_context(struct drm_file *file)
 	}
 	ctx = vf->ctx;
 	mutex_unlock(&vf->lock);
+	ret = vxp_context_host_lost(ctx);
+	if (ret) {
+		drm_dbg(vxp->drm, "the host GPU is gone: %pe\n", ERR_PTR(ret));
+		return ERR_PTR(ret);
+	}
 	return ctx;
+}
+
+/**
+ * vxp_file_host_lost() - whether the host GPU of a file's context is gone
+ * @file: the DRM file
+ *
+ * For the calls answered without a context; a file with none yet has lost
+ * nothing.
+ *
+ * Return: 0, or the errno vxp_file_context() would give.
+ */
+int vxp_file_host_lost(struct drm_file *file)
+{
+	struct vxp_file *vf = file->driver_priv;
+	struct vxp_context *ctx;
+
+	mutex_lock(&vf->lock);
+	ctx = vf->ctx;
+	mutex_unlock(&vf->lock);
+	return IS_ERR_OR_NULL(ctx) ? 0 : vxp_context_host_lost(ctx);
 }
 
 static int vxp_open(struct drm_device *drm, struct drm_file *file)

@@ -46,6 +46,7 @@ struct vxp_file {
 };
 
 struct vxp_context *vxp_file_context(struct drm_file *file);
+int vxp_file_host_lost(struct drm_file *file);
 int vxp_drm_init(struct vxp_device *vxp);
 void vxp_drm_fini(struct vxp_device *vxp);
 

@@ -545,7 +545,12 @@ int vxp_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_xe_gem_mmap_offset *args = data;
 	struct drm_gem_object *obj;
+	int ret;
 
+	/* xe fails every call once its device is gone, checks or not */
+	ret = vxp_file_host_lost(file);
+	if (ret)
+		return ret;
 	if (VXP_IOCTL_DBG(drm, args->extensions) ||
 	    VXP_IOCTL_DBG(drm, args->reserved[0] || args->reserved[1]) ||
 	    VXP_IOCTL_DBG(drm, args->flags))

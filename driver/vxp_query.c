@@ -314,6 +314,10 @@ int vxp_query_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (idx == DRM_XE_DEVICE_QUERY_OA_UNITS || idx == DRM_XE_DEVICE_QUERY_EU_STALL)
 		return vxp_observation_query(drm, q);
 
+	/* xe fails every call once its device is gone, checks or not */
+	ret = vxp_file_host_lost(file);
+	if (ret)
+		return ret;
 	mutex_lock(&vxp->query_lock);
 	if (vxp->query_cache[idx]) {
 		ret = 0;

@@ -241,15 +241,21 @@ static int ccmd_gem_create_ext(struct xe_host_ctx *ctx, const void *cmd)
 int xe_ccmd_gem_create_blob(struct xe_host_ctx *ctx, uint32_t res_id,
 			    uint64_t blob_id, uint64_t size, uint64_t *out_size)
 {
+	int ret;
+
 	if (!(xe_host.capset.u.xe.features & XE_PROXY_F_GEM_CREATE_BLOB) ||
 	    (blob_id & (XE_PROXY_BLOB_SLICE_FLAG | XE_PROXY_BLOB_CREATE_RESERVED))) {
 		bad(ctx, "blob_id 0x%llx refused", (unsigned long long)blob_id);
 		return -EINVAL;
 	}
-	return gem_create(ctx, size, XE_PROXY_BLOB_CREATE_PLACEMENT(blob_id),
-			  XE_PROXY_BLOB_CREATE_FLAGS(blob_id),
-			  XE_PROXY_BLOB_CREATE_VM_ID(blob_id), res_id,
-			  XE_PROXY_BLOB_CREATE_CACHING(blob_id), out_size);
+	xe_ioctl_saw_loss = false;
+	ret = gem_create(ctx, size, XE_PROXY_BLOB_CREATE_PLACEMENT(blob_id),
+			 XE_PROXY_BLOB_CREATE_FLAGS(blob_id),
+			 XE_PROXY_BLOB_CREATE_VM_ID(blob_id), res_id,
+			 XE_PROXY_BLOB_CREATE_CACHING(blob_id), out_size);
+	if (xe_ioctl_saw_loss)
+		xe_ctx_check_lost(ctx);
+	return ret;
 }
 
 static int ccmd_gem_close(struct xe_host_ctx *ctx, const void *cmd)
@@ -1676,6 +1682,7 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 {
 	const struct xe_proxy_ccmd_desc *d;
 	const char *name = ccmd_name(hdr->cmd);
+	int ret;
 
 	/* the reference's xe backend has no NOP */
 	if (hdr->cmd >= sizeof(handlers) / sizeof(handlers[0]) || !handlers[hdr->cmd] ||
@@ -1693,5 +1700,9 @@ int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hd
 		    d->var_len ? ">= " : "", d->req_size);
 		return -EINVAL;
 	}
-	return handlers[hdr->cmd](ctx, hdr);
+	xe_ioctl_saw_loss = false;
+	ret = handlers[hdr->cmd](ctx, hdr);
+	if (xe_ioctl_saw_loss)
+		xe_ctx_check_lost(ctx);
+	return ret;
 }

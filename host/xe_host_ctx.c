@@ -539,6 +539,35 @@ void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran)
 	xe_ctx_rsp_free(ctx);
 }
 
+/**
+ * xe_ctx_check_lost() - publish that the context's GPU is gone, if it is
+ * @ctx: the context, after one of its calls failed with ENODEV or ECANCELED
+ *
+ * An unbound or unplugged device fails every call with ENODEV, a wedged
+ * xe device with ECANCELED (xe_drm_ioctl()); a banned queue's exec fails
+ * with ECANCELED too, but a device query then still works. Once the query
+ * fails as well, the errno goes into the shared memory, where the guest
+ * finds it for the calls it answers without the host. The context stays
+ * lost: the device's files do not come back, a new context opens anew.
+ */
+void xe_ctx_check_lost(struct xe_host_ctx *ctx)
+{
+	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_CONFIG };
+	int ret;
+
+	if (ctx->lost || !ctx->shmem ||
+	    ctx->rsp_off < offsetof(struct xe_proxy_shmem, device_lost) +
+			   sizeof(ctx->shmem->device_lost))
+		return;
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret != -ENODEV && ret != -ECANCELED)
+		return;
+	ctx->lost = -ret;
+	__atomic_store_n(&ctx->shmem->device_lost, (uint32_t)ctx->lost, __ATOMIC_RELEASE);
+	xe_log("context %u: the GPU is gone (%s): every later call of the context fails",
+	       ctx->ctx_id, strerror(ctx->lost));
+}
+
 static int shmem_create(struct xe_host_ctx *ctx, uint32_t res_id,
 			uint64_t size, uint32_t blob_flags,
 			struct xe_host_blob *out)

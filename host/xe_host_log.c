@@ -73,6 +73,8 @@ void xe_log_ratelimited(const char *fmt, ...)
  */
 #define XE_IOCTL_EINTR_RETRIES	16
 
+__thread bool xe_ioctl_saw_loss;
+
 int xe_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret, tries = 0;
@@ -85,5 +87,7 @@ int xe_ioctl(int fd, unsigned long request, void *arg)
 	do {
 		ret = ioctl(fd, request, arg);
 	} while (ret == -1 && errno == EINTR && ++tries < XE_IOCTL_EINTR_RETRIES);
+	if (ret && (errno == ENODEV || errno == ECANCELED))
+		xe_ioctl_saw_loss = true;
 	return ret ? -errno : 0;
 }

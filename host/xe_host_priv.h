@@ -346,6 +346,8 @@ struct xe_host_queue {
  * @cmd_cap: its size
  * @rsp_small: where a response of up to 64 bytes is built (@rsp points
  *	here then), so most commands allocate none
+ * @lost: the errno the device now fails every call with (ENODEV, ECANCELED),
+ *	published in @shmem; 0 while it works
  */
 struct xe_host_ctx {
 	struct xe_host_ctx *next;
@@ -372,6 +374,7 @@ struct xe_host_ctx {
 	void *cmd_buf;
 	size_t cmd_cap;
 	uint64_t rsp_small[8];
+	int lost;
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
@@ -389,6 +392,7 @@ int xe_host_vm_destroy(struct xe_host_ctx *ctx, struct xe_host_vm *vm, bool forc
 void *xe_ctx_rsp(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr,
 		 size_t size);
 void xe_ctx_rsp_finish(struct xe_host_ctx *ctx, bool ran);
+void xe_ctx_check_lost(struct xe_host_ctx *ctx);
 
 /* --- ccmds (xe_host_ccmd.c) --- */
 int xe_ccmd_dispatch(struct xe_host_ctx *ctx, const struct xe_proxy_ccmd_req *hdr);
@@ -602,5 +606,11 @@ void xe_log_ratelimited(const char *fmt, ...) __attribute__((format(printf, 1, 2
 
 /* Restarts on EINTR (a few times), never on EAGAIN; returns 0 or -errno. */
 int xe_ioctl(int fd, unsigned long request, void *arg);
+/*
+ * Set by xe_ioctl() when a call failed with ENODEV or ECANCELED, what an
+ * unplugged or wedged device answers (and a banned queue's exec):
+ * xe_ctx_check_lost() then looks whether the device is gone.
+ */
+extern __thread bool xe_ioctl_saw_loss;
 
 #endif /* XE_HOST_PRIV_H */

@@ -253,6 +253,11 @@ struct xe_proxy_ccmd_rsp {
  * @ban_bitmap: XE_PROXY_F_QUEUE_STATE: bit N set when exec queue N was
  *	banned, for N < XE_PROXY_BAN_BITMAP_BITS; higher ids are queried with
  *	EXEC_QUEUE_GET_PROPERTY
+ * @device_lost: 0, or the errno every call on the context's host device
+ *	now fails with: ENODEV once the host GPU was unbound or unplugged,
+ *	ECANCELED once xe wedged it. Set once, never cleared: a new context
+ *	opens the device anew.
+ * @pad: zero
  *
  * The first three fields are the reference's layout; the host sets
  * @rsp_mem_offset past the fields it knows, so a guest tests for a field
@@ -263,6 +268,8 @@ struct xe_proxy_shmem {
 	__le32 rsp_mem_offset;
 	__le64 banned_exec_queue_mask;
 	__le64 ban_bitmap[XE_PROXY_BAN_BITMAP_BITS / 64];
+	__le32 device_lost;
+	__le32 pad;
 };
 
 /* --- base ccmds 1-8 (reference layouts) --------------------------------- */

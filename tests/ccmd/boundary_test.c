@@ -11,6 +11,7 @@
  *   boundary_test NAME        run one case, KTAP on stdout
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -1667,6 +1668,57 @@ static bool case_coalesced_execs_one_fence(void)
 	return ok && submit(&e.t) == 0 && still_works(&e.t);
 }
 
+/* --- a lost GPU, published in shmem ---------------------------------------- */
+
+/*
+ * ENODEV (unplugged) or ECANCELED (wedged) from the device, and a device
+ * query failing too, puts the errno into the shared memory's device_lost
+ * for the calls the guest answers itself; it stays once the device is
+ * back (the context's files are dead), and a new context works.
+ */
+static bool lost_published(const char *mode, uint32_t want)
+{
+	char path[64];
+	struct xe_proxy_shmem *sh;
+	uint32_t before, after, later, size;
+	struct env e, fresh;
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/tmp/vxp-lost-%d", (int)getpid());
+	unlink(path);
+	setenv("XE_SIM_LOST_FILE", path, 1);
+	setenv("XE_SIM_LOST_MODE", mode, 1);
+	if (!env_open(&e))
+		return false;
+	sh = e.t.shmem;
+	before = __atomic_load_n(&sh->device_lost, __ATOMIC_ACQUIRE);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	if (fd >= 0)
+		close(fd);
+	size = query_size(&e.t, DRM_XE_DEVICE_QUERY_CONFIG);
+	after = __atomic_load_n(&sh->device_lost, __ATOMIC_ACQUIRE);
+	unlink(path);
+	ok = query_size(&e.t, DRM_XE_DEVICE_QUERY_ENGINES) == 0;
+	later = __atomic_load_n(&sh->device_lost, __ATOMIC_ACQUIRE);
+	ktap_diag("%s: device_lost %u before, %u once lost (query size %u), %u after the rebind; old context still fails: %d",
+		  mode, before, after, size, later, ok);
+	ok = ok && before == 0 && size == 0 && after == want && later == want;
+	return ok && env_ctx_open(&fresh, 2, 2) && still_works(&fresh.t) &&
+	       __atomic_load_n(&((struct xe_proxy_shmem *)fresh.t.shmem)->device_lost,
+			       __ATOMIC_ACQUIRE) == 0;
+}
+
+static bool case_device_lost_unplug_published(void)
+{
+	return lost_published("unplug", ENODEV);
+}
+
+static bool case_device_lost_wedged_published(void)
+{
+	return lost_published("wedged", ECANCELED);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -1711,6 +1763,8 @@ static const struct {
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },
 	{ "scanout_checked", case_scanout_checked },
+	{ "device_lost_unplug_published", case_device_lost_unplug_published },
+	{ "device_lost_wedged_published", case_device_lost_wedged_published },
 };
 
 int main(int argc, char **argv)

@@ -184,8 +184,11 @@ int main(int argc, char **argv)
 		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN };
 	struct drm_xe_sync sy = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
 		.flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	struct drm_xe_device_query dq = { .query = DRM_XE_DEVICE_QUERY_CONFIG };
+	struct drm_xe_gem_mmap_offset mo = { 0 };
 	struct setup s = { .fd = -1 };
 	int ret, lost = 0, want = 0, i, status, r_vm, r_bo, r_q, r_bind, r_exec, r_exec2 = 0, r_prop;
+	int r_query, r_mmap;
 	uint32_t *b;
 
 	if (argc < 2)
@@ -193,7 +196,7 @@ int main(int argc, char **argv)
 	/* the host kernel's errno: drm_ioctl_kernel() / xe_drm_ioctl() */
 	if (argc > 2)
 		want = !strcmp(argv[2], "wedged") ? -ECANCELED : -ENODEV;
-	ktap_header(6);
+	ktap_header(7);
 	ret = set_up(argv[1], &s);
 	if (!ret) {
 		/* waits for a semaphore that stays 0 */
@@ -250,6 +253,18 @@ int main(int argc, char **argv)
 	ktap_test(lost_errno(r_vm, want) && lost_errno(r_bo, want) &&
 		  lost_errno(r_q, want) && lost_errno(r_bind, want),
 		  "every_create_and_bind_fails");
+	/*
+	 * Calls a guest may answer without the host (a cached query, the
+	 * ban, a mapping's offset) fail too: xe fails every call of a lost
+	 * device.
+	 */
+	r_query = xioctl(s.fd, DRM_IOCTL_XE_DEVICE_QUERY, &dq);
+	mo.handle = s.bo;
+	r_mmap = xioctl(s.fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+	ktap_diag("after the loss: DEVICE_QUERY(CONFIG) %s, GEM_MMAP_OFFSET %s",
+		  err_name(r_query), err_name(r_mmap));
+	ktap_test(lost_errno(r_query, want) && lost_errno(r_prop, want) &&
+		  lost_errno(r_mmap, want), "calls_answered_without_the_host_fail");
 	/*
 	 * An exec the guest sends without waiting for the host
 	 * (XE_PROXY_F_ASYNC_EXEC) returns 0; the host's errno then comes
