@@ -532,6 +532,40 @@ out:
 	return ret;
 }
 
+/*
+ * Send the deferred commands now, behind the open batch: for a virtio
+ * command outside the ccmd stream that must not overtake them. ctx->lock
+ * is held. Returns 0, or an errno with them still deferred.
+ */
+static int vxp_deferred_send(struct vxp_context *ctx)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len = ctx->deferred_len;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!len)
+		return 0;
+	ret = vxp_batch_flush(ctx);
+	if (ret)
+		return ret;
+	submit = kzalloc(sizeof(*submit) + len, GFP_KERNEL);
+	if (!submit)
+		return -ENOMEM;
+	memcpy(submit + 1, ctx->deferred, len);
+	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	submit->size = cpu_to_le32(len);
+	ret = vxp_ctrl_cmd_nowait(ctx->vxp, submit, sizeof(*submit) + len);
+	kfree(submit);
+	if (ret)
+		return ret;
+	ctx->deferred_len = 0;
+	/* deferred commands carry seqno 0, which the host stores too */
+	ctx->sent_seqno = 0;
+	return 0;
+}
+
 /**
  * vxp_blob_create_bo() - create a BO and its blob resource in one command
  * @ctx: the context
@@ -555,9 +589,15 @@ int vxp_blob_create_bo(struct vxp_context *ctx, u32 res_id, u64 blob_id,
 	int blob_err;
 
 	mutex_lock(&ctx->lock);
-	if (ctx->lost) {
+	/*
+	 * @res_id may have named a BO of the extended GEM_CREATE whose
+	 * GEM_CLOSE (of blob_id @res_id) is deferred: the host must close
+	 * that one before it makes this one under the same blob_id.
+	 */
+	blob_err = ctx->lost ? -ENODEV : vxp_deferred_send(ctx);
+	if (blob_err) {
 		mutex_unlock(&ctx->lock);
-		return -ENODEV;
+		return blob_err;
 	}
 	slot = (void *)((u8 *)ctx->shmem + ctx->rsp_mem_offset);
 	memset(slot, 0xff, sizeof(*slot));
