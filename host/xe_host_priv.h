@@ -611,8 +611,11 @@ int xe_ioctl(int fd, unsigned long request, void *arg);
 /*
  * Set by xe_ioctl() when a call failed with ENODEV or ECANCELED, what an
  * unplugged or wedged device answers (and a banned queue's exec):
- * xe_ctx_check_lost() then looks whether the device is gone.
+ * xe_ctx_check_lost() then looks whether the device is gone. Initial-exec:
+ * read twice per ccmd, it costs no __tls_get_addr() call that way (the
+ * library comes with QEMU, and one byte fits the static TLS glibc keeps
+ * for a library that dlopen() loads).
  */
-extern __thread bool xe_ioctl_saw_loss;
+extern __thread bool xe_ioctl_saw_loss __attribute__((tls_model("initial-exec")));
 
 #endif /* XE_HOST_PRIV_H */
