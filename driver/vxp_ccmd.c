@@ -102,6 +102,14 @@ static size_t vxp_fence_put_cmd(struct vxp_context *ctx, void *buf)
  * other rings. Each command keeps its own response slot, read when the
  * batch's fence signalled, so each fence gets its own errno.
  *
+ * A batch holds execs whose ioctls returned: a failure to queue it that
+ * may pass (no memory, or whoever flushes was killed while the virtqueue
+ * was full) keeps it open for ctx->batch_work to retry, and meanwhile
+ * nothing else of the context goes out (its sender fails instead); only a
+ * failure that stays (the device gone) fails its fences. So an exec in the
+ * batch counts as sent (vxp_fence_sent()): whatever names its host fence
+ * goes out behind it.
+ *
  * Only execs coalesce. A bind names resources, and their unref, detach and
  * map are virtio commands outside the context's ccmd stream that a bind
  * held back in a batch could see overtake it. An exec names none: its
@@ -154,10 +162,25 @@ static void vxp_batch_complete(void *data, int err)
 }
 
 /*
- * Send the context's open batch, if any, with its ring fence. ctx->lock is
- * held. A failure fails its fences.
+ * Whether a failure to queue a command may pass: no memory, or the sender
+ * was killed while the virtqueue was full. Anything else (the device gone)
+ * stays.
  */
-static void vxp_batch_flush(struct vxp_context *ctx)
+static bool vxp_send_may_pass(int err)
+{
+	return err == -ENOMEM || err == -ERESTARTSYS || err == -EINTR;
+}
+
+/*
+ * Send the context's open batch, if any, with its ring fence. ctx->lock is
+ * held. Its execs were accepted (their ioctls returned), so a failure that
+ * may pass (vxp_send_may_pass(), e.g. a fatal signal of whichever caller
+ * flushes) does not fail them: the batch stays open and ctx->batch_work
+ * tries again. Its caller then must not send anything itself, which would
+ * overtake the batch. Only a failure that stays fails its fences.
+ * Returns 0 once sent (or nothing was open), or the errno.
+ */
+static int vxp_batch_flush(struct vxp_context *ctx)
 {
 	struct vxp_batch *b = ctx->batch;
 	struct virtio_gpu_cmd_submit *submit;
@@ -166,26 +189,34 @@ static void vxp_batch_flush(struct vxp_context *ctx)
 
 	lockdep_assert_held(&ctx->lock);
 	if (!b)
-		return;
-	ctx->batch = NULL;
+		return 0;
 	/*
 	 * Once queued, @b belongs to the completion, which may run (and free
 	 * it) at once: take what is needed from it first.
 	 */
 	submit = b->submit;
-	b->submit = NULL;
 	last = b->last_seqno;
 	for (i = 0; i < b->num; i++)
 		WRITE_ONCE(b->fences[i]->batched, false);
 	submit->size = cpu_to_le32(b->len);
 	ret = vxp_ctrl_cmd_fenced(ctx->vxp, submit, sizeof(*submit) + b->len,
 				  b->ring, vxp_batch_complete, b);
-	/* the device has a copy */
+	if (ret && vxp_send_may_pass(ret)) {
+		for (i = 0; i < b->num; i++)
+			WRITE_ONCE(b->fences[i]->batched, true);
+		vxp_context_get(ctx);
+		if (!queue_delayed_work(vxp_wq, &ctx->batch_work, 1))
+			vxp_context_put(ctx);
+		return ret;
+	}
+	ctx->batch = NULL;
+	/* the device has a copy, or it failed for good */
 	kfree(submit);
 	if (ret)
 		vxp_batch_complete(b, ret);
 	else
 		ctx->sent_seqno = last;
+	return ret;
 }
 
 /* Whether the host has run everything the context sent. */
@@ -236,9 +267,11 @@ static void vxp_put_work(struct work_struct *work)
 
 	submit = kzalloc(sizeof(*submit) + VXP_FENCE_PUT_MAX_LEN, GFP_KERNEL);
 	mutex_lock(&ctx->lock);
-	/* a batch may name ids put here: it goes first */
-	vxp_batch_flush(ctx);
-	while (submit && !ctx->lost &&
+	/*
+	 * A batch may name ids put here: it goes first. If it could not, they
+	 * wait for the next command.
+	 */
+	while (submit && !vxp_batch_flush(ctx) && !ctx->lost &&
 	       (ctx->vxp->features & XE_PROXY_F_FENCE_PUT) &&
 	       (len = vxp_fence_put_cmd(ctx, submit + 1))) {
 		submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
@@ -291,12 +324,15 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 {
 	size_t len = le32_to_cpu(req->len), puts;
 	struct virtio_gpu_cmd_submit *submit;
+	int ret;
 
 	lockdep_assert_held(&ctx->lock);
 	if (WARN_ON(len < sizeof(*req) || len % 8))
 		return ERR_PTR(-EINVAL);
 	/* the stream keeps its order: what the batch holds came first */
-	vxp_batch_flush(ctx);
+	ret = vxp_batch_flush(ctx);
+	if (ret)
+		return ERR_PTR(ret);
 	if (ctx->lost)
 		return ERR_PTR(-ENODEV);
 	/* the waited-for slot ends where the async slots begin */
@@ -315,8 +351,8 @@ vxp_ccmd_submit(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 	puts += ctx->deferred_len;
 	ctx->deferred_len = 0;
 	vxp_ccmd_number(ctx, req, rsp_off, rsp_len, async);
-	/* sent right after, unless it starts a batch */
-	if (!room)
+	/* sent right after; a batch notes it once it went (vxp_batch_flush()) */
+	if (!async)
 		ctx->sent_seqno = ctx->seqno;
 	memcpy((u8 *)(submit + 1) + puts, req, len);
 	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
@@ -496,6 +532,40 @@ out:
 	return ret;
 }
 
+/*
+ * Send the deferred commands now, behind the open batch: for a virtio
+ * command outside the ccmd stream that must not overtake them. ctx->lock
+ * is held. Returns 0, or an errno with them still deferred.
+ */
+static int vxp_deferred_send(struct vxp_context *ctx)
+{
+	struct virtio_gpu_cmd_submit *submit;
+	size_t len = ctx->deferred_len;
+	int ret;
+
+	lockdep_assert_held(&ctx->lock);
+	if (!len)
+		return 0;
+	ret = vxp_batch_flush(ctx);
+	if (ret)
+		return ret;
+	submit = kzalloc(sizeof(*submit) + len, GFP_KERNEL);
+	if (!submit)
+		return -ENOMEM;
+	memcpy(submit + 1, ctx->deferred, len);
+	submit->hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_SUBMIT_3D);
+	submit->hdr.ctx_id = cpu_to_le32(ctx->ctx_id);
+	submit->size = cpu_to_le32(len);
+	ret = vxp_ctrl_cmd_nowait(ctx->vxp, submit, sizeof(*submit) + len);
+	kfree(submit);
+	if (ret)
+		return ret;
+	ctx->deferred_len = 0;
+	/* deferred commands carry seqno 0, which the host stores too */
+	ctx->sent_seqno = 0;
+	return 0;
+}
+
 /**
  * vxp_blob_create_bo() - create a BO and its blob resource in one command
  * @ctx: the context
@@ -519,9 +589,15 @@ int vxp_blob_create_bo(struct vxp_context *ctx, u32 res_id, u64 blob_id,
 	int blob_err;
 
 	mutex_lock(&ctx->lock);
-	if (ctx->lost) {
+	/*
+	 * @res_id may have named a BO of the extended GEM_CREATE whose
+	 * GEM_CLOSE (of blob_id @res_id) is deferred: the host must close
+	 * that one before it makes this one under the same blob_id.
+	 */
+	blob_err = ctx->lost ? -ENODEV : vxp_deferred_send(ctx);
+	if (blob_err) {
 		mutex_unlock(&ctx->lock);
-		return -ENODEV;
+		return blob_err;
 	}
 	slot = (void *)((u8 *)ctx->shmem + ctx->rsp_mem_offset);
 	memset(slot, 0xff, sizeof(*slot));
@@ -650,7 +726,7 @@ static void vxp_pending_ready(struct vxp_pending *p)
 	if (!atomic_dec_and_test(&p->waiting))
 		return;
 	vxp_context_get(ctx);
-	if (!queue_work(vxp_wq, &ctx->pending_work))
+	if (!queue_delayed_work(vxp_wq, &ctx->pending_work, 0))
 		vxp_context_put(ctx);
 }
 
@@ -684,10 +760,34 @@ static int vxp_pending_lock_drained(struct vxp_context *ctx)
 }
 
 /*
+ * The last command of the open batch, of @len bytes, could not go out and
+ * its sender fails it: take it back out. What rode in front of it (fence
+ * releases, deferred commands, all seqno 0) stays for the retry.
+ */
+static void vxp_batch_drop_last(struct vxp_context *ctx, size_t len)
+{
+	struct vxp_batch *b = ctx->batch;
+	struct vxp_fence *f = b->fences[--b->num];
+
+	WRITE_ONCE(f->batched, false);
+	dma_fence_put(&f->base);
+	b->len -= len;
+	b->last_seqno = 0;
+	if (!b->len) {
+		ctx->batch = NULL;
+		kfree(b->submit);
+		kfree(b);
+	}
+}
+
+/*
  * Send @req, numbered now, with its response in async slot @slot, in the
  * fenced submission of @fence (already in its ring's timeline): at once
  * while the host is idle, else in the context's batch (vxp_batch_flush()).
- * ctx->lock is held. On error the slot is given back and the fence failed.
+ * ctx->lock is held. Returns 0 once it went out or waits in the batch
+ * (which goes before any other command of the context), or an errno with
+ * nothing sent: the caller gives the slot back and fails the fence, or
+ * tries again.
  */
 static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 			  size_t rsp_len, size_t ret_off, int slot,
@@ -703,32 +803,33 @@ static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req
 
 	lockdep_assert_held(&ctx->lock);
 	if (b && (!coalesce || b->ring != fence->ring ||
-		  b->num == VXP_BATCH_MAX || len > b->room))
-		vxp_batch_flush(ctx);
+		  b->num == VXP_BATCH_MAX || len > b->room)) {
+		/* it stays open if it could not go: ours must not overtake it */
+		ret = vxp_batch_flush(ctx);
+		if (ret)
+			return ret;
+	}
 	b = ctx->batch;
 	/* nothing to gather behind: a batch of one, without room to spare */
 	now = !b && (!coalesce || vxp_host_idle(ctx));
 	if (b) {
-		ret = WARN_ON(len < sizeof(*req) || len % 8) ? -EINVAL :
-		      ctx->lost ? -ENODEV : 0;
-		if (ret)
-			goto err;
+		if (WARN_ON(len < sizeof(*req) || len % 8))
+			return -EINVAL;
+		if (ctx->lost)
+			return -ENODEV;
 		vxp_ccmd_number(ctx, req, rsp_off, rsp_len, true);
 		memcpy((u8 *)(b->submit + 1) + b->len, req, len);
 		b->len += len;
 		b->room -= len;
 	} else {
 		b = kzalloc_obj(*b, GFP_KERNEL);
-		if (!b) {
-			ret = -ENOMEM;
-			goto err;
-		}
+		if (!b)
+			return -ENOMEM;
 		submit = vxp_ccmd_submit(ctx, req, rsp_off, rsp_len, true,
 					 now ? 0 : VXP_BATCH_BYTES, &submit_len);
 		if (IS_ERR(submit)) {
 			kfree(b);
-			ret = PTR_ERR(submit);
-			goto err;
+			return PTR_ERR(submit);
 		}
 		b->submit = submit;
 		b->len = submit_len - sizeof(*submit);
@@ -741,13 +842,17 @@ static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req
 	fence->rsp_ret_off = ret_off;
 	dma_fence_get(&fence->base);
 	b->fences[b->num++] = fence;
-	/*
-	 * Pairs with vxp_fence_sent(): anything naming its id goes out
-	 * behind it, as every sender flushes the batch first.
-	 */
-	smp_store_release(&fence->sent, true);
 	if (now || vxp_host_idle(ctx) || b->num == VXP_BATCH_MAX) {
-		vxp_batch_flush(ctx);
+		ret = vxp_batch_flush(ctx);
+		/*
+		 * Failed for now: an exec waits in the batch for the retry,
+		 * which nothing overtakes. A bind may not wait (see
+		 * "Coalescing"): it fails, its sender still here.
+		 */
+		if (ret && vxp_send_may_pass(ret) && !coalesce) {
+			vxp_batch_drop_last(ctx, len);
+			return ret;
+		}
 	} else {
 		WRITE_ONCE(fence->batched, true);
 		/* the backstop; a waiter sends it at once */
@@ -755,12 +860,13 @@ static int vxp_async_send(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req
 		if (!queue_delayed_work(vxp_wq, &ctx->batch_work, 1))
 			vxp_context_put(ctx);
 	}
+	/*
+	 * Pairs with vxp_fence_sent(): the host knows its id before any
+	 * command that names it, which goes out behind the batch or in it.
+	 * (A failure that stays failed the fence already.)
+	 */
+	smp_store_release(&fence->sent, true);
 	return 0;
-
-err:
-	vxp_async_slot_put(ctx, slot);
-	vxp_fence_signal(fence, ret);
-	return ret;
 }
 
 static void vxp_pending_free(struct vxp_pending *p)
@@ -781,17 +887,29 @@ static void vxp_pending_free(struct vxp_pending *p)
 /* Send what is ready from the head of the FIFO, in order. */
 static void vxp_pending_work(struct work_struct *work)
 {
-	struct vxp_context *ctx = container_of(work, struct vxp_context,
-					       pending_work);
+	struct vxp_context *ctx = container_of(to_delayed_work(work),
+					       struct vxp_context, pending_work);
 	struct vxp_pending *p;
 	bool drained;
+	int ret;
 
 	mutex_lock(&ctx->lock);
 	while ((p = list_first_entry_or_null(&ctx->pending, struct vxp_pending,
 					     link)) && !atomic_read(&p->waiting)) {
+		ret = vxp_async_send(ctx, p->req, p->rsp_len, p->ret_off,
+				     p->slot, p->fence);
+		/* its ioctl returned long ago: no memory is no reason to fail it */
+		if (vxp_send_may_pass(ret)) {
+			vxp_context_get(ctx);
+			if (!queue_delayed_work(vxp_wq, &ctx->pending_work, 1))
+				vxp_context_put(ctx);
+			break;
+		}
 		list_del_init(&p->link);
-		vxp_async_send(ctx, p->req, p->rsp_len, p->ret_off, p->slot,
-			       p->fence);
+		if (ret) {
+			vxp_async_slot_put(ctx, p->slot);
+			vxp_fence_signal(p->fence, ret);
+		}
 		vxp_pending_free(p);
 	}
 	drained = list_empty(&ctx->pending);
@@ -812,7 +930,7 @@ void vxp_ccmd_pending_init(struct vxp_context *ctx)
 	INIT_DELAYED_WORK(&ctx->batch_work, vxp_batch_work);
 	INIT_LIST_HEAD(&ctx->pending);
 	init_waitqueue_head(&ctx->pending_wq);
-	INIT_WORK(&ctx->pending_work, vxp_pending_work);
+	INIT_DELAYED_WORK(&ctx->pending_work, vxp_pending_work);
 }
 
 /*
@@ -968,8 +1086,10 @@ int vxp_ccmd_send_async(struct vxp_context *ctx, struct xe_proxy_ccmd_req *req,
 		}
 	} else if (!ret) {
 		ret = vxp_async_send(ctx, req, rsp_len, ret_off, slot, fence);
-		mutex_unlock(&ctx->lock);
-		return ret;
+		if (!ret) {
+			mutex_unlock(&ctx->lock);
+			return 0;
+		}
 	}
 	mutex_unlock(&ctx->lock);
 	if (slot >= 0)

@@ -84,7 +84,8 @@ struct vxp_device;
  *	wait for, and those queued behind them, in order (under @lock,
  *	vxp_ccmd.c)
  * @pending_wq: woken when @pending drained
- * @pending_work: sends what is ready at the head of @pending
+ * @pending_work: sends what is ready at the head of @pending (again a
+ *	jiffy later when it could not)
  * @release_work: tears the context down outside the last put's context
  */
 struct vxp_context {
@@ -121,7 +122,7 @@ struct vxp_context {
 	wait_queue_head_t async_wq;
 	struct list_head pending;
 	wait_queue_head_t pending_wq;
-	struct work_struct pending_work;
+	struct delayed_work pending_work;
 	struct work_struct release_work;
 };
 

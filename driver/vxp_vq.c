@@ -3,11 +3,14 @@
  * virtio-xe-proxy: the virtio-gpu control and cursor queues.
  *
  * Commands are copied into one kmalloc'd buffer (DMA-safe, unlike the
- * caller's stack) that also receives the response. The submitter sleeps on
- * a completion that the queue's interrupt callback signals; nothing polls.
+ * caller's stack) that also receives the response. The submitter waits on
+ * a completion that the queue's interrupt callback signals: it polls that
+ * for a round trip's time (vxp_cmd_spin()), then sleeps.
  */
 #include <linux/completion.h>
+#include <linux/ktime.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
@@ -19,6 +22,8 @@
 
 /* A healthy host answers control commands in microseconds. */
 #define VXP_CMD_TIMEOUT		(10 * HZ)
+/* how long a waiter polls for the answer before it sleeps */
+#define VXP_CMD_SPIN_US		200
 
 /*
  * The slot of vxp->vq_trips that counts a command type: 0x100..0x10f
@@ -265,6 +270,22 @@ static int vxp_cmd_queue(struct vxp_device *vxp, struct vxp_cmd *cmd,
 	return ret;
 }
 
+/*
+ * Poll briefly for @c's answer, as virtio-net polls its control queue: a
+ * host answers within a round trip, and a waiter that slept would add an
+ * idle vCPU's wake-up and a reschedule to it (a quarter of a GEM_CREATE
+ * under TCG). The interrupt still completes @c; a waiter that must give
+ * the CPU up, or is not answered by then, sleeps.
+ */
+static void vxp_cmd_spin(struct vxp_cmd *c)
+{
+	ktime_t end = ktime_add_us(ktime_get(), VXP_CMD_SPIN_US);
+
+	while (!completion_done(&c->done) && !need_resched() &&
+	       ktime_before(ktime_get(), end))
+		cpu_relax();
+}
+
 /**
  * vxp_ctrl_cmd() - send one control command and wait for its response
  * @vxp: the device
@@ -307,6 +328,7 @@ int vxp_ctrl_cmd(struct vxp_device *vxp, const void *cmd, size_t cmd_len,
 		return ret;
 	}
 
+	vxp_cmd_spin(c);
 	if (!wait_for_completion_timeout(&c->done, VXP_CMD_TIMEOUT)) {
 		spin_lock_irq(&vxp->ctrlq_lock);
 		if (!completion_done(&c->done)) {

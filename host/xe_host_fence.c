@@ -69,6 +69,41 @@ void xe_syncobj_destroy(int drm_fd, uint32_t handle)
 	xe_limit_release(XE_LIMIT_FENCES, 1);
 }
 
+/*
+ * Jobs whose last reference went are kept for the next ones (up to
+ * JOB_CACHE, under xe_host.lock, like ring fences): a submission then
+ * allocates none.
+ */
+#define JOB_CACHE	64
+static struct xe_host_job *job_cache;
+static unsigned int job_cached;
+
+/* A zeroed job, or NULL (the site's fault injected, or no memory). */
+static struct xe_host_job *job_alloc(void)
+{
+	struct xe_host_job *job = job_cache;
+
+	if (xe_fault(XE_FAULT_ALLOC_JOB))
+		return NULL;
+	if (!job)
+		return calloc(1, sizeof(*job));
+	job_cache = job->next_free;
+	job_cached--;
+	memset(job, 0, sizeof(*job));
+	return job;
+}
+
+static void job_free(struct xe_host_job *job)
+{
+	if (job_cached < JOB_CACHE) {
+		job->next_free = job_cache;
+		job_cache = job;
+		job_cached++;
+	} else {
+		free(job);
+	}
+}
+
 /**
  * xe_host_job_from_syncobj() - track the work a syncobj will signal
  * @drm_fd: the context's fd
@@ -94,7 +129,7 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 		errno = -ret;
 		return NULL;
 	}
-	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
+	job = job_alloc();
 	if (!job) {
 		close(h.fd);
 		xe_syncobj_destroy(drm_fd, syncobj);
@@ -129,7 +164,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
 		errno = -ret;
 		return NULL;
 	}
-	job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
+	job = job_alloc();
 	if (!job) {
 		xe_limit_release(XE_LIMIT_FENCES, 1);
 		errno = ENOMEM;
@@ -151,7 +186,7 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
  */
 struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf)
 {
-	struct xe_host_job *job = xe_fault_calloc(XE_FAULT_ALLOC_JOB, 1, sizeof(*job));
+	struct xe_host_job *job = job_alloc();
 
 	if (!job) {
 		errno = ENOMEM;
@@ -193,7 +228,7 @@ void xe_host_job_put(struct xe_host_job *job)
 	xe_ufence_put(job->uf);
 	if (job->charged)
 		xe_limit_release(XE_LIMIT_FENCES, 1);
-	free(job);
+	job_free(job);
 }
 
 /*

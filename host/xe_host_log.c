@@ -73,7 +73,7 @@ void xe_log_ratelimited(const char *fmt, ...)
  */
 #define XE_IOCTL_EINTR_RETRIES	16
 
-__thread bool xe_ioctl_saw_loss;
+__thread bool xe_ioctl_saw_loss __attribute__((tls_model("initial-exec")));
 
 int xe_ioctl(int fd, unsigned long request, void *arg)
 {

@@ -5,6 +5,7 @@
  * O(1) however many the guest creates).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "xe_host_priv.h"
@@ -14,13 +15,14 @@ static const char xe_map_tomb;
 
 static size_t slot_of(uint64_t key, size_t cap)
 {
-	/* splitmix64 finaliser: guest ids are small and sequential */
-	key ^= key >> 30;
-	key *= 0xbf58476d1ce4e5b9ULL;
-	key ^= key >> 27;
-	key *= 0x94d049bb133111ebULL;
-	key ^= key >> 31;
-	return key & (cap - 1);
+	/*
+	 * Fibonacci hashing, its high half folded down: guest ids are small
+	 * and sequential, and spread over the table. (A guest that picks
+	 * colliding ids can do so against any fixed hash, splitmix64's too;
+	 * the probes it lengthens are its own, in maps its limits bound.)
+	 */
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (key ^ (key >> 32)) & (cap - 1);
 }
 
 void *xe_map_get(const struct xe_map *m, uint64_t key)
@@ -65,22 +67,35 @@ static int xe_map_grow(struct xe_map *m)
 
 int xe_map_put(struct xe_map *m, uint64_t key, void *val)
 {
-	size_t i;
+	size_t i, free_slot = SIZE_MAX;
 
-	if (!val || xe_map_get(m, key))
+	if (!val)
 		return -EEXIST;
 	if (xe_map_grow(m))
-		return -ENOMEM;
+		return xe_map_get(m, key) ? -EEXIST : -ENOMEM;
+	/*
+	 * One probe: whether @key is there, and the first free slot on its
+	 * way; grown, the map has an empty slot that ends it.
+	 */
 	for (i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->slots[i].val || m->slots[i].val == TOMB) {
-			if (m->slots[i].val == TOMB)
-				m->tombs--;
-			m->slots[i].key = key;
-			m->slots[i].val = val;
-			m->count++;
-			return 0;
+		if (m->slots[i].val == TOMB) {
+			if (free_slot == SIZE_MAX)
+				free_slot = i;
+			continue;
 		}
+		if (!m->slots[i].val)
+			break;
+		if (m->slots[i].key == key)
+			return -EEXIST;
 	}
+	if (free_slot == SIZE_MAX)
+		free_slot = i;
+	else
+		m->tombs--;
+	m->slots[free_slot].key = key;
+	m->slots[free_slot].val = val;
+	m->count++;
+	return 0;
 }
 
 void *xe_map_del(struct xe_map *m, uint64_t key)

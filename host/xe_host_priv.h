@@ -70,6 +70,7 @@ struct xe_ufence;
  *	(XE_PROXY_EXEC_FLAG_ASYNC): where in the response area its ret
  *	lies, rewritten with @error before its guest fence is reported;
  *	0 for none
+ * @next_free: link in the cache of freed jobs (xe_host_fence.c)
  */
 struct xe_host_job {
 	int refs;
@@ -82,6 +83,7 @@ struct xe_host_job {
 	bool charged;
 	int error;
 	size_t rsp_off;
+	struct xe_host_job *next_free;
 };
 
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
@@ -609,8 +611,11 @@ int xe_ioctl(int fd, unsigned long request, void *arg);
 /*
  * Set by xe_ioctl() when a call failed with ENODEV or ECANCELED, what an
  * unplugged or wedged device answers (and a banned queue's exec):
- * xe_ctx_check_lost() then looks whether the device is gone.
+ * xe_ctx_check_lost() then looks whether the device is gone. Initial-exec:
+ * read twice per ccmd, it costs no __tls_get_addr() call that way (the
+ * library comes with QEMU, and one byte fits the static TLS glibc keeps
+ * for a library that dlopen() loads).
  */
-extern __thread bool xe_ioctl_saw_loss;
+extern __thread bool xe_ioctl_saw_loss __attribute__((tls_model("initial-exec")));
 
 #endif /* XE_HOST_PRIV_H */
