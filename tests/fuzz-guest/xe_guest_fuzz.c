@@ -21,6 +21,14 @@
  * does not finish, or a fork()ed child crashes or exits non-zero (one its
  * 30 s alarm stopped is counted and printed).
  *
+ * Memory the kernel, the host or the GPU may write at the fuzzer's word
+ * (bind user fences, userptr pages) lies in one 2 MiB block per thread with
+ * inaccessible guard space around it, and addresses into it are mutated
+ * only within the block (mut_addr()): a mutated user-fence address or
+ * userptr range then lands in the block or faults, and never in the
+ * fuzzer's heap or stack, so a corrupted heap is a finding, not the
+ * fuzzer's own doing.
+ *
  * --faults says allocations are being failed on purpose (failslab): the
  * fault of a BO mapping may then find no memory and the kernel sends SIGBUS,
  * as it does for xe (VM_FAULT_OOM / SIGBUS from the fault handler). The
@@ -58,6 +66,9 @@
 #define UFENCE_WORDS	16
 #define QUERY_BUF	(64 << 10)
 #define VA_STEP		0x200000ULL
+/* the block of memory the fuzzer lets others write, and its reservation */
+#define TARGET_BLOCK	(2ULL << 20)
+#define TARGET_RESERVE	(4 * TARGET_BLOCK)
 #define PAT_WB		2
 #define MI_BATCH_BUFFER_END	(0x0a << 23)
 #define MI_STORE_DATA_IMM	((0x20 << 23) | 2)
@@ -134,8 +145,9 @@ struct fuzzer {
 	uint64_t rng;
 	unsigned int id;
 	struct file files[MAX_FILES];
-	uint64_t *ufence;	/* user-fence words, CPU addresses */
-	uint8_t *userptr;	/* memory for userptr binds */
+	uint8_t *target;	/* TARGET_BLOCK bytes, see the top comment */
+	uint64_t *ufence;	/* user-fence words, CPU addresses, in target */
+	uint8_t *userptr;	/* memory for userptr binds, in target */
 	size_t userptr_len;
 	uint8_t *query;		/* QUERY_BUF bytes, no malloc after fork */
 	uint64_t ops;
@@ -180,6 +192,22 @@ static uint64_t mut(struct fuzzer *z, uint64_t v)
 	case 0: return rnd(z);
 	case 1: return 0;
 	case 2: return v ^ (1ULL << below(z, 64));
+	default: return v + below(z, 3) - 1;
+	}
+}
+
+/*
+ * mut() for an address into the target block: junk is a kernel address (a
+ * fault), and a flipped bit stays within the 2 MiB-aligned block.
+ */
+static uint64_t mut_addr(struct fuzzer *z, uint64_t v)
+{
+	if (!chance(z, 8))
+		return v;
+	switch (below(z, 4)) {
+	case 0: return rnd(z) | (1ULL << 63);
+	case 1: return 0;
+	case 2: return v ^ (1ULL << below(z, 21));
 	default: return v + below(z, 3) - 1;
 	}
 }
@@ -321,7 +349,7 @@ static uint32_t make_syncs(struct fuzzer *z, struct file *f, uint32_t vm,
 
 			s[i].type = DRM_XE_SYNC_TYPE_USER_FENCE;
 			s[i].flags = DRM_XE_SYNC_FLAG_SIGNAL;
-			s[i].addr = mut(z, (uintptr_t)w);
+			s[i].addr = mut_addr(z, (uintptr_t)w);
 			s[i].timeline_value = rnd(z) | 1;
 		} else {
 			s[i].type = chance(z, 4) ? DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ :
@@ -622,7 +650,7 @@ static void op_wait_ufence(struct fuzzer *z, struct file *f)
 {
 	int q = pick_queue(z, f, true);
 	struct drm_xe_wait_user_fence w = {
-		.addr = mut(z, (uintptr_t)ufence_word(z)),
+		.addr = mut_addr(z, (uintptr_t)ufence_word(z)),
 		.op = mut(z, below(z, 6)),
 		.value = rnd(z) & 3,
 		.mask = mut(z, ~0ULL),
@@ -955,6 +983,25 @@ static void run_ops(struct fuzzer *z, uint64_t n)
 	}
 }
 
+/*
+ * A zeroed, 2 MiB-aligned block of TARGET_BLOCK bytes with at least a
+ * block of PROT_NONE reservation on either side: a userptr range that
+ * runs past it, or an address flipped out of it, faults.
+ */
+static uint8_t *target_block(void)
+{
+	uint8_t *r = mmap(NULL, TARGET_RESERVE, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t b;
+
+	if (r == MAP_FAILED)
+		return NULL;
+	b = ((uintptr_t)r + 2 * TARGET_BLOCK - 1) & ~(uintptr_t)(TARGET_BLOCK - 1);
+	if (mprotect((void *)b, TARGET_BLOCK, PROT_READ | PROT_WRITE))
+		return NULL;
+	return (uint8_t *)b;
+}
+
 struct thread_arg {
 	pthread_t tid;
 	uint64_t seed;
@@ -973,13 +1020,12 @@ static void *thread_main(void *p)
 	z->id = a->id;
 	z->rng = a->seed ^ (0x9e3779b97f4a7c15ULL * (a->id + 1));
 	z->userptr_len = 64 << 10;
-	z->ufence = aligned_alloc(4096, 4096);
-	z->userptr = aligned_alloc(4096, z->userptr_len);
+	z->target = target_block();
 	z->query = malloc(QUERY_BUF);
-	if (!z->ufence || !z->userptr || !z->query)
+	if (!z->target || !z->query)
 		return NULL;
-	memset(z->userptr, 0, z->userptr_len);
-	memset(z->ufence, 0, UFENCE_WORDS * sizeof(uint64_t));
+	z->ufence = (uint64_t *)z->target;
+	z->userptr = z->target + 4096;
 	for (int i = 0; i < MAX_FILES; i++)
 		file_init(&z->files[i], -1, false);
 	file_init(&z->files[0], shared_fd, true);
@@ -989,8 +1035,8 @@ static void *thread_main(void *p)
 			file_fini(&z->files[i], true);
 	a->ops = z->ops;
 	/*
-	 * The user-fence words and the userptr memory stay: a bind or exec
-	 * still in flight may write them after the files are closed.
+	 * The target block stays: a bind or exec still in flight may write
+	 * it after the files are closed.
 	 */
 	free(z->query);
 	free(z);
