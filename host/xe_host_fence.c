@@ -31,6 +31,18 @@
 
 #include "xe_host_priv.h"
 
+/* gcc says ASan with __SANITIZE_ADDRESS__, clang with __has_feature() */
+#if defined(__SANITIZE_ADDRESS__)
+#define XE_HOST_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XE_HOST_ASAN	1
+#endif
+#endif
+#ifdef XE_HOST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 /**
  * xe_syncobj_create() - a syncobj for a guest's submission
  * @ctx: the context
@@ -70,25 +82,39 @@ void xe_syncobj_destroy(int drm_fd, uint32_t handle)
 }
 
 /*
+ * Jobs and ring fences kept for reuse (below) are poisoned under ASan
+ * while cached: a use after the last put is still reported, as it was
+ * when they were freed (a cache hands the memory to the next one instead).
+ */
+#ifdef XE_HOST_ASAN
+#define CACHE_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define CACHE_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define CACHE_POISON(p, n)	((void)(p), (void)(n))
+#define CACHE_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+/*
  * Jobs whose last reference went are kept for the next ones (up to
  * JOB_CACHE, under xe_host.lock, like ring fences): a submission then
- * allocates none.
+ * allocates none. The cache is an array, so a cached job has no field
+ * left in use and can be poisoned whole.
  */
 #define JOB_CACHE	64
-static struct xe_host_job *job_cache;
+static struct xe_host_job *job_cache[JOB_CACHE];
 static unsigned int job_cached;
 
 /* A zeroed job, or NULL (the site's fault injected, or no memory). */
 static struct xe_host_job *job_alloc(void)
 {
-	struct xe_host_job *job = job_cache;
+	struct xe_host_job *job;
 
 	if (xe_fault(XE_FAULT_ALLOC_JOB))
 		return NULL;
-	if (!job)
+	if (!job_cached)
 		return calloc(1, sizeof(*job));
-	job_cache = job->next_free;
-	job_cached--;
+	job = job_cache[--job_cached];
+	CACHE_UNPOISON(job, sizeof(*job));
 	memset(job, 0, sizeof(*job));
 	return job;
 }
@@ -96,9 +122,8 @@ static struct xe_host_job *job_alloc(void)
 static void job_free(struct xe_host_job *job)
 {
 	if (job_cached < JOB_CACHE) {
-		job->next_free = job_cache;
-		job_cache = job;
-		job_cached++;
+		CACHE_POISON(job, sizeof(*job));
+		job_cache[job_cached++] = job;
 	} else {
 		free(job);
 	}
@@ -345,6 +370,8 @@ static void ring_fence_free(struct xe_ring_fence *f)
 		f->next = ring_fence_cache;
 		ring_fence_cache = f;
 		ring_fence_cached++;
+		/* its link, the first field, stays readable */
+		CACHE_POISON(&f->next + 1, sizeof(*f) - sizeof(f->next));
 	} else {
 		free(f);
 	}
@@ -357,6 +384,7 @@ static struct xe_ring_fence *ring_fence_alloc(void)
 
 	if (!f)
 		return calloc(1, sizeof(*f));
+	CACHE_UNPOISON(f, sizeof(*f));
 	ring_fence_cache = f->next;
 	ring_fence_cached--;
 	f->next = NULL;

@@ -70,7 +70,6 @@ struct xe_ufence;
  *	(XE_PROXY_EXEC_FLAG_ASYNC): where in the response area its ret
  *	lies, rewritten with @error before its guest fence is reported;
  *	0 for none
- * @next_free: link in the cache of freed jobs (xe_host_fence.c)
  */
 struct xe_host_job {
 	int refs;
@@ -83,7 +82,6 @@ struct xe_host_job {
 	bool charged;
 	int error;
 	size_t rsp_off;
-	struct xe_host_job *next_free;
 };
 
 struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);

@@ -1668,6 +1668,122 @@ static bool case_coalesced_execs_one_fence(void)
 	return ok && submit(&e.t) == 0 && still_works(&e.t);
 }
 
+/* --- host fence ids the guest picks to collide in the host's id map ------ */
+
+#define COLLIDE_N	256
+
+/* The guest's choice of host fence id @k: most share a slot (see below). */
+static uint64_t collide_id(uint32_t k)
+{
+	static const uint64_t edge[] = { UINT64_MAX, UINT32_MAX, 1ULL << 63,
+					 1ULL << 32, (1ULL << 44) - 1, 1 };
+
+	return k < 6 ? edge[k] : (uint64_t)k << 44;
+}
+
+/*
+ * One no-batch exec signalling (@signal) or waiting for the ids k of
+ * [@from, @to) with k % @step == @rem. Returns its answer.
+ */
+static uint32_t collide_exec(struct env *e, uint32_t from, uint32_t to,
+			     uint32_t step, uint32_t rem, bool signal)
+{
+	struct xe_proxy_sync s[32];
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	uint32_t k, n = 0;
+
+	for (k = from; k < to && n < 32; k++) {
+		if (k % step != rem)
+			continue;
+		s[n++] = (struct xe_proxy_sync){
+			.type = XE_PROXY_SYNC_HOST_FENCE,
+			.flags = signal ? XE_PROXY_SYNC_FLAG_SIGNAL : 0,
+			.fence_id = collide_id(k) };
+	}
+	r = ccmd_exec_ext(&e->t.s, e->queue, 0, 5, s, n, 0);
+	if (!r)
+		return EPROTO;
+	r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+	if (submit(&e->t))
+		return EPROTO;
+	return ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e->t, 0))->ret;
+}
+
+static void collide_put(struct env *e, uint32_t step, uint32_t rem)
+{
+	uint64_t ids[64];
+	uint32_t k, n = 0;
+
+	for (k = 0; k < COLLIDE_N; k++) {
+		if (k % step != rem)
+			continue;
+		ids[n++] = collide_id(k);
+		if (n == 64) {
+			ccmd_fence_put(&e->t.s, ids, n);
+			submit(&e->t);
+			n = 0;
+		}
+	}
+	if (n) {
+		ccmd_fence_put(&e->t.s, ids, n);
+		submit(&e->t);
+	}
+}
+
+/*
+ * A guest picks its host fence ids. Ids k << 44 all land in one slot of
+ * the host's id map (its multiplicative hash leaves the low 44 bits of
+ * the product zero) for tables of up to 4096, with 0's neighbours and
+ * the extremes among them: one long probe chain, tombstones in it when
+ * every other id is released, reuse of the released ones. Each id must
+ * still be found exactly while it is registered (a wait on it works, a
+ * second signal is EEXIST), a released one not (ENOENT) and then free
+ * for a new signal, and the fence limit (set just above what is used)
+ * must get every charge back.
+ */
+static bool case_host_fence_ids_colliding(void)
+{
+	uint32_t i, bad = 0;
+	struct env e;
+	bool ok;
+
+	setenv("XE_PROXY_MAX_FENCES", "300", 1);
+	ok = env_open(&e);
+	for (i = 0; ok && i < COLLIDE_N; i += 32)
+		bad += collide_exec(&e, i, i + 32, 1, 0, true) != 0;
+	ktap_diag("%u ids signalled, %u execs refused", COLLIDE_N, bad);
+	ok = ok && !bad && ring_idle(&e.t, 5);
+	bad = 0;
+	for (i = 0; ok && i < COLLIDE_N; i++)
+		bad += collide_exec(&e, i, i + 1, 1, 0, true) != EEXIST;
+	ktap_diag("signalled again: %u not EEXIST", bad);
+	ok = ok && !bad;
+	bad = 0;
+	/* every other id released: tombstones all along the chain */
+	collide_put(&e, 2, 1);
+	for (i = 0; ok && i < COLLIDE_N; i++)
+		bad += collide_exec(&e, i, i + 1, 1, 0, false) != (i % 2 ? ENOENT : 0);
+	ktap_diag("waits after releasing the odd ones: %u wrong", bad);
+	ok = ok && !bad;
+	bad = 0;
+	/* the released ids are free again, the others still taken */
+	for (i = 0; ok && i < COLLIDE_N; i += 64)
+		bad += collide_exec(&e, i, i + 64, 2, 1, true) != 0;
+	for (i = 0; ok && i < COLLIDE_N; i += 2)
+		bad += collide_exec(&e, i, i + 1, 1, 0, true) != EEXIST;
+	ktap_diag("odd ones signalled anew, even ones still taken: %u wrong", bad);
+	ok = ok && !bad && ring_idle(&e.t, 5);
+	bad = 0;
+	/* all released: the limit is whole again, the ids free */
+	collide_put(&e, 1, 0);
+	for (i = 0; ok && i < COLLIDE_N; i += 32)
+		bad += collide_exec(&e, i, i + 32, 1, 0, true) != 0;
+	ktap_diag("after releasing all, signalled again: %u execs refused", bad);
+	ok = ok && !bad && ring_idle(&e.t, 5);
+	collide_put(&e, 1, 0);
+	return ok && still_works(&e.t);
+}
+
 /* --- a lost GPU, published in shmem ---------------------------------------- */
 
 /*
@@ -1759,6 +1875,7 @@ static const struct {
 	{ "refused_attach_ufence_errno", case_refused_attach_ufence_errno },
 	{ "gem_create_in_blob", case_gem_create_in_blob },
 	{ "coalesced_execs_one_fence", case_coalesced_execs_one_fence },
+	{ "host_fence_ids_colliding", case_host_fence_ids_colliding },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
 	{ "small_bar_not_mapped", case_small_bar_not_mapped },

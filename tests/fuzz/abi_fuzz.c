@@ -1475,7 +1475,14 @@ static void build_sync(struct gctx *c, uint32_t ctx_id, struct xe_proxy_sync *s,
 	case 0:	/* signal a new host fence */
 		s->type = XE_PROXY_SYNC_HOST_FENCE;
 		s->flags = XE_PROXY_SYNC_FLAG_SIGNAL;
-		s->fence_id = b < 224 ? ++c->next_hfence : pick_hfence(c);
+		/*
+		 * New ids: sequential, or sequential above bit 44, whose
+		 * product with the host map's multiplier has its low 44 bits
+		 * zero, so they share a slot in tables of up to 4096 and
+		 * make long probes, tombstones and rehashes (xe_host_map.c).
+		 */
+		s->fence_id = b < 208 ? ++c->next_hfence :
+			      b < 224 ? ++c->next_hfence << 44 : pick_hfence(c);
 		if (e->nfences < 4)
 			e->fences[e->nfences++] = s->fence_id;
 		break;
