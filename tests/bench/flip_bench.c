@@ -27,14 +27,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <drm/xe_drm.h>
 #include <drm_fourcc.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "vxp_debugfs.h"
 #include "xe_query.h"
 
 static int fd;
@@ -76,27 +75,6 @@ static int buffer(const char *kind, uint32_t w, uint32_t h, uint32_t *fb)
 			     offsets, fb, 0) ? -errno : 0;
 }
 
-/* This driver's count of host-copied bytes, or -1 on another driver. */
-static long long driver_copies(void)
-{
-	char path[80];
-	long long v = -1;
-	struct stat st;
-	FILE *f;
-
-	if (fstat(fd, &st))
-		return -1;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/copies",
-		 minor(st.st_rdev));
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "host_copy_bytes %lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* The bench/xfer kprobe's rectangles so far, in bytes; -1 without it. */
 static long long traced_copies(void)
 {
@@ -136,7 +114,7 @@ static long long traced_copies(void)
 
 static long long host_copies(void)
 {
-	long long v = driver_copies();
+	long long v = vxp_host_copy_bytes(fd);
 
 	return v >= 0 ? v : traced_copies();
 }

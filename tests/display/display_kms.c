@@ -30,8 +30,6 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +41,7 @@
 #include <xf86drmMode.h>
 
 #include "ktap.h"
+#include "vxp_debugfs.h"
 #include "xe_ccmd.h"	/* CCMD_PAT_WB, the batch encodings */
 #include "xe_query.h"
 #include "xe_submit.h"
@@ -651,7 +650,6 @@ static void xe_bo_framebuffers(uint32_t connector_id, uint32_t crtc,
 	ktap_test(!ret && !capture(what), "xe_bo_capture_last_flip");
 }
 
-static long long host_copy_bytes(void);
 static void check_copied(long long before, long long bytes, const char *name);
 
 /*
@@ -701,7 +699,7 @@ static void other_formats(uint32_t connector_id, uint32_t crtc,
 
 		if (format == DRM_FORMAT_XBGR8888) {
 			drmModeClip clip = { 200, 100, 200 + 64, 100 + 48 };
-			long long copied = host_copy_bytes();
+			long long copied = vxp_host_copy_bytes(fd);
 			char dmg[64];
 
 			for (uint32_t y = 100; !ret && y < 148; y++)
@@ -762,34 +760,10 @@ static void cursor(uint32_t crtc)
 	drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
 }
 
-/*
- * Bytes the host has been asked to copy (the driver's debugfs "copies"),
- * or -1 when it cannot be read.
- */
-static long long host_copy_bytes(void)
-{
-	char path[80];
-	long long v = -1;
-	struct stat st;
-	FILE *f;
-
-	if (fstat(fd, &st))
-		return -1;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/copies",
-		 minor(st.st_rdev));
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "host_copy_bytes %lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* The host was asked to copy exactly @bytes since @before. */
 static void check_copied(long long before, long long bytes, const char *name)
 {
-	long long after = host_copy_bytes();
+	long long after = vxp_host_copy_bytes(fd);
 
 	/* this driver's card: the counter must be there */
 	if (before < 0 || after < 0) {
@@ -903,7 +877,7 @@ int main(int argc, char **argv)
 
 		fill_rect(&a, 200, 100, 64, 48, DAMAGE_COLOR);
 		fill_rect(&a, 0, height - 8, width, 8, UNDAMAGED_COLOR);
-		copied = host_copy_bytes();
+		copied = vxp_host_copy_bytes(fd);
 		ret = drmModeDirtyFB(fd, a.fb, &clip, 1) ? -errno : 0;
 		snprintf(what, sizeof(what), "damage %u %u 200 100 64 48", width, height);
 		ktap_test(!ret && !capture(what), "dirtyfb_damage_only");
@@ -915,7 +889,7 @@ int main(int argc, char **argv)
 		struct drm_mode_rect clip = { 40, 300, 40 + 96, 300 + 32 };
 
 		fill_rect(&a, 40, 300, 96, 32, DAMAGE_COLOR);
-		copied = host_copy_bytes();
+		copied = vxp_host_copy_bytes(fd);
 		ret = commit_damage(primary, a.fb, &clip);
 		if (ret)
 			ktap_diag("atomic commit: %s", strerror(-ret));
