@@ -33,28 +33,31 @@ void xe_host_set_scanout_fn(xe_host_scanout_fn fn)
 	scanout_fn = fn;
 }
 
+/* the host library's log, counted and shown in the KTAP output */
+static void xe_vlog(const char *fmt, va_list ap)
+{
+	logged++;
+	printf("# log: ");
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
 void xe_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	logged++;
-	printf("# log: ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	xe_vlog(fmt, ap);
 	va_end(ap);
-	printf("\n");
 }
 
 void xe_log_ratelimited(const char *fmt, ...)
 {
 	va_list ap;
 
-	logged++;
-	printf("# log: ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	xe_vlog(fmt, ap);
 	va_end(ap);
-	printf("\n");
 }
 
 #define BO_SIZE		65536u
