@@ -290,9 +290,13 @@ struct sim_state {
 	uint32_t num_bos, cap_bos;
 	int debug;
 	uint32_t num_files;	/* drm_files opened by this process */
+	/* getpid(), kept: user copies need it on every ioctl (fork resets) */
+	pid_t pid;
 };
 
 extern struct sim_state sim;
+
+pid_t sim_self(void);
 
 #define SIM_COH_NONE	1	/* xe_pat.h XE_COH_NONE */
 #define SIM_COH_1WAY	2

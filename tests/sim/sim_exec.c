@@ -328,13 +328,13 @@ static void *worker_main(void *arg)
 
 void sim_worker_start(void)
 {
-	if (worker_pid == getpid())
+	if (worker_pid == sim_self())
 		return;
 	/* after fork() the child has no worker and a stale queue list */
 	sim_list_init(&active_queues);
 	if (pthread_create(&worker, NULL, worker_main, NULL) == 0) {
 		pthread_detach(worker);
-		worker_pid = getpid();
+		worker_pid = sim_self();
 	}
 }
 

@@ -75,6 +75,7 @@ static void sim_atfork_child(void)
 {
 	pthread_mutex_init(&sim.lock, NULL);
 	pthread_cond_init(&sim.cond, NULL);
+	sim.pid = getpid();
 }
 
 /*

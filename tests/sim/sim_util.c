@@ -124,6 +124,17 @@ void sim_debug(const char *fmt, ...)
 }
 
 /*
+ * Our pid, kept: every user copy names it. Reset in the fork() child; a
+ * library constructor may call in before ours has run.
+ */
+pid_t sim_self(void)
+{
+	if (!sim.pid)
+		sim.pid = getpid();
+	return sim.pid;
+}
+
+/*
  * process_vm_readv/writev on ourselves check the address the way the kernel's
  * user copies do, so a bad pointer gives EFAULT rather than a crash.
  */
@@ -163,7 +174,7 @@ int sim_copy_from_user(void *dst, uint64_t uptr, size_t len)
 		return 0;
 	if (!uptr)
 		return -EFAULT;
-	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len)
+	if (process_vm_readv(sim_self(), &local, 1, &remote, 1, 0) == (ssize_t)len)
 		return 0;
 	if (mapped_writable(uptr, len)) {
 		memcpy(dst, (void *)(uintptr_t)uptr, len);
@@ -182,7 +193,7 @@ int sim_copy_to_user(uint64_t uptr, const void *src, size_t len)
 		return 0;
 	if (!uptr)
 		return -EFAULT;
-	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)len)
+	if (process_vm_writev(sim_self(), &local, 1, &remote, 1, 0) != (ssize_t)len)
 		return SIM_ERR(-EFAULT, "write of %zu bytes at %#llx: %m", len,
 			       (unsigned long long)uptr);
 	return 0;
