@@ -325,6 +325,7 @@ void xe_host_fini(void)
 
 	pthread_mutex_lock(&xe_host.lock);
 	xe_ufence_fini();
+	xe_fence_caches_empty();
 	close(xe_host.wake_fd);
 	xe_host.wake_fd = -1;
 	xe_host.initialised = false;

@@ -136,6 +136,7 @@ struct xe_ring {
 int xe_ring_add_job(struct xe_host_ctx *ctx, struct xe_ring *ring,
 		    struct xe_host_job *job);
 void xe_ring_fini(struct xe_ring *ring);
+void xe_fence_caches_empty(void);
 
 /* --- objects and contexts (xe_host_ctx.c) --- */
 
