@@ -153,26 +153,6 @@ int vxp_cmd_attach_backing(struct vxp_device *vxp, u32 res_id,
 	return ret;
 }
 
-/**
- * vxp_cmd_resource_unref_sync() - RESOURCE_UNREF, waiting for the answer
- * @vxp: the device
- * @res_id: the resource
- *
- * Waits, unlike vxp_blob_unref(): the caller frees the backing pages next,
- * and the host reads them until it has dropped the resource.
- */
-void vxp_cmd_resource_unref_sync(struct vxp_device *vxp, u32 res_id)
-{
-	struct virtio_gpu_resource_unref req = {
-		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
-		.resource_id = cpu_to_le32(res_id),
-	};
-	struct virtio_gpu_ctrl_hdr rsp;
-
-	vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
-		     VIRTIO_GPU_RESP_OK_NODATA);
-}
-
 static struct virtio_gpu_rect vxp_rect(const struct drm_rect *r)
 {
 	return (struct virtio_gpu_rect) {

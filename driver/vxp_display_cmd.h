@@ -23,7 +23,6 @@ int vxp_cmd_resource_create_2d(struct vxp_device *vxp, u32 res_id, u32 format,
 			       u32 width, u32 height);
 int vxp_cmd_attach_backing(struct vxp_device *vxp, u32 res_id,
 			   struct sg_table *sgt);
-void vxp_cmd_resource_unref_sync(struct vxp_device *vxp, u32 res_id);
 int vxp_cmd_transfer_to_host_2d(struct vxp_device *vxp, u32 res_id,
 				const struct drm_rect *rect, u64 offset);
 int vxp_cmd_transfer_to_host_2d_sync(struct vxp_device *vxp, u32 res_id,

@@ -33,25 +33,15 @@
 #include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_dumb.h"
+#include "vxp_resource.h"
 
 static void vxp_dumb_free(struct drm_gem_object *obj)
 {
 	struct vxp_dumb *dumb = container_of(obj, struct vxp_dumb, shmem.base);
-	struct vxp_device *vxp = to_vxp(obj->dev);
-	int idx;
 
-	/*
-	 * The host reads the pages until the resource is gone. Once the
-	 * device is unplugged its reset dropped every resource, and the
-	 * queue may be going away under us: nothing to send then.
-	 */
-	if (dumb->res_id) {
-		if (drm_dev_enter(obj->dev, &idx)) {
-			vxp_cmd_resource_unref_sync(vxp, dumb->res_id);
-			drm_dev_exit(idx);
-		}
-		ida_free(&vxp->res_ida, dumb->res_id);
-	}
+	/* the host reads the pages, freed next, until the resource is gone */
+	if (dumb->res_id)
+		vxp_resource_release(to_vxp(obj->dev), dumb->res_id, true);
 	drm_gem_shmem_free(&dumb->shmem);
 }
 
@@ -212,17 +202,10 @@ struct vxp_dumb_fb {
 static void vxp_dumb_fb_destroy(struct drm_framebuffer *base)
 {
 	struct vxp_dumb_fb *fb = container_of(base, struct vxp_dumb_fb, base);
-	struct vxp_device *vxp = to_vxp(base->dev);
-	int idx;
 
 	/* as vxp_dumb_free(): the host reads the pages until it is gone */
-	if (fb->res_id) {
-		if (drm_dev_enter(base->dev, &idx)) {
-			vxp_cmd_resource_unref_sync(vxp, fb->res_id);
-			drm_dev_exit(idx);
-		}
-		ida_free(&vxp->res_ida, fb->res_id);
-	}
+	if (fb->res_id)
+		vxp_resource_release(to_vxp(base->dev), fb->res_id, true);
 	drm_gem_fb_destroy(base);
 }
 

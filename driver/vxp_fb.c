@@ -41,17 +41,10 @@
 static void vxp_fb_destroy(struct drm_framebuffer *base)
 {
 	struct vxp_fb *fb = container_of(base, struct vxp_fb, base);
-	struct vxp_device *vxp = to_vxp(base->dev);
-	int idx;
 
-	if (fb->res_2d) {
-		/* the unref drops the host's link to the BO too */
-		if (drm_dev_enter(base->dev, &idx)) {
-			vxp_blob_unref(vxp, fb->res_2d);
-			drm_dev_exit(idx);
-		}
-		ida_free(&vxp->res_ida, fb->res_2d);
-	}
+	/* the unref drops the host's link to the BO too */
+	if (fb->res_2d)
+		vxp_resource_release(to_vxp(base->dev), fb->res_2d, false);
 	drm_gem_fb_destroy(base);
 }
 

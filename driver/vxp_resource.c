@@ -14,6 +14,7 @@
 #include <linux/sprintf.h>
 #include <uapi/linux/virtio_gpu.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_mm.h>
 
 #include "vxp_context.h"
@@ -110,6 +111,36 @@ void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
 
 	/* Queue order keeps a reuse of @res_id behind it: no need to wait. */
 	vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+}
+
+/**
+ * vxp_resource_release() - drop a host resource and give its id back
+ * @vxp: the device
+ * @res_id: the resource
+ * @wait: wait for the host's answer, for a caller that frees next the
+ *	pages the host reads until it has dropped the resource
+ *
+ * Once the device is unplugged its reset dropped every resource, and
+ * the queue may be going away: only the id is given back then.
+ */
+void vxp_resource_release(struct vxp_device *vxp, u32 res_id, bool wait)
+{
+	struct virtio_gpu_resource_unref req = {
+		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+		.resource_id = cpu_to_le32(res_id),
+	};
+	struct virtio_gpu_ctrl_hdr rsp;
+	int idx;
+
+	if (drm_dev_enter(vxp->drm, &idx)) {
+		if (wait)
+			vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
+				     VIRTIO_GPU_RESP_OK_NODATA);
+		else
+			vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+		drm_dev_exit(idx);
+	}
+	ida_free(&vxp->res_ida, res_id);
 }
 
 /**
