@@ -290,8 +290,6 @@ struct sim_state {
 	uint32_t num_bos, cap_bos;
 	int debug;
 	uint32_t num_files;	/* drm_files opened by this process */
-	/* getpid(), kept: user copies need it on every ioctl (fork resets) */
-	pid_t pid;
 };
 
 extern struct sim_state sim;

@@ -75,7 +75,6 @@ static void sim_atfork_child(void)
 {
 	pthread_mutex_init(&sim.lock, NULL);
 	pthread_cond_init(&sim.cond, NULL);
-	sim.pid = getpid();
 }
 
 /*
@@ -123,12 +122,49 @@ static void add_path(const char *path)
 	path_minor[num_paths++] = minor;
 }
 
+/*
+ * Our pid, for the user copies (process_vm_readv/writev on ourselves),
+ * kept in a page the kernel zeroes in every child that does not share
+ * our memory (MADV_WIPEONFORK): a child never names its parent, however
+ * it was made (fork, _Fork, clone). 0 there, or before our constructor
+ * made the page: ask the kernel.
+ */
+static pid_t *self_pid;
+
+static void sim_self_init(void)
+{
+	pid_t *p = REAL(mmap)(NULL, 4096, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, 4096, MADV_WIPEONFORK)) {
+		REAL(munmap)(p, 4096);
+		return;
+	}
+	*p = getpid();
+	self_pid = p;
+}
+
+pid_t sim_self(void)
+{
+	pid_t pid = self_pid ? __atomic_load_n(self_pid, __ATOMIC_RELAXED) : 0;
+
+	if (!pid) {
+		pid = getpid();
+		if (self_pid)
+			__atomic_store_n(self_pid, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
 __attribute__((constructor)) static void sim_init(void)
 {
 	const char *env = getenv("XE_SIM_PATHS");
 	char *list, *save = NULL, *tok;
 
 	sim_resolve();
+	sim_self_init();
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_trace_init();
 	sim_device_select();

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
@@ -148,6 +149,29 @@ static void test_identity(void)
 	ktap_test(!strcmp(name, "xe"), "version name is xe");
 	ktap_test(!fstat(fd, &st) && S_ISCHR(st.st_mode) && major(st.st_rdev) == 226,
 		  "fstat: DRM character device");
+}
+
+/*
+ * A child made without fork()'s atfork handlers (_Fork, a raw clone)
+ * copies to its own memory: the simulator's user copies name a process,
+ * and naming the parent would write there (it did once, with the pid kept
+ * across the fork).
+ */
+extern pid_t _Fork(void);
+
+static void test_copy_in_child(void)
+{
+	char name[8] = "";
+	struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+	int status = -1;
+	pid_t pid = _Fork();
+
+	if (pid == 0)
+		_exit(ioctl(fd, DRM_IOCTL_VERSION, &v) || strcmp(name, "xe"));
+	ktap_test(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		  WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "_Fork child: its user copy reaches its own memory");
+	ktap_test(!name[0], "_Fork child: the parent's memory is untouched");
 }
 
 static void test_query(void)
@@ -1065,6 +1089,7 @@ int main(int argc, char **argv)
 	if (!ktap_test(fd >= 0, "open simulated render node"))
 		return ktap_finish();
 	test_identity();
+	test_copy_in_child();
 	test_query();
 	test_gem();
 	test_vm_bind();

@@ -124,17 +124,6 @@ void sim_debug(const char *fmt, ...)
 }
 
 /*
- * Our pid, kept: every user copy names it. Reset in the fork() child; a
- * library constructor may call in before ours has run.
- */
-pid_t sim_self(void)
-{
-	if (!sim.pid)
-		sim.pid = getpid();
-	return sim.pid;
-}
-
-/*
  * process_vm_readv/writev on ourselves check the address the way the kernel's
  * user copies do, so a bad pointer gives EFAULT rather than a crash.
  */
