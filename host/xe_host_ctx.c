@@ -29,7 +29,8 @@ struct xe_host_ctx *xe_host_ctx_create(uint32_t ctx_id, const char *name,
 	int fd, ret;
 
 	pthread_mutex_lock(&xe_host.lock);
-	if (!xe_host.initialised) {
+	/* not while xe_host_fini() runs: it would outlive the teardown */
+	if (!xe_host.initialised || xe_host.stop) {
 		pthread_mutex_unlock(&xe_host.lock);
 		errno = ENODEV;
 		return NULL;
