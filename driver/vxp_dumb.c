@@ -41,7 +41,7 @@ static void vxp_dumb_free(struct drm_gem_object *obj)
 
 	/* the host reads the pages, freed next, until the resource is gone */
 	if (dumb->res_id)
-		vxp_resource_release(to_vxp(obj->dev), dumb->res_id, true);
+		vxp_resource_release(obj->dev, dumb->res_id, true);
 	drm_gem_shmem_free(&dumb->shmem);
 }
 
@@ -205,7 +205,7 @@ static void vxp_dumb_fb_destroy(struct drm_framebuffer *base)
 
 	/* as vxp_dumb_free(): the host reads the pages until it is gone */
 	if (fb->res_id)
-		vxp_resource_release(to_vxp(base->dev), fb->res_id, true);
+		vxp_resource_release(base->dev, fb->res_id, true);
 	drm_gem_fb_destroy(base);
 }
 

@@ -44,7 +44,7 @@ static void vxp_fb_destroy(struct drm_framebuffer *base)
 
 	/* the unref drops the host's link to the BO too */
 	if (fb->res_2d)
-		vxp_resource_release(to_vxp(base->dev), fb->res_2d, false);
+		vxp_resource_release(base->dev, fb->res_2d, false);
 	drm_gem_fb_destroy(base);
 }
 

@@ -8,7 +8,8 @@
  * the shared-memory page, and attaching a BO's resource to the context of
  * another file that shares it. They go through vxp_vq.c and wait for the
  * device's answer, except RESOURCE_UNREF and CTX_DETACH_RESOURCE, which
- * queue order makes safe not to wait for.
+ * queue order makes safe not to wait for (but a RESOURCE_UNREF whose
+ * caller frees the pages the host reads next: vxp_resource_release()).
  */
 #include <linux/sched.h>
 #include <linux/sprintf.h>
@@ -18,6 +19,7 @@
 #include <drm/drm_mm.h>
 
 #include "vxp_context.h"
+#include "vxp_drm.h"
 #include "vxp_drv.h"
 #include "vxp_resource.h"
 #include "vxp_vq.h"
@@ -115,7 +117,7 @@ void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
 
 /**
  * vxp_resource_release() - drop a host resource and give its id back
- * @vxp: the device
+ * @drm: the device
  * @res_id: the resource
  * @wait: wait for the host's answer, for a caller that frees next the
  *	pages the host reads until it has dropped the resource
@@ -123,8 +125,9 @@ void vxp_blob_unref(struct vxp_device *vxp, u32 res_id)
  * Once the device is unplugged its reset dropped every resource, and
  * the queue may be going away: only the id is given back then.
  */
-void vxp_resource_release(struct vxp_device *vxp, u32 res_id, bool wait)
+void vxp_resource_release(struct drm_device *drm, u32 res_id, bool wait)
 {
+	struct vxp_device *vxp = to_vxp(drm);
 	struct virtio_gpu_resource_unref req = {
 		.hdr.type = cpu_to_le32(VIRTIO_GPU_CMD_RESOURCE_UNREF),
 		.resource_id = cpu_to_le32(res_id),
@@ -132,7 +135,7 @@ void vxp_resource_release(struct vxp_device *vxp, u32 res_id, bool wait)
 	struct virtio_gpu_ctrl_hdr rsp;
 	int idx;
 
-	if (drm_dev_enter(vxp->drm, &idx)) {
+	if (drm_dev_enter(drm, &idx)) {
 		if (wait)
 			vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
 				     VIRTIO_GPU_RESP_OK_NODATA);

@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct drm_device;
 struct drm_mm_node;
 struct vxp_context;
 struct vxp_device;
@@ -15,7 +16,7 @@ int vxp_ctx_create_cmd(struct vxp_context *ctx);
 void vxp_ctx_destroy_cmd(struct vxp_context *ctx);
 int vxp_blob_create(struct vxp_context *ctx, u32 res_id, u64 blob_id, u64 size);
 void vxp_blob_unref(struct vxp_device *vxp, u32 res_id);
-void vxp_resource_release(struct vxp_device *vxp, u32 res_id, bool wait);
+void vxp_resource_release(struct drm_device *drm, u32 res_id, bool wait);
 int vxp_blob_map(struct vxp_device *vxp, u32 res_id, struct drm_mm_node *node,
 		 u32 *map_info);
 void vxp_blob_unmap(struct vxp_device *vxp, u32 res_id);
