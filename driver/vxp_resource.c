@@ -140,7 +140,7 @@ void vxp_resource_release(struct drm_device *drm, u32 res_id, bool wait)
 			vxp_ctrl_cmd(vxp, &req, sizeof(req), &rsp, sizeof(rsp),
 				     VIRTIO_GPU_RESP_OK_NODATA);
 		else
-			vxp_ctrl_cmd_nowait(vxp, &req, sizeof(req));
+			vxp_blob_unref(vxp, res_id);
 		drm_dev_exit(idx);
 	}
 	ida_free(&vxp->res_ida, res_id);
