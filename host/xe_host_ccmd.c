@@ -483,12 +483,12 @@ static int ccmd_vm_bind(struct xe_host_ctx *ctx, const void *cmd)
 	if (!ret) {
 		ret = do_bind(ctx, req->vm_id, 0, ops, req->num_binds, &sync, 1);
 		if (ret) {
-			xe_syncobj_destroy(ctx->fd, sync.handle);
+			xe_syncobj_destroy(ctx, sync.handle);
 			xe_ufence_abort(uf);
 		} else {
 			xe_host_vm_apply(ctx, vm, ops, track, req->num_binds);
 			job = uf ? xe_host_job_from_ufence(uf) :
-			      xe_host_job_from_syncobj(ctx->fd, sync.handle);
+			      xe_host_job_from_syncobj(ctx, sync.handle);
 			if (!job) {
 				ret = -errno;
 			} else if (uf) {
@@ -549,8 +549,8 @@ static void sync_set_abort(struct xe_host_ctx *ctx, struct sync_set *s)
 	uint32_t i;
 
 	for (i = 0; i < s->n_out; i++)
-		xe_syncobj_destroy(ctx->fd, s->out_syncobjs[i]);
-	xe_syncobj_destroy(ctx->fd, s->ring_job);
+		xe_syncobj_destroy(ctx, s->out_syncobjs[i]);
+	xe_syncobj_destroy(ctx, s->ring_job);
 	for (i = 0; i < s->n_ufences; i++)
 		xe_ufence_abort(s->ufences[i]);
 	s->n_out = 0;
@@ -753,7 +753,7 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 	int ret = 0;
 
 	for (i = 0; i < s->n_out; i++) {
-		job = xe_host_job_from_syncobj(ctx->fd, s->out_syncobjs[i]);
+		job = xe_host_job_from_syncobj(ctx, s->out_syncobjs[i]);
 		if (!job || xe_map_put(&ctx->host_fences, s->out_fence_ids[i], job)) {
 			xe_host_job_put(job);
 			ret = -ENOMEM;
@@ -762,7 +762,7 @@ static int sync_set_commit(struct xe_host_ctx *ctx, struct sync_set *s,
 		}
 	}
 	if (s->ring_job || s->ring_uf || s->n_out) {
-		job = s->ring_job ? xe_host_job_from_syncobj(ctx->fd, s->ring_job) :
+		job = s->ring_job ? xe_host_job_from_syncobj(ctx, s->ring_job) :
 		      s->ring_uf ? xe_host_job_from_ufence(s->ring_uf) : first;
 		if (job == first)
 			first = NULL;
@@ -1303,10 +1303,10 @@ static int ccmd_exec(struct xe_host_ctx *ctx, const void *cmd)
 			.handle = vm->last_bind->syncobj };
 	ret = xe_ioctl(ctx->fd, DRM_IOCTL_XE_EXEC, &e);
 	if (ret) {
-		xe_syncobj_destroy(ctx->fd, out);
+		xe_syncobj_destroy(ctx, out);
 		note_ban(ctx, q, ret);
 	} else if (out) {
-		job = xe_host_job_from_syncobj(ctx->fd, out);
+		job = xe_host_job_from_syncobj(ctx, out);
 		/* the reference learns of bans from failing execs only */
 		if (job && !xe_host.base_protocol)
 			job->queue_id = q->id;

@@ -48,9 +48,11 @@
  * @ctx: the context
  * @handle: set to the handle, 0 on failure
  *
- * Every syncobj the host makes for a guest is charged to XE_LIMIT_FENCES
- * until xe_syncobj_destroy(): it becomes a job, whose sync_file fd is open
- * while the work runs.
+ * Every syncobj the host hands out for a guest is charged to
+ * XE_LIMIT_FENCES until xe_syncobj_destroy(): it becomes a job, whose
+ * sync_file fd is open while the work runs. One from the context's pool
+ * (xe_syncobj_destroy()) saves a SYNCOBJ_CREATE; the site's fault still
+ * applies, as it would to the ioctl.
  *
  * Return: 0, the limit's errno, or the ioctl's.
  */
@@ -63,21 +65,41 @@ int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle)
 	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
 	if (ret)
 		return ret;
-	ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	if (!ctx->syncobjs_pooled)
+		ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+	else if (xe_fault_armed)
+		ret = xe_fault_ioctl(DRM_IOCTL_SYNCOBJ_CREATE);
 	if (ret)
 		xe_limit_release(XE_LIMIT_FENCES, 1);
+	else if (ctx->syncobjs_pooled)
+		*handle = ctx->syncobj_pool[--ctx->syncobjs_pooled];
 	else
 		*handle = c.handle;
 	return ret;
 }
 
-void xe_syncobj_destroy(int drm_fd, uint32_t handle)
+/**
+ * xe_syncobj_destroy() - give back a syncobj of xe_syncobj_create()
+ * @ctx: its context
+ * @handle: the syncobj, or 0 for none
+ *
+ * Up to XE_SYNCOBJ_POOL of them stay with the context, uncharged, for its
+ * next submissions, whatever fence they hold: the host only ever hands one
+ * out as a submission's signal sync, and a signal replaces the fence
+ * (xe_sync.c, xe_sync_entry_signal(): drm_syncobj_replace_fence()). So a
+ * syncobj is only waited on or exported after its own work replaced it.
+ * The context's fd frees those left when it closes.
+ */
+void xe_syncobj_destroy(struct xe_host_ctx *ctx, uint32_t handle)
 {
 	struct drm_syncobj_destroy d = { .handle = handle };
 
 	if (!handle)
 		return;
-	xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	if (ctx->syncobjs_pooled < XE_SYNCOBJ_POOL)
+		ctx->syncobj_pool[ctx->syncobjs_pooled++] = handle;
+	else
+		xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
 	xe_limit_release(XE_LIMIT_FENCES, 1);
 }
 
@@ -131,14 +153,14 @@ static void job_free(struct xe_host_job *job)
 
 /**
  * xe_host_job_from_syncobj() - track the work a syncobj will signal
- * @drm_fd: the context's fd
+ * @ctx: the context
  * @syncobj: a syncobj that has a fence (the out-sync of a submission); the
  *	job takes ownership of it
  *
  * Return: the job with one reference, or NULL with errno set (the syncobj
  * is destroyed then).
  */
-struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
+struct xe_host_job *xe_host_job_from_syncobj(struct xe_host_ctx *ctx, uint32_t syncobj)
 {
 	struct drm_syncobj_handle h = {
 		.handle = syncobj,
@@ -148,22 +170,22 @@ struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj)
 	struct xe_host_job *job;
 	int ret;
 
-	ret = xe_ioctl(drm_fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
 	if (ret) {
-		xe_syncobj_destroy(drm_fd, syncobj);
+		xe_syncobj_destroy(ctx, syncobj);
 		errno = -ret;
 		return NULL;
 	}
 	job = job_alloc();
 	if (!job) {
 		close(h.fd);
-		xe_syncobj_destroy(drm_fd, syncobj);
+		xe_syncobj_destroy(ctx, syncobj);
 		errno = ENOMEM;
 		return NULL;
 	}
 	job->refs = 1;
 	job->fd = h.fd;
-	job->drm_fd = drm_fd;
+	job->ctx = ctx;
 	job->syncobj = syncobj;
 	return job;
 }
@@ -197,7 +219,6 @@ struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx)
 	}
 	job->refs = 1;
 	job->fd = -1;
-	job->drm_fd = -1;
 	job->charged = true;
 	return job;
 }
@@ -219,7 +240,6 @@ struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf)
 	}
 	job->refs = 1;
 	job->fd = -1;
-	job->drm_fd = -1;
 	job->uf = xe_ufence_get(uf);
 	return job;
 }
@@ -249,7 +269,8 @@ void xe_host_job_put(struct xe_host_job *job)
 		return;
 	if (job->fd >= 0)
 		job_close_fd(job);
-	xe_syncobj_destroy(job->drm_fd, job->syncobj);
+	if (job->syncobj)
+		xe_syncobj_destroy(job->ctx, job->syncobj);
 	xe_ufence_put(job->uf);
 	if (job->charged)
 		xe_limit_release(XE_LIMIT_FENCES, 1);

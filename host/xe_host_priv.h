@@ -53,7 +53,9 @@ struct xe_ufence;
  * @refs: references (the ring list, fences, host fence ids, VMs)
  * @fd: sync_file that signals when the work completes, -1 once known done
  *	or for a job made of @uf
- * @drm_fd: the context fd owning @syncobj
+ * @ctx: the context owning @syncobj, which it outlives (its rings, host
+ *	fences and VMs put their jobs before it goes); NULL for a job of no
+ *	syncobj
  * @syncobj: the syncobj the work signals, usable as an in-sync; 0 for a
  *	job made of @uf
  * @uf: instead of a syncobj, the arena slot a bind on a long-running VM
@@ -74,7 +76,7 @@ struct xe_ufence;
 struct xe_host_job {
 	int refs;
 	int fd;
-	int drm_fd;
+	struct xe_host_ctx *ctx;
 	uint32_t syncobj;
 	struct xe_ufence *uf;
 	uint32_t queue_id;
@@ -84,14 +86,14 @@ struct xe_host_job {
 	size_t rsp_off;
 };
 
-struct xe_host_job *xe_host_job_from_syncobj(int drm_fd, uint32_t syncobj);
-struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf);
 struct xe_host_ctx;
+struct xe_host_job *xe_host_job_from_syncobj(struct xe_host_ctx *ctx, uint32_t syncobj);
+struct xe_host_job *xe_host_job_from_ufence(struct xe_ufence *uf);
 struct xe_host_job *xe_host_job_signalled(struct xe_host_ctx *ctx);
 struct xe_host_queue;
 void xe_host_queue_note_ban(struct xe_host_ctx *ctx, struct xe_host_queue *q);
 int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle);
-void xe_syncobj_destroy(int drm_fd, uint32_t handle);
+void xe_syncobj_destroy(struct xe_host_ctx *ctx, uint32_t handle);
 struct xe_host_job *xe_host_job_get(struct xe_host_job *job);
 void xe_host_job_put(struct xe_host_job *job);
 bool xe_host_job_done(struct xe_host_job *job);
@@ -318,6 +320,14 @@ struct xe_host_queue {
 	bool banned;
 };
 
+/*
+ * Syncobjs a context keeps for reuse: about as many as one batch of
+ * coalesced submissions retires at once, so an exec or bind in a steady
+ * stream costs no SYNCOBJ_CREATE or _DESTROY; few enough that what they
+ * hold stays small next to XE_LIMIT_FENCES.
+ */
+#define XE_SYNCOBJ_POOL	32
+
 /**
  * struct xe_host_ctx - one guest context
  * @next: list of all contexts
@@ -349,6 +359,9 @@ struct xe_host_queue {
  *	here then), so most commands allocate none
  * @lost: the errno the device now fails every call with (ENODEV, ECANCELED),
  *	published in @shmem; 0 while it works
+ * @syncobj_pool: syncobjs of @fd kept for the next submissions
+ *	(xe_syncobj_destroy())
+ * @syncobjs_pooled: entries in @syncobj_pool
  */
 struct xe_host_ctx {
 	struct xe_host_ctx *next;
@@ -376,6 +389,8 @@ struct xe_host_ctx {
 	size_t cmd_cap;
 	uint64_t rsp_small[8];
 	int lost;
+	uint32_t syncobj_pool[XE_SYNCOBJ_POOL];
+	uint32_t syncobjs_pooled;
 };
 
 struct xe_object *xe_ctx_object_by_res(struct xe_host_ctx *ctx, uint32_t res_id);
