@@ -1668,6 +1668,68 @@ static bool case_coalesced_execs_one_fence(void)
 	return ok && submit(&e.t) == 0 && still_works(&e.t);
 }
 
+/* --- a syncobj the host reuses signals for its new work only ----------- */
+
+/*
+ * The host keeps the syncobjs of retired jobs for the next submissions
+ * (xe_syncobj_destroy()). Retire a few, so that the next exec gets one
+ * whose old fence has signalled: its host fence must follow the new work
+ * (a spinner), as must an exec that waits for it; neither may be taken
+ * as done from the fence the syncobj held before.
+ */
+static bool case_reused_syncobj_signals_anew(void)
+{
+	struct xe_proxy_sync s = { .type = XE_PROXY_SYNC_HOST_FENCE };
+	uint64_t ids[8], fence;
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	struct env e;
+	uint32_t i, ret[2];
+	bool ok, early;
+
+	ok = env_open(&e);
+	if (!ok)
+		return false;
+	write_spinner(&e);
+	for (i = 0; ok && i < 8; i++) {
+		ids[i] = 601 + i;
+		s.flags = XE_PROXY_SYNC_FLAG_SIGNAL;
+		s.fence_id = ids[i];
+		r = ccmd_exec_ext(&e.t.s, e.queue, 0, 5, &s, 1, 0);
+		ok = r != NULL;
+		if (ok)
+			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+		ok = ok && submit(&e.t) == 0;
+	}
+	/* retired and put: their syncobjs go back to the context */
+	ok = ok && ring_idle(&e.t, 5);
+	ccmd_fence_put(&e.t.s, ids, 8);
+	ok = ok && submit(&e.t) == 0 && ring_idle(&e.t, 5);
+
+	/* the spinner signals 700; a no-batch exec waits for it, signals 701 */
+	ret[0] = ok ? exec_at(&e, SPIN_OFF, 700) : EPROTO;
+	s.flags = 0;
+	s.fence_id = 700;
+	r = ccmd_exec_ext(&e.t.s, e.queue, 0, 5, &s, 1, 0);
+	if (r)
+		r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+	ret[1] = r && !submit(&e.t) ?
+		 ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 0))->ret : EPROTO;
+	fence = ++e.t.next_fence;
+	ok = ok && !ret[0] && !ret[1] &&
+	     virgl_renderer_context_create_fence(e.t.id, 0, 5, fence) == 0;
+	virgl_renderer_poll();
+	pthread_mutex_lock(&fence_lock);
+	early = fence_seen[e.t.id][5] >= fence;
+	pthread_mutex_unlock(&fence_lock);
+	release_spinner(&e);
+	ok = ok && !early && fence_wait(e.t.id, 5, fence);
+	ktap_diag("execs %u %u; ring fence before the spinner ended: %s",
+		  ret[0], ret[1], early ? "signalled" : "pending");
+	ids[0] = 700;
+	ccmd_fence_put(&e.t.s, ids, 1);
+	return ok && submit(&e.t) == 0 && still_works(&e.t);
+}
+
 /* --- host fence ids the guest picks to collide in the host's id map ------ */
 
 #define COLLIDE_N	256
@@ -1875,6 +1937,7 @@ static const struct {
 	{ "refused_attach_ufence_errno", case_refused_attach_ufence_errno },
 	{ "gem_create_in_blob", case_gem_create_in_blob },
 	{ "coalesced_execs_one_fence", case_coalesced_execs_one_fence },
+	{ "reused_syncobj_signals_anew", case_reused_syncobj_signals_anew },
 	{ "host_fence_ids_colliding", case_host_fence_ids_colliding },
 	{ "refused_ccmd_leaves_seqno", case_refused_ccmd_leaves_seqno },
 	{ "base_protocol_strict", case_base_protocol_strict },
