@@ -12,6 +12,13 @@
  *   gem     GEM_CREATE_EXT and GEM_CLOSE
  *   query   DEVICE_QUERY of the config
  *   ban     EXEC_QUEUE_GET_PROPERTY(BAN)
+ *   stream  N execs of a store-dword batch, as the guest streams them
+ *           while the host is behind (the loop of tests/bench/xe_bench.c):
+ *           STREAM_BATCH async EXEC_EXTs per submission, each signalling a
+ *           host fence, then the batch's ring fence, with up to
+ *           STREAM_DEPTH batches in flight and the fence puts of retired
+ *           ones riding along; prints "stream EXECS_PER_SECOND", the
+ *           host side's ceiling for the guest's exec throughput
  *
  *   ccmd_cost OP N
  *
@@ -88,6 +95,64 @@ static bool one(const char *op)
 	return false;
 }
 
+#define STREAM_BATCH	20	/* execs per SUBMIT_3D in the guest's loop */
+#define STREAM_DEPTH	12	/* 256 response slots / STREAM_BATCH */
+#define STREAM_VA	0x800000ull
+
+static bool stream(int n)
+{
+	uint64_t puts[STREAM_BATCH], fences[STREAM_DEPTH] = { 0 }, t0, t1;
+	struct xe_proxy_sync sig = { .type = XE_PROXY_SYNC_HOST_FENCE,
+				     .flags = XE_PROXY_SYNC_FLAG_SIGNAL };
+	struct xe_proxy_ccmd_exec_ext_req *r;
+	int b, i, batches = (n + STREAM_BATCH - 1) / STREAM_BATCH;
+	struct xe_proxy_vm_bind_op_ext o = {
+		.res_id = bo.res, .range = BO_SIZE, .addr = STREAM_VA,
+		.op = DRM_XE_VM_BIND_OP_MAP, .pat_index = CCMD_PAT_WB,
+	};
+	struct timespec ts;
+	uint32_t off;
+
+	test_store_dword_batch(bo.map, STREAM_VA + 0x800, 0xc0ffee);
+	ccmd_vm_bind_ext(&a.s, vm, 0, 2, &o, NULL, 0, 0);
+	if (submit(&a) || !ring_idle(&a, 2))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	for (b = 0; b < batches; b++) {
+		uint64_t *f = &fences[b % STREAM_DEPTH];
+
+		/* its slots are free once the batch that used them retired */
+		if (*f && !fence_wait(a.id, 1, *f))
+			return false;
+		if (b >= STREAM_DEPTH) {
+			for (i = 0; i < STREAM_BATCH; i++)
+				puts[i] = (uint64_t)(b - STREAM_DEPTH) * STREAM_BATCH + i + 1;
+			ccmd_fence_put(&a.s, puts, STREAM_BATCH);
+		}
+		for (i = 0; i < STREAM_BATCH; i++) {
+			off = 64 + 16 * ((b % STREAM_DEPTH) * STREAM_BATCH + i);
+			sig.fence_id = (uint64_t)b * STREAM_BATCH + i + 1;
+			r = ccmd_exec_ext(&a.s, queue, STREAM_VA, 1, &sig, 1, off);
+			if (!r)
+				return false;
+			r->flags = XE_PROXY_EXEC_FLAG_ASYNC;
+		}
+		if (submit(&a))
+			return false;
+		*f = ++a.next_fence;
+		if (virgl_renderer_context_create_fence(a.id, VIRGL_RENDERER_FENCE_FLAG_MERGEABLE,
+							1, *f))
+			return false;
+	}
+	if (!ring_idle(&a, 1))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t1 = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	printf("stream %.0f\n", batches * STREAM_BATCH * 1e9 / (double)(t1 - t0));
+	return bo.map[0x800 / 4] == 0xc0ffee;
+}
+
 int main(int argc, char **argv)
 {
 	struct xe_proxy_ccmd_exec_queue_create_rsp *qr;
@@ -95,7 +160,7 @@ int main(int argc, char **argv)
 	int i, n;
 
 	if (argc != 3 || (n = atoi(argv[2])) < 0) {
-		fprintf(stderr, "usage: ccmd_cost exec|bind|gem|query|ban N\n");
+		fprintf(stderr, "usage: ccmd_cost exec|bind|gem|query|ban|stream N\n");
 		return 2;
 	}
 	if (virgl_renderer_init(NULL, VIRGL_RENDERER_THREAD_SYNC |
@@ -116,7 +181,11 @@ int main(int argc, char **argv)
 	if (submit(&a) || qr->ret)
 		return 1;
 	queue = qr->exec_queue_id;
-	for (i = 0; i < n; i++)
+	if (!strcmp(argv[1], "stream") && !stream(n)) {
+		fprintf(stderr, "ccmd_cost: stream failed\n");
+		return 1;
+	}
+	for (i = 0; i < n && strcmp(argv[1], "stream"); i++)
 		if (!one(argv[1])) {
 			fprintf(stderr, "ccmd_cost: %s failed at %d\n", argv[1], i);
 			return 1;
