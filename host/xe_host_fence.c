@@ -310,7 +310,12 @@ bool xe_host_job_done(struct xe_host_job *job)
  * A finished exec job: if it hung or faulted, the driver has banned its
  * queue. Ask once, and publish the ban before the guest sees the fence;
  * the fence's error goes into the answer of an exec the guest did not
- * wait for, which the guest reads when that fence signals.
+ * wait for, which the guest reads when that fence signals. Only a job that
+ * failed asks: xe bans a queue only with an error on the fence of the job
+ * that caused it and of every job behind it (xe_guc_submit.c,
+ * guc_exec_queue_timedout_job(): -ETIME, -EIO after a reset; killed and
+ * banned queues' jobs -ECANCELED), so a clean job has nothing to publish
+ * and costs no GET_PROPERTY.
  */
 static void job_check_ban(struct xe_host_ctx *ctx, struct xe_host_job *job)
 {
@@ -328,8 +333,10 @@ static void job_check_ban(struct xe_host_ctx *ctx, struct xe_host_job *job)
 		__atomic_store_n((uint32_t *)((char *)ctx->shmem + job->rsp_off),
 				 (uint32_t)-job->error, __ATOMIC_RELAXED);
 	job->rsp_off = 0;
-	if (!job->queue_id)
+	if (!job->queue_id || !job->error) {
+		job->queue_id = 0;
 		return;
+	}
 	q = xe_map_get(&ctx->queues, job->queue_id);
 	job->queue_id = 0;
 	if (!q || q->banned)
