@@ -32,6 +32,8 @@ struct env {
 #define SPIN_OFF	0x1000	/* batch that spins until SEM_OFF holds 1 */
 #define SEM_OFF		0x2000
 #define STORE_OFF	0x3000	/* a store-dword batch */
+/* how long a fence that must not signal yet is given to (wrongly) signal */
+#define EARLY_MS	300
 
 static int count_fds(void)
 {
@@ -771,11 +773,8 @@ static bool case_ring_fence_over_limit_signals(void)
 	i = (uint32_t)-virgl_renderer_context_create_fence(e.t.id, 0, 5, last + 1);
 	ktap_diag("over the limit behind a non-mergeable fence: %d (want ENOMEM)", (int)i);
 	ok = ok && i == ENOMEM;
-	/* none has signalled while the spinner runs */
-	virgl_renderer_poll();
-	pthread_mutex_lock(&fence_lock);
-	ok = ok && !ret && fence_seen[e.t.id][5] < first;
-	pthread_mutex_unlock(&fence_lock);
+	/* none signals while the spinner runs (the fence thread had time) */
+	ok = ok && !ret && !fence_seen_within(e.t.id, 5, first, EARLY_MS);
 	release_spinner(&e);
 	ok = ok && fence_wait(e.t.id, 5, last);
 	ktap_diag("the last fence signalled after the spinner: %s", ok ? "yes" : "no");
@@ -1652,11 +1651,8 @@ static bool case_coalesced_execs_one_fence(void)
 	ok = submit(&e.t) == 0;
 	fence = ++e.t.next_fence;
 	ok = ok && virgl_renderer_context_create_fence(e.t.id, 0, 5, fence) == 0;
-	/* the spinner has not been released: the fence cannot have signalled */
-	virgl_renderer_poll();
-	pthread_mutex_lock(&fence_lock);
-	early = fence_seen[e.t.id][5] >= fence;
-	pthread_mutex_unlock(&fence_lock);
+	/* the spinner has not been released: the fence cannot signal */
+	early = fence_seen_within(e.t.id, 5, fence, EARLY_MS);
 	release_spinner(&e);
 	ok = ok && !early && fence_wait(e.t.id, 5, fence);
 	for (i = 0; i < 4; i++)
@@ -1690,6 +1686,7 @@ static bool case_reused_syncobj_signals_anew(void)
 	if (!ok)
 		return false;
 	write_spinner(&e);
+	test_store_dword_batch(e.bo.map + STORE_OFF / 4, BO_VA + SEM_OFF + 8, 1);
 	for (i = 0; ok && i < 8; i++) {
 		ids[i] = 601 + i;
 		s.flags = XE_PROXY_SYNC_FLAG_SIGNAL;
@@ -1698,31 +1695,30 @@ static bool case_reused_syncobj_signals_anew(void)
 		ok = r != NULL;
 		if (ok)
 			r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
-		ok = ok && submit(&e.t) == 0;
+		ok = ok && submit(&e.t) == 0 &&
+		     !((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 0))->ret;
 	}
 	/* retired and put: their syncobjs go back to the context */
 	ok = ok && ring_idle(&e.t, 5);
 	ccmd_fence_put(&e.t.s, ids, 8);
 	ok = ok && submit(&e.t) == 0 && ring_idle(&e.t, 5);
 
-	/* the spinner signals 700; a no-batch exec waits for it, signals 701 */
+	/* the spinner signals 700; a store waits for it (a batch: xe 7.2
+	 * refuses in-fences of an exec without one, xe_sync_in_fence_get()) */
 	ret[0] = ok ? exec_at(&e, SPIN_OFF, 700) : EPROTO;
 	s.flags = 0;
 	s.fence_id = 700;
-	r = ccmd_exec_ext(&e.t.s, e.queue, 0, 5, &s, 1, 0);
-	if (r)
-		r->flags = XE_PROXY_EXEC_FLAG_NO_BATCH;
+	r = ccmd_exec_ext(&e.t.s, e.queue, BO_VA + STORE_OFF, 5, &s, 1, 0);
 	ret[1] = r && !submit(&e.t) ?
 		 ((struct xe_proxy_ccmd_exec_rsp *)rsp(&e.t, 0))->ret : EPROTO;
 	fence = ++e.t.next_fence;
 	ok = ok && !ret[0] && !ret[1] &&
 	     virgl_renderer_context_create_fence(e.t.id, 0, 5, fence) == 0;
-	virgl_renderer_poll();
-	pthread_mutex_lock(&fence_lock);
-	early = fence_seen[e.t.id][5] >= fence;
-	pthread_mutex_unlock(&fence_lock);
+	/* time for the fence thread to report it, were it taken as done */
+	early = fence_seen_within(e.t.id, 5, fence, EARLY_MS);
 	release_spinner(&e);
-	ok = ok && !early && fence_wait(e.t.id, 5, fence);
+	ok = ok && !early && fence_wait(e.t.id, 5, fence) &&
+	     e.bo.map[(SEM_OFF + 8) / 4] == 1;
 	ktap_diag("execs %u %u; ring fence before the spinner ended: %s",
 		  ret[0], ret[1], early ? "signalled" : "pending");
 	ids[0] = 700;

@@ -53,13 +53,20 @@ static inline void write_context_fence(void *cookie, uint32_t ctx_id,
 	pthread_mutex_unlock(&fence_lock);
 }
 
-static inline bool fence_wait(uint32_t ctx_id, uint32_t ring, uint64_t id)
+/* Whether ring @ring of context @ctx_id reports fence @id within @ms. */
+static inline bool fence_seen_within(uint32_t ctx_id, uint32_t ring, uint64_t id,
+				     long ms)
 {
 	struct timespec until;
 	bool ok;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&fence_lock);
 	while (fence_seen[ctx_id][ring] < id) {
 		virgl_renderer_poll();
@@ -70,6 +77,11 @@ static inline bool fence_wait(uint32_t ctx_id, uint32_t ring, uint64_t id)
 	ok = fence_seen[ctx_id][ring] >= id;
 	pthread_mutex_unlock(&fence_lock);
 	return ok;
+}
+
+static inline bool fence_wait(uint32_t ctx_id, uint32_t ring, uint64_t id)
+{
+	return fence_seen_within(ctx_id, ring, id, 10000);
 }
 
 static struct virgl_renderer_callbacks callbacks = {
