@@ -65,14 +65,15 @@ int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle)
 	ret = xe_limit_charge(XE_LIMIT_FENCES, 1, ctx->ctx_id);
 	if (ret)
 		return ret;
-	if (!ctx->syncobjs_pooled)
+	if (!ctx->syncobjs_pooled) {
 		ret = xe_ioctl(ctx->fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
-	else if (xe_fault_armed)
-		ret = xe_fault_ioctl(DRM_IOCTL_SYNCOBJ_CREATE);
+	} else {
+		ret = xe_fault_armed ? xe_fault_ioctl(DRM_IOCTL_SYNCOBJ_CREATE) : 0;
+		if (!ret)
+			c.handle = ctx->syncobj_pool[--ctx->syncobjs_pooled];
+	}
 	if (ret)
 		xe_limit_release(XE_LIMIT_FENCES, 1);
-	else if (ctx->syncobjs_pooled)
-		*handle = ctx->syncobj_pool[--ctx->syncobjs_pooled];
 	else
 		*handle = c.handle;
 	return ret;
@@ -80,7 +81,7 @@ int xe_syncobj_create(struct xe_host_ctx *ctx, uint32_t *handle)
 
 /**
  * xe_syncobj_destroy() - give back a syncobj of xe_syncobj_create()
- * @ctx: its context
+ * @ctx: its context (may be NULL with @handle 0)
  * @handle: the syncobj, or 0 for none
  *
  * Up to XE_SYNCOBJ_POOL of them stay with the context, uncharged, for its
@@ -269,8 +270,7 @@ void xe_host_job_put(struct xe_host_job *job)
 		return;
 	if (job->fd >= 0)
 		job_close_fd(job);
-	if (job->syncobj)
-		xe_syncobj_destroy(job->ctx, job->syncobj);
+	xe_syncobj_destroy(job->ctx, job->syncobj);
 	xe_ufence_put(job->uf);
 	if (job->charged)
 		xe_limit_release(XE_LIMIT_FENCES, 1);
