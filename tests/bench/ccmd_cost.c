@@ -181,11 +181,14 @@ int main(int argc, char **argv)
 	if (submit(&a) || qr->ret)
 		return 1;
 	queue = qr->exec_queue_id;
-	if (!strcmp(argv[1], "stream") && !stream(n)) {
-		fprintf(stderr, "ccmd_cost: stream failed\n");
-		return 1;
+	if (!strcmp(argv[1], "stream")) {
+		if (!stream(n)) {
+			fprintf(stderr, "ccmd_cost: stream failed\n");
+			return 1;
+		}
+		n = 0;
 	}
-	for (i = 0; i < n && strcmp(argv[1], "stream"); i++)
+	for (i = 0; i < n; i++)
 		if (!one(argv[1])) {
 			fprintf(stderr, "ccmd_cost: %s failed at %d\n", argv[1], i);
 			return 1;
