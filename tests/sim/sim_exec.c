@@ -8,6 +8,7 @@
  * past the job timeout bans its queue, as the GuC backend does on a reset;
  * jobs of LR (compute-mode) VMs have no timeout.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -290,13 +291,36 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 	}
 }
 
+/*
+ * Before each pass: an application thread waits in sim_lock(), so step
+ * aside until it has the lock (bounded, should it never be scheduled).
+ * Without this the worker, retaking the lock as soon as a pass or a 1 ms
+ * poll ended, kept a fuzzed guest's binds waiting for seconds.
+ */
+static void worker_let_in(void)
+{
+	int64_t until;
+
+	if (!atomic_load_explicit(&sim.lock_waiters, memory_order_relaxed))
+		return;
+	until = now_ns() + 2000000;
+	pthread_mutex_unlock(&sim.lock);
+	while (atomic_load_explicit(&sim.lock_waiters, memory_order_relaxed) &&
+	       now_ns() < until)
+		sched_yield();
+	pthread_mutex_lock(&sim.lock);
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&sim.lock);
 	for (;;) {
 		struct sim_list *pos, *n;
-		bool progress = sim_engine_groups_resume(), poll = false;
+		bool progress, poll = false;
+
+		worker_let_in();
+		progress = sim_engine_groups_resume();
 
 		sim_list_for_each_safe(pos, n, &active_queues) {
 			struct queue_priv *p = sim_container_of(pos, struct queue_priv, active);

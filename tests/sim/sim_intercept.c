@@ -200,7 +200,7 @@ __attribute__((destructor)) static void sim_report_at_exit(void)
 
 	if (!env || strcmp(env, "1"))
 		return;
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	for (int fd = 0; fd < num_fds; fd++)
 		if (fds[fd].type <= SIM_FD_DMABUF)
 			n[fds[fd].type]++;
@@ -247,7 +247,7 @@ static int proc_fd_minor(const char *path, struct sim_gpu **gpu, uint32_t *minor
 	if (!path || (sscanf(path, "/proc/self/fd/%d%n", &fd, &n) != 1 &&
 		      sscanf(path, "/dev/fd/%d%n", &fd, &n) != 1) || path[n])
 		return -1;
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f) {
 		*gpu = f->gpu;
@@ -404,7 +404,7 @@ static int open_device(struct sim_gpu *gpu, uint32_t minor, int flags)
 	fd = sim_new_fd(flags & O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	err = sim_lost_open(gpu);
 	f = err ? NULL : sim_file_new(gpu, minor);
 	if (!err)
@@ -476,7 +476,7 @@ SIM_EXPORT int __openat64_2(int dirfd, const char *path, int flags) __attribute_
 SIM_EXPORT int close(int fd)
 {
 	if (fd_is_sim(fd)) {
-		pthread_mutex_lock(&sim.lock);
+		sim_lock();
 		fd_forget(fd);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -488,7 +488,7 @@ SIM_EXPORT int dup(int fd)
 	int n = REAL(dup)(fd);
 
 	if (n >= 0 && fd_is_sim(fd)) {
-		pthread_mutex_lock(&sim.lock);
+		sim_lock();
 		fd_clone(fd, n);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -501,7 +501,7 @@ static int do_dup3(int oldfd, int newfd, int flags, bool is_dup2)
 
 	if (oldfd == newfd)
 		return is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	n = is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
 	if (n >= 0) {
 		fd_forget(newfd);
@@ -532,7 +532,7 @@ SIM_EXPORT int fcntl(int fd, int cmd, ...)
 	va_end(ap);
 	n = REAL(fcntl)(fd, cmd, arg);
 	if (n >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && fd_is_sim(fd)) {
-		pthread_mutex_lock(&sim.lock);
+		sim_lock();
 		fd_clone(fd, n);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -552,7 +552,7 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	if (fd_is_dmabuf(fd)) {
 		err = sim_dmabuf_ioctl(fd, req, arg);
 		sim_trace_dmabuf(req, err);
@@ -632,7 +632,7 @@ static int poll_with_dmabufs(struct pollfd *pfd, nfds_t n, int timeout_ms)
 		if (ready < 0)
 			break;
 		ready = 0;
-		pthread_mutex_lock(&sim.lock);
+		sim_lock();
 		for (nfds_t i = 0; i < n; i++) {
 			pfd[i].revents = fd_is_dmabuf(pfd[i].fd) ?
 				sim_dmabuf_poll(pfd[i].fd, pfd[i].events) : real[i].revents;
@@ -689,7 +689,7 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	 * (xe_gem_prime_mmap): past a small BAR it raises SIGBUS too.
 	 */
 	if (fd_is_dmabuf(fd)) {
-		pthread_mutex_lock(&sim.lock);
+		sim_lock();
 		bo = sim_bo_by_fd(fd);
 		memfd = bo && !sim_bo_cpu_accessible(bo) ?
 			memfd_create("xe-sim-no-bar", MFD_CLOEXEC) : -1;
@@ -703,13 +703,13 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	/* dma-bufs are memfds: only the device fd needs translating */
 	if (!fd_is_sim(fd) || fd_is_dmabuf(fd)) {
 		if (flags & MAP_FIXED) {
-			pthread_mutex_lock(&sim.lock);
+			sim_lock();
 			sim_userptr_invalidate((uintptr_t)addr, len);
 			pthread_mutex_unlock(&sim.lock);
 		}
 		return REAL(mmap)(addr, len, prot, flags, fd, off);
 	}
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f && off == SIM_PCI_BARRIER_MMAP_OFFSET) {
 		p = sim_pci_barrier_mmap(f->gpu, addr, len, prot, flags);
@@ -798,7 +798,7 @@ SIM_EXPORT int fstat(int fd, struct stat *st)
 {
 	struct sim_file *f;
 
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f)
 		fake_stat(f->minor, st);
@@ -843,7 +843,7 @@ SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
 	}
 	if (whence == SEEK_SET)
 		return 0;
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	bo = sim_bo_by_fd(fd);
 	size = bo ? (off_t)bo->size : REAL(lseek)(fd, 0, SEEK_END);
 	pthread_mutex_unlock(&sim.lock);
@@ -853,7 +853,7 @@ SIM_EXPORT off_t lseek64(int fd, off_t off, int whence) __attribute__((alias("ls
 
 SIM_EXPORT int munmap(void *addr, size_t len)
 {
-	pthread_mutex_lock(&sim.lock);
+	sim_lock();
 	sim_userptr_invalidate((uintptr_t)addr, len);
 	pthread_mutex_unlock(&sim.lock);
 	return REAL(munmap)(addr, len);
