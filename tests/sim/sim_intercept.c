@@ -75,6 +75,8 @@ static void sim_atfork_child(void)
 {
 	pthread_mutex_init(&sim.lock, NULL);
 	pthread_cond_init(&sim.cond, NULL);
+	/* the parent's other threads, counted there, are not in the child */
+	atomic_store_explicit(&sim.lock_waiters, 0, memory_order_relaxed);
 }
 
 /*
