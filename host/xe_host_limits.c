@@ -40,7 +40,7 @@ struct xe_limit_desc {
 };
 
 static const struct xe_limit_desc limit_descs[XE_LIMIT_COUNT] = {
-	[XE_LIMIT_CONTEXTS] = { "XE_PROXY_MAX_CONTEXTS", "contexts", 64, EMFILE, false },
+	[XE_LIMIT_CONTEXTS] = { "XE_PROXY_MAX_CONTEXTS", "contexts", 256, EMFILE, false },
 	[XE_LIMIT_MEM] = { "XE_PROXY_MEM_LIMIT", "BO bytes", 8ULL << 30, ENOSPC, true },
 	[XE_LIMIT_BOS] = { "XE_PROXY_MAX_BOS", "BOs", 8192, EMFILE, false },
 	[XE_LIMIT_VMS] = { "XE_PROXY_MAX_VMS", "VMs", 256, EMFILE, false },
