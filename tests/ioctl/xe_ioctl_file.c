@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,4 +125,68 @@ KT_CASE(xe_dev, priority_high_needs_cap_sys_nice)
 	/* 1: setresuid, 2: max priority, 4: HIGH not EPERM, 8: 3 not EINVAL,
 	 * 16: NORMAL refused */
 	KT_ASSERT_EQ(in_child(unprivileged_priorities, f, xe_vm(f->fd, 0), 0), 0);
+}
+
+/*
+ * A file whose BO is still mapped stays open after close(), on xe as here:
+ * the mapping holds the file, and the guest file holds a host context. IGT's
+ * xe_exec_reset keeps more than 64 such files in one process. All of them
+ * must keep working, and so must a file opened after them.
+ */
+#define MAPPED_FILES	150
+
+static int mapped_file(uint32_t placement, uint32_t **map)
+{
+	struct drm_xe_gem_create c = {
+		.size = 4096, .placement = placement,
+		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB,
+	};
+	struct drm_xe_gem_mmap_offset mo = { 0 };
+	int fd = open(xe_node, O_RDWR | O_CLOEXEC), err;
+
+	*map = MAP_FAILED;
+	if (fd < 0)
+		return -errno;
+	err = xioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &c);
+	mo.handle = c.handle;
+	if (!err)
+		err = xioctl(fd, DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+	if (!err) {
+		*map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			    (off_t)mo.offset);
+		if (*map == MAP_FAILED)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
+KT_CASE(xe_dev, closed_mapped_files_stay_usable)
+{
+	uint32_t *maps[MAPPED_FILES];
+	int n, i, err = 0, later, changed = 0;
+
+	for (n = 0; n < MAPPED_FILES; n++) {
+		err = mapped_file(f->placement, &maps[n]);
+		if (err)
+			break;
+		maps[n][0] = 0x600d0000u | n;
+	}
+	later = open(xe_node, O_RDWR | O_CLOEXEC);
+	if (later >= 0) {
+		struct drm_xe_vm_create vc = { 0 };
+
+		err = err ? err : xioctl(later, DRM_IOCTL_XE_VM_CREATE, &vc);
+		close(later);
+	}
+	for (i = 0; i < n; i++) {
+		changed += maps[i][0] != (0x600d0000u | i);
+		munmap(maps[i], 4096);
+	}
+	if (n < MAPPED_FILES)
+		kt_diag("file %d of %d: %s", n + 1, MAPPED_FILES, kt_errname(err));
+	KT_ASSERT_EQ(n, MAPPED_FILES);
+	KT_ASSERT_TRUE(later >= 0);
+	KT_ASSERT_OK(err);
+	KT_ASSERT_EQ(changed, 0);
 }
