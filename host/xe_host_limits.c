@@ -106,7 +106,7 @@ void xe_limits_init(void)
 	      xe_host.limit[XE_LIMIT_FENCES];
 	if (!getrlimit(RLIMIT_NOFILE, &nofile) && nofile.rlim_cur != RLIM_INFINITY &&
 	    fds > nofile.rlim_cur)
-		xe_log("the per-guest limits allow %llu fds but RLIMIT_NOFILE is %llu: lower XE_PROXY_MAX_BOS/XE_PROXY_MAX_FENCES or raise it",
+		xe_log("the per-guest limits allow %llu fds but RLIMIT_NOFILE is %llu: lower XE_PROXY_MAX_CONTEXTS/XE_PROXY_MAX_BOS/XE_PROXY_MAX_FENCES or raise it",
 		       (unsigned long long)fds, (unsigned long long)nofile.rlim_cur);
 }
 
