@@ -9,7 +9,8 @@
  *
  * Locking: one process-wide mutex, sim.lock, protects every object below.
  * sim.cond is broadcast whenever a fence signals or memory the GPU wrote may
- * have changed, so every wait in the simulator is a wait on sim.cond. The
+ * have changed, so every wait in the simulator is a wait on sim.cond, with a
+ * CLOCK_MONOTONIC deadline when it is timed (sim_cond_init()). The
  * execution worker (sim_exec.c) takes the same lock.
  */
 #ifndef XE_SIM_H
@@ -17,7 +18,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -275,7 +275,6 @@ struct sim_gpu {
 struct sim_state {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	atomic_int lock_waiters;	/* application threads in sim_lock() */
 	/*
 	 * The identity of the device whose ioctl or job runs now. Everything
 	 * runs under sim.lock, and each entry point that acts for a device
@@ -295,19 +294,6 @@ struct sim_state {
 };
 
 extern struct sim_state sim;
-
-/*
- * Take sim.lock for an application thread. glibc's mutex is not fair: the
- * execution worker, which drops the lock only briefly between its passes,
- * kept ioctls waiting for tens of ms, where a real GPU never holds up a
- * CPU-side call. The count makes the worker step aside (worker_let_in()).
- */
-static inline void sim_lock(void)
-{
-	atomic_fetch_add_explicit(&sim.lock_waiters, 1, memory_order_relaxed);
-	pthread_mutex_lock(&sim.lock);
-	atomic_fetch_sub_explicit(&sim.lock_waiters, 1, memory_order_relaxed);
-}
 
 pid_t sim_self(void);
 

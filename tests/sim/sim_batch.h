@@ -12,6 +12,7 @@ enum sim_batch_result {
 	SIM_BATCH_DONE,		/* every batch reached MI_BATCH_BUFFER_END */
 	SIM_BATCH_BLOCKED,	/* a MI_SEMAPHORE_WAIT is not yet satisfied */
 	SIM_BATCH_FAULT,	/* an access hit no mapping (CAT error) */
+	SIM_BATCH_YIELD,	/* its share of commands ran; more to come */
 };
 
 #define SIM_BATCH_MAX_DEPTH	3	/* ring + 2 levels of batch, as hw */

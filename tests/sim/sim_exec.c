@@ -8,7 +8,6 @@
  * past the job timeout bans its queue, as the GuC backend does on a reset;
  * jobs of LR (compute-mode) VMs have no timeout.
  */
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -237,7 +236,7 @@ static bool deps_signalled(struct sim_job *j)
 }
 
 /* Run the head job of @q. Return whether it must be polled again. */
-static bool queue_step(struct sim_exec_queue *q, bool *progress)
+static bool queue_step(struct sim_exec_queue *q, bool *progress, bool *yielded)
 {
 	struct sim_job *j;
 	enum sim_batch_result r = SIM_BATCH_DONE;
@@ -267,7 +266,8 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 	sim_debug("job %p: result %d ip %#llx after %llu commands", (void *)j, r,
 		  (unsigned long long)j->bs.ip, (unsigned long long)j->bs.executed);
 	/* xe's TDR: a job still running at its deadline hangs its queue */
-	if (r == SIM_BATCH_BLOCKED && !j->no_timeout && now_ns() > j->deadline) {
+	if ((r == SIM_BATCH_BLOCKED || r == SIM_BATCH_YIELD) && !j->no_timeout &&
+	    now_ns() > j->deadline) {
 		sim_debug("queue %p: job timed out, banning", (void *)q);
 		queue_ban(q, -ETIME);
 		*progress = true;
@@ -285,30 +285,13 @@ static bool queue_step(struct sim_exec_queue *q, bool *progress)
 		queue_ban(q, -EIO);
 		*progress = true;
 		return false;
+	case SIM_BATCH_YIELD:
+		*yielded = true;
+		return true;
 	case SIM_BATCH_BLOCKED:
 	default:
 		return true;
 	}
-}
-
-/*
- * Before each pass: an application thread waits in sim_lock(), so step
- * aside until it has the lock (bounded, should it never be scheduled).
- * Without this the worker, retaking the lock as soon as a pass or a 1 ms
- * poll ended, kept a fuzzed guest's binds waiting for seconds.
- */
-static void worker_let_in(void)
-{
-	int64_t until;
-
-	if (!atomic_load_explicit(&sim.lock_waiters, memory_order_relaxed))
-		return;
-	until = now_ns() + 2000000;
-	pthread_mutex_unlock(&sim.lock);
-	while (atomic_load_explicit(&sim.lock_waiters, memory_order_relaxed) &&
-	       now_ns() < until)
-		sched_yield();
-	pthread_mutex_lock(&sim.lock);
 }
 
 static void *worker_main(void *arg)
@@ -317,16 +300,14 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&sim.lock);
 	for (;;) {
 		struct sim_list *pos, *n;
-		bool progress, poll = false;
-
-		worker_let_in();
-		progress = sim_engine_groups_resume();
+		bool progress = sim_engine_groups_resume();
+		bool poll = false, yielded = false;
 
 		sim_list_for_each_safe(pos, n, &active_queues) {
 			struct queue_priv *p = sim_container_of(pos, struct queue_priv, active);
 			struct sim_exec_queue *q = (struct sim_exec_queue *)p - 1;
 
-			poll |= queue_step(q, &progress);
+			poll |= queue_step(q, &progress, &yielded);
 			if (sim_list_empty(&q->jobs)) {
 				sim_list_del(&p->active);
 				p->on_list = false;
@@ -336,9 +317,13 @@ static void *worker_main(void *arg)
 		if (progress)
 			continue;
 		if (poll || !sim_list_empty(&active_queues)) {
-			/* a semaphore or a CPU-signalled dependency: poll */
+			/*
+			 * A semaphore or a CPU-signalled dependency: poll. A
+			 * batch that used its share goes on after a moment in
+			 * which the CPU side can take the lock.
+			 */
 			struct timespec ts;
-			int64_t t = now_ns() + 1000000;
+			int64_t t = now_ns() + (yielded ? 20000 : 1000000);
 
 			ts.tv_sec = t / 1000000000;
 			ts.tv_nsec = t % 1000000000;

@@ -71,12 +71,25 @@ static int (*real_poll)(struct pollfd *, nfds_t, int);
 
 static void sim_atfork_prepare(void) { pthread_mutex_lock(&sim.lock); }
 static void sim_atfork_parent(void) { pthread_mutex_unlock(&sim.lock); }
+/*
+ * Every timed wait on sim.cond takes a CLOCK_MONOTONIC deadline; the static
+ * initializer's clock is CLOCK_REALTIME, on which such a deadline is long
+ * past, so those waits returned at once and the worker never slept.
+ */
+static void sim_cond_init(void)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&sim.cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
 static void sim_atfork_child(void)
 {
 	pthread_mutex_init(&sim.lock, NULL);
-	pthread_cond_init(&sim.cond, NULL);
-	/* the parent's other threads, counted there, are not in the child */
-	atomic_store_explicit(&sim.lock_waiters, 0, memory_order_relaxed);
+	sim_cond_init();
 }
 
 /*
@@ -166,6 +179,7 @@ __attribute__((constructor)) static void sim_init(void)
 	char *list, *save = NULL, *tok;
 
 	sim_resolve();
+	sim_cond_init();
 	sim_self_init();
 	sim.debug = getenv("XE_SIM_DEBUG") ? atoi(getenv("XE_SIM_DEBUG")) : 0;
 	sim_trace_init();
@@ -202,7 +216,7 @@ __attribute__((destructor)) static void sim_report_at_exit(void)
 
 	if (!env || strcmp(env, "1"))
 		return;
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	for (int fd = 0; fd < num_fds; fd++)
 		if (fds[fd].type <= SIM_FD_DMABUF)
 			n[fds[fd].type]++;
@@ -249,7 +263,7 @@ static int proc_fd_minor(const char *path, struct sim_gpu **gpu, uint32_t *minor
 	if (!path || (sscanf(path, "/proc/self/fd/%d%n", &fd, &n) != 1 &&
 		      sscanf(path, "/dev/fd/%d%n", &fd, &n) != 1) || path[n])
 		return -1;
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f) {
 		*gpu = f->gpu;
@@ -406,7 +420,7 @@ static int open_device(struct sim_gpu *gpu, uint32_t minor, int flags)
 	fd = sim_new_fd(flags & O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	err = sim_lost_open(gpu);
 	f = err ? NULL : sim_file_new(gpu, minor);
 	if (!err)
@@ -478,7 +492,7 @@ SIM_EXPORT int __openat64_2(int dirfd, const char *path, int flags) __attribute_
 SIM_EXPORT int close(int fd)
 {
 	if (fd_is_sim(fd)) {
-		sim_lock();
+		pthread_mutex_lock(&sim.lock);
 		fd_forget(fd);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -490,7 +504,7 @@ SIM_EXPORT int dup(int fd)
 	int n = REAL(dup)(fd);
 
 	if (n >= 0 && fd_is_sim(fd)) {
-		sim_lock();
+		pthread_mutex_lock(&sim.lock);
 		fd_clone(fd, n);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -503,7 +517,7 @@ static int do_dup3(int oldfd, int newfd, int flags, bool is_dup2)
 
 	if (oldfd == newfd)
 		return is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	n = is_dup2 ? REAL(dup2)(oldfd, newfd) : REAL(dup3)(oldfd, newfd, flags);
 	if (n >= 0) {
 		fd_forget(newfd);
@@ -534,7 +548,7 @@ SIM_EXPORT int fcntl(int fd, int cmd, ...)
 	va_end(ap);
 	n = REAL(fcntl)(fd, cmd, arg);
 	if (n >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && fd_is_sim(fd)) {
-		sim_lock();
+		pthread_mutex_lock(&sim.lock);
 		fd_clone(fd, n);
 		pthread_mutex_unlock(&sim.lock);
 	}
@@ -554,7 +568,7 @@ SIM_EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	if (fd_is_dmabuf(fd)) {
 		err = sim_dmabuf_ioctl(fd, req, arg);
 		sim_trace_dmabuf(req, err);
@@ -634,7 +648,7 @@ static int poll_with_dmabufs(struct pollfd *pfd, nfds_t n, int timeout_ms)
 		if (ready < 0)
 			break;
 		ready = 0;
-		sim_lock();
+		pthread_mutex_lock(&sim.lock);
 		for (nfds_t i = 0; i < n; i++) {
 			pfd[i].revents = fd_is_dmabuf(pfd[i].fd) ?
 				sim_dmabuf_poll(pfd[i].fd, pfd[i].events) : real[i].revents;
@@ -645,11 +659,9 @@ static int poll_with_dmabufs(struct pollfd *pfd, nfds_t n, int timeout_ms)
 			pthread_mutex_unlock(&sim.lock);
 			break;
 		}
-		/* sim.cond runs on CLOCK_REALTIME: sleep at most 10 ms */
-		t = deadline - t < 10000000 ? deadline - t : 10000000;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		t += ts.tv_nsec;
-		ts.tv_sec += t / 1000000000;
+		/* sleep at most 10 ms, to notice the other fds */
+		t += deadline - t < 10000000 ? deadline - t : 10000000;
+		ts.tv_sec = t / 1000000000;
 		ts.tv_nsec = t % 1000000000;
 		pthread_cond_timedwait(&sim.cond, &sim.lock, &ts);
 		pthread_mutex_unlock(&sim.lock);
@@ -691,7 +703,7 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	 * (xe_gem_prime_mmap): past a small BAR it raises SIGBUS too.
 	 */
 	if (fd_is_dmabuf(fd)) {
-		sim_lock();
+		pthread_mutex_lock(&sim.lock);
 		bo = sim_bo_by_fd(fd);
 		memfd = bo && !sim_bo_cpu_accessible(bo) ?
 			memfd_create("xe-sim-no-bar", MFD_CLOEXEC) : -1;
@@ -705,13 +717,13 @@ SIM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	/* dma-bufs are memfds: only the device fd needs translating */
 	if (!fd_is_sim(fd) || fd_is_dmabuf(fd)) {
 		if (flags & MAP_FIXED) {
-			sim_lock();
+			pthread_mutex_lock(&sim.lock);
 			sim_userptr_invalidate((uintptr_t)addr, len);
 			pthread_mutex_unlock(&sim.lock);
 		}
 		return REAL(mmap)(addr, len, prot, flags, fd, off);
 	}
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f && off == SIM_PCI_BARRIER_MMAP_OFFSET) {
 		p = sim_pci_barrier_mmap(f->gpu, addr, len, prot, flags);
@@ -800,7 +812,7 @@ SIM_EXPORT int fstat(int fd, struct stat *st)
 {
 	struct sim_file *f;
 
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	f = sim_fd_lookup(fd, SIM_FD_DEVICE);
 	if (f)
 		fake_stat(f->minor, st);
@@ -845,7 +857,7 @@ SIM_EXPORT off_t lseek(int fd, off_t off, int whence)
 	}
 	if (whence == SEEK_SET)
 		return 0;
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	bo = sim_bo_by_fd(fd);
 	size = bo ? (off_t)bo->size : REAL(lseek)(fd, 0, SEEK_END);
 	pthread_mutex_unlock(&sim.lock);
@@ -855,7 +867,7 @@ SIM_EXPORT off_t lseek64(int fd, off_t off, int whence) __attribute__((alias("ls
 
 SIM_EXPORT int munmap(void *addr, size_t len)
 {
-	sim_lock();
+	pthread_mutex_lock(&sim.lock);
 	sim_userptr_invalidate((uintptr_t)addr, len);
 	pthread_mutex_unlock(&sim.lock);
 	return REAL(munmap)(addr, len);

@@ -147,7 +147,7 @@ int sim_ioctl_vm_destroy(struct sim_file *f, void *data)
 	while (vm->active_jobs) {
 		struct timespec ts;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 10 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
