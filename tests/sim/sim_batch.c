@@ -588,5 +588,6 @@ enum sim_batch_result sim_batch_run(struct sim_batch_state *s, struct sim_vm *vm
 		if (r != SIM_BATCH_DONE)
 			return r;
 	}
-	return SIM_BATCH_YIELD;	/* to other queues and to the CPU side */
+	/* to other queues and to the CPU side, unless its last command ran */
+	return s->done ? SIM_BATCH_DONE : SIM_BATCH_YIELD;
 }

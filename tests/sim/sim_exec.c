@@ -314,12 +314,14 @@ static void *worker_main(void *arg)
 				sim_queue_put(q);
 			}
 		}
-		if (progress)
+		/* a long batch's pass lets the CPU side in, progress or not */
+		if (progress && !yielded)
 			continue;
 		if (poll || !sim_list_empty(&active_queues)) {
 			/*
 			 * A semaphore or a CPU-signalled dependency: poll. A
-			 * batch that used its share goes on after a moment in
+			 * batch that used its share goes on after a moment
+			 * (20 us plus the timer slack, 50 us by default) in
 			 * which the CPU side can take the lock.
 			 */
 			struct timespec ts;

@@ -50,16 +50,21 @@ void sim_syncobj_put(struct sim_syncobj *s)
 	free(s);
 }
 
-/* drm_syncobj_replace_fence(): a binary payload replaces any timeline. */
+/*
+ * drm_syncobj_replace_fence(): a binary payload replaces any timeline, and
+ * wakes WAIT_FOR_SUBMIT/WAIT_AVAILABLE waiters, as the driver's does.
+ */
 void sim_syncobj_replace(struct sim_syncobj *s, struct sim_fence *f)
 {
 	syncobj_clear(s);
 	s->fence = sim_fence_get(f);
+	pthread_cond_broadcast(&sim.cond);
 }
 
 /*
- * drm_syncobj_add_point(): append a chain node. Nodes before the first
- * unsignalled one are collapsed, as dma_fence_chain garbage-collects them.
+ * drm_syncobj_add_point(): append a chain node, and wake waiters for the
+ * point. Nodes before the first unsignalled one are collapsed, as
+ * dma_fence_chain garbage-collects them.
  */
 int sim_syncobj_add_point(struct sim_syncobj *s, uint64_t point,
 			  struct sim_fence *f)
@@ -106,6 +111,7 @@ int sim_syncobj_add_point(struct sim_syncobj *s, uint64_t point,
 	s->num_points++;
 	sim_fence_put(s->fence);
 	s->fence = sim_fence_get(f);
+	pthread_cond_broadcast(&sim.cond);
 	return 0;
 }
 
